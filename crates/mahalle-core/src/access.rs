@@ -1,0 +1,230 @@
+//! Roles and their scopes, and the rules that say who may see or do what.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    MayorOffice,
+    Deputy,
+    DistrictMayor,
+    Liaison,
+    CouncilMember,
+    Viewer,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::Admin,
+        Role::MayorOffice,
+        Role::Deputy,
+        Role::DistrictMayor,
+        Role::Liaison,
+        Role::CouncilMember,
+        Role::Viewer,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::MayorOffice => "mayor_office",
+            Role::Deputy => "deputy",
+            Role::DistrictMayor => "district_mayor",
+            Role::Liaison => "liaison",
+            Role::CouncilMember => "council_member",
+            Role::Viewer => "viewer",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+    pub fn label_fa(self) -> &'static str {
+        match self {
+            Role::Admin => "مدیر سامانه",
+            Role::MayorOffice => "دفتر شهردار",
+            Role::Deputy => "معاون شهردار",
+            Role::DistrictMayor => "شهردار منطقه",
+            Role::Liaison => "رابط دستگاه",
+            Role::CouncilMember => "عضو شورایاری",
+            Role::Viewer => "بیننده",
+        }
+    }
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Role::Admin => "System administrator",
+            Role::MayorOffice => "Mayor's office",
+            Role::Deputy => "Deputy mayor",
+            Role::DistrictMayor => "District mayor",
+            Role::Liaison => "Agency liaison",
+            Role::CouncilMember => "Neighborhood council member",
+            Role::Viewer => "Viewer",
+        }
+    }
+    /// Which scope the role must carry.
+    pub fn scope_kind(self) -> ScopeKind {
+        match self {
+            Role::DistrictMayor => ScopeKind::District,
+            Role::Liaison => ScopeKind::Organisation,
+            Role::CouncilMember => ScopeKind::Neighborhood,
+            _ => ScopeKind::City,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeKind {
+    City,
+    District,
+    Organisation,
+    Neighborhood,
+}
+
+/// Where a role applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum Scope {
+    City,
+    District(i64),
+    Organisation(i64),
+    Neighborhood(i64),
+}
+
+/// A role held by a user in a scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    pub role: Role,
+    pub scope: Scope,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GrantError {
+    #[error("role {0} needs a scope of the right kind")]
+    WrongScope(&'static str),
+}
+
+impl Grant {
+    /// Builds a grant, checking that the scope fits the role (a district mayor needs a district…).
+    pub fn new(role: Role, scope: Scope) -> Result<Grant, GrantError> {
+        let fits = matches!(
+            (role.scope_kind(), scope),
+            (ScopeKind::City, Scope::City)
+                | (ScopeKind::District, Scope::District(_))
+                | (ScopeKind::Organisation, Scope::Organisation(_))
+                | (ScopeKind::Neighborhood, Scope::Neighborhood(_))
+        );
+        if fits {
+            Ok(Grant { role, scope })
+        } else {
+            Err(GrantError::WrongScope(role.as_str()))
+        }
+    }
+
+    /// Reassembles a grant from its stored columns.
+    pub fn from_columns(
+        role: &str,
+        district: Option<i64>,
+        organisation: Option<i64>,
+        neighborhood: Option<i64>,
+    ) -> Option<Grant> {
+        let role = Role::parse(role)?;
+        let scope = match role.scope_kind() {
+            ScopeKind::City => Scope::City,
+            ScopeKind::District => Scope::District(district?),
+            ScopeKind::Organisation => Scope::Organisation(organisation?),
+            ScopeKind::Neighborhood => Scope::Neighborhood(neighborhood?),
+        };
+        Some(Grant { role, scope })
+    }
+}
+
+/// A signed-in user's identity and grants, as the access rules see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Principal {
+    pub user_id: i64,
+    pub grants: Vec<Grant>,
+}
+
+impl Principal {
+    pub fn has(&self, role: Role) -> bool {
+        self.grants.iter().any(|g| g.role == role)
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.has(Role::Admin)
+    }
+
+    /// City-wide staff see everything the city holds.
+    pub fn is_city_wide(&self) -> bool {
+        self.grants.iter().any(|g| g.scope == Scope::City)
+    }
+
+    /// Account management is for system administrators only.
+    pub fn can_manage_users(&self) -> bool {
+        self.is_admin()
+    }
+
+    /// Personal contact details (phone, email) of people are for staff, not for anonymous visitors.
+    pub fn can_see_contacts(&self) -> bool {
+        !self.grants.is_empty()
+    }
+
+    /// Whether this user works within a district: city-wide staff everywhere, a district mayor in
+    /// their own district, a council member in the district of their neighborhood.
+    pub fn works_in_district(&self, district_id: i64, neighborhood_district: impl Fn(i64) -> Option<i64>) -> bool {
+        self.grants.iter().any(|g| match g.scope {
+            Scope::City => true,
+            Scope::District(d) => d == district_id,
+            Scope::Neighborhood(n) => neighborhood_district(n) == Some(district_id),
+            Scope::Organisation(_) => false,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_must_fit_roles() {
+        assert!(Grant::new(Role::DistrictMayor, Scope::District(14)).is_ok());
+        assert!(Grant::new(Role::DistrictMayor, Scope::City).is_err());
+        assert!(Grant::new(Role::Liaison, Scope::Organisation(3)).is_ok());
+        assert!(Grant::new(Role::Liaison, Scope::District(3)).is_err());
+        assert!(Grant::new(Role::CouncilMember, Scope::Neighborhood(7)).is_ok());
+        assert!(Grant::new(Role::Admin, Scope::City).is_ok());
+        assert!(Grant::new(Role::Viewer, Scope::Neighborhood(7)).is_err());
+    }
+
+    #[test]
+    fn grants_from_columns() {
+        assert_eq!(
+            Grant::from_columns("district_mayor", Some(14), None, None),
+            Some(Grant { role: Role::DistrictMayor, scope: Scope::District(14) })
+        );
+        assert_eq!(Grant::from_columns("district_mayor", None, None, None), None);
+        assert_eq!(Grant::from_columns("pope", None, None, None), None);
+        assert_eq!(
+            Grant::from_columns("viewer", Some(1), None, None),
+            Some(Grant { role: Role::Viewer, scope: Scope::City })
+        );
+    }
+
+    #[test]
+    fn district_visibility() {
+        let mayor14 = Principal {
+            user_id: 1,
+            grants: vec![Grant { role: Role::DistrictMayor, scope: Scope::District(14) }],
+        };
+        assert!(mayor14.works_in_district(14, |_| None));
+        assert!(!mayor14.works_in_district(3, |_| None));
+        assert!(!mayor14.is_admin());
+        let council = Principal {
+            user_id: 2,
+            grants: vec![Grant { role: Role::CouncilMember, scope: Scope::Neighborhood(99) }],
+        };
+        assert!(council.works_in_district(5, |n| (n == 99).then_some(5)));
+        assert!(!council.works_in_district(6, |n| (n == 99).then_some(5)));
+        let admin = Principal { user_id: 3, grants: vec![Grant { role: Role::Admin, scope: Scope::City }] };
+        assert!(admin.works_in_district(22, |_| None) && admin.can_manage_users());
+    }
+}

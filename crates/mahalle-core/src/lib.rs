@@ -1,0 +1,11 @@
+//! Mahalle's domain: types and rules with no I/O. Everything that decides something lives here
+//! and is unit-tested beside the code; the store and the web layer only carry data to and from it.
+
+pub mod access;
+pub mod collate;
+pub mod councils;
+pub mod jalali;
+pub mod org;
+pub mod paging;
+pub mod text;
+pub mod validate;

@@ -1,0 +1,115 @@
+//! Parsing of user input into checked values, with messages in Persian and English.
+
+use serde::Serialize;
+
+/// A field the user got wrong, with the message in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub fa: String,
+    pub en: String,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, fa: impl Into<String>, en: impl Into<String>) -> Self {
+        FieldError { field, fa: fa.into(), en: en.into() }
+    }
+}
+
+pub const MIN_PASSWORD_LEN: usize = 10;
+
+/// Usernames: 3–32 characters of a–z, 0–9, dot, dash, underscore; stored lower-case.
+pub fn username(input: &str) -> Result<String, FieldError> {
+    let u = input.trim().to_lowercase();
+    let ok_chars = u.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'));
+    if (3..=32).contains(&u.chars().count()) && ok_chars {
+        Ok(u)
+    } else {
+        Err(FieldError::new(
+            "username",
+            "نام کاربری باید ۳ تا ۳۲ نویسه از حروف لاتین کوچک، رقم، نقطه، خط تیره یا زیرخط باشد.",
+            "Username must be 3–32 characters of lower-case Latin letters, digits, '.', '-' or '_'.",
+        ))
+    }
+}
+
+/// Passwords: at least 10 characters and not one character repeated.
+pub fn password(input: &str) -> Result<String, FieldError> {
+    let n = input.chars().count();
+    let mut chars = input.chars();
+    let first = chars.next();
+    let all_same = first.is_some_and(|f| chars.all(|c| c == f));
+    if n < MIN_PASSWORD_LEN || all_same {
+        return Err(FieldError::new(
+            "password",
+            format!("گذرواژه باید دست‌کم {} نویسه و غیرتکراری باشد.", crate::text::to_persian_digits(&MIN_PASSWORD_LEN.to_string())),
+            format!("Password must be at least {MIN_PASSWORD_LEN} characters and not a single repeated character."),
+        ));
+    }
+    Ok(input.to_string())
+}
+
+/// A required free-text field, normalised (Arabic letters to Persian, spacing).
+pub fn required_text(field: &'static str, input: &str, max_chars: usize) -> Result<String, FieldError> {
+    let t = crate::text::normalize(input);
+    if t.is_empty() {
+        return Err(FieldError::new(field, "این بخش نباید خالی باشد.", "This field is required."));
+    }
+    if t.chars().count() > max_chars {
+        return Err(FieldError::new(
+            field,
+            format!("حداکثر {} نویسه مجاز است.", crate::text::to_persian_digits(&max_chars.to_string())),
+            format!("At most {max_chars} characters are allowed."),
+        ));
+    }
+    Ok(t)
+}
+
+/// An optional e-mail address: empty is fine, otherwise it must look like one.
+pub fn optional_email(input: &str) -> Result<String, FieldError> {
+    let e = input.trim();
+    if e.is_empty() {
+        return Ok(String::new());
+    }
+    let valid = e.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+    }) && !e.contains(char::is_whitespace);
+    if valid {
+        Ok(e.to_lowercase())
+    } else {
+        Err(FieldError::new("email", "نشانی ایمیل معتبر نیست.", "This is not a valid e-mail address."))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames() {
+        assert_eq!(username("  Mayor.Office ").unwrap(), "mayor.office");
+        assert!(username("ab").is_err());
+        assert!(username("علی").is_err());
+        assert!(username("a b c").is_err());
+    }
+
+    #[test]
+    fn passwords() {
+        assert!(password("short").is_err());
+        assert!(password("aaaaaaaaaaaa").is_err());
+        assert!(password("correct horse").is_ok());
+        let e = password("x").unwrap_err();
+        assert!(e.fa.contains("۱۰") && e.en.contains("10"));
+    }
+
+    #[test]
+    fn texts_and_emails() {
+        assert_eq!(required_text("name", "  علي  رضايي ", 50).unwrap(), "علی رضایی");
+        assert!(required_text("name", "   ", 50).is_err());
+        assert!(required_text("name", "abcdef", 5).is_err());
+        assert_eq!(optional_email("").unwrap(), "");
+        assert_eq!(optional_email(" A@Tehran.ir ").unwrap(), "a@tehran.ir");
+        assert!(optional_email("a@b").is_err());
+        assert!(optional_email("@b.ir").is_err());
+    }
+}

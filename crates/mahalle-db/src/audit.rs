@@ -1,0 +1,61 @@
+//! The audit log: who changed what, when, with the state before and after. Written in the same
+//! transaction as the change it records.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use crate::{Result, Sql, Store, Tx};
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct Entry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub user_id: Option<i64>,
+    pub username: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<i64>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+pub struct Change<'a> {
+    pub user_id: Option<i64>,
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: Option<i64>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+pub async fn record(tx: &mut Tx, c: Change<'_>) -> Result<()> {
+    tx.execute(
+        &Sql::new(
+            "INSERT INTO audit_log (at, user_id, action, entity, entity_id, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(Utc::now())
+        .bind(c.user_id)
+        .bind(c.action)
+        .bind(c.entity)
+        .bind(c.entity_id)
+        .bind(c.before.map(|v| v.to_string()))
+        .bind(c.after.map(|v| v.to_string())),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The latest entries, newest first.
+pub async fn recent(store: &Store, limit: i64) -> Result<Vec<Entry>> {
+    store
+        .fetch_all(
+            &Sql::new(
+                "SELECT a.id, a.at, a.user_id, u.username, a.action, a.entity, a.entity_id, a.before, a.after \
+                 FROM audit_log a LEFT JOIN users u ON u.id = a.user_id ORDER BY a.id DESC LIMIT $1",
+            )
+            .bind(limit),
+        )
+        .await
+}

@@ -1,0 +1,261 @@
+//! Accounts, their scoped roles, server-side sessions, API tokens and log-in throttling.
+//! Only hashes of session and API tokens are stored; the secrets live with their holders.
+
+use chrono::{DateTime, Utc};
+use mahalle_core::access::{Grant, Scope};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::{Result, Sql, Store, Tx};
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub person_id: Option<i64>,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Credentials {
+    pub id: i64,
+    pub password_hash: String,
+    pub active: bool,
+}
+
+const USER_SELECT: &str = "SELECT id, username, display_name, person_id, active, created_at FROM users";
+
+pub async fn credentials(store: &Store, username: &str) -> Result<Option<Credentials>> {
+    store
+        .fetch_optional(&Sql::new("SELECT id, password_hash, active FROM users WHERE username = $1").bind(username))
+        .await
+}
+
+pub async fn get_user(store: &Store, id: i64) -> Result<User> {
+    let mut sql = Sql::new(USER_SELECT);
+    sql.push(" WHERE id = ").arg(id);
+    store.fetch_one(&sql).await
+}
+
+pub async fn user_by_name(store: &Store, username: &str) -> Result<Option<User>> {
+    let mut sql = Sql::new(USER_SELECT);
+    sql.push(" WHERE username = ").arg(username);
+    store.fetch_optional(&sql).await
+}
+
+pub async fn list_users(store: &Store) -> Result<Vec<User>> {
+    store.fetch_all(&Sql::new(&format!("{USER_SELECT} ORDER BY username LIMIT 1000"))).await
+}
+
+/// Creates an account; `DbError::Conflict` when the username is taken.
+pub async fn create_user(tx: &mut Tx, username: &str, display_name: &str, password_hash: &str) -> Result<i64> {
+    tx.scalar(
+        &Sql::new(
+            "INSERT INTO users (username, display_name, password_hash, active, created_at) VALUES ($1, $2, $3, TRUE, $4) RETURNING id",
+        )
+        .bind(username)
+        .bind(display_name)
+        .bind(password_hash)
+        .bind(Utc::now()),
+    )
+    .await
+}
+
+/// Creates or resets an account by username (used by the demo loader); returns its id.
+pub async fn upsert_user(tx: &mut Tx, username: &str, display_name: &str, password_hash: &str) -> Result<i64> {
+    tx.scalar(
+        &Sql::new(
+            "INSERT INTO users (username, display_name, password_hash, active, created_at) VALUES ($1, $2, $3, TRUE, $4) \
+             ON CONFLICT (username) DO UPDATE SET display_name = excluded.display_name, password_hash = excluded.password_hash, \
+             active = TRUE RETURNING id",
+        )
+        .bind(username)
+        .bind(display_name)
+        .bind(password_hash)
+        .bind(Utc::now()),
+    )
+    .await
+}
+
+/// Sets a new password and ends every session of the account.
+pub async fn set_password(tx: &mut Tx, user_id: i64, password_hash: &str) -> Result<()> {
+    let n = tx
+        .execute(&Sql::new("UPDATE users SET password_hash = $1 WHERE id = $2").bind(password_hash).bind(user_id))
+        .await?;
+    if n == 0 {
+        return Err(crate::DbError::NotFound);
+    }
+    tx.execute(&Sql::new("DELETE FROM sessions WHERE user_id = $1").bind(user_id)).await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct GrantRow {
+    role: String,
+    district_id: Option<i64>,
+    organisation_id: Option<i64>,
+    neighborhood_id: Option<i64>,
+}
+
+pub async fn grants_of(store: &Store, user_id: i64) -> Result<Vec<Grant>> {
+    let rows: Vec<GrantRow> = store
+        .fetch_all(
+            &Sql::new("SELECT role, district_id, organisation_id, neighborhood_id FROM user_roles WHERE user_id = $1 ORDER BY id")
+                .bind(user_id),
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| Grant::from_columns(&r.role, r.district_id, r.organisation_id, r.neighborhood_id))
+        .collect())
+}
+
+/// Replaces the roles of an account.
+pub async fn set_grants(tx: &mut Tx, user_id: i64, grants: &[Grant]) -> Result<()> {
+    tx.execute(&Sql::new("DELETE FROM user_roles WHERE user_id = $1").bind(user_id)).await?;
+    for g in grants {
+        let (d, o, n) = match g.scope {
+            Scope::City => (None, None, None),
+            Scope::District(d) => (Some(d), None, None),
+            Scope::Organisation(o) => (None, Some(o), None),
+            Scope::Neighborhood(n) => (None, None, Some(n)),
+        };
+        tx.execute(
+            &Sql::new(
+                "INSERT INTO user_roles (user_id, role, district_id, organisation_id, neighborhood_id) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(user_id)
+            .bind(g.role.as_str())
+            .bind(d)
+            .bind(o)
+            .bind(n),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn create_session(store: &Store, token_hash: &str, user_id: i64, now: i64, expires_at: i64) -> Result<()> {
+    store
+        .execute(
+            &Sql::new("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+                .bind(token_hash)
+                .bind(user_id)
+                .bind(now)
+                .bind(expires_at),
+        )
+        .await?;
+    Ok(())
+}
+
+/// The active user a live session belongs to.
+pub async fn session_user(store: &Store, token_hash: &str, now: i64) -> Result<Option<User>> {
+    store
+        .fetch_optional(
+            &Sql::new(
+                "SELECT u.id, u.username, u.display_name, u.person_id, u.active, u.created_at FROM sessions s \
+                 JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = TRUE",
+            )
+            .bind(token_hash)
+            .bind(now),
+        )
+        .await
+}
+
+pub async fn delete_session(store: &Store, token_hash: &str) -> Result<()> {
+    store.execute(&Sql::new("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash)).await?;
+    Ok(())
+}
+
+/// Removes expired sessions and old log-in failures; returns how many sessions went.
+pub async fn purge_expired(store: &Store, now: i64) -> Result<u64> {
+    let n = store.execute(&Sql::new("DELETE FROM sessions WHERE expires_at <= $1").bind(now)).await?;
+    store.execute(&Sql::new("DELETE FROM login_failures WHERE at < $1").bind(now - 86_400)).await?;
+    Ok(n)
+}
+
+pub async fn record_login_failure(store: &Store, username: &str, now: i64) -> Result<()> {
+    store
+        .execute(&Sql::new("INSERT INTO login_failures (username, at) VALUES ($1, $2)").bind(username).bind(now))
+        .await?;
+    Ok(())
+}
+
+pub async fn login_failures_since(store: &Store, username: &str, since: i64) -> Result<i64> {
+    store
+        .scalar(&Sql::new("SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at > $2").bind(username).bind(since))
+        .await
+}
+
+pub async fn clear_login_failures(store: &Store, username: &str) -> Result<()> {
+    store.execute(&Sql::new("DELETE FROM login_failures WHERE username = $1").bind(username)).await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct ApiToken {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+pub async fn create_api_token(tx: &mut Tx, user_id: i64, name: &str, token_hash: &str) -> Result<i64> {
+    tx.scalar(
+        &Sql::new("INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+            .bind(user_id)
+            .bind(name)
+            .bind(token_hash)
+            .bind(Utc::now()),
+    )
+    .await
+}
+
+/// The active user an unrevoked API token belongs to; records its use.
+pub async fn api_token_user(store: &Store, token_hash: &str) -> Result<Option<User>> {
+    let user: Option<User> = store
+        .fetch_optional(
+            &Sql::new(
+                "SELECT u.id, u.username, u.display_name, u.person_id, u.active, u.created_at FROM api_tokens t \
+                 JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = TRUE",
+            )
+            .bind(token_hash),
+        )
+        .await?;
+    if user.is_some() {
+        store
+            .execute(&Sql::new("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2").bind(Utc::now()).bind(token_hash))
+            .await?;
+    }
+    Ok(user)
+}
+
+pub async fn api_tokens_of(store: &Store, user_id: i64) -> Result<Vec<ApiToken>> {
+    store
+        .fetch_all(
+            &Sql::new(
+                "SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id",
+            )
+            .bind(user_id),
+        )
+        .await
+}
+
+pub async fn revoke_api_token(tx: &mut Tx, user_id: i64, token_id: i64) -> Result<()> {
+    let n = tx
+        .execute(
+            &Sql::new("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
+                .bind(Utc::now())
+                .bind(token_id)
+                .bind(user_id),
+        )
+        .await?;
+    if n == 0 {
+        return Err(crate::DbError::NotFound);
+    }
+    Ok(())
+}

@@ -1,0 +1,22 @@
+//! The Store: one API over SQLite and PostgreSQL.
+//!
+//! SQL is written once with `$n` placeholders, which both backends accept, and run through the
+//! small executor in [`store`]; only the migrations differ per backend (`migrations/sqlite`,
+//! `migrations/postgres`). Modules carry the same names as in the other layers.
+
+pub mod audit;
+pub mod auth;
+pub mod councils;
+mod error;
+pub mod org;
+pub mod people;
+pub mod places;
+pub mod settings;
+mod sql;
+mod store;
+
+pub use error::DbError;
+pub use sql::{Arg, Sql};
+pub use store::{Backend, Store, Tx};
+
+pub type Result<T, E = DbError> = std::result::Result<T, E>;

@@ -1,0 +1,148 @@
+//! Organisations: the Council, the Municipality and its deputies, agencies, institutions,
+//! district municipalities and neighborhood councils.
+
+use chrono::Utc;
+use mahalle_core::collate::sort_key;
+use mahalle_core::org::OrgKind;
+use mahalle_core::paging::{Listing, Paged};
+use mahalle_core::text::search_key;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::{Result, Sql, Store, Tx};
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct Organisation {
+    pub id: i64,
+    pub code: String,
+    /// council, municipality, deputy, department, district_office, agency, institution or neighborhood_council
+    pub kind: String,
+    pub name_fa: String,
+    pub name_en: String,
+    pub parent_id: Option<i64>,
+    pub parent_name_fa: Option<String>,
+    pub parent_name_en: Option<String>,
+    pub district_id: Option<i64>,
+    pub neighborhood_id: Option<i64>,
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+    pub website: String,
+}
+
+pub const ORG_SORTS: &[&str] = &["name", "code", "kind"];
+
+const ORG_SELECT: &str = "SELECT o.id, o.code, o.kind, o.name_fa, o.name_en, o.parent_id, p.name_fa AS parent_name_fa, \
+     p.name_en AS parent_name_en, o.district_id, o.neighborhood_id, o.phone, o.email, o.address, o.website \
+     FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id";
+
+fn order(sort: &str) -> &'static str {
+    match sort {
+        "code" => "o.code",
+        "kind" => "o.kind",
+        _ => "o.sort_key",
+    }
+}
+
+/// Which organisations a list shows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OrgFilter {
+    /// One kind only; without it, every kind but neighborhood councils (one per neighborhood,
+    /// they are listed on their neighborhoods' pages).
+    pub kind: Option<OrgKind>,
+    pub district_id: Option<i64>,
+}
+
+pub async fn list(store: &Store, f: OrgFilter, l: &Listing) -> Result<Paged<Organisation>> {
+    let mut filter = Sql::new(" WHERE 1=1");
+    match f.kind {
+        Some(k) => filter.push(" AND o.kind = ").arg(k.as_str()),
+        None => filter.push(" AND o.kind <> 'neighborhood_council'"),
+    };
+    if let Some(d) = f.district_id {
+        filter.push(" AND o.district_id = ").arg(d);
+    }
+    filter.search("o.search_key", &l.terms);
+    let mut count = Sql::new("SELECT COUNT(*) FROM organisations o");
+    count.push(&filter.text);
+    count.args = filter.args.clone();
+    let total = store.scalar(&count).await?;
+    let mut sql = Sql::new(ORG_SELECT);
+    sql.push(&filter.text);
+    sql.args = filter.args;
+    sql.page(order(l.sort), l.desc, l.per_page, l.offset());
+    let items = store.fetch_all(&sql).await?;
+    Ok(Paged { items, total, page: l.page, per_page: l.per_page })
+}
+
+pub async fn get(store: &Store, id: i64) -> Result<Organisation> {
+    let mut sql = Sql::new(ORG_SELECT);
+    sql.push(" WHERE o.id = ").arg(id);
+    store.fetch_one(&sql).await
+}
+
+/// Organisations directly under `id` (a deputy's departments, the Municipality's deputies…).
+pub async fn children(store: &Store, id: i64) -> Result<Vec<Organisation>> {
+    let mut sql = Sql::new(ORG_SELECT);
+    sql.push(" WHERE o.parent_id = ").arg(id).push(" ORDER BY o.sort_key, o.id LIMIT 500");
+    store.fetch_all(&sql).await
+}
+
+/// The neighborhood council (شورایاری) of a neighborhood, if it has one.
+pub async fn council_of_neighborhood(store: &Store, neighborhood_id: i64) -> Result<Option<Organisation>> {
+    let mut sql = Sql::new(ORG_SELECT);
+    sql.push(" WHERE o.kind = 'neighborhood_council' AND o.neighborhood_id = ").arg(neighborhood_id);
+    store.fetch_optional(&sql).await
+}
+
+/// Number of organisations of each kind, in `OrgKind::ALL` order.
+pub async fn count_by_kind(store: &Store) -> Result<Vec<(OrgKind, i64)>> {
+    let rows: Vec<(String, i64)> =
+        store.fetch_all(&Sql::new("SELECT kind, COUNT(*) FROM organisations GROUP BY kind")).await?;
+    Ok(OrgKind::ALL
+        .into_iter()
+        .map(|k| (k, rows.iter().find(|(s, _)| s == k.as_str()).map_or(0, |r| r.1)))
+        .collect())
+}
+
+pub struct NewOrg<'a> {
+    pub code: &'a str,
+    pub kind: OrgKind,
+    pub name_fa: &'a str,
+    pub name_en: &'a str,
+    pub parent_id: Option<i64>,
+    pub district_id: Option<i64>,
+    pub neighborhood_id: Option<i64>,
+    pub phone: &'a str,
+    pub email: &'a str,
+    pub address: &'a str,
+    pub website: &'a str,
+}
+
+/// Inserts or updates (by code) an organisation; returns its id.
+pub async fn upsert(tx: &mut Tx, o: &NewOrg<'_>) -> Result<i64> {
+    let key = search_key(&format!("{} {} {}", o.name_fa, o.name_en, o.code));
+    let sql = Sql::new(
+        "INSERT INTO organisations (code, kind, name_fa, name_en, parent_id, district_id, neighborhood_id, phone, email, \
+         address, website, search_key, sort_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+         ON CONFLICT (code) DO UPDATE SET kind = excluded.kind, name_fa = excluded.name_fa, name_en = excluded.name_en, \
+         parent_id = excluded.parent_id, district_id = excluded.district_id, neighborhood_id = excluded.neighborhood_id, \
+         phone = excluded.phone, email = excluded.email, address = excluded.address, website = excluded.website, \
+         search_key = excluded.search_key, sort_key = excluded.sort_key RETURNING id",
+    )
+    .bind(o.code)
+    .bind(o.kind.as_str())
+    .bind(o.name_fa)
+    .bind(o.name_en)
+    .bind(o.parent_id)
+    .bind(o.district_id)
+    .bind(o.neighborhood_id)
+    .bind(o.phone)
+    .bind(o.email)
+    .bind(o.address)
+    .bind(o.website)
+    .bind(key)
+    .bind(sort_key(o.name_fa))
+    .bind(Utc::now());
+    tx.scalar(&sql).await
+}

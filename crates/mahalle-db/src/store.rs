@@ -1,0 +1,245 @@
+//! Connection to one of the two backends, migrations, and the executor every query goes through.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::{FromRow, PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+
+use crate::sql::{Arg, Sql};
+use crate::{DbError, Result};
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+#[derive(Debug, Clone)]
+pub enum Backend {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// The database, whichever backend the URL chose. Cheap to clone (pools are shared).
+#[derive(Debug, Clone)]
+pub struct Store {
+    backend: Backend,
+}
+
+/// A row type that both backends can decode.
+pub trait Row: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+
+/// Binds our `Arg`s to any sqlx query type; expanded once per backend.
+macro_rules! bind_args {
+    ($query:expr, $args:expr) => {{
+        let mut q = $query;
+        for a in $args {
+            q = match a {
+                Arg::I64(v) => q.bind(*v),
+                Arg::F64(v) => q.bind(*v),
+                Arg::Bool(v) => q.bind(*v),
+                Arg::Text(v) => q.bind(v.as_deref()),
+                Arg::Date(v) => q.bind(*v),
+                Arg::Time(v) => q.bind(*v),
+            };
+        }
+        q
+    }};
+}
+
+/// The executor methods, the same over a pool or a transaction.
+macro_rules! executor_methods {
+    ($($m:ident)? ; $self:ident, $sqlite:pat => $s:expr, $pg:pat => $p:expr) => {
+        /// Runs a statement; returns the number of rows it changed.
+        pub async fn execute(&$($m)? $self, sql: &Sql) -> Result<u64> {
+            Ok(match $self.conns() {
+                $sqlite => bind_args!(sqlx::query(&sql.text), &sql.args).execute($s).await?.rows_affected(),
+                $pg => bind_args!(sqlx::query(&sql.text), &sql.args).execute($p).await?.rows_affected(),
+            })
+        }
+        pub async fn fetch_all<T: Row>(&$($m)? $self, sql: &Sql) -> Result<Vec<T>> {
+            Ok(match $self.conns() {
+                $sqlite => bind_args!(sqlx::query_as::<_, T>(&sql.text), &sql.args).fetch_all($s).await?,
+                $pg => bind_args!(sqlx::query_as::<_, T>(&sql.text), &sql.args).fetch_all($p).await?,
+            })
+        }
+        pub async fn fetch_optional<T: Row>(&$($m)? $self, sql: &Sql) -> Result<Option<T>> {
+            Ok(match $self.conns() {
+                $sqlite => bind_args!(sqlx::query_as::<_, T>(&sql.text), &sql.args).fetch_optional($s).await?,
+                $pg => bind_args!(sqlx::query_as::<_, T>(&sql.text), &sql.args).fetch_optional($p).await?,
+            })
+        }
+        /// One row or `DbError::NotFound`.
+        pub async fn fetch_one<T: Row>(&$($m)? $self, sql: &Sql) -> Result<T> {
+            $self.fetch_optional(sql).await?.ok_or(DbError::NotFound)
+        }
+        /// A single integer, e.g. `COUNT(*)` or `RETURNING id`.
+        pub async fn scalar(&$($m)? $self, sql: &Sql) -> Result<i64> {
+            Ok(match $self.conns() {
+                $sqlite => bind_args!(sqlx::query_scalar::<_, i64>(&sql.text), &sql.args).fetch_one($s).await?,
+                $pg => bind_args!(sqlx::query_scalar::<_, i64>(&sql.text), &sql.args).fetch_one($p).await?,
+            })
+        }
+    };
+}
+
+enum PoolRef<'a> {
+    Sqlite(&'a SqlitePool),
+    Postgres(&'a PgPool),
+}
+
+impl Store {
+    /// Opens the database named by `url`: `sqlite://path`, `sqlite:path`, a plain file path, or
+    /// `postgres://…`/`postgresql://…`. SQLite files are created on first use.
+    pub async fn connect(url: &str) -> Result<Store> {
+        let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(url).map_err(|_| DbError::BadUrl(redact(url)))?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await?;
+            Backend::Postgres(pool)
+        } else {
+            let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+            let path = path.split('?').next().unwrap_or(path);
+            if path.is_empty() || path.contains("://") {
+                return Err(DbError::BadUrl(redact(url)));
+            }
+            // WAL lets readers run beside the writer; FULL makes every acknowledged commit survive
+            // a power cut, not only a crash of the process (NORMAL would). See the README.
+            let opts = SqliteConnectOptions::new()
+                .filename(path)
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
+            Backend::Sqlite(pool)
+        };
+        Ok(Store { backend })
+    }
+
+    pub fn backend(&self) -> &Backend {
+        &self.backend
+    }
+
+    /// "sqlite" or "postgres".
+    pub fn kind(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Applies pending migrations; safe to run from several processes at once on PostgreSQL
+    /// (sqlx takes its migration lock).
+    pub async fn migrate(&self) -> Result<()> {
+        match &self.backend {
+            Backend::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
+            Backend::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
+        }
+        Ok(())
+    }
+
+    /// Migrations known to this binary and whether each is applied: (version, description, applied).
+    pub async fn migration_status(&self) -> Result<Vec<(i64, String, bool)>> {
+        let migrator = match self.backend {
+            Backend::Sqlite(_) => &SQLITE_MIGRATIONS,
+            Backend::Postgres(_) => &POSTGRES_MIGRATIONS,
+        };
+        let applied: Vec<i64> = self
+            .fetch_all::<(i64,)>(&Sql::new("SELECT version FROM _sqlx_migrations WHERE success = TRUE"))
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(v,)| v)
+            .collect();
+        Ok(migrator
+            .iter()
+            .map(|m| (m.version, m.description.to_string(), applied.contains(&m.version)))
+            .collect())
+    }
+
+    pub async fn close(&self) {
+        match &self.backend {
+            Backend::Sqlite(p) => p.close().await,
+            Backend::Postgres(p) => p.close().await,
+        }
+    }
+
+    /// Starts a write transaction. On SQLite it is `BEGIN IMMEDIATE`: a deferred transaction
+    /// that reads and then writes fails outright when another connection wrote in between.
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(match &self.backend {
+            Backend::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Backend::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    fn conns(&self) -> PoolRef<'_> {
+        match &self.backend {
+            Backend::Sqlite(p) => PoolRef::Sqlite(p),
+            Backend::Postgres(p) => PoolRef::Postgres(p),
+        }
+    }
+
+    executor_methods!(; self, PoolRef::Sqlite(p) => p, PoolRef::Postgres(p) => p);
+}
+
+/// A write transaction on either backend. Dropped without `commit`, it rolls back.
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+enum ConnRef<'a> {
+    Sqlite(&'a mut sqlx::SqliteConnection),
+    Postgres(&'a mut sqlx::PgConnection),
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    fn conns(&mut self) -> ConnRef<'_> {
+        match self {
+            Tx::Sqlite(t) => ConnRef::Sqlite(&mut **t),
+            Tx::Postgres(t) => ConnRef::Postgres(&mut **t),
+        }
+    }
+
+    executor_methods!(mut ; self, ConnRef::Sqlite(c) => c, ConnRef::Postgres(c) => c);
+}
+
+/// A database URL with any password replaced, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}://{}:***@{}", &url[..s], user, &url[at + 1..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_never_leave() {
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact("postgres://h/db"), "postgres://h/db");
+        assert_eq!(redact("sqlite://x.db"), "sqlite://x.db");
+    }
+}

@@ -1,0 +1,156 @@
+//! Interface strings in Persian and English. Keys are looked up from templates with `p.t("key")`;
+//! a unit test checks that every key a template uses exists here.
+
+use crate::ctx::Lang;
+
+/// (key, Persian, English)
+const STRINGS: &[(&str, &str, &str)] = &[
+    ("app_name", "محله", "Mahalle"),
+    ("app_tagline", "سامانه مدیریت محله‌محور شهر", "Neighborhood-centred city governance"),
+    ("skip_to_content", "پرش به محتوا", "Skip to content"),
+    ("home", "پیشخوان", "Dashboard"),
+    ("districts", "مناطق", "Districts"),
+    ("district", "منطقه", "District"),
+    ("neighborhoods", "محله‌ها", "Neighborhoods"),
+    ("neighborhood", "محله", "Neighborhood"),
+    ("organisations", "دستگاه‌ها و نهادها", "Organisations"),
+    ("organisation", "دستگاه", "Organisation"),
+    ("people", "افراد", "People"),
+    ("person", "فرد", "Person"),
+    ("admin", "مدیریت", "Administration"),
+    ("users", "کاربران", "Users"),
+    ("account", "حساب من", "My account"),
+    ("login", "ورود", "Sign in"),
+    ("logout", "خروج", "Sign out"),
+    ("username", "نام کاربری", "Username"),
+    ("password", "گذرواژه", "Password"),
+    ("display_name", "نام نمایشی", "Display name"),
+    ("login_failed", "نام کاربری یا گذرواژه نادرست است.", "Wrong username or password."),
+    ("login_intro", "برای دسترسی به بخش‌های کاری وارد شوید.", "Sign in to reach the working areas."),
+    ("switch_lang", "English", "فارسی"),
+    ("switch_cal_to_greg", "تاریخ میلادی", "Gregorian dates"),
+    ("switch_cal_to_jalali", "تاریخ شمسی", "Jalali dates"),
+    ("search", "جستجو", "Search"),
+    ("search_placeholder", "نام، کد یا بخشی از آن…", "Name, code or part of it…"),
+    ("clear", "پاک کردن", "Clear"),
+    ("code", "کد", "Code"),
+    ("name", "نام", "Name"),
+    ("name_fa", "نام فارسی", "Persian name"),
+    ("name_en", "نام لاتین", "Latin name"),
+    ("number", "شماره", "Number"),
+    ("population", "جمعیت", "Population"),
+    ("area_km2", "مساحت (کیلومتر مربع)", "Area (km²)"),
+    ("kind", "نوع", "Kind"),
+    ("all_kinds", "همه انواع", "All kinds"),
+    ("parent", "زیرمجموعه‌ی", "Part of"),
+    ("phone", "تلفن", "Phone"),
+    ("email", "ایمیل", "E-mail"),
+    ("address", "نشانی", "Address"),
+    ("website", "وبگاه", "Website"),
+    ("total", "مجموع", "Total"),
+    ("results", "نتیجه", "results"),
+    ("page", "صفحه", "Page"),
+    ("of", "از", "of"),
+    ("previous", "قبلی", "Previous"),
+    ("next", "بعدی", "Next"),
+    ("nothing_found", "موردی پیدا نشد.", "Nothing found."),
+    ("nothing_found_hint", "عبارت جستجو را کوتاه‌تر کنید یا فیلترها را بردارید.", "Try a shorter search or remove filters."),
+    ("council", "شورایاری", "Neighborhood council"),
+    ("current_term", "دوره فعلی", "Current term"),
+    ("term", "دوره", "Term"),
+    ("terms", "دوره‌ها", "Terms"),
+    ("past_terms", "دوره‌های پیشین", "Past terms"),
+    ("role", "سمت", "Role"),
+    ("roles", "نقش‌ها", "Roles"),
+    ("from", "از", "From"),
+    ("until", "تا", "Until"),
+    ("thanked", "تقدیر شده", "Thanked"),
+    ("not_thanked", "در انتظار تقدیر", "Awaiting thanks"),
+    ("pillars", "ارکان محله", "Neighborhood pillars"),
+    ("no_council", "برای این محله شورایاری ثبت نشده است.", "No council is recorded for this neighborhood."),
+    ("no_members", "عضوی ثبت نشده است.", "No members recorded."),
+    ("no_pillars", "رکنی ثبت نشده است.", "No pillars recorded."),
+    ("members", "اعضا", "Members"),
+    ("sub_organisations", "زیرمجموعه‌ها", "Units"),
+    ("memberships", "عضویت‌ها", "Memberships"),
+    ("contacts_hidden", "اطلاعات تماس تنها برای کاربران واردشده نمایش داده می‌شود.", "Contact details are shown to signed-in users only."),
+    ("dashboard_intro", "نمای کلی شهر: مناطق، محله‌ها، دستگاه‌ها و شوراها.", "The city at a glance: districts, neighborhoods, organisations and councils."),
+    ("council_members_now", "اعضای فعلی شورایاری‌ها", "Current council members"),
+    ("agencies", "دستگاه‌های اجرایی", "Government agencies"),
+    ("institutions", "نهادها", "Institutions"),
+    ("deputies", "معاونت‌ها", "Deputy mayors' offices"),
+    ("all_neighborhoods", "همه محله‌ها", "All neighborhoods"),
+    ("all_districts", "همه مناطق", "All districts"),
+    ("district_mayor_office", "شهرداری منطقه", "District municipality"),
+    ("view", "مشاهده", "View"),
+    ("api_tokens", "توکن‌های API", "API tokens"),
+    ("api_tokens_intro", "توکن برای برنامه‌هایی است که از طریق API به سامانه وصل می‌شوند. توکن تنها یک بار نمایش داده می‌شود.", "Tokens let programs use the API on your behalf. A token is shown only once."),
+    ("token_name", "نام توکن", "Token name"),
+    ("create_token", "ساخت توکن", "Create token"),
+    ("new_token_once", "این توکن را اکنون نگه دارید؛ دوباره نمایش داده نمی‌شود:", "Copy this token now; it will not be shown again:"),
+    ("revoke", "ابطال", "Revoke"),
+    ("revoked", "باطل‌شده", "Revoked"),
+    ("created", "ایجاد", "Created"),
+    ("last_used", "آخرین استفاده", "Last used"),
+    ("never", "هرگز", "never"),
+    ("confirm_revoke", "این توکن باطل شود؟", "Revoke this token?"),
+    ("create_user", "ساخت کاربر", "Create user"),
+    ("role_scope", "حوزه نقش", "Role scope"),
+    ("scope_id", "شناسه حوزه (منطقه/دستگاه/محله)", "Scope id (district/organisation/neighborhood)"),
+    ("active", "فعال", "Active"),
+    ("yes", "بله", "yes"),
+    ("no", "خیر", "no"),
+    ("saved", "ذخیره شد.", "Saved."),
+    ("fix_errors", "لطفاً موارد زیر را اصلاح کنید:", "Please correct the following:"),
+    ("error", "خطا", "Error"),
+    ("back_home", "بازگشت به پیشخوان", "Back to the dashboard"),
+    ("audit_log", "گزارش تغییرات", "Audit log"),
+    ("api_docs", "مستندات API", "API documentation"),
+    ("sort_by", "مرتب‌سازی", "Sort by"),
+    ("boundary", "محدوده", "Boundary"),
+    ("gender", "جنسیت", "Gender"),
+    ("who", "چه کسی", "Who"),
+    ("when", "کی", "When"),
+    ("action", "اقدام", "Action"),
+];
+
+pub fn t(lang: Lang, key: &str) -> &'static str {
+    match STRINGS.iter().find(|(k, _, _)| *k == key) {
+        Some((_, fa, en)) => match lang {
+            Lang::Fa => fa,
+            Lang::En => en,
+        },
+        None => {
+            tracing::warn!(key, "missing translation");
+            "?"
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_unique() {
+        for (i, (k, _, _)) in STRINGS.iter().enumerate() {
+            assert!(!STRINGS[..i].iter().any(|(o, _, _)| o == k), "duplicate key {k}");
+        }
+    }
+
+    /// Every `t("…")` in a template must have a translation.
+    #[test]
+    fn templates_use_known_keys() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for part in text.split("t(\"").skip(1) {
+                let key = part.split('"').next().unwrap();
+                assert!(STRINGS.iter().any(|(k, _, _)| *k == key), "no translation for {key}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 50, "only {checked} keys found: is the template folder right?");
+    }
+}

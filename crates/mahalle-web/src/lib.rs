@@ -1,0 +1,163 @@
+//! The web layer: HTML pages, the JSON API, sign-in, static assets.
+//! Data flows one way: HTTP → handler (parse, authorise) → core rule → store → view.
+
+pub mod accounts;
+pub mod api;
+mod assets;
+pub mod csrf;
+pub mod ctx;
+pub mod error;
+mod extract;
+pub mod i18n;
+pub mod views;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{FromRef, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+use chrono::{FixedOffset, NaiveDate, Utc};
+use mahalle_db::Store;
+use serde::{Deserialize, Deserializer};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Settings the web layer needs.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// How long a sign-in lasts.
+    pub session_hours: i64,
+    /// Mark cookies `Secure` (set when served over HTTPS, e.g. behind a TLS proxy).
+    pub secure_cookies: bool,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig { session_hours: 12, secure_cookies: false }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<WebConfig>,
+}
+
+impl FromRef<AppState> for Store {
+    fn from_ref(s: &AppState) -> Store {
+        s.store.clone()
+    }
+}
+
+/// Tehran time. Iran has kept UTC+03:30 all year since 2022.
+pub fn tehran_offset() -> FixedOffset {
+    FixedOffset::east_opt(3 * 3600 + 1800).expect("valid offset")
+}
+
+/// Today's date in Tehran.
+pub fn today() -> NaiveDate {
+    Utc::now().with_timezone(&tehran_offset()).date_naive()
+}
+
+/// Treats `?x=` like an absent `x` (forms submit empty selects that way).
+pub fn empty_as_none<'de, D: Deserializer<'de>, T: std::str::FromStr>(d: D) -> Result<Option<T>, D::Error> {
+    let s: Option<String> = Option::deserialize(d)?;
+    match s.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => mahalle_core::text::to_latin_digits(v)
+            .parse()
+            .map(Some)
+            .map_err(|_| serde::de::Error::custom(format!("not a valid value: {v}"))),
+    }
+}
+
+/// The whole application: pages, API, health checks, static files.
+pub fn app(state: AppState) -> Router {
+    use views::{account, home, org, people, places};
+    let pages = Router::new()
+        .route("/", get(home::home))
+        .route("/districts", get(places::districts))
+        .route("/districts/{id}", get(places::district))
+        .route("/neighborhoods", get(places::neighborhoods))
+        .route("/neighborhoods/{id}", get(places::neighborhood))
+        .route("/organisations", get(org::organisations))
+        .route("/organisations/{id}", get(org::organisation))
+        .route("/people", get(people::people))
+        .route("/people/{id}", get(people::person))
+        .route("/login", get(account::login_form).post(account::login))
+        .route("/logout", post(account::logout))
+        .route("/account", get(account::account))
+        .route("/account/tokens", post(account::create_token))
+        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
+        .route("/admin/users", get(account::users).post(account::create_user))
+        .route("/settings/lang/{lang}", get(account::set_lang))
+        .route("/settings/calendar/{cal}", get(account::set_calendar))
+        .fallback(|| async { error::AppError::NotFound })
+        .layer(axum::middleware::from_fn(error::html_errors))
+        .layer(axum::middleware::from_fn(csrf::ensure_cookie));
+
+    Router::new()
+        .nest("/api/v1", api::router())
+        .route("/api/openapi.json", get(api::openapi_json))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/static/{*path}", get(assets::serve))
+        .route("/favicon.ico", get(|| async { axum::response::Redirect::permanent("/static/favicon.svg") }))
+        .merge(pages)
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(TraceLayer::new_for_http())
+                .layer(CatchPanicLayer::new())
+                .layer(TimeoutLayer::new(Duration::from_secs(30)))
+                .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+                .layer(CompressionLayer::new())
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::X_CONTENT_TYPE_OPTIONS,
+                    HeaderValue::from_static("nosniff"),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::REFERRER_POLICY,
+                    HeaderValue::from_static("same-origin"),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(
+                        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+                    ),
+                )),
+        )
+        .with_state(state)
+}
+
+/// Ready when the database answers.
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.store.scalar(&mahalle_db::Sql::new("SELECT 1")).await {
+        Ok(_) => (StatusCode::OK, "ready"),
+        Err(e) => {
+            tracing::warn!(error = %e, "database not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+/// Housekeeping that is safe to run in every server process at once: each step is an idempotent
+/// delete, so no lock is needed.
+pub fn spawn_housekeeping(store: Store) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = mahalle_db::auth::purge_expired(&store, Utc::now().timestamp()).await {
+                tracing::warn!(error = %e, "housekeeping failed");
+            }
+        }
+    });
+}

@@ -1,0 +1,165 @@
+//! Districts and neighborhoods.
+
+use askama::Template;
+use axum::extract::State;
+use crate::extract::{P as Path, Q as Query};
+use axum::response::Response;
+use mahalle_core::councils::awaiting_thanks;
+use mahalle_core::paging::{ListQuery, Listing};
+use mahalle_db::councils::{self, Member, Pillar, Term};
+use mahalle_db::org::{self, Organisation};
+use mahalle_db::places::{self, District, Neighborhood};
+use serde::Deserialize;
+
+use super::{render, ListView, Page};
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "districts.html")]
+struct DistrictsTemplate {
+    p: Page,
+    list: ListView,
+    items: Vec<District>,
+}
+
+pub async fn districts(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
+    let l = Listing::from_query(&q, places::DISTRICT_SORTS);
+    let page = places::list_districts(&state.store, &l).await?;
+    let t = DistrictsTemplate {
+        p: Page::new(&ctx, "districts", crate::i18n::t(ctx.lang, "districts")),
+        list: ListView::new("/districts", String::new(), &l, &page),
+        items: page.items,
+    };
+    render(&t)
+}
+
+#[derive(Template)]
+#[template(path = "district.html")]
+struct DistrictTemplate {
+    p: Page,
+    d: District,
+    office: Option<Organisation>,
+    list: ListView,
+    items: Vec<Neighborhood>,
+}
+
+pub async fn district(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let d = places::get_district(&state.store, id).await?;
+    let l = Listing::from_query(&q, places::NEIGHBORHOOD_SORTS);
+    let page = places::list_neighborhoods(&state.store, Some(id), &l).await?;
+    let offices = org::list(
+        &state.store,
+        org::OrgFilter { kind: Some(mahalle_core::org::OrgKind::DistrictOffice), district_id: Some(id) },
+        &Listing::from_query(&ListQuery::default(), org::ORG_SORTS),
+    )
+    .await?;
+    let p = Page::new(&ctx, "districts", String::new());
+    let title = p.district_name(d.number);
+    let t = DistrictTemplate {
+        p: Page { title, ..p },
+        list: ListView::new(&format!("/districts/{id}"), String::new(), &l, &page),
+        office: offices.items.into_iter().next(),
+        d,
+        items: page.items,
+    };
+    render(&t)
+}
+
+#[derive(Template)]
+#[template(path = "neighborhoods.html")]
+struct NeighborhoodsTemplate {
+    p: Page,
+    list: ListView,
+    items: Vec<Neighborhood>,
+    districts: Vec<District>,
+    district: Option<i64>,
+}
+
+#[derive(Deserialize)]
+pub struct NeighborhoodFilter {
+    #[serde(default, deserialize_with = "crate::empty_as_none")]
+    district: Option<i64>,
+    #[serde(flatten)]
+    list: ListQuery,
+}
+
+pub async fn neighborhoods(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(f): Query<NeighborhoodFilter>,
+) -> Result<Response, AppError> {
+    let l = Listing::from_query(&f.list, places::NEIGHBORHOOD_SORTS);
+    let page = places::list_neighborhoods(&state.store, f.district, &l).await?;
+    let districts = places::list_districts(
+        &state.store,
+        &Listing::from_query(&ListQuery { per_page: Some(200), ..Default::default() }, places::DISTRICT_SORTS),
+    )
+    .await?;
+    let keep = f.district.map(|d| format!("&district={d}")).unwrap_or_default();
+    let t = NeighborhoodsTemplate {
+        p: Page::new(&ctx, "neighborhoods", crate::i18n::t(ctx.lang, "neighborhoods")),
+        list: ListView::new("/neighborhoods", keep, &l, &page),
+        items: page.items,
+        districts: districts.items,
+        district: f.district,
+    };
+    render(&t)
+}
+
+/// One term of a council with its members.
+pub struct TermView {
+    pub term: Term,
+    pub members: Vec<Member>,
+    pub current: bool,
+}
+
+impl TermView {
+    pub fn awaiting_thanks(&self, m: &Member) -> bool {
+        awaiting_thanks(m.ends_on, m.thanked_on, crate::today())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "neighborhood.html")]
+struct NeighborhoodTemplate {
+    p: Page,
+    n: Neighborhood,
+    council: Option<Organisation>,
+    terms: Vec<TermView>,
+    pillars: Vec<Pillar>,
+    has_boundary: bool,
+}
+
+/// Terms of a body, newest first, each with its members.
+pub async fn council_terms(state: &AppState, body_id: i64) -> Result<Vec<TermView>, AppError> {
+    let today = crate::today();
+    let mut out = Vec::new();
+    for term in councils::terms_of(&state.store, body_id).await? {
+        let members = councils::members_of(&state.store, body_id, Some(term.id)).await?;
+        let current = mahalle_core::councils::term_is_current(term.starts_on, term.ends_on, today);
+        out.push(TermView { term, members, current });
+    }
+    Ok(out)
+}
+
+pub async fn neighborhood(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    let n = places::get_neighborhood(&state.store, id).await?;
+    let council = org::council_of_neighborhood(&state.store, id).await?;
+    let terms = match &council {
+        Some(c) => council_terms(&state, c.id).await?,
+        None => Vec::new(),
+    };
+    let pillars = councils::pillars_of(&state.store, id).await?;
+    let has_boundary = places::neighborhood_boundary(&state.store, id).await?.is_some();
+    let p = Page::new(&ctx, "neighborhoods", String::new());
+    let title = p.name(&n.name_fa, &n.name_en).to_string();
+    let t = NeighborhoodTemplate { p: Page { title, ..p }, n, council, terms, pillars, has_boundary };
+    render(&t)
+}

@@ -170,7 +170,11 @@ impl Principal {
 
     /// Whether this user works within a district: city-wide staff everywhere, a district mayor in
     /// their own district, a council member in the district of their neighborhood.
-    pub fn works_in_district(&self, district_id: i64, neighborhood_district: impl Fn(i64) -> Option<i64>) -> bool {
+    pub fn works_in_district(
+        &self,
+        district_id: i64,
+        neighborhood_district: impl Fn(i64) -> Option<i64>,
+    ) -> bool {
         self.grants.iter().any(|g| match g.scope {
             Scope::City => true,
             Scope::District(d) => d == district_id,
@@ -199,13 +203,22 @@ mod tests {
     fn grants_from_columns() {
         assert_eq!(
             Grant::from_columns("district_mayor", Some(14), None, None),
-            Some(Grant { role: Role::DistrictMayor, scope: Scope::District(14) })
+            Some(Grant {
+                role: Role::DistrictMayor,
+                scope: Scope::District(14)
+            })
         );
-        assert_eq!(Grant::from_columns("district_mayor", None, None, None), None);
+        assert_eq!(
+            Grant::from_columns("district_mayor", None, None, None),
+            None
+        );
         assert_eq!(Grant::from_columns("pope", None, None, None), None);
         assert_eq!(
             Grant::from_columns("viewer", Some(1), None, None),
-            Some(Grant { role: Role::Viewer, scope: Scope::City })
+            Some(Grant {
+                role: Role::Viewer,
+                scope: Scope::City
+            })
         );
     }
 
@@ -213,18 +226,30 @@ mod tests {
     fn district_visibility() {
         let mayor14 = Principal {
             user_id: 1,
-            grants: vec![Grant { role: Role::DistrictMayor, scope: Scope::District(14) }],
+            grants: vec![Grant {
+                role: Role::DistrictMayor,
+                scope: Scope::District(14),
+            }],
         };
         assert!(mayor14.works_in_district(14, |_| None));
         assert!(!mayor14.works_in_district(3, |_| None));
         assert!(!mayor14.is_admin());
         let council = Principal {
             user_id: 2,
-            grants: vec![Grant { role: Role::CouncilMember, scope: Scope::Neighborhood(99) }],
+            grants: vec![Grant {
+                role: Role::CouncilMember,
+                scope: Scope::Neighborhood(99),
+            }],
         };
         assert!(council.works_in_district(5, |n| (n == 99).then_some(5)));
         assert!(!council.works_in_district(6, |n| (n == 99).then_some(5)));
-        let admin = Principal { user_id: 3, grants: vec![Grant { role: Role::Admin, scope: Scope::City }] };
+        let admin = Principal {
+            user_id: 3,
+            grants: vec![Grant {
+                role: Role::Admin,
+                scope: Scope::City,
+            }],
+        };
         assert!(admin.works_in_district(22, |_| None) && admin.can_manage_users());
     }
 }

@@ -125,7 +125,11 @@ pub fn term_is_current(starts_on: NaiveDate, ends_on: Option<NaiveDate>, today: 
 
 /// Members of an ended term who have not yet been thanked (تقدیر) — the list a district
 /// office works through when a new term begins.
-pub fn awaiting_thanks(ended: Option<NaiveDate>, thanked: Option<NaiveDate>, today: NaiveDate) -> bool {
+pub fn awaiting_thanks(
+    ended: Option<NaiveDate>,
+    thanked: Option<NaiveDate>,
+    today: NaiveDate,
+) -> bool {
     matches!(ended, Some(end) if end <= today) && thanked.is_none()
 }
 
@@ -152,7 +156,11 @@ mod tests {
     fn thanks_due_only_after_the_end() {
         let today = d(2025, 6, 1);
         assert!(awaiting_thanks(Some(d(2025, 5, 1)), None, today));
-        assert!(!awaiting_thanks(Some(d(2025, 5, 1)), Some(d(2025, 5, 20)), today));
+        assert!(!awaiting_thanks(
+            Some(d(2025, 5, 1)),
+            Some(d(2025, 5, 20)),
+            today
+        ));
         assert!(!awaiting_thanks(None, None, today));
         assert!(!awaiting_thanks(Some(d(2025, 7, 1)), None, today));
     }

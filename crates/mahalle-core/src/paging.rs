@@ -42,7 +42,10 @@ impl Listing {
             sort,
             desc: query.dir.as_deref() == Some("desc"),
             page: query.page.unwrap_or(1).max(1),
-            per_page: query.per_page.unwrap_or(DEFAULT_PER_PAGE).clamp(1, MAX_PER_PAGE),
+            per_page: query
+                .per_page
+                .unwrap_or(DEFAULT_PER_PAGE)
+                .clamp(1, MAX_PER_PAGE),
         }
     }
 
@@ -74,7 +77,13 @@ mod tests {
     #[test]
     fn clamps_and_defaults() {
         let l = Listing::from_query(
-            &ListQuery { q: Some("  منطقه ۱۴ ".into()), sort: Some("drop table".into()), dir: None, page: Some(0), per_page: Some(10_000) },
+            &ListQuery {
+                q: Some("  منطقه ۱۴ ".into()),
+                sort: Some("drop table".into()),
+                dir: None,
+                page: Some(0),
+                per_page: Some(10_000),
+            },
             &["name", "population"],
         );
         assert_eq!(l.sort, "name");
@@ -84,7 +93,13 @@ mod tests {
         assert_eq!(l.q, "منطقه ۱۴");
         assert_eq!(l.offset(), 0);
         let l = Listing::from_query(
-            &ListQuery { sort: Some("population".into()), dir: Some("desc".into()), page: Some(3), per_page: Some(20), ..Default::default() },
+            &ListQuery {
+                sort: Some("population".into()),
+                dir: Some("desc".into()),
+                page: Some(3),
+                per_page: Some(20),
+                ..Default::default()
+            },
             &["name", "population"],
         );
         assert_eq!((l.sort, l.desc, l.offset()), ("population", true, 40));
@@ -92,9 +107,19 @@ mod tests {
 
     #[test]
     fn page_count() {
-        let p = Paged::<u8> { items: vec![], total: 51, page: 1, per_page: 25 };
+        let p = Paged::<u8> {
+            items: vec![],
+            total: 51,
+            page: 1,
+            per_page: 25,
+        };
         assert_eq!(p.pages(), 3);
-        let p = Paged::<u8> { items: vec![], total: 0, page: 1, per_page: 25 };
+        let p = Paged::<u8> {
+            items: vec![],
+            total: 0,
+            page: 1,
+            per_page: 25,
+        };
         assert_eq!(p.pages(), 1);
     }
 }

@@ -12,7 +12,11 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &'static str, fa: impl Into<String>, en: impl Into<String>) -> Self {
-        FieldError { field, fa: fa.into(), en: en.into() }
+        FieldError {
+            field,
+            fa: fa.into(),
+            en: en.into(),
+        }
     }
 }
 
@@ -21,7 +25,9 @@ pub const MIN_PASSWORD_LEN: usize = 10;
 /// Usernames: 3–32 characters of a–z, 0–9, dot, dash, underscore; stored lower-case.
 pub fn username(input: &str) -> Result<String, FieldError> {
     let u = input.trim().to_lowercase();
-    let ok_chars = u.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'));
+    let ok_chars = u
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'));
     if (3..=32).contains(&u.chars().count()) && ok_chars {
         Ok(u)
     } else {
@@ -50,15 +56,26 @@ pub fn password(input: &str) -> Result<String, FieldError> {
 }
 
 /// A required free-text field, normalised (Arabic letters to Persian, spacing).
-pub fn required_text(field: &'static str, input: &str, max_chars: usize) -> Result<String, FieldError> {
+pub fn required_text(
+    field: &'static str,
+    input: &str,
+    max_chars: usize,
+) -> Result<String, FieldError> {
     let t = crate::text::normalize(input);
     if t.is_empty() {
-        return Err(FieldError::new(field, "این بخش نباید خالی باشد.", "This field is required."));
+        return Err(FieldError::new(
+            field,
+            "این بخش نباید خالی باشد.",
+            "This field is required.",
+        ));
     }
     if t.chars().count() > max_chars {
         return Err(FieldError::new(
             field,
-            format!("حداکثر {} نویسه مجاز است.", crate::text::to_persian_digits(&max_chars.to_string())),
+            format!(
+                "حداکثر {} نویسه مجاز است.",
+                crate::text::to_persian_digits(&max_chars.to_string())
+            ),
             format!("At most {max_chars} characters are allowed."),
         ));
     }
@@ -72,12 +89,19 @@ pub fn optional_email(input: &str) -> Result<String, FieldError> {
         return Ok(String::new());
     }
     let valid = e.split_once('@').is_some_and(|(local, domain)| {
-        !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+        !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
     }) && !e.contains(char::is_whitespace);
     if valid {
         Ok(e.to_lowercase())
     } else {
-        Err(FieldError::new("email", "نشانی ایمیل معتبر نیست.", "This is not a valid e-mail address."))
+        Err(FieldError::new(
+            "email",
+            "نشانی ایمیل معتبر نیست.",
+            "This is not a valid e-mail address.",
+        ))
     }
 }
 
@@ -104,7 +128,10 @@ mod tests {
 
     #[test]
     fn texts_and_emails() {
-        assert_eq!(required_text("name", "  علي  رضايي ", 50).unwrap(), "علی رضایی");
+        assert_eq!(
+            required_text("name", "  علي  رضايي ", 50).unwrap(),
+            "علی رضایی"
+        );
         assert!(required_text("name", "   ", 50).is_err());
         assert!(required_text("name", "abcdef", 5).is_err());
         assert_eq!(optional_email("").unwrap(), "");

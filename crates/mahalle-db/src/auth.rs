@@ -25,11 +25,15 @@ pub struct Credentials {
     pub active: bool,
 }
 
-const USER_SELECT: &str = "SELECT id, username, display_name, person_id, active, created_at FROM users";
+const USER_SELECT: &str =
+    "SELECT id, username, display_name, person_id, active, created_at FROM users";
 
 pub async fn credentials(store: &Store, username: &str) -> Result<Option<Credentials>> {
     store
-        .fetch_optional(&Sql::new("SELECT id, password_hash, active FROM users WHERE username = $1").bind(username))
+        .fetch_optional(
+            &Sql::new("SELECT id, password_hash, active FROM users WHERE username = $1")
+                .bind(username),
+        )
         .await
 }
 
@@ -46,11 +50,20 @@ pub async fn user_by_name(store: &Store, username: &str) -> Result<Option<User>>
 }
 
 pub async fn list_users(store: &Store) -> Result<Vec<User>> {
-    store.fetch_all(&Sql::new(&format!("{USER_SELECT} ORDER BY username LIMIT 1000"))).await
+    store
+        .fetch_all(&Sql::new(&format!(
+            "{USER_SELECT} ORDER BY username LIMIT 1000"
+        )))
+        .await
 }
 
 /// Creates an account; `DbError::Conflict` when the username is taken.
-pub async fn create_user(tx: &mut Tx, username: &str, display_name: &str, password_hash: &str) -> Result<i64> {
+pub async fn create_user(
+    tx: &mut Tx,
+    username: &str,
+    display_name: &str,
+    password_hash: &str,
+) -> Result<i64> {
     tx.scalar(
         &Sql::new(
             "INSERT INTO users (username, display_name, password_hash, active, created_at) VALUES ($1, $2, $3, TRUE, $4) RETURNING id",
@@ -64,7 +77,12 @@ pub async fn create_user(tx: &mut Tx, username: &str, display_name: &str, passwo
 }
 
 /// Creates or resets an account by username (used by the demo loader); returns its id.
-pub async fn upsert_user(tx: &mut Tx, username: &str, display_name: &str, password_hash: &str) -> Result<i64> {
+pub async fn upsert_user(
+    tx: &mut Tx,
+    username: &str,
+    display_name: &str,
+    password_hash: &str,
+) -> Result<i64> {
     tx.scalar(
         &Sql::new(
             "INSERT INTO users (username, display_name, password_hash, active, created_at) VALUES ($1, $2, $3, TRUE, $4) \
@@ -82,12 +100,17 @@ pub async fn upsert_user(tx: &mut Tx, username: &str, display_name: &str, passwo
 /// Sets a new password and ends every session of the account.
 pub async fn set_password(tx: &mut Tx, user_id: i64, password_hash: &str) -> Result<()> {
     let n = tx
-        .execute(&Sql::new("UPDATE users SET password_hash = $1 WHERE id = $2").bind(password_hash).bind(user_id))
+        .execute(
+            &Sql::new("UPDATE users SET password_hash = $1 WHERE id = $2")
+                .bind(password_hash)
+                .bind(user_id),
+        )
         .await?;
     if n == 0 {
         return Err(crate::DbError::NotFound);
     }
-    tx.execute(&Sql::new("DELETE FROM sessions WHERE user_id = $1").bind(user_id)).await?;
+    tx.execute(&Sql::new("DELETE FROM sessions WHERE user_id = $1").bind(user_id))
+        .await?;
     Ok(())
 }
 
@@ -108,13 +131,16 @@ pub async fn grants_of(store: &Store, user_id: i64) -> Result<Vec<Grant>> {
         .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|r| Grant::from_columns(&r.role, r.district_id, r.organisation_id, r.neighborhood_id))
+        .filter_map(|r| {
+            Grant::from_columns(&r.role, r.district_id, r.organisation_id, r.neighborhood_id)
+        })
         .collect())
 }
 
 /// Replaces the roles of an account.
 pub async fn set_grants(tx: &mut Tx, user_id: i64, grants: &[Grant]) -> Result<()> {
-    tx.execute(&Sql::new("DELETE FROM user_roles WHERE user_id = $1").bind(user_id)).await?;
+    tx.execute(&Sql::new("DELETE FROM user_roles WHERE user_id = $1").bind(user_id))
+        .await?;
     for g in grants {
         let (d, o, n) = match g.scope {
             Scope::City => (None, None, None),
@@ -137,7 +163,13 @@ pub async fn set_grants(tx: &mut Tx, user_id: i64, grants: &[Grant]) -> Result<(
     Ok(())
 }
 
-pub async fn create_session(store: &Store, token_hash: &str, user_id: i64, now: i64, expires_at: i64) -> Result<()> {
+pub async fn create_session(
+    store: &Store,
+    token_hash: &str,
+    user_id: i64,
+    now: i64,
+    expires_at: i64,
+) -> Result<()> {
     store
         .execute(
             &Sql::new("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
@@ -165,32 +197,48 @@ pub async fn session_user(store: &Store, token_hash: &str, now: i64) -> Result<O
 }
 
 pub async fn delete_session(store: &Store, token_hash: &str) -> Result<()> {
-    store.execute(&Sql::new("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash)).await?;
+    store
+        .execute(&Sql::new("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash))
+        .await?;
     Ok(())
 }
 
 /// Removes expired sessions and old log-in failures; returns how many sessions went.
 pub async fn purge_expired(store: &Store, now: i64) -> Result<u64> {
-    let n = store.execute(&Sql::new("DELETE FROM sessions WHERE expires_at <= $1").bind(now)).await?;
-    store.execute(&Sql::new("DELETE FROM login_failures WHERE at < $1").bind(now - 86_400)).await?;
+    let n = store
+        .execute(&Sql::new("DELETE FROM sessions WHERE expires_at <= $1").bind(now))
+        .await?;
+    store
+        .execute(&Sql::new("DELETE FROM login_failures WHERE at < $1").bind(now - 86_400))
+        .await?;
     Ok(n)
 }
 
 pub async fn record_login_failure(store: &Store, username: &str, now: i64) -> Result<()> {
     store
-        .execute(&Sql::new("INSERT INTO login_failures (username, at) VALUES ($1, $2)").bind(username).bind(now))
+        .execute(
+            &Sql::new("INSERT INTO login_failures (username, at) VALUES ($1, $2)")
+                .bind(username)
+                .bind(now),
+        )
         .await?;
     Ok(())
 }
 
 pub async fn login_failures_since(store: &Store, username: &str, since: i64) -> Result<i64> {
     store
-        .scalar(&Sql::new("SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at > $2").bind(username).bind(since))
+        .scalar(
+            &Sql::new("SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at > $2")
+                .bind(username)
+                .bind(since),
+        )
         .await
 }
 
 pub async fn clear_login_failures(store: &Store, username: &str) -> Result<()> {
-    store.execute(&Sql::new("DELETE FROM login_failures WHERE username = $1").bind(username)).await?;
+    store
+        .execute(&Sql::new("DELETE FROM login_failures WHERE username = $1").bind(username))
+        .await?;
     Ok(())
 }
 
@@ -204,7 +252,12 @@ pub struct ApiToken {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-pub async fn create_api_token(tx: &mut Tx, user_id: i64, name: &str, token_hash: &str) -> Result<i64> {
+pub async fn create_api_token(
+    tx: &mut Tx,
+    user_id: i64,
+    name: &str,
+    token_hash: &str,
+) -> Result<i64> {
     tx.scalar(
         &Sql::new("INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
             .bind(user_id)
@@ -228,7 +281,11 @@ pub async fn api_token_user(store: &Store, token_hash: &str) -> Result<Option<Us
         .await?;
     if user.is_some() {
         store
-            .execute(&Sql::new("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2").bind(Utc::now()).bind(token_hash))
+            .execute(
+                &Sql::new("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2")
+                    .bind(Utc::now())
+                    .bind(token_hash),
+            )
             .await?;
     }
     Ok(user)

@@ -69,7 +69,8 @@ pub async fn terms_of(store: &Store, body_id: i64) -> Result<Vec<Term>> {
         .await
 }
 
-const MEMBER_SELECT: &str = "SELECT m.id, m.person_id, p.full_name_fa, p.full_name_en, m.role, m.term_id, m.starts_on, \
+const MEMBER_SELECT: &str =
+    "SELECT m.id, m.person_id, p.full_name_fa, p.full_name_en, m.role, m.term_id, m.starts_on, \
      m.ends_on, m.thanked_on FROM memberships m JOIN people p ON p.id = m.person_id";
 
 /// Members of a body in one term, officers first.
@@ -116,7 +117,9 @@ pub async fn pillars_of(store: &Store, neighborhood_id: i64) -> Result<Vec<Pilla
 
 pub async fn pillars_of_person(store: &Store, person_id: i64) -> Result<Vec<Pillar>> {
     let mut sql = Sql::new(PILLAR_SELECT);
-    sql.push(" WHERE pl.person_id = ").arg(person_id).push(" ORDER BY pl.since DESC, pl.id LIMIT 500");
+    sql.push(" WHERE pl.person_id = ")
+        .arg(person_id)
+        .push(" ORDER BY pl.since DESC, pl.id LIMIT 500");
     store.fetch_all(&sql).await
 }
 
@@ -133,7 +136,13 @@ pub async fn count_current_council_members(store: &Store, today: NaiveDate) -> R
         .await
 }
 
-pub async fn upsert_term(tx: &mut Tx, body_id: i64, number: i64, starts_on: NaiveDate, ends_on: Option<NaiveDate>) -> Result<i64> {
+pub async fn upsert_term(
+    tx: &mut Tx,
+    body_id: i64,
+    number: i64,
+    starts_on: NaiveDate,
+    ends_on: Option<NaiveDate>,
+) -> Result<i64> {
     tx.scalar(
         &Sql::new(
             "INSERT INTO terms (body_id, number, starts_on, ends_on) VALUES ($1, $2, $3, $4) \

@@ -23,11 +23,17 @@ impl From<sqlx::Error> for DbError {
     fn from(e: sqlx::Error) -> Self {
         match e {
             sqlx::Error::RowNotFound => DbError::NotFound,
-            sqlx::Error::Database(ref d) if d.is_unique_violation() => {
-                DbError::Conflict(d.constraint().map(str::to_string).unwrap_or_else(|| d.message().to_string()))
-            }
+            sqlx::Error::Database(ref d) if d.is_unique_violation() => DbError::Conflict(
+                d.constraint()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| d.message().to_string()),
+            ),
             sqlx::Error::Database(ref d) if d.is_foreign_key_violation() => {
-                DbError::MissingReference(d.constraint().map(str::to_string).unwrap_or_else(|| d.message().to_string()))
+                DbError::MissingReference(
+                    d.constraint()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| d.message().to_string()),
+                )
             }
             other => DbError::Sqlx(other),
         }

@@ -17,6 +17,6 @@ mod store;
 
 pub use error::DbError;
 pub use sql::{Arg, Sql};
-pub use store::{Backend, Store, Tx};
+pub use store::{redact as redact_url, Backend, Store, Tx};
 
 pub type Result<T, E = DbError> = std::result::Result<T, E>;

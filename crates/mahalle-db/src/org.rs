@@ -70,9 +70,14 @@ pub async fn list(store: &Store, f: OrgFilter, l: &Listing) -> Result<Paged<Orga
     let mut sql = Sql::new(ORG_SELECT);
     sql.push(&filter.text);
     sql.args = filter.args;
-    sql.page(order(l.sort), l.desc, l.per_page, l.offset());
+    sql.page(order(l.sort), "o.id", l.desc, l.per_page, l.offset());
     let items = store.fetch_all(&sql).await?;
-    Ok(Paged { items, total, page: l.page, per_page: l.per_page })
+    Ok(Paged {
+        items,
+        total,
+        page: l.page,
+        per_page: l.per_page,
+    })
 }
 
 pub async fn get(store: &Store, id: i64) -> Result<Organisation> {
@@ -84,24 +89,40 @@ pub async fn get(store: &Store, id: i64) -> Result<Organisation> {
 /// Organisations directly under `id` (a deputy's departments, the Municipality's deputies…).
 pub async fn children(store: &Store, id: i64) -> Result<Vec<Organisation>> {
     let mut sql = Sql::new(ORG_SELECT);
-    sql.push(" WHERE o.parent_id = ").arg(id).push(" ORDER BY o.sort_key, o.id LIMIT 500");
+    sql.push(" WHERE o.parent_id = ")
+        .arg(id)
+        .push(" ORDER BY o.sort_key, o.id LIMIT 500");
     store.fetch_all(&sql).await
 }
 
 /// The neighborhood council (شورایاری) of a neighborhood, if it has one.
-pub async fn council_of_neighborhood(store: &Store, neighborhood_id: i64) -> Result<Option<Organisation>> {
+pub async fn council_of_neighborhood(
+    store: &Store,
+    neighborhood_id: i64,
+) -> Result<Option<Organisation>> {
     let mut sql = Sql::new(ORG_SELECT);
-    sql.push(" WHERE o.kind = 'neighborhood_council' AND o.neighborhood_id = ").arg(neighborhood_id);
+    sql.push(" WHERE o.kind = 'neighborhood_council' AND o.neighborhood_id = ")
+        .arg(neighborhood_id);
     store.fetch_optional(&sql).await
 }
 
 /// Number of organisations of each kind, in `OrgKind::ALL` order.
 pub async fn count_by_kind(store: &Store) -> Result<Vec<(OrgKind, i64)>> {
-    let rows: Vec<(String, i64)> =
-        store.fetch_all(&Sql::new("SELECT kind, COUNT(*) FROM organisations GROUP BY kind")).await?;
+    let rows: Vec<(String, i64)> = store
+        .fetch_all(&Sql::new(
+            "SELECT kind, COUNT(*) FROM organisations GROUP BY kind",
+        ))
+        .await?;
     Ok(OrgKind::ALL
         .into_iter()
-        .map(|k| (k, rows.iter().find(|(s, _)| s == k.as_str()).map_or(0, |r| r.1)))
+        .map(|k| {
+            (
+                k,
+                rows.iter()
+                    .find(|(s, _)| s == k.as_str())
+                    .map_or(0, |r| r.1),
+            )
+        })
         .collect())
 }
 

@@ -31,9 +31,14 @@ pub async fn list(store: &Store, l: &Listing) -> Result<Paged<Person>> {
     let mut sql = Sql::new(SELECT);
     sql.push(" WHERE 1=1").search("search_key", &l.terms);
     let order = if l.sort == "id" { "id" } else { "sort_key" };
-    sql.page(order, l.desc, l.per_page, l.offset());
+    sql.page(order, "id", l.desc, l.per_page, l.offset());
     let items = store.fetch_all(&sql).await?;
-    Ok(Paged { items, total, page: l.page, per_page: l.per_page })
+    Ok(Paged {
+        items,
+        total,
+        page: l.page,
+        per_page: l.per_page,
+    })
 }
 
 pub async fn get(store: &Store, id: i64) -> Result<Person> {

@@ -38,18 +38,18 @@ pub struct Boundary {
     pub boundary: Option<String>,
 }
 
-pub const DISTRICT_SORTS: &[&str] = &["number", "name", "population", "neighborhoods"];
+pub const DISTRICT_SORTS: &[&str] = &["number", "population", "neighborhoods"];
 pub const NEIGHBORHOOD_SORTS: &[&str] = &["name", "code", "population", "district"];
 
 const DISTRICT_SELECT: &str = "SELECT d.id, d.code, d.number, d.name_fa, d.name_en, d.population, d.area_km2, \
      (SELECT COUNT(*) FROM neighborhoods n WHERE n.district_id = d.id) AS neighborhoods FROM districts d";
 
-const NEIGHBORHOOD_SELECT: &str = "SELECT n.id, n.district_id, d.number AS district_number, n.code, n.name_fa, \
+const NEIGHBORHOOD_SELECT: &str =
+    "SELECT n.id, n.district_id, d.number AS district_number, n.code, n.name_fa, \
      n.name_en, n.population FROM neighborhoods n JOIN districts d ON d.id = n.district_id";
 
 fn district_order(sort: &str) -> &'static str {
     match sort {
-        "name" => "d.number",
         "population" => "d.population",
         "neighborhoods" => "neighborhoods",
         _ => "d.number",
@@ -71,9 +71,20 @@ pub async fn list_districts(store: &Store, l: &Listing) -> Result<Paged<District
     let total = store.scalar(&count).await?;
     let mut sql = Sql::new(DISTRICT_SELECT);
     sql.push(" WHERE 1=1").search("d.search_key", &l.terms);
-    sql.page(district_order(l.sort), l.desc, l.per_page, l.offset());
+    sql.page(
+        district_order(l.sort),
+        "d.id",
+        l.desc,
+        l.per_page,
+        l.offset(),
+    );
     let items = store.fetch_all(&sql).await?;
-    Ok(Paged { items, total, page: l.page, per_page: l.per_page })
+    Ok(Paged {
+        items,
+        total,
+        page: l.page,
+        per_page: l.per_page,
+    })
 }
 
 pub async fn get_district(store: &Store, id: i64) -> Result<District> {
@@ -83,17 +94,25 @@ pub async fn get_district(store: &Store, id: i64) -> Result<District> {
 }
 
 pub async fn district_boundary(store: &Store, id: i64) -> Result<Option<String>> {
-    let b: Boundary = store.fetch_one(&Sql::new("SELECT boundary FROM districts WHERE id = $1").bind(id)).await?;
+    let b: Boundary = store
+        .fetch_one(&Sql::new("SELECT boundary FROM districts WHERE id = $1").bind(id))
+        .await?;
     Ok(b.boundary)
 }
 
 pub async fn neighborhood_boundary(store: &Store, id: i64) -> Result<Option<String>> {
-    let b: Boundary = store.fetch_one(&Sql::new("SELECT boundary FROM neighborhoods WHERE id = $1").bind(id)).await?;
+    let b: Boundary = store
+        .fetch_one(&Sql::new("SELECT boundary FROM neighborhoods WHERE id = $1").bind(id))
+        .await?;
     Ok(b.boundary)
 }
 
 /// Neighborhoods, optionally of one district.
-pub async fn list_neighborhoods(store: &Store, district: Option<i64>, l: &Listing) -> Result<Paged<Neighborhood>> {
+pub async fn list_neighborhoods(
+    store: &Store,
+    district: Option<i64>,
+    l: &Listing,
+) -> Result<Paged<Neighborhood>> {
     let mut filter = Sql::new(" WHERE 1=1");
     if let Some(d) = district {
         filter.push(" AND n.district_id = ").arg(d);
@@ -106,9 +125,20 @@ pub async fn list_neighborhoods(store: &Store, district: Option<i64>, l: &Listin
     let mut sql = Sql::new(NEIGHBORHOOD_SELECT);
     sql.push(&filter.text);
     sql.args = filter.args;
-    sql.page(neighborhood_order(l.sort), l.desc, l.per_page, l.offset());
+    sql.page(
+        neighborhood_order(l.sort),
+        "n.id",
+        l.desc,
+        l.per_page,
+        l.offset(),
+    );
     let items = store.fetch_all(&sql).await?;
-    Ok(Paged { items, total, page: l.page, per_page: l.per_page })
+    Ok(Paged {
+        items,
+        total,
+        page: l.page,
+        per_page: l.per_page,
+    })
 }
 
 pub async fn get_neighborhood(store: &Store, id: i64) -> Result<Neighborhood> {
@@ -119,8 +149,9 @@ pub async fn get_neighborhood(store: &Store, id: i64) -> Result<Neighborhood> {
 
 /// The district each neighborhood belongs to, for access checks.
 pub async fn district_of_neighborhood(store: &Store, id: i64) -> Result<Option<i64>> {
-    let row: Option<(i64,)> =
-        store.fetch_optional(&Sql::new("SELECT district_id FROM neighborhoods WHERE id = $1").bind(id)).await?;
+    let row: Option<(i64,)> = store
+        .fetch_optional(&Sql::new("SELECT district_id FROM neighborhoods WHERE id = $1").bind(id))
+        .await?;
     Ok(row.map(|r| r.0))
 }
 

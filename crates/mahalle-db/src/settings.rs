@@ -3,8 +3,9 @@
 use crate::{Result, Sql, Store, Tx};
 
 pub async fn get(store: &Store, key: &str) -> Result<Option<String>> {
-    let row: Option<(String,)> =
-        store.fetch_optional(&Sql::new("SELECT value FROM settings WHERE key = $1").bind(key)).await?;
+    let row: Option<(String,)> = store
+        .fetch_optional(&Sql::new("SELECT value FROM settings WHERE key = $1").bind(key))
+        .await?;
     Ok(row.map(|r| r.0))
 }
 

@@ -54,7 +54,10 @@ pub struct Sql {
 
 impl Sql {
     pub fn new(text: &str) -> Sql {
-        Sql { text: text.to_string(), args: Vec::new() }
+        Sql {
+            text: text.to_string(),
+            args: Vec::new(),
+        }
     }
 
     /// Appends SQL text.
@@ -89,11 +92,19 @@ impl Sql {
     }
 
     /// Adds `ORDER BY … LIMIT … OFFSET …` for a checked listing; `order` is trusted SQL chosen
-    /// from a whitelist by the caller, and `id` breaks ties so pages never overlap.
-    pub fn page(&mut self, order: &str, desc: bool, limit: u32, offset: i64) -> &mut Sql {
+    /// from a whitelist by the caller, and the `id` column breaks ties so pages never overlap.
+    pub fn page(&mut self, order: &str, id: &str, desc: bool, limit: u32, offset: i64) -> &mut Sql {
         let dir = if desc { " DESC" } else { " ASC" };
-        self.push(" ORDER BY ").push(order).push(dir).push(", id").push(dir);
-        self.push(" LIMIT ").arg(i64::from(limit)).push(" OFFSET ").arg(offset);
+        self.push(" ORDER BY ")
+            .push(order)
+            .push(dir)
+            .push(", ")
+            .push(id)
+            .push(dir);
+        self.push(" LIMIT ")
+            .arg(i64::from(limit))
+            .push(" OFFSET ")
+            .arg(offset);
         self
     }
 }

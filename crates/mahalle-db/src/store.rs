@@ -4,7 +4,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
 use sqlx::{FromRow, PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 
 use crate::sql::{Arg, Sql};
@@ -27,7 +29,8 @@ pub struct Store {
 
 /// A row type that both backends can decode.
 pub trait Row: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
-impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{}
 
 /// Binds our `Arg`s to any sqlx query type; expanded once per backend.
 macro_rules! bind_args {
@@ -101,7 +104,10 @@ impl Store {
                 .await?;
             Backend::Postgres(pool)
         } else {
-            let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+            let path = url
+                .strip_prefix("sqlite://")
+                .or_else(|| url.strip_prefix("sqlite:"))
+                .unwrap_or(url);
             let path = path.split('?').next().unwrap_or(path);
             if path.is_empty() || path.contains("://") {
                 return Err(DbError::BadUrl(redact(url)));
@@ -115,7 +121,10 @@ impl Store {
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
-            let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(opts)
+                .await?;
             Backend::Sqlite(pool)
         };
         Ok(Store { backend })
@@ -150,7 +159,9 @@ impl Store {
             Backend::Postgres(_) => &POSTGRES_MIGRATIONS,
         };
         let applied: Vec<i64> = self
-            .fetch_all::<(i64,)>(&Sql::new("SELECT version FROM _sqlx_migrations WHERE success = TRUE"))
+            .fetch_all::<(i64,)>(&Sql::new(
+                "SELECT version FROM _sqlx_migrations WHERE success = TRUE",
+            ))
             .await
             .unwrap_or_default()
             .into_iter()
@@ -158,7 +169,13 @@ impl Store {
             .collect();
         Ok(migrator
             .iter()
-            .map(|m| (m.version, m.description.to_string(), applied.contains(&m.version)))
+            .map(|m| {
+                (
+                    m.version,
+                    m.description.to_string(),
+                    applied.contains(&m.version),
+                )
+            })
             .collect())
     }
 

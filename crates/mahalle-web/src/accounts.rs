@@ -1,7 +1,9 @@
 //! Account operations shared by the web UI, the API and the CLI: password hashing, creating
 //! users, changing passwords, issuing API tokens. Each change is written with its audit row.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use mahalle_core::access::Grant;
 use mahalle_core::validate;
@@ -26,7 +28,11 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
 
 pub async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        PasswordHash::new(&hash).is_ok_and(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
     })
     .await
     .unwrap_or(false)
@@ -35,7 +41,10 @@ pub async fn verify_password(password: String, hash: String) -> bool {
 /// A hash of a random password, to spend the same time on unknown usernames as on known ones.
 static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default().hash_password(b"not a real password", &salt).map(|h| h.to_string()).unwrap_or_default()
+    Argon2::default()
+        .hash_password(b"not a real password", &salt)
+        .map(|h| h.to_string())
+        .unwrap_or_default()
 });
 
 /// Failed attempts allowed per username in the throttling window.
@@ -44,10 +53,16 @@ pub const FAILURE_WINDOW_SECS: i64 = 15 * 60;
 
 /// Checks a username and password; returns the user id. Throttled per username in the database,
 /// so the limit holds across every server process.
-pub async fn authenticate(store: &Store, username: &str, password: &str) -> Result<Option<i64>, AppError> {
+pub async fn authenticate(
+    store: &Store,
+    username: &str,
+    password: &str,
+) -> Result<Option<i64>, AppError> {
     let username = username.trim().to_lowercase();
     let now = chrono::Utc::now().timestamp();
-    if auth::login_failures_since(store, &username, now - FAILURE_WINDOW_SECS).await? >= MAX_FAILURES {
+    if auth::login_failures_since(store, &username, now - FAILURE_WINDOW_SECS).await?
+        >= MAX_FAILURES
+    {
         return Err(AppError::TooManyRequests);
     }
     let creds = auth::credentials(store, &username).await?;
@@ -78,9 +93,15 @@ pub async fn create_user(
     grants: &[Grant],
 ) -> Result<i64, AppError> {
     let mut errors = Vec::new();
-    let username = validate::username(username).map_err(|e| errors.push(e)).ok();
-    let display = validate::required_text("display_name", display_name, 100).map_err(|e| errors.push(e)).ok();
-    let password = validate::password(password).map_err(|e| errors.push(e)).ok();
+    let username = validate::username(username)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let display = validate::required_text("display_name", display_name, 100)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let password = validate::password(password)
+        .map_err(|e| errors.push(e))
+        .ok();
     let (Some(username), Some(display), Some(password)) = (username, display, password) else {
         return Err(AppError::Invalid(errors));
     };
@@ -115,9 +136,16 @@ pub async fn create_user(
 }
 
 /// Sets a new password; every session of the account ends.
-pub async fn change_password(store: &Store, actor: Option<i64>, username: &str, password: &str) -> Result<(), AppError> {
+pub async fn change_password(
+    store: &Store,
+    actor: Option<i64>,
+    username: &str,
+    password: &str,
+) -> Result<(), AppError> {
     let password = validate::password(password)?;
-    let user = auth::user_by_name(store, &username.trim().to_lowercase()).await?.ok_or(AppError::NotFound)?;
+    let user = auth::user_by_name(store, &username.trim().to_lowercase())
+        .await?
+        .ok_or(AppError::NotFound)?;
     let hash = hash_password(password).await?;
     let mut tx = store.begin().await?;
     auth::set_password(&mut tx, user.id, &hash).await?;
@@ -138,7 +166,12 @@ pub async fn change_password(store: &Store, actor: Option<i64>, username: &str, 
 }
 
 /// Issues an API token for a user; returns (id, the secret token). Only its hash is stored.
-pub async fn issue_api_token(store: &Store, actor: Option<i64>, user_id: i64, name: &str) -> Result<(i64, String), AppError> {
+pub async fn issue_api_token(
+    store: &Store,
+    actor: Option<i64>,
+    user_id: i64,
+    name: &str,
+) -> Result<(i64, String), AppError> {
     let name = validate::required_text("name", name, 80)?;
     let token = format!("mht_{}", new_token());
     let mut tx = store.begin().await?;

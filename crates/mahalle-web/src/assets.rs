@@ -6,20 +6,55 @@ use axum::response::{IntoResponse, Response};
 use crate::extract::P;
 
 const FILES: &[(&str, &str, &[u8])] = &[
-    ("app.css", "text/css; charset=utf-8", include_bytes!("../static/app.css")),
-    ("app.js", "text/javascript; charset=utf-8", include_bytes!("../static/app.js")),
-    ("favicon.svg", "image/svg+xml", include_bytes!("../static/favicon.svg")),
-    ("fonts/vazirmatn-arabic-400-normal.woff2", "font/woff2", include_bytes!("../static/fonts/vazirmatn-arabic-400-normal.woff2")),
-    ("fonts/vazirmatn-arabic-700-normal.woff2", "font/woff2", include_bytes!("../static/fonts/vazirmatn-arabic-700-normal.woff2")),
-    ("fonts/vazirmatn-latin-400-normal.woff2", "font/woff2", include_bytes!("../static/fonts/vazirmatn-latin-400-normal.woff2")),
-    ("fonts/vazirmatn-latin-700-normal.woff2", "font/woff2", include_bytes!("../static/fonts/vazirmatn-latin-700-normal.woff2")),
-    ("fonts/OFL.txt", "text/plain; charset=utf-8", include_bytes!("../static/fonts/OFL.txt")),
+    (
+        "app.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../static/app.css"),
+    ),
+    (
+        "app.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/app.js"),
+    ),
+    (
+        "favicon.svg",
+        "image/svg+xml",
+        include_bytes!("../static/favicon.svg"),
+    ),
+    (
+        "fonts/vazirmatn-arabic-400-normal.woff2",
+        "font/woff2",
+        include_bytes!("../static/fonts/vazirmatn-arabic-400-normal.woff2"),
+    ),
+    (
+        "fonts/vazirmatn-arabic-700-normal.woff2",
+        "font/woff2",
+        include_bytes!("../static/fonts/vazirmatn-arabic-700-normal.woff2"),
+    ),
+    (
+        "fonts/vazirmatn-latin-400-normal.woff2",
+        "font/woff2",
+        include_bytes!("../static/fonts/vazirmatn-latin-400-normal.woff2"),
+    ),
+    (
+        "fonts/vazirmatn-latin-700-normal.woff2",
+        "font/woff2",
+        include_bytes!("../static/fonts/vazirmatn-latin-700-normal.woff2"),
+    ),
+    (
+        "fonts/OFL.txt",
+        "text/plain; charset=utf-8",
+        include_bytes!("../static/fonts/OFL.txt"),
+    ),
 ];
 
 pub async fn serve(P(path): P<String>) -> Response {
     match FILES.iter().find(|(name, _, _)| *name == path) {
         Some((_, mime, body)) => (
-            [(header::CONTENT_TYPE, *mime), (header::CACHE_CONTROL, "public, max-age=86400")],
+            [
+                (header::CONTENT_TYPE, *mime),
+                (header::CACHE_CONTROL, "public, max-age=86400"),
+            ],
             *body,
         )
             .into_response(),

@@ -33,7 +33,9 @@ pub fn hash_token(token: &str) -> String {
 }
 
 pub fn token_from(jar: &CookieJar) -> Option<String> {
-    jar.get(CSRF_COOKIE).map(|c| c.value().to_string()).filter(|v| v.len() == 64)
+    jar.get(CSRF_COOKIE)
+        .map(|c| c.value().to_string())
+        .filter(|v| v.len() == 64)
 }
 
 /// Gives every visitor a CSRF cookie before the first form is drawn.
@@ -44,7 +46,11 @@ pub async fn ensure_cookie(mut req: Request, next: Next) -> Response {
     }
     let token = new_token();
     // Make the new token visible to this request's handlers as if the cookie had been sent.
-    let cookie_header = match req.headers().get(header::COOKIE).and_then(|v| v.to_str().ok()) {
+    let cookie_header = match req
+        .headers()
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+    {
         Some(existing) => format!("{existing}; {CSRF_COOKIE}={token}"),
         None => format!("{CSRF_COOKIE}={token}"),
     };
@@ -52,7 +58,11 @@ pub async fn ensure_cookie(mut req: Request, next: Next) -> Response {
         req.headers_mut().insert(header::COOKIE, v);
     }
     let mut resp = next.run(req).await;
-    let cookie = Cookie::build((CSRF_COOKIE, token)).path("/").http_only(true).same_site(SameSite::Strict).build();
+    let cookie = Cookie::build((CSRF_COOKIE, token))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .build();
     if let Ok(v) = header::HeaderValue::from_str(&cookie.to_string()) {
         resp.headers_mut().append(header::SET_COOKIE, v);
     }
@@ -81,7 +91,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
         if !constant_time_eq(field.csrf.as_bytes(), expected.as_bytes()) {
             return Err(AppError::Csrf);
         }
-        let value = serde_urlencoded::from_bytes(&body).map_err(|e| AppError::BadRequest(e.to_string()))?;
+        let value =
+            serde_urlencoded::from_bytes(&body).map_err(|e| AppError::BadRequest(e.to_string()))?;
         Ok(CsrfForm(value))
     }
 }

@@ -127,10 +127,13 @@ where
         let state = AppState::from_ref(state);
         let jar = CookieJar::from_headers(&parts.headers);
         let lang = Lang::from_headers(&parts.headers);
-        let cal = jar.get(CAL_COOKIE).and_then(|c| Calendar::parse(c.value())).unwrap_or(match lang {
-            Lang::Fa => Calendar::Jalali,
-            Lang::En => Calendar::Gregorian,
-        });
+        let cal = jar
+            .get(CAL_COOKIE)
+            .and_then(|c| Calendar::parse(c.value()))
+            .unwrap_or(match lang {
+                Lang::Fa => Calendar::Jalali,
+                Lang::En => Calendar::Gregorian,
+            });
         let user = match bearer_token(&parts.headers) {
             Some(token) => {
                 // A presented token must be valid: a wrong one is an error, not an anonymous visit.
@@ -148,7 +151,13 @@ where
         let user = match user {
             Some(user) => {
                 let grants = auth::grants_of(&state.store, user.id).await?;
-                Some(SignedIn { principal: Principal { user_id: user.id, grants }, user })
+                Some(SignedIn {
+                    principal: Principal {
+                        user_id: user.id,
+                        grants,
+                    },
+                    user,
+                })
             }
             None => None,
         };
@@ -157,7 +166,11 @@ where
             cal,
             user,
             csrf: csrf::token_from(&jar).unwrap_or_default(),
-            path: parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into()),
+            path: parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_else(|| "/".into()),
         };
         parts.extensions.insert(ctx.clone());
         Ok(ctx)
@@ -165,7 +178,13 @@ where
 }
 
 fn bearer_token(headers: &HeaderMap) -> Option<&str> {
-    let v = headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?;
+    let v = headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
     let (scheme, token) = v.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
 }

@@ -86,8 +86,16 @@ impl AppError {
 
     pub fn detail(&self) -> ErrorDetail {
         let (code, en, fa): (&'static str, String, String) = match self {
-            AppError::NotFound => ("not_found", "Not found.".into(), "مورد درخواستی پیدا نشد.".into()),
-            AppError::Unauthorized => ("unauthorized", "Please sign in.".into(), "لطفاً وارد سامانه شوید.".into()),
+            AppError::NotFound => (
+                "not_found",
+                "Not found.".into(),
+                "مورد درخواستی پیدا نشد.".into(),
+            ),
+            AppError::Unauthorized => (
+                "unauthorized",
+                "Please sign in.".into(),
+                "لطفاً وارد سامانه شوید.".into(),
+            ),
             AppError::Forbidden => (
                 "forbidden",
                 "You do not have permission for this.".into(),
@@ -103,7 +111,11 @@ impl AppError {
                 "Some fields need correcting.".into(),
                 "برخی از بخش‌ها نیاز به اصلاح دارند.".into(),
             ),
-            AppError::BadRequest(m) => ("bad_request", format!("Bad request: {m}"), format!("درخواست نادرست: {m}")),
+            AppError::BadRequest(m) => (
+                "bad_request",
+                format!("Bad request: {m}"),
+                format!("درخواست نادرست: {m}"),
+            ),
             AppError::Conflict(m) => (
                 "conflict",
                 format!("This already exists ({m})."),
@@ -124,7 +136,12 @@ impl AppError {
             AppError::Invalid(f) => f.clone(),
             _ => Vec::new(),
         };
-        ErrorDetail { code, message: en, message_fa: fa, fields }
+        ErrorDetail {
+            code,
+            message: en,
+            message_fa: fa,
+            fields,
+        }
     }
 }
 
@@ -139,9 +156,18 @@ impl IntoResponse for AppError {
             tracing::error!(error = ?cause, "internal error");
         }
         let detail = self.detail();
-        let mut resp = (status, Json(ErrorBody { error: detail.clone() })).into_response();
+        let mut resp = (
+            status,
+            Json(ErrorBody {
+                error: detail.clone(),
+            }),
+        )
+            .into_response();
         if status == StatusCode::UNAUTHORIZED {
-            resp.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+            resp.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
         }
         resp.extensions_mut().insert(ErrorMark(detail, status));
         resp
@@ -152,7 +178,11 @@ impl IntoResponse for AppError {
 /// anonymous visitors of protected pages to the sign-in form.
 pub async fn html_errors(req: Request, next: Next) -> Response {
     let lang = crate::ctx::Lang::from_headers(req.headers());
-    let path = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
+    let path = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_default();
     let resp = next.run(req).await;
     let Some(ErrorMark(detail, status)) = resp.extensions().get::<ErrorMark>().cloned() else {
         return resp;

@@ -134,7 +134,10 @@ mod tests {
     #[test]
     fn keys_are_unique() {
         for (i, (k, _, _)) in STRINGS.iter().enumerate() {
-            assert!(!STRINGS[..i].iter().any(|(o, _, _)| o == k), "duplicate key {k}");
+            assert!(
+                !STRINGS[..i].iter().any(|(o, _, _)| o == k),
+                "duplicate key {k}"
+            );
         }
     }
 
@@ -147,10 +150,16 @@ mod tests {
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
             for part in text.split("t(\"").skip(1) {
                 let key = part.split('"').next().unwrap();
-                assert!(STRINGS.iter().any(|(k, _, _)| *k == key), "no translation for {key}");
+                assert!(
+                    STRINGS.iter().any(|(k, _, _)| *k == key),
+                    "no translation for {key}"
+                );
                 checked += 1;
             }
         }
-        assert!(checked > 50, "only {checked} keys found: is the template folder right?");
+        assert!(
+            checked > 50,
+            "only {checked} keys found: is the template folder right?"
+        );
     }
 }

@@ -40,7 +40,10 @@ pub struct WebConfig {
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig { session_hours: 12, secure_cookies: false }
+        WebConfig {
+            session_hours: 12,
+            secure_cookies: false,
+        }
     }
 }
 
@@ -67,7 +70,9 @@ pub fn today() -> NaiveDate {
 }
 
 /// Treats `?x=` like an absent `x` (forms submit empty selects that way).
-pub fn empty_as_none<'de, D: Deserializer<'de>, T: std::str::FromStr>(d: D) -> Result<Option<T>, D::Error> {
+pub fn empty_as_none<'de, D: Deserializer<'de>, T: std::str::FromStr>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
     let s: Option<String> = Option::deserialize(d)?;
     match s.as_deref().map(str::trim) {
         None | Some("") => Ok(None),
@@ -96,7 +101,10 @@ pub fn app(state: AppState) -> Router {
         .route("/account", get(account::account))
         .route("/account/tokens", post(account::create_token))
         .route("/account/tokens/{id}/revoke", post(account::revoke_token))
-        .route("/admin/users", get(account::users).post(account::create_user))
+        .route(
+            "/admin/users",
+            get(account::users).post(account::create_user),
+        )
         .route("/settings/lang/{lang}", get(account::set_lang))
         .route("/settings/calendar/{cal}", get(account::set_calendar))
         .fallback(|| async { error::AppError::NotFound })
@@ -115,7 +123,6 @@ pub fn app(state: AppState) -> Router {
             tower::ServiceBuilder::new()
                 .layer(TraceLayer::new_for_http())
                 .layer(CatchPanicLayer::new())
-                .layer(TimeoutLayer::new(Duration::from_secs(30)))
                 .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
                 .layer(CompressionLayer::new())
                 .layer(SetResponseHeaderLayer::if_not_present(
@@ -132,7 +139,8 @@ pub fn app(state: AppState) -> Router {
                     HeaderValue::from_static(
                         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
                     ),
-                )),
+                ))
+                .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30))),
         )
         .with_state(state)
 }

@@ -1,1 +1,5 @@
-fn main() {}
+//! `mahalle`: the one binary. All code lives in the library so tests can drive it.
+
+fn main() -> std::process::ExitCode {
+    mahalle::cli::main()
+}

@@ -8,7 +8,7 @@ use mahalle_core::access::Grant;
 use mahalle_core::org::OrgKind;
 use mahalle_core::paging::{ListQuery, Listing, Paged};
 use mahalle_db::auth::User;
-use mahalle_db::councils::{self, Member, Pillar, PersonMembership, Term};
+use mahalle_db::councils::{self, Member, PersonMembership, Pillar, Term};
 use mahalle_db::org::{self, Organisation};
 use mahalle_db::people::{self, Person};
 use mahalle_db::places::{self, District, Neighborhood};
@@ -49,7 +49,12 @@ macro_rules! page_type {
         }
         impl From<Paged<$item>> for $name {
             fn from(p: Paged<$item>) -> Self {
-                $name { items: p.items, total: p.total, page: p.page, per_page: p.per_page }
+                $name {
+                    items: p.items,
+                    total: p.total,
+                    page: p.page,
+                    per_page: p.per_page,
+                }
             }
         }
     };
@@ -89,7 +94,7 @@ impl ListParams {
 
 #[utoipa::path(get, path = "/api/v1/districts", tag = "places", params(ListParams),
     responses((status = 200, body = DistrictPage), (status = 400, body = ErrorBody)))]
-/// Districts; sort by `number`, `name`, `population` or `neighborhoods`.
+/// Districts; sort by `number`, `population` or `neighborhoods`.
 async fn list_districts(State(s): State<AppState>, Q(p): Q<ListParams>) -> ApiResult<DistrictPage> {
     let l = Listing::from_query(&p.query(), places::DISTRICT_SORTS);
     Ok(Json(places::list_districts(&s.store, &l).await?.into()))
@@ -108,7 +113,9 @@ pub struct DistrictDetail {
     responses((status = 200, body = DistrictDetail), (status = 404, body = ErrorBody)))]
 async fn get_district(State(s): State<AppState>, P(id): P<i64>) -> ApiResult<DistrictDetail> {
     let district = places::get_district(&s.store, id).await?;
-    let boundary = places::district_boundary(&s.store, id).await?.and_then(|b| serde_json::from_str(&b).ok());
+    let boundary = places::district_boundary(&s.store, id)
+        .await?
+        .and_then(|b| serde_json::from_str(&b).ok());
     Ok(Json(DistrictDetail { district, boundary }))
 }
 
@@ -117,17 +124,22 @@ async fn get_district(State(s): State<AppState>, P(id): P<i64>) -> ApiResult<Dis
 pub struct NeighborhoodParams {
     /// Only neighborhoods of this district (its id).
     pub district: Option<i64>,
-    #[serde(flatten)]
-    #[param(inline)]
-    pub list: ListParams,
 }
 
-#[utoipa::path(get, path = "/api/v1/neighborhoods", tag = "places", params(NeighborhoodParams),
+#[utoipa::path(get, path = "/api/v1/neighborhoods", tag = "places", params(NeighborhoodParams, ListParams),
     responses((status = 200, body = NeighborhoodPage), (status = 400, body = ErrorBody)))]
 /// Neighborhoods; sort by `name`, `code`, `population` or `district`.
-async fn list_neighborhoods(State(s): State<AppState>, Q(p): Q<NeighborhoodParams>) -> ApiResult<NeighborhoodPage> {
-    let l = Listing::from_query(&p.list.query(), places::NEIGHBORHOOD_SORTS);
-    Ok(Json(places::list_neighborhoods(&s.store, p.district, &l).await?.into()))
+async fn list_neighborhoods(
+    State(s): State<AppState>,
+    Q(p): Q<NeighborhoodParams>,
+    Q(lp): Q<ListParams>,
+) -> ApiResult<NeighborhoodPage> {
+    let l = Listing::from_query(&lp.query(), places::NEIGHBORHOOD_SORTS);
+    Ok(Json(
+        places::list_neighborhoods(&s.store, p.district, &l)
+            .await?
+            .into(),
+    ))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -154,13 +166,20 @@ async fn terms_with_members(s: &AppState, body_id: i64) -> Result<Vec<TermMember
     Ok(crate::views::places::council_terms(s, body_id)
         .await?
         .into_iter()
-        .map(|t| TermMembers { term: t.term, current: t.current, members: t.members })
+        .map(|t| TermMembers {
+            term: t.term,
+            current: t.current,
+            members: t.members,
+        })
         .collect())
 }
 
 #[utoipa::path(get, path = "/api/v1/neighborhoods/{id}", tag = "places", params(("id" = i64, Path)),
     responses((status = 200, body = NeighborhoodDetail), (status = 404, body = ErrorBody)))]
-async fn get_neighborhood(State(s): State<AppState>, P(id): P<i64>) -> ApiResult<NeighborhoodDetail> {
+async fn get_neighborhood(
+    State(s): State<AppState>,
+    P(id): P<i64>,
+) -> ApiResult<NeighborhoodDetail> {
     let neighborhood = places::get_neighborhood(&s.store, id).await?;
     let council = org::council_of_neighborhood(&s.store, id).await?;
     let terms = match &council {
@@ -168,8 +187,16 @@ async fn get_neighborhood(State(s): State<AppState>, P(id): P<i64>) -> ApiResult
         None => Vec::new(),
     };
     let pillars = councils::pillars_of(&s.store, id).await?;
-    let boundary = places::neighborhood_boundary(&s.store, id).await?.and_then(|b| serde_json::from_str(&b).ok());
-    Ok(Json(NeighborhoodDetail { neighborhood, council, terms, pillars, boundary }))
+    let boundary = places::neighborhood_boundary(&s.store, id)
+        .await?
+        .and_then(|b| serde_json::from_str(&b).ok());
+    Ok(Json(NeighborhoodDetail {
+        neighborhood,
+        council,
+        terms,
+        pillars,
+        boundary,
+    }))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -178,21 +205,35 @@ pub struct OrgParams {
     /// council, municipality, deputy, department, district_office, agency, institution or
     /// neighborhood_council. Without it, all kinds except neighborhood councils.
     pub kind: Option<String>,
-    #[serde(flatten)]
-    #[param(inline)]
-    pub list: ListParams,
 }
 
-#[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations", params(OrgParams),
+#[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations", params(OrgParams, ListParams),
     responses((status = 200, body = OrganisationPage), (status = 400, body = ErrorBody)))]
 /// Organisations; sort by `name`, `code` or `kind`.
-async fn list_organisations(State(s): State<AppState>, Q(p): Q<OrgParams>) -> ApiResult<OrganisationPage> {
+async fn list_organisations(
+    State(s): State<AppState>,
+    Q(p): Q<OrgParams>,
+    Q(lp): Q<ListParams>,
+) -> ApiResult<OrganisationPage> {
     let kind = match p.kind.as_deref().filter(|k| !k.is_empty()) {
-        Some(k) => Some(OrgKind::parse(k).ok_or_else(|| AppError::BadRequest(format!("unknown kind {k}")))?),
+        Some(k) => Some(
+            OrgKind::parse(k).ok_or_else(|| AppError::BadRequest(format!("unknown kind {k}")))?,
+        ),
         None => None,
     };
-    let l = Listing::from_query(&p.list.query(), org::ORG_SORTS);
-    Ok(Json(org::list(&s.store, org::OrgFilter { kind, district_id: None }, &l).await?.into()))
+    let l = Listing::from_query(&lp.query(), org::ORG_SORTS);
+    Ok(Json(
+        org::list(
+            &s.store,
+            org::OrgFilter {
+                kind,
+                district_id: None,
+            },
+            &l,
+        )
+        .await?
+        .into(),
+    ))
 }
 
 /// An organisation with the units under it and, for elected bodies, their terms and members.
@@ -206,17 +247,28 @@ pub struct OrganisationDetail {
 
 #[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "organisations", params(("id" = i64, Path)),
     responses((status = 200, body = OrganisationDetail), (status = 404, body = ErrorBody)))]
-async fn get_organisation(State(s): State<AppState>, P(id): P<i64>) -> ApiResult<OrganisationDetail> {
+async fn get_organisation(
+    State(s): State<AppState>,
+    P(id): P<i64>,
+) -> ApiResult<OrganisationDetail> {
     let organisation = org::get(&s.store, id).await?;
     let children = org::children(&s.store, id).await?;
     let terms = terms_with_members(&s, id).await?;
-    Ok(Json(OrganisationDetail { organisation, children, terms }))
+    Ok(Json(OrganisationDetail {
+        organisation,
+        children,
+        terms,
+    }))
 }
 
 #[utoipa::path(get, path = "/api/v1/people", tag = "people", params(ListParams), security(("bearer" = [])),
     responses((status = 200, body = PersonPage), (status = 401, body = ErrorBody)))]
 /// People (signed-in users only); sort by `name` or `id`.
-async fn list_people(State(s): State<AppState>, ctx: Ctx, Q(p): Q<ListParams>) -> ApiResult<PersonPage> {
+async fn list_people(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Q(p): Q<ListParams>,
+) -> ApiResult<PersonPage> {
     ctx.require_user()?;
     let l = Listing::from_query(&p.query(), people::PERSON_SORTS);
     Ok(Json(people::list(&s.store, &l).await?.into()))
@@ -237,7 +289,11 @@ async fn get_person(State(s): State<AppState>, ctx: Ctx, P(id): P<i64>) -> ApiRe
     let person = people::get(&s.store, id).await?;
     let memberships = councils::memberships_of_person(&s.store, id).await?;
     let pillars = councils::pillars_of_person(&s.store, id).await?;
-    Ok(Json(PersonDetail { person, memberships, pillars }))
+    Ok(Json(PersonDetail {
+        person,
+        memberships,
+        pillars,
+    }))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -252,7 +308,10 @@ pub struct Me {
 /// The account the request is made as, with its roles.
 async fn me(ctx: Ctx) -> ApiResult<Me> {
     let me = ctx.require_user()?;
-    Ok(Json(Me { user: me.user.clone(), grants: me.principal.grants.clone() }))
+    Ok(Json(Me {
+        user: me.user.clone(),
+        grants: me.principal.grants.clone(),
+    }))
 }
 
 struct BearerAuth;

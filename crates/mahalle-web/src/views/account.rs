@@ -1,9 +1,9 @@
 //! Signing in and out, language and calendar switches, the user's own API tokens, and user
 //! administration.
 
+use crate::extract::{P as Path, Q as Query};
 use askama::Template;
 use axum::extract::State;
-use crate::extract::{P as Path, Q as Query};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, SameSite};
@@ -35,7 +35,12 @@ pub struct NextQuery {
 
 pub async fn login_form(ctx: Ctx, Query(q): Query<NextQuery>) -> Result<Response, AppError> {
     let p = Page::new(&ctx, "login", crate::i18n::t(ctx.lang, "login"));
-    render(&LoginTemplate { p, next: safe_next(q.next.as_deref()), username: String::new(), failed: false })
+    render(&LoginTemplate {
+        p,
+        next: safe_next(q.next.as_deref()),
+        username: String::new(),
+        failed: false,
+    })
 }
 
 #[derive(Deserialize)]
@@ -45,14 +50,19 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-pub async fn login(State(state): State<AppState>, ctx: Ctx, CsrfForm(f): CsrfForm<LoginForm>) -> Result<Response, AppError> {
+pub async fn login(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    CsrfForm(f): CsrfForm<LoginForm>,
+) -> Result<Response, AppError> {
     let next = safe_next(f.next.as_deref());
     match accounts::authenticate(&state.store, &f.username, &f.password).await? {
         Some(user_id) => {
             let token = new_token();
             let now = chrono::Utc::now().timestamp();
             let ttl = state.config.session_hours * 3600;
-            auth::create_session(&state.store, &hash_token(&token), user_id, now, now + ttl).await?;
+            auth::create_session(&state.store, &hash_token(&token), user_id, now, now + ttl)
+                .await?;
             let cookie = Cookie::build((SESSION_COOKIE, token))
                 .path("/")
                 .http_only(true)
@@ -65,7 +75,12 @@ pub async fn login(State(state): State<AppState>, ctx: Ctx, CsrfForm(f): CsrfFor
         }
         None => {
             let p = Page::new(&ctx, "login", crate::i18n::t(ctx.lang, "login"));
-            let mut resp = render(&LoginTemplate { p, next, username: f.username, failed: true })?;
+            let mut resp = render(&LoginTemplate {
+                p,
+                next,
+                username: f.username,
+                failed: true,
+            })?;
             *resp.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
             // Not an error page: the form itself says what went wrong.
             Ok(resp)
@@ -73,14 +88,18 @@ pub async fn login(State(state): State<AppState>, ctx: Ctx, CsrfForm(f): CsrfFor
     }
 }
 
-fn time_seconds(secs: i64) -> axum_extra::extract::cookie::time::Duration {
-    axum_extra::extract::cookie::time::Duration::seconds(secs)
+fn time_seconds(secs: i64) -> cookie::time::Duration {
+    cookie::time::Duration::seconds(secs)
 }
 
 #[derive(Deserialize)]
 pub struct Empty {}
 
-pub async fn logout(State(state): State<AppState>, jar: CookieJar, CsrfForm(_): CsrfForm<Empty>) -> Result<Response, AppError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, AppError> {
     if let Some(c) = jar.get(SESSION_COOKIE) {
         auth::delete_session(&state.store, &hash_token(c.value())).await?;
     }
@@ -89,23 +108,37 @@ pub async fn logout(State(state): State<AppState>, jar: CookieJar, CsrfForm(_): 
 }
 
 /// `/settings/lang/{fa|en}?next=…` and `/settings/calendar/{jalali|gregorian}?next=…`.
-pub async fn set_lang(Path(lang): Path<String>, Query(q): Query<NextQuery>) -> Result<Response, AppError> {
+pub async fn set_lang(
+    Path(lang): Path<String>,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, AppError> {
     let lang = Lang::parse(&lang).ok_or(AppError::NotFound)?;
     let mut jar = CookieJar::new().add(pref_cookie(LANG_COOKIE, lang.code()));
     // English readers get Gregorian dates unless they choose otherwise; Persian, Jalali.
-    let cal = if lang == Lang::En { Calendar::Gregorian } else { Calendar::Jalali };
+    let cal = if lang == Lang::En {
+        Calendar::Gregorian
+    } else {
+        Calendar::Jalali
+    };
     jar = jar.add(pref_cookie(CAL_COOKIE, cal.code()));
     Ok((jar, Redirect::to(&safe_next(q.next.as_deref()))).into_response())
 }
 
-pub async fn set_calendar(Path(cal): Path<String>, Query(q): Query<NextQuery>) -> Result<Response, AppError> {
+pub async fn set_calendar(
+    Path(cal): Path<String>,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, AppError> {
     let cal = Calendar::parse(&cal).ok_or(AppError::NotFound)?;
     let jar = CookieJar::new().add(pref_cookie(CAL_COOKIE, cal.code()));
     Ok((jar, Redirect::to(&safe_next(q.next.as_deref()))).into_response())
 }
 
 fn pref_cookie(name: &'static str, value: &'static str) -> Cookie<'static> {
-    Cookie::build((name, value)).path("/").same_site(SameSite::Lax).max_age(time_seconds(365 * 86_400)).build()
+    Cookie::build((name, value))
+        .path("/")
+        .same_site(SameSite::Lax)
+        .max_age(time_seconds(365 * 86_400))
+        .build()
 }
 
 #[derive(Template)]
@@ -118,7 +151,11 @@ struct AccountTemplate {
     new_token: Option<String>,
 }
 
-async fn account_page(state: &AppState, ctx: &Ctx, new_token: Option<String>) -> Result<Response, AppError> {
+async fn account_page(
+    state: &AppState,
+    ctx: &Ctx,
+    new_token: Option<String>,
+) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
     let tokens = auth::api_tokens_of(&state.store, me.user.id).await?;
     let p = Page::new(ctx, "account", crate::i18n::t(ctx.lang, "account"));
@@ -130,7 +167,10 @@ async fn account_page(state: &AppState, ctx: &Ctx, new_token: Option<String>) ->
         new_token,
     })?;
     // A freshly shown secret must not linger in caches.
-    resp.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    resp.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
     Ok(resp)
 }
 
@@ -143,9 +183,14 @@ pub struct TokenForm {
     name: String,
 }
 
-pub async fn create_token(State(state): State<AppState>, ctx: Ctx, CsrfForm(f): CsrfForm<TokenForm>) -> Result<Response, AppError> {
+pub async fn create_token(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    CsrfForm(f): CsrfForm<TokenForm>,
+) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
-    let (_, token) = accounts::issue_api_token(&state.store, Some(me.user.id), me.user.id, &f.name).await?;
+    let (_, token) =
+        accounts::issue_api_token(&state.store, Some(me.user.id), me.user.id, &f.name).await?;
     account_page(&state, &ctx, Some(token)).await
 }
 
@@ -177,7 +222,12 @@ struct UsersTemplate {
     audit: Vec<Entry>,
 }
 
-async fn users_page(state: &AppState, ctx: &Ctx, errors: Vec<String>, saved: bool) -> Result<Response, AppError> {
+async fn users_page(
+    state: &AppState,
+    ctx: &Ctx,
+    errors: Vec<String>,
+    saved: bool,
+) -> Result<Response, AppError> {
     ctx.require_admin()?;
     let mut users = Vec::new();
     for user in auth::list_users(&state.store).await? {
@@ -186,8 +236,19 @@ async fn users_page(state: &AppState, ctx: &Ctx, errors: Vec<String>, saved: boo
     }
     let audit = audit::recent(&state.store, 20).await?;
     let p = Page::new(ctx, "admin", crate::i18n::t(ctx.lang, "users"));
-    let status = if errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
-    let mut resp = render(&UsersTemplate { p, users, roles: Role::ALL.to_vec(), errors, saved, audit })?;
+    let status = if errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut resp = render(&UsersTemplate {
+        p,
+        users,
+        roles: Role::ALL.to_vec(),
+        errors,
+        saved,
+        audit,
+    })?;
     *resp.status_mut() = status;
     Ok(resp)
 }
@@ -206,17 +267,33 @@ pub struct NewUserForm {
     scope_id: String,
 }
 
-pub async fn create_user(State(state): State<AppState>, ctx: Ctx, CsrfForm(f): CsrfForm<NewUserForm>) -> Result<Response, AppError> {
+pub async fn create_user(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    CsrfForm(f): CsrfForm<NewUserForm>,
+) -> Result<Response, AppError> {
     let me = ctx.require_admin()?.user.id;
     let grant = parse_grant(&f.role, &f.scope_id);
     let result = match grant {
-        Ok(g) => accounts::create_user(&state.store, Some(me), &f.username, &f.display_name, &f.password, &[g]).await.map(|_| ()),
+        Ok(g) => accounts::create_user(
+            &state.store,
+            Some(me),
+            &f.username,
+            &f.display_name,
+            &f.password,
+            &[g],
+        )
+        .await
+        .map(|_| ()),
         Err(e) => Err(e),
     };
     match result {
         Ok(()) => users_page(&state, &ctx, Vec::new(), true).await,
         Err(AppError::Invalid(fields)) => {
-            let msgs = fields.into_iter().map(|f| if ctx.lang == Lang::Fa { f.fa } else { f.en }).collect();
+            let msgs = fields
+                .into_iter()
+                .map(|f| if ctx.lang == Lang::Fa { f.fa } else { f.en })
+                .collect();
             users_page(&state, &ctx, msgs, false).await
         }
         Err(e) => Err(e),
@@ -226,21 +303,29 @@ pub async fn create_user(State(state): State<AppState>, ctx: Ctx, CsrfForm(f): C
 /// A role from the form, with the scope id its kind needs.
 pub fn parse_grant(role: &str, scope_id: &str) -> Result<Grant, AppError> {
     let bad_role = || {
-        AppError::Invalid(vec![mahalle_core::validate::FieldError::new("role", "نقش نامعتبر است.", "Unknown role.")])
+        AppError::Invalid(vec![mahalle_core::validate::FieldError::new(
+            "role",
+            "نقش نامعتبر است.",
+            "Unknown role.",
+        )])
     };
     let role = Role::parse(role).ok_or_else(bad_role)?;
-    let id: Option<i64> = mahalle_core::text::to_latin_digits(scope_id.trim()).parse().ok();
+    let id: Option<i64> = mahalle_core::text::to_latin_digits(scope_id.trim())
+        .parse()
+        .ok();
     let scope = match (role.scope_kind(), id) {
         (ScopeKind::City, _) => Scope::City,
         (ScopeKind::District, Some(id)) => Scope::District(id),
         (ScopeKind::Organisation, Some(id)) => Scope::Organisation(id),
         (ScopeKind::Neighborhood, Some(id)) => Scope::Neighborhood(id),
         (_, None) => {
-            return Err(AppError::Invalid(vec![mahalle_core::validate::FieldError::new(
-                "scope_id",
-                "این نقش به شناسه منطقه، دستگاه یا محله نیاز دارد.",
-                "This role needs the id of its district, organisation or neighborhood.",
-            )]))
+            return Err(AppError::Invalid(vec![
+                mahalle_core::validate::FieldError::new(
+                    "scope_id",
+                    "این نقش به شناسه منطقه، دستگاه یا محله نیاز دارد.",
+                    "This role needs the id of its district, organisation or neighborhood.",
+                ),
+            ]))
         }
     };
     Grant::new(role, scope).map_err(|_| bad_role())

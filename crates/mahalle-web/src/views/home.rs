@@ -28,9 +28,24 @@ struct HomeTemplate {
 
 pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let store = &state.store;
-    let all = Listing::from_query(&ListQuery { per_page: Some(200), ..Default::default() }, places::DISTRICT_SORTS);
+    let all = Listing::from_query(
+        &ListQuery {
+            per_page: Some(200),
+            ..Default::default()
+        },
+        places::DISTRICT_SORTS,
+    );
     let districts = places::list_districts(store, &all).await?;
-    let neighborhoods = places::list_neighborhoods(store, None, &Listing { per_page: 1, ..all.clone() }).await?.total;
+    let neighborhoods = places::list_neighborhoods(
+        store,
+        None,
+        &Listing {
+            per_page: 1,
+            ..all.clone()
+        },
+    )
+    .await?
+    .total;
     let counts = org::count_by_kind(store).await?;
     let count = |k: OrgKind| counts.iter().find(|(c, _)| *c == k).map_or(0, |c| c.1);
     let today = crate::today();
@@ -44,7 +59,11 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
         districts: districts.total,
         neighborhoods,
         // The people directory is for signed-in users; so is its size.
-        people: if ctx.user.is_some() { Some(people::count(store).await?) } else { None },
+        people: if ctx.user.is_some() {
+            Some(people::count(store).await?)
+        } else {
+            None
+        },
         council_members: councils::count_current_council_members(store, today).await?,
         agencies: count(OrgKind::Agency),
         institutions: count(OrgKind::Institution),

@@ -7,6 +7,8 @@ pub mod org;
 pub mod people;
 pub mod places;
 
+use std::borrow::Borrow;
+
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -53,12 +55,14 @@ impl Page {
     }
 
     /// Integers with grouping, in Persian digits on Persian pages.
-    pub fn num(&self, n: i64) -> String {
-        text::format_int(n, self.fa())
+    pub fn num(&self, n: impl Borrow<i64>) -> String {
+        text::format_int(*n.borrow(), self.fa())
     }
 
-    pub fn opt_num(&self, n: Option<i64>) -> String {
-        n.map(|n| self.num(n)).unwrap_or_else(|| "—".into())
+    pub fn opt_num(&self, n: impl Borrow<Option<i64>>) -> String {
+        n.borrow()
+            .map(|n| self.num(n))
+            .unwrap_or_else(|| "—".into())
     }
 
     /// Digits of a code or free text in the page's script.
@@ -70,8 +74,8 @@ impl Page {
         }
     }
 
-    pub fn decimal(&self, x: Option<f64>) -> String {
-        match x {
+    pub fn decimal(&self, x: impl Borrow<Option<f64>>) -> String {
+        match *x.borrow() {
             Some(x) => {
                 let s = format!("{x:.1}");
                 if self.fa() {
@@ -85,28 +89,35 @@ impl Page {
     }
 
     /// A date in the chosen calendar: "۹ مهر ۱۴۰۴", "9 Mehr 1404" or "2025-10-01".
-    pub fn date(&self, d: NaiveDate) -> String {
+    pub fn date(&self, d: impl Borrow<NaiveDate>) -> String {
+        let d = *d.borrow();
         match (self.cal, self.lang) {
             (Calendar::Jalali, Lang::Fa) => jalali::format_long_fa(d),
             (Calendar::Jalali, Lang::En) => jalali::format_long_en(d),
-            (Calendar::Gregorian, Lang::Fa) => text::to_persian_digits(&d.format("%Y-%m-%d").to_string()),
+            (Calendar::Gregorian, Lang::Fa) => {
+                text::to_persian_digits(&d.format("%Y-%m-%d").to_string())
+            }
             (Calendar::Gregorian, Lang::En) => d.format("%-d %b %Y").to_string(),
         }
     }
 
-    pub fn opt_date(&self, d: Option<NaiveDate>) -> String {
-        d.map(|d| self.date(d)).unwrap_or_else(|| "—".into())
+    pub fn opt_date(&self, d: impl Borrow<Option<NaiveDate>>) -> String {
+        d.borrow()
+            .map(|d| self.date(d))
+            .unwrap_or_else(|| "—".into())
     }
 
     /// A moment, shown in Tehran time.
-    pub fn time(&self, t: DateTime<Utc>) -> String {
-        let local = t.with_timezone(&crate::tehran_offset());
+    pub fn time(&self, t: impl Borrow<DateTime<Utc>>) -> String {
+        let local = t.borrow().with_timezone(&crate::tehran_offset());
         let hm = local.format("%H:%M").to_string();
         format!("{} {}", self.date(local.date_naive()), self.digits(&hm))
     }
 
-    pub fn opt_time(&self, t: Option<DateTime<Utc>>) -> String {
-        t.map(|t| self.time(t)).unwrap_or_else(|| self.t("never").into())
+    pub fn opt_time(&self, t: impl Borrow<Option<DateTime<Utc>>>) -> String {
+        t.borrow()
+            .map(|t| self.time(t))
+            .unwrap_or_else(|| self.t("never").into())
     }
 
     /// The name in the page's language, falling back to Persian.
@@ -142,15 +153,15 @@ impl Page {
         }
     }
 
-    pub fn role(&self, r: Role) -> &'static str {
+    pub fn role(&self, r: impl Borrow<Role>) -> &'static str {
         if self.fa() {
-            r.label_fa()
+            r.borrow().label_fa()
         } else {
-            r.label_en()
+            r.borrow().label_en()
         }
     }
 
-    pub fn district_name(&self, number: i64) -> String {
+    pub fn district_name(&self, number: impl Borrow<i64>) -> String {
         format!("{} {}", self.t("district"), self.num(number))
     }
 
@@ -180,7 +191,19 @@ impl Page {
     }
 
     pub fn org_kinds(&self) -> Vec<(&'static str, &'static str)> {
-        OrgKind::ALL.into_iter().map(|k| (k.as_str(), if self.fa() { k.label_fa() } else { k.label_en() })).collect()
+        OrgKind::ALL
+            .into_iter()
+            .map(|k| {
+                (
+                    k.as_str(),
+                    if self.fa() {
+                        k.label_fa()
+                    } else {
+                        k.label_en()
+                    },
+                )
+            })
+            .collect()
     }
 }
 
@@ -213,7 +236,13 @@ impl ListView {
     }
 
     fn href(&self, sort: &str, desc: bool, page: u32) -> String {
-        let mut s = format!("{}?sort={}&dir={}&page={}", self.base, sort, if desc { "desc" } else { "asc" }, page);
+        let mut s = format!(
+            "{}?sort={}&dir={}&page={}",
+            self.base,
+            sort,
+            if desc { "desc" } else { "asc" },
+            page
+        );
         if !self.q.is_empty() {
             s.push_str("&q=");
             s.push_str(&url_encode(&self.q));
@@ -268,7 +297,9 @@ impl ListView {
 
 /// Renders a template into a response; a rendering failure is our bug, logged as such.
 pub fn render<T: Template>(t: &T) -> Result<Response, AppError> {
-    let body = t.render().map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))?;
+    let body = t
+        .render()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))?;
     Ok(Html(body).into_response())
 }
 
@@ -294,10 +325,21 @@ pub fn error_page(lang: Lang, status: StatusCode, detail: &ErrorDetail) -> Respo
         path: "/".into(),
     };
     let (message, fields) = match lang {
-        Lang::Fa => (detail.message_fa.as_str(), detail.fields.iter().map(|f| f.fa.clone()).collect()),
-        Lang::En => (detail.message.as_str(), detail.fields.iter().map(|f| f.en.clone()).collect()),
+        Lang::Fa => (
+            detail.message_fa.as_str(),
+            detail.fields.iter().map(|f| f.fa.clone()).collect(),
+        ),
+        Lang::En => (
+            detail.message.as_str(),
+            detail.fields.iter().map(|f| f.en.clone()).collect(),
+        ),
     };
-    let t = ErrorTemplate { p, status: status.as_u16(), message, fields };
+    let t = ErrorTemplate {
+        p,
+        status: status.as_u16(),
+        message,
+        fields,
+    };
     match t.render() {
         Ok(body) => (status, Html(body)).into_response(),
         Err(_) => (status, message.to_string()).into_response(),
@@ -309,7 +351,9 @@ pub fn url_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -345,10 +389,18 @@ mod tests {
     #[test]
     fn list_links_keep_state() {
         let l = Listing::from_query(
-            &mahalle_core::paging::ListQuery { q: Some("نارمک".into()), ..Default::default() },
+            &mahalle_core::paging::ListQuery {
+                q: Some("نارمک".into()),
+                ..Default::default()
+            },
             &["name", "population"],
         );
-        let p = Paged::<u8> { items: vec![], total: 60, page: 2, per_page: 25 };
+        let p = Paged::<u8> {
+            items: vec![],
+            total: 60,
+            page: 2,
+            per_page: 25,
+        };
         let v = ListView::new("/neighborhoods", "&district=8".into(), &l, &p);
         assert_eq!(v.pages, 3);
         assert!(v.has_prev() && v.has_next());

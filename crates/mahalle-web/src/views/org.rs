@@ -1,8 +1,8 @@
 //! Organisations: the council, the municipality, agencies and institutions.
 
+use crate::extract::{P as Path, Q as Query};
 use askama::Template;
 use axum::extract::State;
-use crate::extract::{P as Path, Q as Query};
 use axum::response::Response;
 use mahalle_core::org::OrgKind;
 use mahalle_core::paging::{ListQuery, Listing};
@@ -32,13 +32,31 @@ pub struct OrgQuery {
     list: ListQuery,
 }
 
-pub async fn organisations(State(state): State<AppState>, ctx: Ctx, Query(q): Query<OrgQuery>) -> Result<Response, AppError> {
+pub async fn organisations(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<OrgQuery>,
+) -> Result<Response, AppError> {
     let l = Listing::from_query(&q.list, org::ORG_SORTS);
     let kind = OrgKind::parse(&q.kind);
-    let page = org::list(&state.store, org::OrgFilter { kind, district_id: None }, &l).await?;
-    let keep = kind.map(|k| format!("&kind={}", k.as_str())).unwrap_or_default();
+    let page = org::list(
+        &state.store,
+        org::OrgFilter {
+            kind,
+            district_id: None,
+        },
+        &l,
+    )
+    .await?;
+    let keep = kind
+        .map(|k| format!("&kind={}", k.as_str()))
+        .unwrap_or_default();
     let t = OrganisationsTemplate {
-        p: Page::new(&ctx, "organisations", crate::i18n::t(ctx.lang, "organisations")),
+        p: Page::new(
+            &ctx,
+            "organisations",
+            crate::i18n::t(ctx.lang, "organisations"),
+        ),
         list: ListView::new("/organisations", keep, &l, &page),
         items: page.items,
         kind: kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
@@ -56,13 +74,23 @@ struct OrganisationTemplate {
     show_contacts: bool,
 }
 
-pub async fn organisation(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+pub async fn organisation(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     let o = org::get(&state.store, id).await?;
     let children = org::children(&state.store, id).await?;
     let terms = council_terms(&state, id).await?;
     let p = Page::new(&ctx, "organisations", String::new());
     let title = p.name(&o.name_fa, &o.name_en).to_string();
     // An organisation's public phone and e-mail are public; they are office contacts.
-    let t = OrganisationTemplate { p: Page { title, ..p }, o, children, terms, show_contacts: true };
+    let t = OrganisationTemplate {
+        p: Page { title, ..p },
+        o,
+        children,
+        terms,
+        show_contacts: true,
+    };
     render(&t)
 }

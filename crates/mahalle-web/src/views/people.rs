@@ -1,11 +1,11 @@
 //! The people directory, for signed-in users only (it holds personal contact details).
 
+use crate::extract::{P as Path, Q as Query};
 use askama::Template;
 use axum::extract::State;
-use crate::extract::{P as Path, Q as Query};
 use axum::response::Response;
 use mahalle_core::paging::{ListQuery, Listing};
-use mahalle_db::councils::{self, Pillar, PersonMembership};
+use mahalle_db::councils::{self, PersonMembership, Pillar};
 use mahalle_db::people::{self, Person};
 
 use super::{render, ListView, Page};
@@ -21,7 +21,11 @@ struct PeopleTemplate {
     items: Vec<Person>,
 }
 
-pub async fn people(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
+pub async fn people(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
     ctx.require_user()?;
     let l = Listing::from_query(&q, people::PERSON_SORTS);
     let page = people::list(&state.store, &l).await?;
@@ -42,12 +46,23 @@ struct PersonTemplate {
     pillars: Vec<Pillar>,
 }
 
-pub async fn person(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+pub async fn person(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     ctx.require_user()?;
     let person = people::get(&state.store, id).await?;
     let memberships = councils::memberships_of_person(&state.store, id).await?;
     let pillars = councils::pillars_of_person(&state.store, id).await?;
     let p = Page::new(&ctx, "people", String::new());
-    let title = p.name(&person.full_name_fa, &person.full_name_en).to_string();
-    render(&PersonTemplate { p: Page { title, ..p }, person, memberships, pillars })
+    let title = p
+        .name(&person.full_name_fa, &person.full_name_en)
+        .to_string();
+    render(&PersonTemplate {
+        p: Page { title, ..p },
+        person,
+        memberships,
+        pillars,
+    })
 }

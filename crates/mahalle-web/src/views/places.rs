@@ -1,8 +1,8 @@
 //! Districts and neighborhoods.
 
+use crate::extract::{P as Path, Q as Query};
 use askama::Template;
 use axum::extract::State;
-use crate::extract::{P as Path, Q as Query};
 use axum::response::Response;
 use mahalle_core::councils::awaiting_thanks;
 use mahalle_core::paging::{ListQuery, Listing};
@@ -24,7 +24,11 @@ struct DistrictsTemplate {
     items: Vec<District>,
 }
 
-pub async fn districts(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
+pub async fn districts(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
     let l = Listing::from_query(&q, places::DISTRICT_SORTS);
     let page = places::list_districts(&state.store, &l).await?;
     let t = DistrictsTemplate {
@@ -56,7 +60,10 @@ pub async fn district(
     let page = places::list_neighborhoods(&state.store, Some(id), &l).await?;
     let offices = org::list(
         &state.store,
-        org::OrgFilter { kind: Some(mahalle_core::org::OrgKind::DistrictOffice), district_id: Some(id) },
+        org::OrgFilter {
+            kind: Some(mahalle_core::org::OrgKind::DistrictOffice),
+            district_id: Some(id),
+        },
         &Listing::from_query(&ListQuery::default(), org::ORG_SORTS),
     )
     .await?;
@@ -99,12 +106,25 @@ pub async fn neighborhoods(
     let page = places::list_neighborhoods(&state.store, f.district, &l).await?;
     let districts = places::list_districts(
         &state.store,
-        &Listing::from_query(&ListQuery { per_page: Some(200), ..Default::default() }, places::DISTRICT_SORTS),
+        &Listing::from_query(
+            &ListQuery {
+                per_page: Some(200),
+                ..Default::default()
+            },
+            places::DISTRICT_SORTS,
+        ),
     )
     .await?;
-    let keep = f.district.map(|d| format!("&district={d}")).unwrap_or_default();
+    let keep = f
+        .district
+        .map(|d| format!("&district={d}"))
+        .unwrap_or_default();
     let t = NeighborhoodsTemplate {
-        p: Page::new(&ctx, "neighborhoods", crate::i18n::t(ctx.lang, "neighborhoods")),
+        p: Page::new(
+            &ctx,
+            "neighborhoods",
+            crate::i18n::t(ctx.lang, "neighborhoods"),
+        ),
         list: ListView::new("/neighborhoods", keep, &l, &page),
         items: page.items,
         districts: districts.items,
@@ -144,12 +164,20 @@ pub async fn council_terms(state: &AppState, body_id: i64) -> Result<Vec<TermVie
     for term in councils::terms_of(&state.store, body_id).await? {
         let members = councils::members_of(&state.store, body_id, Some(term.id)).await?;
         let current = mahalle_core::councils::term_is_current(term.starts_on, term.ends_on, today);
-        out.push(TermView { term, members, current });
+        out.push(TermView {
+            term,
+            members,
+            current,
+        });
     }
     Ok(out)
 }
 
-pub async fn neighborhood(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+pub async fn neighborhood(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     let n = places::get_neighborhood(&state.store, id).await?;
     let council = org::council_of_neighborhood(&state.store, id).await?;
     let terms = match &council {
@@ -157,9 +185,18 @@ pub async fn neighborhood(State(state): State<AppState>, ctx: Ctx, Path(id): Pat
         None => Vec::new(),
     };
     let pillars = councils::pillars_of(&state.store, id).await?;
-    let has_boundary = places::neighborhood_boundary(&state.store, id).await?.is_some();
+    let has_boundary = places::neighborhood_boundary(&state.store, id)
+        .await?
+        .is_some();
     let p = Page::new(&ctx, "neighborhoods", String::new());
     let title = p.name(&n.name_fa, &n.name_en).to_string();
-    let t = NeighborhoodTemplate { p: Page { title, ..p }, n, council, terms, pillars, has_boundary };
+    let t = NeighborhoodTemplate {
+        p: Page { title, ..p },
+        n,
+        council,
+        terms,
+        pillars,
+        has_boundary,
+    };
     render(&t)
 }

@@ -1,0 +1,426 @@
+//! The command line: `mahalle [serve|migrate|demo|user|backup|check]`.
+
+use std::io::{BufRead, IsTerminal};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use clap::{Args, Parser, Subcommand};
+use mahalle_db::{auth, settings, Sql, Store};
+use mahalle_web::WebConfig;
+
+use crate::{demo, server::Application};
+
+/// Mahalle — neighborhood-centred city governance (محله).
+#[derive(Parser, Debug)]
+#[command(name = "mahalle", version, about, long_about = None)]
+pub struct Cli {
+    /// Database URL: sqlite://FILE (created on first use) or postgres://USER@HOST/DB.
+    #[arg(
+        long,
+        global = true,
+        env = "DATABASE_URL",
+        default_value = "sqlite://mahalle.db",
+        hide_env_values = true
+    )]
+    pub database: String,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Start the web server (the default command). Migrates, and loads the demo city into an empty database.
+    Serve(ServeArgs),
+    /// Apply database migrations and report them.
+    Migrate,
+    /// Load or reload the demo city (idempotent) and print its log-ins.
+    Demo,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Copy the database to FILE while the server runs (SQLite); for PostgreSQL, print the pg_dump command.
+    Backup {
+        /// Where to write the copy; must not exist yet.
+        file: std::path::PathBuf,
+    },
+    /// Check the database's integrity and the configuration; exits non-zero on problems.
+    Check,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "MAHALLE_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// Do not load the demo city into an empty database.
+    #[arg(long, env = "MAHALLE_NO_DEMO")]
+    pub no_demo: bool,
+    /// Hours a sign-in lasts.
+    #[arg(long, env = "MAHALLE_SESSION_HOURS", default_value_t = 12)]
+    pub session_hours: i64,
+    /// Mark cookies Secure; set this when users reach Mahalle over HTTPS.
+    #[arg(long, env = "MAHALLE_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+}
+
+impl Default for ServeArgs {
+    fn default() -> Self {
+        ServeArgs {
+            bind: "127.0.0.1:8080".into(),
+            no_demo: false,
+            session_hours: 12,
+            secure_cookies: false,
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create an account. The password is read from MAHALLE_PASSWORD, or stdin, or asked for.
+    Add {
+        username: String,
+        /// Name shown in the interface.
+        #[arg(long)]
+        name: String,
+        /// admin, mayor_office, deputy, district_mayor, liaison, council_member or viewer.
+        #[arg(long, default_value = "viewer")]
+        role: String,
+        /// Id of the district (district_mayor), organisation (liaison) or neighborhood (council_member).
+        #[arg(long)]
+        scope: Option<i64>,
+    },
+    /// Set a new password (read like `add`); signs the user out everywhere.
+    Passwd { username: String },
+    /// List accounts and their roles.
+    List,
+    /// Issue an API token for an account; prints the token alone on the last line.
+    Token {
+        username: String,
+        /// What the token is for, e.g. the client program's name.
+        name: String,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("MAHALLE_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn open(url: &str) -> anyhow::Result<Store> {
+    let store = Store::connect(url)
+        .await
+        .with_context(|| format!("cannot open the database {}", mahalle_db::redact_url(url)))?;
+    store
+        .migrate()
+        .await
+        .context("cannot migrate the database")?;
+    Ok(store)
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let command = cli.command.unwrap_or(Command::Serve(ServeArgs::default()));
+    let store = open(&cli.database).await?;
+    match command {
+        Command::Serve(args) => {
+            return serve(store, &cli.database, args)
+                .await
+                .map(|()| ExitCode::SUCCESS)
+        }
+        Command::Migrate => {
+            for (version, description, applied) in store.migration_status().await? {
+                println!(
+                    "{version} {description}: {}",
+                    if applied { "applied" } else { "pending" }
+                );
+            }
+        }
+        Command::Demo => {
+            let s = demo::load(&store).await?;
+            print_demo(&s);
+        }
+        Command::User(u) => user(&store, u).await?,
+        Command::Backup { file } => backup(&store, &cli.database, &file).await?,
+        Command::Check => return check(&store, &cli.database).await,
+    }
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn serve(store: Store, url: &str, args: ServeArgs) -> anyhow::Result<()> {
+    if !args.no_demo
+        && store
+            .scalar(&Sql::new("SELECT COUNT(*) FROM districts"))
+            .await?
+            == 0
+    {
+        tracing::info!("empty database: loading the demo city");
+        let s = demo::load(&store).await?;
+        tracing::info!(
+            districts = s.districts,
+            neighborhoods = s.neighborhoods,
+            people = s.people,
+            "demo city loaded; run `mahalle demo` to see its log-ins"
+        );
+    }
+    let web = WebConfig {
+        session_hours: args.session_hours.max(1),
+        secure_cookies: args.secure_cookies,
+    };
+    let app = Application::build(store, &args.bind, web).await?;
+    tracing::info!(database = %mahalle_db::redact_url(url), "Mahalle listening on http://{}", app.local_addr());
+    app.run().await
+}
+
+fn print_demo(s: &demo::Summary) {
+    println!(
+        "Demo city loaded: {} districts, {} neighborhoods, {} organisations, {} people, {} council memberships, {} pillars.",
+        s.districts, s.neighborhoods, s.organisations, s.people, s.memberships, s.pillars
+    );
+    println!("Demo log-ins (password for all: {}):", demo::DEMO_PASSWORD);
+    for l in demo::LOGINS {
+        println!(
+            "  {:<10} {:<16} {}",
+            l.username,
+            l.role.as_str(),
+            l.display_name
+        );
+    }
+}
+
+/// A password from MAHALLE_PASSWORD, else a prompt on a terminal, else one line of stdin.
+fn read_password() -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var("MAHALLE_PASSWORD") {
+        return Ok(p);
+    }
+    if std::io::stdin().is_terminal() {
+        let p = rpassword::prompt_password("Password: ")?;
+        let again = rpassword::prompt_password("Again: ")?;
+        if p != again {
+            bail!("the passwords differ");
+        }
+        return Ok(p);
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+fn web_error(e: mahalle_web::error::AppError) -> anyhow::Error {
+    match e {
+        mahalle_web::error::AppError::Invalid(fields) => {
+            anyhow::anyhow!(fields
+                .iter()
+                .map(|f| f.en.clone())
+                .collect::<Vec<_>>()
+                .join(" "))
+        }
+        other => anyhow::anyhow!(other.detail().message),
+    }
+}
+
+async fn user(store: &Store, cmd: UserCommand) -> anyhow::Result<()> {
+    match cmd {
+        UserCommand::Add {
+            username,
+            name,
+            role,
+            scope,
+        } => {
+            let grant = mahalle_web::views::account::parse_grant(
+                &role,
+                &scope.map(|s| s.to_string()).unwrap_or_default(),
+            )
+            .map_err(web_error)?;
+            let password = read_password()?;
+            let id = mahalle_web::accounts::create_user(
+                store,
+                None,
+                &username,
+                &name,
+                &password,
+                &[grant],
+            )
+            .await
+            .map_err(web_error)?;
+            println!("created user {username} (id {id})");
+        }
+        UserCommand::Passwd { username } => {
+            let password = read_password()?;
+            mahalle_web::accounts::change_password(store, None, &username, &password)
+                .await
+                .map_err(web_error)?;
+            println!("password changed for {username}; their sessions were ended");
+        }
+        UserCommand::List => {
+            for u in auth::list_users(store).await? {
+                let roles: Vec<String> = auth::grants_of(store, u.id)
+                    .await?
+                    .iter()
+                    .map(|g| match g.scope {
+                        mahalle_core::access::Scope::City => g.role.as_str().to_string(),
+                        mahalle_core::access::Scope::District(i)
+                        | mahalle_core::access::Scope::Organisation(i)
+                        | mahalle_core::access::Scope::Neighborhood(i) => {
+                            format!("{}:{i}", g.role.as_str())
+                        }
+                    })
+                    .collect();
+                println!(
+                    "{:<16} {:<8} {:<30} {}",
+                    u.username,
+                    if u.active { "active" } else { "inactive" },
+                    roles.join(","),
+                    u.display_name
+                );
+            }
+        }
+        UserCommand::Token { username, name } => {
+            let u = auth::user_by_name(store, &username.to_lowercase())
+                .await?
+                .with_context(|| format!("no user {username}"))?;
+            let (_, token) = mahalle_web::accounts::issue_api_token(store, None, u.id, &name)
+                .await
+                .map_err(web_error)?;
+            println!("API token for {username} ({name}); it is shown only once:");
+            println!("{token}");
+        }
+    }
+    Ok(())
+}
+
+async fn backup(store: &Store, url: &str, file: &std::path::Path) -> anyhow::Result<()> {
+    if file.exists() {
+        bail!("{} already exists; choose a new file", file.display());
+    }
+    match store.kind() {
+        "sqlite" => {
+            // VACUUM INTO writes a consistent copy while others keep reading and writing.
+            let path = file
+                .to_str()
+                .context("the backup path must be valid UTF-8")?;
+            store
+                .execute(&Sql::new("VACUUM INTO $1").bind(path))
+                .await?;
+            println!("backup written to {}", file.display());
+        }
+        _ => {
+            println!("PostgreSQL is backed up with its own tools, e.g.:");
+            println!(
+                "  pg_dump --format=custom --file={} '{}'",
+                file.display(),
+                mahalle_db::redact_url(url)
+            );
+        }
+    }
+    Ok(())
+}
+
+async fn check(store: &Store, url: &str) -> anyhow::Result<ExitCode> {
+    let mut problems = 0;
+    println!(
+        "database: {} ({})",
+        mahalle_db::redact_url(url),
+        store.kind()
+    );
+    for (version, description, applied) in store.migration_status().await? {
+        println!(
+            "migration {version} {description}: {}",
+            if applied { "applied" } else { "PENDING" }
+        );
+        if !applied {
+            problems += 1;
+        }
+    }
+    if store.kind() == "sqlite" {
+        let rows: Vec<(String,)> = store.fetch_all(&Sql::new("PRAGMA integrity_check")).await?;
+        let ok = rows.len() == 1 && rows[0].0 == "ok";
+        println!(
+            "integrity: {}",
+            if ok {
+                "ok".to_string()
+            } else {
+                format!("{rows:?}")
+            }
+        );
+        problems += usize::from(!ok);
+        let fk: Vec<(String, i64, String, i64)> = store
+            .fetch_all(&Sql::new("PRAGMA foreign_key_check"))
+            .await?;
+        println!(
+            "foreign keys: {}",
+            if fk.is_empty() {
+                "ok".to_string()
+            } else {
+                format!("{} broken references", fk.len())
+            }
+        );
+        problems += usize::from(!fk.is_empty());
+    } else {
+        let v: Vec<(String,)> = store.fetch_all(&Sql::new("SELECT version()")).await?;
+        println!("server: {}", v.first().map(|r| r.0.as_str()).unwrap_or("?"));
+    }
+    let count = |t: &str| Sql::new(&format!("SELECT COUNT(*) FROM {t}"));
+    for t in [
+        "districts",
+        "neighborhoods",
+        "organisations",
+        "people",
+        "memberships",
+        "users",
+    ] {
+        println!("{t}: {}", store.scalar(&count(t)).await?);
+    }
+    let admins = store.scalar(&Sql::new("SELECT COUNT(*) FROM user_roles r JOIN users u ON u.id = r.user_id WHERE r.role = 'admin' AND u.active = TRUE")).await?;
+    println!("active administrators: {admins}");
+    if admins == 0 {
+        println!("warning: no administrator; create one with `mahalle user add NAME --name ... --role admin`");
+        problems += 1;
+    }
+    match settings::get(store, "demo_version").await? {
+        Some(v) => println!(
+            "demo city: loaded (version {v}); demo passwords are public — not for production"
+        ),
+        None => println!("demo city: not loaded"),
+    }
+    println!(
+        "{}",
+        if problems == 0 {
+            "check: ok".to_string()
+        } else {
+            format!("check: {problems} problem(s)")
+        }
+    );
+    Ok(if problems == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

@@ -1,0 +1,5 @@
+//! The Mahalle binary's library: command line, configuration, server start-up and the demo city.
+
+pub mod cli;
+pub mod demo;
+pub mod server;

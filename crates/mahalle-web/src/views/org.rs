@@ -28,17 +28,16 @@ struct OrganisationsTemplate {
 pub struct OrgQuery {
     #[serde(default)]
     kind: String,
-    #[serde(flatten)]
-    list: ListQuery,
 }
 
 pub async fn organisations(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(q): Query<OrgQuery>,
+    Query(f): Query<OrgQuery>,
+    Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    let l = Listing::from_query(&q.list, org::ORG_SORTS);
-    let kind = OrgKind::parse(&q.kind);
+    let l = Listing::from_query(&q, org::ORG_SORTS);
+    let kind = OrgKind::parse(&f.kind);
     let page = org::list(
         &state.store,
         org::OrgFilter {

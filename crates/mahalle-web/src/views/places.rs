@@ -89,20 +89,20 @@ struct NeighborhoodsTemplate {
     district: Option<i64>,
 }
 
+/// Read beside `ListQuery` (serde's `flatten` would break its number fields in query strings).
 #[derive(Deserialize)]
 pub struct NeighborhoodFilter {
     #[serde(default, deserialize_with = "crate::empty_as_none")]
     district: Option<i64>,
-    #[serde(flatten)]
-    list: ListQuery,
 }
 
 pub async fn neighborhoods(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(f): Query<NeighborhoodFilter>,
+    Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    let l = Listing::from_query(&f.list, places::NEIGHBORHOOD_SORTS);
+    let l = Listing::from_query(&q, places::NEIGHBORHOOD_SORTS);
     let page = places::list_neighborhoods(&state.store, f.district, &l).await?;
     let districts = places::list_districts(
         &state.store,

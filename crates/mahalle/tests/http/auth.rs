@@ -1,0 +1,155 @@
+//! Accounts: sign-in enforced, sessions in the database (shared by several servers), CSRF on every
+//! form, scoped roles, API tokens.
+
+use crate::helpers::{new_client, TestApp};
+
+#[tokio::test]
+async fn anonymous_visitors_see_only_public_pages() {
+    let app = TestApp::spawn().await;
+    let r = app.get("/people").await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(r.headers()["location"], "/login?next=/people");
+    assert_eq!(app.get("/account").await.status().as_u16(), 303);
+    let (s, json) = app.get_json("/api/v1/me").await;
+    assert_eq!(s, 401);
+    assert_eq!(json["error"]["code"], "unauthorized");
+    assert_eq!(app.get("/districts").await.status().as_u16(), 200);
+    // Contact details of people are not on public pages.
+    let (_, home) = app.get_text("/").await;
+    assert!(!home.contains("href=\"/people\""));
+}
+
+#[tokio::test]
+async fn sign_in_sign_out() {
+    let app = TestApp::spawn().await;
+    let r = app.login("admin", "wrong password!").await;
+    assert_eq!(r.status().as_u16(), 401);
+    assert!(r.text().await.unwrap().contains("نام کاربری یا گذرواژه نادرست است"));
+    assert_eq!(app.get("/people").await.status().as_u16(), 303);
+
+    let r = app.post_form("/login", &[("username", "Admin"), ("password", "mahalle-demo"), ("next", "/people?page=2")]).await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(r.headers()["location"], "/people?page=2");
+    let cookie = r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).find(|c| c.starts_with("mahalle_session=")).unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+    let (s, body) = app.get_text("/people").await;
+    assert_eq!(s, 200);
+    assert!(body.contains("مدیر سامانه"), "signed-in name in the header");
+
+    let r = app.post_form("/logout", &[]).await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(app.get("/people").await.status().as_u16(), 303, "signed out");
+}
+
+#[tokio::test]
+async fn sessions_are_shared_by_servers_on_one_database() {
+    let a = TestApp::spawn().await;
+    let b = TestApp::spawn_on(&a.db_url).await;
+    // Sign in on server A, then present A's session cookie to server B.
+    let r = a.login("mayor", mahalle::demo::DEMO_PASSWORD).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let session = r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).find(|c| c.starts_with("mahalle_session=")).unwrap();
+    let pair = session.split(';').next().unwrap().to_string();
+    let r = new_client().get(b.url("/api/v1/me")).header("cookie", pair).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let me: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(me["user"]["username"], "mayor");
+    assert_eq!(me["grants"][0]["role"], "mayor_office");
+}
+
+#[tokio::test]
+async fn forms_without_the_csrf_token_are_refused() {
+    let app = TestApp::spawn().await;
+    app.csrf().await; // the client now holds the cookie, but will not send the field
+    let r = app.client.post(app.url("/login")).form(&[("username", "admin"), ("password", "mahalle-demo")]).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    let r = app.client.post(app.url("/login")).form(&[("csrf", "0".repeat(64).as_str()), ("username", "admin"), ("password", "mahalle-demo")]).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    assert!(r.text().await.unwrap().contains("فرم منقضی شده است"));
+    assert_eq!(app.get("/people").await.status().as_u16(), 303, "still signed out");
+}
+
+#[tokio::test]
+async fn repeated_failures_are_throttled() {
+    let app = TestApp::spawn().await;
+    for _ in 0..mahalle_web::accounts::MAX_FAILURES {
+        assert_eq!(app.login("viewer", "not the password").await.status().as_u16(), 401);
+    }
+    // Even the right password waits now.
+    assert_eq!(app.login("viewer", mahalle::demo::DEMO_PASSWORD).await.status().as_u16(), 429);
+    // Other accounts are unaffected.
+    assert_eq!(app.login("admin", mahalle::demo::DEMO_PASSWORD).await.status().as_u16(), 303);
+}
+
+#[tokio::test]
+async fn only_admins_manage_users_and_scopes_are_checked() {
+    let app = TestApp::spawn().await;
+    app.login_as("d14").await;
+    assert_eq!(app.get("/admin/users").await.status().as_u16(), 403);
+
+    let admin = TestApp::spawn_on(&app.db_url).await;
+    admin.login_as("admin").await;
+    let (s, body) = admin.get_text("/admin/users").await;
+    assert_eq!(s, 200);
+    assert!(body.contains("d14") && body.contains("شهردار منطقه"));
+    // A district mayor without a district is refused with a message, and nothing is created.
+    let r = admin
+        .post_form("/admin/users", &[("username", "mayor7"), ("display_name", "شهردار منطقه ۷"), ("password", "a good long password"), ("role", "district_mayor"), ("scope_id", "")])
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("این نقش به شناسه منطقه"));
+    let r = admin
+        .post_form("/admin/users", &[("username", "mayor7"), ("display_name", "شهردار منطقه ۷"), ("password", "short"), ("role", "viewer"), ("scope_id", "")])
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("گذرواژه باید دست‌کم ۱۰"));
+    let r = admin
+        .post_form("/admin/users", &[("username", "mayor7"), ("display_name", "شهردار منطقه ۷"), ("password", "a good long password"), ("role", "district_mayor"), ("scope_id", "۷")])
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("ذخیره شد") && body.contains("create user"), "saved, and in the audit log");
+    let newcomer = TestApp::spawn_on(&app.db_url).await;
+    newcomer.login("mayor7", "a good long password").await;
+    let (_, me) = newcomer.get_json("/api/v1/me").await;
+    assert_eq!(me["grants"][0]["scope"]["kind"], "district");
+    assert_eq!(me["grants"][0]["scope"]["id"], 7);
+    // Usernames are unique.
+    let r = admin
+        .post_form("/admin/users", &[("username", "Mayor7"), ("display_name", "x"), ("password", "a good long password"), ("role", "viewer")])
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("پیش‌تر گرفته شده"));
+}
+
+#[tokio::test]
+async fn api_tokens_for_machine_clients() {
+    let app = TestApp::spawn().await;
+    app.login_as("water").await;
+    let r = app.post_form("/account/tokens", &[("name", "GIS sync")]).await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let body = r.text().await.unwrap();
+    let start = body.find("mht_").expect("token shown once");
+    let token = body[start..start + 68].to_string();
+
+    let machine = new_client();
+    let me = |t: String| machine.get(app.url("/api/v1/me")).bearer_auth(t).send();
+    let r = me(token.clone()).await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let json: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(json["user"]["username"], "water");
+    let r = machine.get(app.url("/api/v1/people?per_page=1")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(me("mht_wrong".into()).await.unwrap().status().as_u16(), 401);
+
+    // The token page no longer shows the secret; revoking ends its use.
+    let (_, page) = app.get_text("/account").await;
+    assert!(!page.contains(&token) && page.contains("GIS sync"));
+    let id_marker = "/account/tokens/";
+    let id_start = page.find(id_marker).unwrap() + id_marker.len();
+    let id: String = page[id_start..].chars().take_while(|c| c.is_ascii_digit()).collect();
+    let r = app.post_form(&format!("/account/tokens/{id}/revoke"), &[]).await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(me(token).await.unwrap().status().as_u16(), 401);
+}

@@ -1,0 +1,98 @@
+//! The command line, run as a user would run it.
+
+use std::process::{Command, Output};
+
+fn mahalle(db: &str, args: &[&str], password: Option<&str>) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_mahalle"));
+    c.args(args).env("DATABASE_URL", db).env("MAHALLE_LOG", "warn").env_remove("MAHALLE_PASSWORD");
+    if let Some(p) = password {
+        c.env("MAHALLE_PASSWORD", p);
+    }
+    c.output().expect("run mahalle")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn temp_db() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("m.db").display());
+    (dir, url)
+}
+
+#[test]
+fn help_lists_the_commands() {
+    let o = Command::new(env!("CARGO_BIN_EXE_mahalle")).arg("--help").output().unwrap();
+    let text = stdout(&o);
+    for cmd in ["serve", "migrate", "demo", "user", "backup", "check"] {
+        assert!(text.contains(cmd), "--help mentions {cmd}");
+    }
+    assert!(text.contains("DATABASE_URL"));
+}
+
+#[test]
+fn demo_is_idempotent_and_prints_log_ins() {
+    let (_dir, db) = temp_db();
+    let first = mahalle(&db, &["demo"], None);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let again = mahalle(&db, &["demo"], None);
+    assert!(again.status.success());
+    let (a, b) = (stdout(&first), stdout(&again));
+    assert_eq!(a.lines().next(), b.lines().next(), "same counts on reload");
+    assert!(a.contains("22 districts") && a.contains("323 neighborhoods"));
+    assert!(a.contains("admin") && a.contains("mahalle-demo"));
+    let check = mahalle(&db, &["check"], None);
+    assert!(check.status.success(), "{}", stdout(&check));
+    assert!(stdout(&check).contains("neighborhoods: 323"));
+}
+
+#[test]
+fn users_from_the_command_line() {
+    let (_dir, db) = temp_db();
+    let o = mahalle(&db, &["user", "add", "Secretariat", "--name", "دبیرخانه قرارگاه", "--role", "mayor_office"], Some("correct horse battery"));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = mahalle(&db, &["user", "add", "x1", "--name", "X", "--role", "viewer"], Some("short"));
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("at least 10 characters"));
+    let o = mahalle(&db, &["user", "add", "liaison", "--name", "L", "--role", "liaison"], Some("correct horse battery"));
+    assert!(!o.status.success(), "a liaison needs an organisation");
+    let list = stdout(&mahalle(&db, &["user", "list"], None));
+    assert!(list.contains("secretariat") && list.contains("mayor_office"));
+    assert!(!list.contains("x1"), "nothing half-created");
+    let o = mahalle(&db, &["user", "passwd", "secretariat"], Some("another good password"));
+    assert!(o.status.success());
+    let o = mahalle(&db, &["user", "token", "secretariat", "reporting"], None);
+    assert!(o.status.success());
+    assert!(stdout(&o).lines().last().unwrap().starts_with("mht_"), "token alone on the last line");
+    // No administrator yet: check says so and fails.
+    let check = mahalle(&db, &["check"], None);
+    assert!(!check.status.success());
+    assert!(stdout(&check).contains("no administrator"));
+}
+
+#[test]
+fn online_backup_is_a_usable_database() {
+    let (dir, db) = temp_db();
+    assert!(mahalle(&db, &["demo"], None).status.success());
+    let file = dir.path().join("backup.db");
+    let o = mahalle(&db, &["backup", file.to_str().unwrap()], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let copy = format!("sqlite://{}", file.display());
+    let check = mahalle(&copy, &["check"], None);
+    assert!(check.status.success(), "{}", stdout(&check));
+    assert!(stdout(&check).contains("people: "));
+    // Never overwrites.
+    assert!(!mahalle(&db, &["backup", file.to_str().unwrap()], None).status.success());
+}
+
+#[test]
+fn bad_database_urls_are_explained() {
+    let o = mahalle("mysql://x/y", &["check"], None);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("cannot open the database"), "{err}");
+    let o = mahalle("postgres://u:secret@127.0.0.1:1/none", &["check"], None);
+    assert!(!o.status.success());
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("secret"), "passwords never printed");
+}

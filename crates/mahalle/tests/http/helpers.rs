@@ -1,0 +1,155 @@
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use mahalle::server::Application;
+use mahalle_db::Store;
+use mahalle_web::WebConfig;
+use reqwest::redirect::Policy;
+use reqwest::{Client, Response};
+use tokio::sync::OnceCell;
+
+/// The demo city is loaded once per test run into a template; each test gets a copy.
+static TEMPLATE: OnceCell<String> = OnceCell::const_new();
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+pub fn pg_url() -> Option<String> {
+    std::env::var("MAHALLE_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())
+}
+
+fn unique(prefix: &str) -> String {
+    format!("{prefix}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst))
+}
+
+/// `postgres://…/db` with another database name.
+fn with_db(url: &str, db: &str) -> String {
+    let (base, _) = url.rsplit_once('/').expect("database URL has a path");
+    format!("{base}/{db}")
+}
+
+async fn admin_exec(url: &str, sql: &str) {
+    let store = Store::connect(url).await.expect("connect to PostgreSQL");
+    store.execute(&mahalle_db::Sql::new(sql)).await.expect(sql);
+    store.close().await;
+}
+
+/// Builds the template once: a migrated database with the demo city.
+async fn template() -> &'static str {
+    TEMPLATE
+        .get_or_init(|| async {
+            match pg_url() {
+                Some(url) => {
+                    let name = unique("mahalle_tpl");
+                    admin_exec(&url, &format!("CREATE DATABASE {name}")).await;
+                    let store = Store::connect(&with_db(&url, &name)).await.unwrap();
+                    store.migrate().await.unwrap();
+                    mahalle::demo::load(&store).await.unwrap();
+                    store.close().await;
+                    name
+                }
+                None => {
+                    let dir = std::env::temp_dir().join(unique("mahalle_tpl"));
+                    std::fs::create_dir_all(&dir).unwrap();
+                    let path = dir.join("template.db");
+                    let work = dir.join("work.db");
+                    let store = Store::connect(work.to_str().unwrap()).await.unwrap();
+                    store.migrate().await.unwrap();
+                    mahalle::demo::load(&store).await.unwrap();
+                    // A self-contained copy (no WAL file beside it) that tests can copy.
+                    store.execute(&mahalle_db::Sql::new("VACUUM INTO $1").bind(path.to_str().unwrap())).await.unwrap();
+                    store.close().await;
+                    path.to_string_lossy().into_owned()
+                }
+            }
+        })
+        .await
+}
+
+/// A fresh database holding the demo city; returns its URL.
+pub async fn fresh_database() -> String {
+    let tpl = template().await;
+    match pg_url() {
+        Some(url) => {
+            let name = unique("mahalle_t");
+            admin_exec(&url, &format!("CREATE DATABASE {name} TEMPLATE {tpl}")).await;
+            with_db(&url, &name)
+        }
+        None => {
+            let dir = std::env::temp_dir().join(unique("mahalle_t"));
+            std::fs::create_dir_all(&dir).unwrap();
+            let path = dir.join("test.db");
+            std::fs::copy(tpl, &path).unwrap();
+            format!("sqlite://{}", path.display())
+        }
+    }
+}
+
+pub struct TestApp {
+    pub addr: String,
+    pub db_url: String,
+    pub client: Client,
+}
+
+impl TestApp {
+    /// A server over a fresh copy of the demo city.
+    pub async fn spawn() -> TestApp {
+        let db_url = fresh_database().await;
+        TestApp::spawn_on(&db_url).await
+    }
+
+    /// Another server process over the same database (as when a city runs several).
+    pub async fn spawn_on(db_url: &str) -> TestApp {
+        let store = Store::connect(db_url).await.expect("open test database");
+        store.migrate().await.expect("migrate");
+        let app = Application::build(store, "127.0.0.1:0", WebConfig::default()).await.expect("bind");
+        let addr = format!("http://{}", app.local_addr());
+        tokio::spawn(app.run_until(std::future::pending()));
+        TestApp { addr, db_url: db_url.to_string(), client: new_client() }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.addr, path)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub async fn get_text(&self, path: &str) -> (u16, String) {
+        let r = self.get(path).await;
+        let status = r.status().as_u16();
+        (status, r.text().await.unwrap())
+    }
+
+    pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
+        let r = self.get(path).await;
+        let status = r.status().as_u16();
+        (status, r.json().await.expect("JSON body"))
+    }
+
+    /// The CSRF token the server gave this client (read from a page's form).
+    pub async fn csrf(&self) -> String {
+        let (_, body) = self.get_text("/login").await;
+        let marker = "name=\"csrf\" value=\"";
+        let start = body.find(marker).expect("csrf field") + marker.len();
+        body[start..start + 64].to_string()
+    }
+
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        let token = self.csrf().await;
+        let mut form: Vec<(&str, &str)> = vec![("csrf", token.as_str())];
+        form.extend_from_slice(fields);
+        self.client.post(self.url(path)).form(&form).send().await.expect("POST")
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> Response {
+        self.post_form("/login", &[("username", username), ("password", password), ("next", "/")]).await
+    }
+
+    pub async fn login_as(&self, username: &str) {
+        let r = self.login(username, mahalle::demo::DEMO_PASSWORD).await;
+        assert_eq!(r.status().as_u16(), 303, "login as {username}");
+    }
+}
+
+pub fn new_client() -> Client {
+    Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap()
+}

@@ -1,0 +1,10 @@
+//! Integration tests: each starts the real server on a random port over its own database and
+//! drives it over HTTP. SQLite always; PostgreSQL too when MAHALLE_TEST_DATABASE_URL is set
+//! (e.g. postgres://postgres@127.0.0.1:5432/postgres), each test in a fresh database.
+
+mod helpers;
+
+mod api;
+mod auth;
+mod cli;
+mod pages;

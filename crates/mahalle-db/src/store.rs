@@ -227,8 +227,8 @@ impl Tx {
 
     fn conns(&mut self) -> ConnRef<'_> {
         match self {
-            Tx::Sqlite(t) => ConnRef::Sqlite(&mut **t),
-            Tx::Postgres(t) => ConnRef::Postgres(&mut **t),
+            Tx::Sqlite(t) => ConnRef::Sqlite(t),
+            Tx::Postgres(t) => ConnRef::Postgres(t),
         }
     }
 

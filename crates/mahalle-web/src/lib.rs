@@ -147,7 +147,11 @@ pub fn app(state: AppState) -> Router {
 
 /// Ready when the database answers.
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.store.scalar(&mahalle_db::Sql::new("SELECT 1")).await {
+    match state
+        .store
+        .scalar(&mahalle_db::Sql::new("SELECT CAST(1 AS BIGINT)"))
+        .await
+    {
         Ok(_) => (StatusCode::OK, "ready"),
         Err(e) => {
             tracing::warn!(error = %e, "database not ready");

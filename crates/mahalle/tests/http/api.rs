@@ -21,7 +21,9 @@ async fn errors_are_typed_json_and_never_5xx_for_bad_input() {
         assert!(!json["error"]["message_fa"].as_str().unwrap().is_empty());
     }
     // Absurd paging is clamped, not an error.
-    let (s, json) = app.get_json("/api/v1/districts?per_page=100000&page=999").await;
+    let (s, json) = app
+        .get_json("/api/v1/districts?per_page=100000&page=999")
+        .await;
     assert_eq!(s, 200);
     assert_eq!(json["per_page"], 200);
     assert_eq!(json["items"].as_array().unwrap().len(), 0);
@@ -33,7 +35,14 @@ async fn openapi_document_describes_the_api() {
     let (s, doc) = app.get_json("/api/openapi.json").await;
     assert_eq!(s, 200);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    for p in ["/api/v1/districts", "/api/v1/districts/{id}", "/api/v1/neighborhoods/{id}", "/api/v1/organisations", "/api/v1/people", "/api/v1/me"] {
+    for p in [
+        "/api/v1/districts",
+        "/api/v1/districts/{id}",
+        "/api/v1/neighborhoods/{id}",
+        "/api/v1/organisations",
+        "/api/v1/people",
+        "/api/v1/me",
+    ] {
         assert!(doc["paths"].get(p).is_some(), "missing {p}");
     }
     assert!(doc["components"]["schemas"].get("District").is_some());
@@ -51,13 +60,29 @@ async fn health_and_readiness() {
 async fn district_detail_and_neighborhood_filter() {
     let app = TestApp::spawn().await;
     let (_, list) = app.get_json("/api/v1/districts?per_page=22").await;
-    let d14 = list["items"].as_array().unwrap().iter().find(|d| d["number"] == 14).unwrap().clone();
+    let d14 = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["number"] == 14)
+        .unwrap()
+        .clone();
     let id = d14["id"].as_i64().unwrap();
     let (s, detail) = app.get_json(&format!("/api/v1/districts/{id}")).await;
     assert_eq!(s, 200);
     assert_eq!(detail["name_fa"], "منطقه ۱۴");
-    let (_, ns) = app.get_json(&format!("/api/v1/neighborhoods?district={id}&per_page=200")).await;
+    let (_, ns) = app
+        .get_json(&format!("/api/v1/neighborhoods?district={id}&per_page=200"))
+        .await;
     assert_eq!(ns["total"], d14["neighborhoods"]);
-    assert!(ns["items"].as_array().unwrap().iter().all(|n| n["district_number"] == 14));
-    assert!(ns["items"].as_array().unwrap().iter().any(|n| n["name_fa"] == "پیروزی"));
+    assert!(ns["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|n| n["district_number"] == 14));
+    assert!(ns["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["name_fa"] == "پیروزی"));
 }

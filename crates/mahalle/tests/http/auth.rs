@@ -24,13 +24,32 @@ async fn sign_in_sign_out() {
     let app = TestApp::spawn().await;
     let r = app.login("admin", "wrong password!").await;
     assert_eq!(r.status().as_u16(), 401);
-    assert!(r.text().await.unwrap().contains("نام کاربری یا گذرواژه نادرست است"));
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("نام کاربری یا گذرواژه نادرست است"));
     assert_eq!(app.get("/people").await.status().as_u16(), 303);
 
-    let r = app.post_form("/login", &[("username", "Admin"), ("password", "mahalle-demo"), ("next", "/people?page=2")]).await;
+    let r = app
+        .post_form(
+            "/login",
+            &[
+                ("username", "Admin"),
+                ("password", "mahalle-demo"),
+                ("next", "/people?page=2"),
+            ],
+        )
+        .await;
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(r.headers()["location"], "/people?page=2");
-    let cookie = r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).find(|c| c.starts_with("mahalle_session=")).unwrap();
+    let cookie = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("mahalle_session="))
+        .unwrap();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
     let (s, body) = app.get_text("/people").await;
     assert_eq!(s, 200);
@@ -38,7 +57,11 @@ async fn sign_in_sign_out() {
 
     let r = app.post_form("/logout", &[]).await;
     assert_eq!(r.status().as_u16(), 303);
-    assert_eq!(app.get("/people").await.status().as_u16(), 303, "signed out");
+    assert_eq!(
+        app.get("/people").await.status().as_u16(),
+        303,
+        "signed out"
+    );
 }
 
 #[tokio::test]
@@ -48,9 +71,20 @@ async fn sessions_are_shared_by_servers_on_one_database() {
     // Sign in on server A, then present A's session cookie to server B.
     let r = a.login("mayor", mahalle::demo::DEMO_PASSWORD).await;
     assert_eq!(r.status().as_u16(), 303);
-    let session = r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).find(|c| c.starts_with("mahalle_session=")).unwrap();
+    let session = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("mahalle_session="))
+        .unwrap();
     let pair = session.split(';').next().unwrap().to_string();
-    let r = new_client().get(b.url("/api/v1/me")).header("cookie", pair).send().await.unwrap();
+    let r = new_client()
+        .get(b.url("/api/v1/me"))
+        .header("cookie", pair)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 200);
     let me: serde_json::Value = r.json().await.unwrap();
     assert_eq!(me["user"]["username"], "mayor");
@@ -61,24 +95,62 @@ async fn sessions_are_shared_by_servers_on_one_database() {
 async fn forms_without_the_csrf_token_are_refused() {
     let app = TestApp::spawn().await;
     app.csrf().await; // the client now holds the cookie, but will not send the field
-    let r = app.client.post(app.url("/login")).form(&[("username", "admin"), ("password", "mahalle-demo")]).send().await.unwrap();
+    let r = app
+        .client
+        .post(app.url("/login"))
+        .form(&[("username", "admin"), ("password", "mahalle-demo")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 403);
-    let r = app.client.post(app.url("/login")).form(&[("csrf", "0".repeat(64).as_str()), ("username", "admin"), ("password", "mahalle-demo")]).send().await.unwrap();
+    let r = app
+        .client
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf", "0".repeat(64).as_str()),
+            ("username", "admin"),
+            ("password", "mahalle-demo"),
+        ])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 403);
     assert!(r.text().await.unwrap().contains("فرم منقضی شده است"));
-    assert_eq!(app.get("/people").await.status().as_u16(), 303, "still signed out");
+    assert_eq!(
+        app.get("/people").await.status().as_u16(),
+        303,
+        "still signed out"
+    );
 }
 
 #[tokio::test]
 async fn repeated_failures_are_throttled() {
     let app = TestApp::spawn().await;
     for _ in 0..mahalle_web::accounts::MAX_FAILURES {
-        assert_eq!(app.login("viewer", "not the password").await.status().as_u16(), 401);
+        assert_eq!(
+            app.login("viewer", "not the password")
+                .await
+                .status()
+                .as_u16(),
+            401
+        );
     }
     // Even the right password waits now.
-    assert_eq!(app.login("viewer", mahalle::demo::DEMO_PASSWORD).await.status().as_u16(), 429);
+    assert_eq!(
+        app.login("viewer", mahalle::demo::DEMO_PASSWORD)
+            .await
+            .status()
+            .as_u16(),
+        429
+    );
     // Other accounts are unaffected.
-    assert_eq!(app.login("admin", mahalle::demo::DEMO_PASSWORD).await.status().as_u16(), 303);
+    assert_eq!(
+        app.login("admin", mahalle::demo::DEMO_PASSWORD)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
 }
 
 #[tokio::test]
@@ -94,21 +166,51 @@ async fn only_admins_manage_users_and_scopes_are_checked() {
     assert!(body.contains("d14") && body.contains("شهردار منطقه"));
     // A district mayor without a district is refused with a message, and nothing is created.
     let r = admin
-        .post_form("/admin/users", &[("username", "mayor7"), ("display_name", "شهردار منطقه ۷"), ("password", "a good long password"), ("role", "district_mayor"), ("scope_id", "")])
+        .post_form(
+            "/admin/users",
+            &[
+                ("username", "mayor7"),
+                ("display_name", "شهردار منطقه ۷"),
+                ("password", "a good long password"),
+                ("role", "district_mayor"),
+                ("scope_id", ""),
+            ],
+        )
         .await;
     assert_eq!(r.status().as_u16(), 422);
     assert!(r.text().await.unwrap().contains("این نقش به شناسه منطقه"));
     let r = admin
-        .post_form("/admin/users", &[("username", "mayor7"), ("display_name", "شهردار منطقه ۷"), ("password", "short"), ("role", "viewer"), ("scope_id", "")])
+        .post_form(
+            "/admin/users",
+            &[
+                ("username", "mayor7"),
+                ("display_name", "شهردار منطقه ۷"),
+                ("password", "short"),
+                ("role", "viewer"),
+                ("scope_id", ""),
+            ],
+        )
         .await;
     assert_eq!(r.status().as_u16(), 422);
     assert!(r.text().await.unwrap().contains("گذرواژه باید دست‌کم ۱۰"));
     let r = admin
-        .post_form("/admin/users", &[("username", "mayor7"), ("display_name", "شهردار منطقه ۷"), ("password", "a good long password"), ("role", "district_mayor"), ("scope_id", "۷")])
+        .post_form(
+            "/admin/users",
+            &[
+                ("username", "mayor7"),
+                ("display_name", "شهردار منطقه ۷"),
+                ("password", "a good long password"),
+                ("role", "district_mayor"),
+                ("scope_id", "۷"),
+            ],
+        )
         .await;
     assert_eq!(r.status().as_u16(), 200);
     let body = r.text().await.unwrap();
-    assert!(body.contains("ذخیره شد") && body.contains("create user"), "saved, and in the audit log");
+    assert!(
+        body.contains("ذخیره شد") && body.contains("create user"),
+        "saved, and in the audit log"
+    );
     let newcomer = TestApp::spawn_on(&app.db_url).await;
     newcomer.login("mayor7", "a good long password").await;
     let (_, me) = newcomer.get_json("/api/v1/me").await;
@@ -116,7 +218,15 @@ async fn only_admins_manage_users_and_scopes_are_checked() {
     assert_eq!(me["grants"][0]["scope"]["id"], 7);
     // Usernames are unique.
     let r = admin
-        .post_form("/admin/users", &[("username", "Mayor7"), ("display_name", "x"), ("password", "a good long password"), ("role", "viewer")])
+        .post_form(
+            "/admin/users",
+            &[
+                ("username", "Mayor7"),
+                ("display_name", "x"),
+                ("password", "a good long password"),
+                ("role", "viewer"),
+            ],
+        )
         .await;
     assert_eq!(r.status().as_u16(), 422);
     assert!(r.text().await.unwrap().contains("پیش‌تر گرفته شده"));
@@ -126,7 +236,9 @@ async fn only_admins_manage_users_and_scopes_are_checked() {
 async fn api_tokens_for_machine_clients() {
     let app = TestApp::spawn().await;
     app.login_as("water").await;
-    let r = app.post_form("/account/tokens", &[("name", "GIS sync")]).await;
+    let r = app
+        .post_form("/account/tokens", &[("name", "GIS sync")])
+        .await;
     assert_eq!(r.status().as_u16(), 200);
     assert_eq!(r.headers()["cache-control"], "no-store");
     let body = r.text().await.unwrap();
@@ -139,7 +251,12 @@ async fn api_tokens_for_machine_clients() {
     assert_eq!(r.status().as_u16(), 200);
     let json: serde_json::Value = r.json().await.unwrap();
     assert_eq!(json["user"]["username"], "water");
-    let r = machine.get(app.url("/api/v1/people?per_page=1")).bearer_auth(&token).send().await.unwrap();
+    let r = machine
+        .get(app.url("/api/v1/people?per_page=1"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 200);
     assert_eq!(me("mht_wrong".into()).await.unwrap().status().as_u16(), 401);
 
@@ -148,8 +265,13 @@ async fn api_tokens_for_machine_clients() {
     assert!(!page.contains(&token) && page.contains("GIS sync"));
     let id_marker = "/account/tokens/";
     let id_start = page.find(id_marker).unwrap() + id_marker.len();
-    let id: String = page[id_start..].chars().take_while(|c| c.is_ascii_digit()).collect();
-    let r = app.post_form(&format!("/account/tokens/{id}/revoke"), &[]).await;
+    let id: String = page[id_start..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    let r = app
+        .post_form(&format!("/account/tokens/{id}/revoke"), &[])
+        .await;
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(me(token).await.unwrap().status().as_u16(), 401);
 }

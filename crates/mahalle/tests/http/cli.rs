@@ -4,7 +4,10 @@ use std::process::{Command, Output};
 
 fn mahalle(db: &str, args: &[&str], password: Option<&str>) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_mahalle"));
-    c.args(args).env("DATABASE_URL", db).env("MAHALLE_LOG", "warn").env_remove("MAHALLE_PASSWORD");
+    c.args(args)
+        .env("DATABASE_URL", db)
+        .env("MAHALLE_LOG", "warn")
+        .env_remove("MAHALLE_PASSWORD");
     if let Some(p) = password {
         c.env("MAHALLE_PASSWORD", p);
     }
@@ -23,7 +26,10 @@ fn temp_db() -> (tempfile::TempDir, String) {
 
 #[test]
 fn help_lists_the_commands() {
-    let o = Command::new(env!("CARGO_BIN_EXE_mahalle")).arg("--help").output().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_mahalle"))
+        .arg("--help")
+        .output()
+        .unwrap();
     let text = stdout(&o);
     for cmd in ["serve", "migrate", "demo", "user", "backup", "check"] {
         assert!(text.contains(cmd), "--help mentions {cmd}");
@@ -35,7 +41,11 @@ fn help_lists_the_commands() {
 fn demo_is_idempotent_and_prints_log_ins() {
     let (_dir, db) = temp_db();
     let first = mahalle(&db, &["demo"], None);
-    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
     let again = mahalle(&db, &["demo"], None);
     assert!(again.status.success());
     let (a, b) = (stdout(&first), stdout(&again));
@@ -50,21 +60,48 @@ fn demo_is_idempotent_and_prints_log_ins() {
 #[test]
 fn users_from_the_command_line() {
     let (_dir, db) = temp_db();
-    let o = mahalle(&db, &["user", "add", "Secretariat", "--name", "دبیرخانه قرارگاه", "--role", "mayor_office"], Some("correct horse battery"));
+    let o = mahalle(
+        &db,
+        &[
+            "user",
+            "add",
+            "Secretariat",
+            "--name",
+            "دبیرخانه قرارگاه",
+            "--role",
+            "mayor_office",
+        ],
+        Some("correct horse battery"),
+    );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let o = mahalle(&db, &["user", "add", "x1", "--name", "X", "--role", "viewer"], Some("short"));
+    let o = mahalle(
+        &db,
+        &["user", "add", "x1", "--name", "X", "--role", "viewer"],
+        Some("short"),
+    );
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("at least 10 characters"));
-    let o = mahalle(&db, &["user", "add", "liaison", "--name", "L", "--role", "liaison"], Some("correct horse battery"));
+    let o = mahalle(
+        &db,
+        &["user", "add", "liaison", "--name", "L", "--role", "liaison"],
+        Some("correct horse battery"),
+    );
     assert!(!o.status.success(), "a liaison needs an organisation");
     let list = stdout(&mahalle(&db, &["user", "list"], None));
     assert!(list.contains("secretariat") && list.contains("mayor_office"));
     assert!(!list.contains("x1"), "nothing half-created");
-    let o = mahalle(&db, &["user", "passwd", "secretariat"], Some("another good password"));
+    let o = mahalle(
+        &db,
+        &["user", "passwd", "secretariat"],
+        Some("another good password"),
+    );
     assert!(o.status.success());
     let o = mahalle(&db, &["user", "token", "secretariat", "reporting"], None);
     assert!(o.status.success());
-    assert!(stdout(&o).lines().last().unwrap().starts_with("mht_"), "token alone on the last line");
+    assert!(
+        stdout(&o).lines().last().unwrap().starts_with("mht_"),
+        "token alone on the last line"
+    );
     // No administrator yet: check says so and fails.
     let check = mahalle(&db, &["check"], None);
     assert!(!check.status.success());
@@ -83,7 +120,9 @@ fn online_backup_is_a_usable_database() {
     assert!(check.status.success(), "{}", stdout(&check));
     assert!(stdout(&check).contains("people: "));
     // Never overwrites.
-    assert!(!mahalle(&db, &["backup", file.to_str().unwrap()], None).status.success());
+    assert!(!mahalle(&db, &["backup", file.to_str().unwrap()], None)
+        .status
+        .success());
 }
 
 #[test]
@@ -94,5 +133,8 @@ fn bad_database_urls_are_explained() {
     assert!(err.contains("cannot open the database"), "{err}");
     let o = mahalle("postgres://u:secret@127.0.0.1:1/none", &["check"], None);
     assert!(!o.status.success());
-    assert!(!String::from_utf8_lossy(&o.stderr).contains("secret"), "passwords never printed");
+    assert!(
+        !String::from_utf8_lossy(&o.stderr).contains("secret"),
+        "passwords never printed"
+    );
 }

@@ -12,11 +12,17 @@ static TEMPLATE: OnceCell<String> = OnceCell::const_new();
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 pub fn pg_url() -> Option<String> {
-    std::env::var("MAHALLE_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())
+    std::env::var("MAHALLE_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
 }
 
 fn unique(prefix: &str) -> String {
-    format!("{prefix}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst))
+    format!(
+        "{prefix}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    )
 }
 
 /// `postgres://…/db` with another database name.
@@ -31,12 +37,33 @@ async fn admin_exec(url: &str, sql: &str) {
     store.close().await;
 }
 
+/// Removes databases left by earlier test runs (other process ids), so the server stays tidy.
+async fn drop_stale_databases(url: &str) {
+    let store = Store::connect(url).await.expect("connect to PostgreSQL");
+    let names: Vec<(String,)> = store
+        .fetch_all(&mahalle_db::Sql::new(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'mahalle\\_t%'",
+        ))
+        .await
+        .unwrap_or_default();
+    let mine = format!("_{}_", std::process::id());
+    for (name,) in names.into_iter().filter(|(n,)| !n.contains(&mine)) {
+        let _ = store
+            .execute(&mahalle_db::Sql::new(&format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .await;
+    }
+    store.close().await;
+}
+
 /// Builds the template once: a migrated database with the demo city.
 async fn template() -> &'static str {
     TEMPLATE
         .get_or_init(|| async {
             match pg_url() {
                 Some(url) => {
+                    drop_stale_databases(&url).await;
                     let name = unique("mahalle_tpl");
                     admin_exec(&url, &format!("CREATE DATABASE {name}")).await;
                     let store = Store::connect(&with_db(&url, &name)).await.unwrap();
@@ -54,7 +81,12 @@ async fn template() -> &'static str {
                     store.migrate().await.unwrap();
                     mahalle::demo::load(&store).await.unwrap();
                     // A self-contained copy (no WAL file beside it) that tests can copy.
-                    store.execute(&mahalle_db::Sql::new("VACUUM INTO $1").bind(path.to_str().unwrap())).await.unwrap();
+                    store
+                        .execute(
+                            &mahalle_db::Sql::new("VACUUM INTO $1").bind(path.to_str().unwrap()),
+                        )
+                        .await
+                        .unwrap();
                     store.close().await;
                     path.to_string_lossy().into_owned()
                 }
@@ -99,10 +131,16 @@ impl TestApp {
     pub async fn spawn_on(db_url: &str) -> TestApp {
         let store = Store::connect(db_url).await.expect("open test database");
         store.migrate().await.expect("migrate");
-        let app = Application::build(store, "127.0.0.1:0", WebConfig::default()).await.expect("bind");
+        let app = Application::build(store, "127.0.0.1:0", WebConfig::default())
+            .await
+            .expect("bind");
         let addr = format!("http://{}", app.local_addr());
         tokio::spawn(app.run_until(std::future::pending()));
-        TestApp { addr, db_url: db_url.to_string(), client: new_client() }
+        TestApp {
+            addr,
+            db_url: db_url.to_string(),
+            client: new_client(),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -137,11 +175,24 @@ impl TestApp {
         let token = self.csrf().await;
         let mut form: Vec<(&str, &str)> = vec![("csrf", token.as_str())];
         form.extend_from_slice(fields);
-        self.client.post(self.url(path)).form(&form).send().await.expect("POST")
+        self.client
+            .post(self.url(path))
+            .form(&form)
+            .send()
+            .await
+            .expect("POST")
     }
 
     pub async fn login(&self, username: &str, password: &str) -> Response {
-        self.post_form("/login", &[("username", username), ("password", password), ("next", "/")]).await
+        self.post_form(
+            "/login",
+            &[
+                ("username", username),
+                ("password", password),
+                ("next", "/"),
+            ],
+        )
+        .await
     }
 
     pub async fn login_as(&self, username: &str) {
@@ -151,5 +202,9 @@ impl TestApp {
 }
 
 pub fn new_client() -> Client {
-    Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap()
+    Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
 }

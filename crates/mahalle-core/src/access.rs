@@ -253,3 +253,166 @@ mod tests {
         assert!(admin.works_in_district(22, |_| None) && admin.can_manage_users());
     }
 }
+
+/// What a user may see of the city's follow-up work: everything, or the union of their
+/// districts, organisations and neighborhoods.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reach {
+    pub all: bool,
+    pub districts: Vec<i64>,
+    pub organisations: Vec<i64>,
+    pub neighborhoods: Vec<i64>,
+}
+
+/// Something done to a resolution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Act {
+    /// Create meetings and resolutions, edit them, decide extensions, cancel and reopen.
+    Secretariat,
+    /// Start work, report progress, mark done, ask for more time.
+    Execute,
+}
+
+/// Who is involved in a resolution.
+#[derive(Debug, Clone, Copy)]
+pub struct Parties<'a> {
+    pub lead: i64,
+    pub partners: &'a [i64],
+    /// The district of the meeting or of the resolution, if any.
+    pub district: Option<i64>,
+}
+
+impl Principal {
+    pub fn reach(&self) -> Reach {
+        let mut r = Reach::default();
+        for g in &self.grants {
+            match g.scope {
+                Scope::City => r.all = true,
+                Scope::District(d) => r.districts.push(d),
+                Scope::Organisation(o) => r.organisations.push(o),
+                Scope::Neighborhood(n) => r.neighborhoods.push(n),
+            }
+        }
+        r
+    }
+
+    /// The city's secretariat: the mayor's office, deputies and administrators.
+    pub fn is_city_secretariat(&self) -> bool {
+        self.grants
+            .iter()
+            .any(|g| matches!(g.role, Role::Admin | Role::MayorOffice | Role::Deputy))
+    }
+
+    /// Secretariat of a meeting: the city's, or the district mayor for their district's meetings.
+    pub fn is_secretariat_for(&self, district: Option<i64>) -> bool {
+        self.is_city_secretariat()
+            || self.grants.iter().any(|g| {
+                g.role == Role::DistrictMayor && Some(g.scope) == district.map(Scope::District)
+            })
+    }
+
+    /// A liaison acting for this organisation.
+    pub fn acts_for(&self, organisation: i64) -> bool {
+        self.grants
+            .iter()
+            .any(|g| g.role == Role::Liaison && g.scope == Scope::Organisation(organisation))
+    }
+
+    /// The rule for acting on a resolution. Reporting and asking for time belong to the lead
+    /// organisation (partners report too); the secretariat may always act.
+    pub fn may(&self, act: Act, p: Parties<'_>) -> bool {
+        if self.is_secretariat_for(p.district) {
+            return true;
+        }
+        match act {
+            Act::Secretariat => false,
+            Act::Execute => self.acts_for(p.lead) || p.partners.iter().any(|&o| self.acts_for(o)),
+        }
+    }
+
+    /// Only the lead organisation asks for a later deadline.
+    pub fn may_request_extension(&self, p: Parties<'_>) -> bool {
+        self.is_secretariat_for(p.district) || self.acts_for(p.lead)
+    }
+}
+
+#[cfg(test)]
+mod act_tests {
+    use super::*;
+
+    fn who(role: Role, scope: Scope) -> Principal {
+        Principal {
+            user_id: 1,
+            grants: vec![Grant { role, scope }],
+        }
+    }
+
+    #[test]
+    fn liaisons_act_for_their_organisation_only() {
+        let water = who(Role::Liaison, Scope::Organisation(10));
+        let p = Parties {
+            lead: 10,
+            partners: &[20],
+            district: Some(14),
+        };
+        assert!(water.may(Act::Execute, p));
+        assert!(water.may_request_extension(p));
+        assert!(!water.may(Act::Secretariat, p));
+        let power = who(Role::Liaison, Scope::Organisation(20));
+        assert!(power.may(Act::Execute, p), "partners report");
+        assert!(
+            !power.may_request_extension(p),
+            "only the lead asks for time"
+        );
+        let gas = who(Role::Liaison, Scope::Organisation(30));
+        assert!(!gas.may(Act::Execute, p));
+    }
+
+    #[test]
+    fn secretariats() {
+        let p = Parties {
+            lead: 10,
+            partners: &[],
+            district: Some(14),
+        };
+        assert!(who(Role::MayorOffice, Scope::City).may(Act::Secretariat, p));
+        assert!(who(Role::DistrictMayor, Scope::District(14)).may(Act::Secretariat, p));
+        assert!(!who(Role::DistrictMayor, Scope::District(3)).may(Act::Secretariat, p));
+        assert!(!who(Role::DistrictMayor, Scope::District(14)).may(
+            Act::Secretariat,
+            Parties {
+                district: None,
+                ..p
+            }
+        ));
+        assert!(!who(Role::Viewer, Scope::City).may(Act::Execute, p));
+        assert!(!who(Role::CouncilMember, Scope::Neighborhood(5)).may(Act::Execute, p));
+    }
+
+    #[test]
+    fn reach_is_the_union_of_scopes() {
+        let p = Principal {
+            user_id: 1,
+            grants: vec![
+                Grant {
+                    role: Role::DistrictMayor,
+                    scope: Scope::District(14),
+                },
+                Grant {
+                    role: Role::Liaison,
+                    scope: Scope::Organisation(7),
+                },
+            ],
+        };
+        assert_eq!(
+            p.reach(),
+            Reach {
+                all: false,
+                districts: vec![14],
+                organisations: vec![7],
+                neighborhoods: vec![]
+            }
+        );
+        assert!(who(Role::Viewer, Scope::City).reach().all);
+    }
+}

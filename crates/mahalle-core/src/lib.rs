@@ -7,5 +7,6 @@ pub mod councils;
 pub mod jalali;
 pub mod org;
 pub mod paging;
+pub mod resolutions;
 pub mod text;
 pub mod validate;

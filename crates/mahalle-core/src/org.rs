@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case")]
 pub enum OrgKind {
     Council,
+    Headquarters,
     Municipality,
     Deputy,
     Department,
@@ -17,8 +18,9 @@ pub enum OrgKind {
 }
 
 impl OrgKind {
-    pub const ALL: [OrgKind; 8] = [
+    pub const ALL: [OrgKind; 9] = [
         OrgKind::Council,
+        OrgKind::Headquarters,
         OrgKind::Municipality,
         OrgKind::Deputy,
         OrgKind::Department,
@@ -31,6 +33,7 @@ impl OrgKind {
     pub fn as_str(self) -> &'static str {
         match self {
             OrgKind::Council => "council",
+            OrgKind::Headquarters => "headquarters",
             OrgKind::Municipality => "municipality",
             OrgKind::Deputy => "deputy",
             OrgKind::Department => "department",
@@ -48,6 +51,7 @@ impl OrgKind {
     pub fn label_fa(self) -> &'static str {
         match self {
             OrgKind::Council => "شورای شهر",
+            OrgKind::Headquarters => "قرارگاه",
             OrgKind::Municipality => "شهرداری",
             OrgKind::Deputy => "معاونت",
             OrgKind::Department => "سازمان/اداره شهرداری",
@@ -61,6 +65,7 @@ impl OrgKind {
     pub fn label_en(self) -> &'static str {
         match self {
             OrgKind::Council => "City Council",
+            OrgKind::Headquarters => "Headquarters",
             OrgKind::Municipality => "Municipality",
             OrgKind::Deputy => "Deputy mayor's office",
             OrgKind::Department => "Municipal department",

@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 pub enum Arg {
     I64(Option<i64>),
     F64(Option<f64>),
-    Bool(bool),
+    Bool(Option<bool>),
     Text(Option<String>),
     Date(Option<NaiveDate>),
     Time(Option<DateTime<Utc>>),
@@ -29,17 +29,13 @@ macro_rules! arg_from {
     };
 }
 arg_from!(i64, I64);
+arg_from!(bool, Bool);
 arg_from!(f64, F64);
 arg_from!(String, Text);
 arg_from!(&str, Text);
 arg_from!(NaiveDate, Date);
 arg_from!(DateTime<Utc>, Time);
 
-impl From<bool> for Arg {
-    fn from(v: bool) -> Arg {
-        Arg::Bool(v)
-    }
-}
 impl From<&String> for Arg {
     fn from(v: &String) -> Arg {
         Arg::Text(Some(v.clone()))

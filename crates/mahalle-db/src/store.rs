@@ -225,6 +225,64 @@ impl Tx {
         Ok(())
     }
 
+    /// Inserts many rows with few statements (bulk loads: the demo city, benchmarks). Rows must
+    /// have one value per column.
+    pub async fn insert_many(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        rows: Vec<Vec<Arg>>,
+    ) -> Result<()> {
+        // Fewer, larger statements save PostgreSQL round trips; SQLite runs in-process and binds
+        // many parameters slowly, so it gets small ones.
+        let budget = if let Tx::Postgres(_) = self {
+            8_000
+        } else {
+            500
+        };
+        let per = (budget / columns.len().max(1)).max(1);
+        let mut rows = rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let mut sql = Sql::new(&format!(
+                "INSERT INTO {table} ({}) VALUES ",
+                columns.join(", ")
+            ));
+            for (i, row) in rows.by_ref().take(per).enumerate() {
+                sql.push(if i == 0 { "(" } else { ", (" });
+                for (j, v) in row.into_iter().enumerate() {
+                    if j > 0 {
+                        sql.push(", ");
+                    }
+                    sql.arg(v);
+                }
+                sql.push(")");
+            }
+            self.execute(&sql).await?;
+        }
+        Ok(())
+    }
+
+    /// The next free id of a table, for bulk loads that assign ids themselves; call
+    /// `sync_identity` after inserting them.
+    pub async fn next_id(&mut self, table: &str) -> Result<i64> {
+        self.scalar(&Sql::new(&format!(
+            "SELECT COALESCE(MAX(id), 0) + 1 FROM {table}"
+        )))
+        .await
+    }
+
+    /// After explicit ids were inserted, moves PostgreSQL's identity past them (SQLite's rowid
+    /// needs nothing).
+    pub async fn sync_identity(&mut self, table: &str) -> Result<()> {
+        if let Tx::Postgres(_) = self {
+            self.execute(&Sql::new(&format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"
+            )))
+            .await?;
+        }
+        Ok(())
+    }
+
     fn conns(&mut self) -> ConnRef<'_> {
         match self {
             Tx::Sqlite(t) => ConnRef::Sqlite(t),

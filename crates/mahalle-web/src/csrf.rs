@@ -87,14 +87,29 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
         let body = axum::body::to_bytes(req.into_body(), FORM_LIMIT)
             .await
             .map_err(|_| AppError::BadRequest("form too large".into()))?;
-        let field: TokenField = serde_urlencoded::from_bytes(&body).map_err(|_| AppError::Csrf)?;
-        if !constant_time_eq(field.csrf.as_bytes(), expected.as_bytes()) {
-            return Err(AppError::Csrf);
-        }
-        let value =
-            serde_urlencoded::from_bytes(&body).map_err(|e| AppError::BadRequest(e.to_string()))?;
-        Ok(CsrfForm(value))
+        parse_checked(&expected, &body)
     }
+}
+
+/// Checks the token in an already-read url-encoded body, then parses it.
+pub fn check_form_bytes<T: DeserializeOwned>(
+    ctx: &crate::ctx::Ctx,
+    body: &[u8],
+) -> Result<CsrfForm<T>, AppError> {
+    parse_checked(&ctx.csrf, body)
+}
+
+fn parse_checked<T: DeserializeOwned>(
+    expected: &str,
+    body: &[u8],
+) -> Result<CsrfForm<T>, AppError> {
+    let field: TokenField = serde_urlencoded::from_bytes(body).map_err(|_| AppError::Csrf)?;
+    if expected.len() != 64 || !constant_time_eq(field.csrf.as_bytes(), expected.as_bytes()) {
+        return Err(AppError::Csrf);
+    }
+    let value =
+        serde_urlencoded::from_bytes(body).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    Ok(CsrfForm(value))
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

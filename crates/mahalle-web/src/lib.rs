@@ -8,7 +8,9 @@ pub mod csrf;
 pub mod ctx;
 pub mod error;
 mod extract;
+pub mod followup;
 pub mod i18n;
+pub mod transfer;
 pub mod views;
 
 use std::sync::Arc;
@@ -85,7 +87,7 @@ pub fn empty_as_none<'de, D: Deserializer<'de>, T: std::str::FromStr>(
 
 /// The whole application: pages, API, health checks, static files.
 pub fn app(state: AppState) -> Router {
-    use views::{account, home, org, people, places};
+    use views::{account, home, meetings, org, people, places, resolutions};
     let pages = Router::new()
         .route("/", get(home::home))
         .route("/districts", get(places::districts))
@@ -96,6 +98,17 @@ pub fn app(state: AppState) -> Router {
         .route("/organisations/{id}", get(org::organisation))
         .route("/people", get(people::people))
         .route("/people/{id}", get(people::person))
+        .route("/meetings", get(meetings::list).post(meetings::create))
+        .route("/meetings/new", get(meetings::new_form))
+        .route("/meetings/{id}", get(meetings::show))
+        .route("/meetings/{id}/resolutions", post(meetings::add_resolution))
+        .route("/resolutions", get(resolutions::list))
+        .route("/resolutions/export", get(resolutions::export))
+        .route("/resolutions/{id}", get(resolutions::show))
+        .route("/resolutions/{id}/act", post(resolutions::act))
+        .route("/inbox", get(resolutions::inbox))
+        .route("/overdue", get(resolutions::overdue))
+        .route("/accountability", get(resolutions::accountability))
         .route("/login", get(account::login_form).post(account::login))
         .route("/logout", post(account::logout))
         .route("/account", get(account::account))

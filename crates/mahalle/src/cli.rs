@@ -204,6 +204,10 @@ fn print_demo(s: &demo::Summary) {
         "Demo city loaded: {} districts, {} neighborhoods, {} organisations, {} people, {} council memberships, {} pillars.",
         s.districts, s.neighborhoods, s.organisations, s.people, s.memberships, s.pillars
     );
+    println!(
+        "Social HQ: {} weekly sessions, {} resolutions, {} progress reports.",
+        s.meetings, s.resolutions, s.reports
+    );
     println!("Demo log-ins (password for all: {}):", demo::DEMO_PASSWORD);
     for l in demo::LOGINS {
         println!(

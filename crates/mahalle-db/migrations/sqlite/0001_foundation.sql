@@ -36,7 +36,7 @@ CREATE INDEX neighborhoods_district ON neighborhoods(district_id);
 CREATE TABLE organisations (
     id               INTEGER PRIMARY KEY,
     code             TEXT NOT NULL UNIQUE,
-    kind             TEXT NOT NULL CHECK (kind IN ('council','municipality','deputy','department','district_office','agency','institution','neighborhood_council')),
+    kind             TEXT NOT NULL CHECK (kind IN ('council','headquarters','municipality','deputy','department','district_office','agency','institution','neighborhood_council')),
     name_fa          TEXT NOT NULL,
     name_en          TEXT NOT NULL,
     parent_id        INTEGER REFERENCES organisations(id),

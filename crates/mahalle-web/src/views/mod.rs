@@ -3,11 +3,11 @@
 
 pub mod account;
 pub mod home;
+pub mod meetings;
 pub mod org;
 pub mod people;
 pub mod places;
-
-use std::borrow::Borrow;
+pub mod resolutions;
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -19,6 +19,26 @@ use mahalle_core::{access::Role, councils, jalali, org::OrgKind, text};
 use crate::ctx::{Calendar, Ctx, Lang};
 use crate::error::{AppError, ErrorDetail};
 use crate::i18n;
+
+/// A value a template passes however deeply referenced (askama binds `&T` and `&&T`).
+pub trait Get<T: Copy> {
+    fn get(&self) -> T;
+}
+impl<T: Copy> Get<T> for T {
+    fn get(&self) -> T {
+        *self
+    }
+}
+impl<T: Copy> Get<T> for &T {
+    fn get(&self) -> T {
+        **self
+    }
+}
+impl<T: Copy> Get<T> for &&T {
+    fn get(&self) -> T {
+        ***self
+    }
+}
 
 /// What every page's layout needs: language, calendar, who is signed in, the CSRF token.
 pub struct Page {
@@ -55,14 +75,12 @@ impl Page {
     }
 
     /// Integers with grouping, in Persian digits on Persian pages.
-    pub fn num(&self, n: impl Borrow<i64>) -> String {
-        text::format_int(*n.borrow(), self.fa())
+    pub fn num(&self, n: impl Get<i64>) -> String {
+        text::format_int(n.get(), self.fa())
     }
 
-    pub fn opt_num(&self, n: impl Borrow<Option<i64>>) -> String {
-        n.borrow()
-            .map(|n| self.num(n))
-            .unwrap_or_else(|| "—".into())
+    pub fn opt_num(&self, n: impl Get<Option<i64>>) -> String {
+        n.get().map(|n| self.num(n)).unwrap_or_else(|| "—".into())
     }
 
     /// Digits of a code or free text in the page's script.
@@ -74,8 +92,8 @@ impl Page {
         }
     }
 
-    pub fn decimal(&self, x: impl Borrow<Option<f64>>) -> String {
-        match *x.borrow() {
+    pub fn decimal(&self, x: impl Get<Option<f64>>) -> String {
+        match x.get() {
             Some(x) => {
                 let s = format!("{x:.1}");
                 if self.fa() {
@@ -89,8 +107,8 @@ impl Page {
     }
 
     /// A date in the chosen calendar: "۹ مهر ۱۴۰۴", "9 Mehr 1404" or "2025-10-01".
-    pub fn date(&self, d: impl Borrow<NaiveDate>) -> String {
-        let d = *d.borrow();
+    pub fn date(&self, d: impl Get<NaiveDate>) -> String {
+        let d = d.get();
         match (self.cal, self.lang) {
             (Calendar::Jalali, Lang::Fa) => jalali::format_long_fa(d),
             (Calendar::Jalali, Lang::En) => jalali::format_long_en(d),
@@ -101,21 +119,19 @@ impl Page {
         }
     }
 
-    pub fn opt_date(&self, d: impl Borrow<Option<NaiveDate>>) -> String {
-        d.borrow()
-            .map(|d| self.date(d))
-            .unwrap_or_else(|| "—".into())
+    pub fn opt_date(&self, d: impl Get<Option<NaiveDate>>) -> String {
+        d.get().map(|d| self.date(d)).unwrap_or_else(|| "—".into())
     }
 
     /// A moment, shown in Tehran time.
-    pub fn time(&self, t: impl Borrow<DateTime<Utc>>) -> String {
-        let local = t.borrow().with_timezone(&crate::tehran_offset());
+    pub fn time(&self, t: impl Get<DateTime<Utc>>) -> String {
+        let local = t.get().with_timezone(&crate::tehran_offset());
         let hm = local.format("%H:%M").to_string();
         format!("{} {}", self.date(local.date_naive()), self.digits(&hm))
     }
 
-    pub fn opt_time(&self, t: impl Borrow<Option<DateTime<Utc>>>) -> String {
-        t.borrow()
+    pub fn opt_time(&self, t: impl Get<Option<DateTime<Utc>>>) -> String {
+        t.get()
             .map(|t| self.time(t))
             .unwrap_or_else(|| self.t("never").into())
     }
@@ -153,15 +169,15 @@ impl Page {
         }
     }
 
-    pub fn role(&self, r: impl Borrow<Role>) -> &'static str {
+    pub fn role(&self, r: impl Get<Role>) -> &'static str {
         if self.fa() {
-            r.borrow().label_fa()
+            r.get().label_fa()
         } else {
-            r.borrow().label_en()
+            r.get().label_en()
         }
     }
 
-    pub fn district_name(&self, number: impl Borrow<i64>) -> String {
+    pub fn district_name(&self, number: impl Get<i64>) -> String {
         format!("{} {}", self.t("district"), self.num(number))
     }
 
@@ -188,6 +204,87 @@ impl Page {
 
     pub fn path_encoded(&self) -> String {
         url_encode(&self.path)
+    }
+
+    fn coded<T: Copy>(
+        &self,
+        v: Option<T>,
+        fa: fn(T) -> &'static str,
+        en: fn(T) -> &'static str,
+    ) -> &'static str {
+        match v {
+            Some(v) if self.fa() => fa(v),
+            Some(v) => en(v),
+            None => "",
+        }
+    }
+
+    pub fn status(&self, s: &str) -> &'static str {
+        use mahalle_core::resolutions::Status;
+        self.coded(Status::parse(s), Status::label_fa, Status::label_en)
+    }
+
+    pub fn domain(&self, s: &str) -> &'static str {
+        use mahalle_core::resolutions::Domain;
+        self.coded(Domain::parse(s), Domain::label_fa, Domain::label_en)
+    }
+
+    pub fn priority(&self, s: &str) -> &'static str {
+        use mahalle_core::resolutions::Priority;
+        self.coded(Priority::parse(s), Priority::label_fa, Priority::label_en)
+    }
+
+    pub fn meeting_kind(&self, s: &str) -> &'static str {
+        use mahalle_core::resolutions::MeetingKind;
+        self.coded(
+            MeetingKind::parse(s),
+            MeetingKind::label_fa,
+            MeetingKind::label_en,
+        )
+    }
+
+    /// «۱۴۰۴/۲۳/۱۲»
+    pub fn res_number(
+        &self,
+        year: impl Get<i64>,
+        session: impl Get<i64>,
+        item: impl Get<i64>,
+    ) -> String {
+        mahalle_core::resolutions::number(year.get(), session.get(), item.get(), self.fa())
+    }
+
+    /// A date as typed in a Jalali field ("۱۴۰۴/۰۸/۳۰").
+    pub fn jdate(&self, d: impl Get<NaiveDate>) -> String {
+        jalali::format_numeric(d.get(), self.fa())
+    }
+
+    /// The label of a timeline event.
+    pub fn event(&self, kind: &str) -> &'static str {
+        let key = format!("ev_{kind}");
+        i18n::t(self.lang, &key)
+    }
+
+    /// Days a resolution is overdue today (0 when it is not).
+    pub fn late(&self, status: &str, deadline: impl Get<NaiveDate>) -> i64 {
+        use mahalle_core::resolutions::{days_overdue, Status};
+        days_overdue(
+            Status::parse(status).unwrap_or(Status::Approved),
+            deadline.get(),
+            crate::today(),
+        )
+    }
+
+    /// "۴۵٪" or "45%".
+    pub fn pct(&self, n: impl Get<i64>) -> String {
+        if self.fa() {
+            format!("{}٪", self.num(n.get()))
+        } else {
+            format!("{}%", n.get())
+        }
+    }
+
+    pub fn signed_in(&self) -> bool {
+        self.user_name.is_some()
     }
 
     pub fn org_kinds(&self) -> Vec<(&'static str, &'static str)> {

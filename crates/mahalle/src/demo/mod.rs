@@ -2,6 +2,7 @@
 //! row is upserted by a stable code, so `mahalle demo` can be run again at any time.
 
 pub mod data;
+mod followup;
 
 use chrono::NaiveDate;
 use mahalle_core::access::{Grant, Role, Scope};
@@ -75,10 +76,24 @@ pub struct Summary {
     pub people: usize,
     pub memberships: usize,
     pub pillars: usize,
+    pub meetings: usize,
+    pub resolutions: usize,
+    pub reports: usize,
+}
+
+/// A wall-clock time in Tehran on a date, as UTC.
+pub(crate) fn tehran_time(day: NaiveDate, hour: u32, minute: u32) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    let local = day.and_hms_opt(hour, minute, 0).unwrap_or_default();
+    mahalle_web::tehran_offset()
+        .from_local_datetime(&local)
+        .single()
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_default()
 }
 
 /// SplitMix64: a tiny deterministic generator, so the demo is the same on every machine.
-struct Rng(u64);
+pub(crate) struct Rng(u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -172,6 +187,38 @@ pub async fn load(store: &Store) -> anyhow::Result<Summary> {
         s.organisations += 1;
     }
     let mun = org_ids.iter().find(|(c, _)| *c == "MUN").map(|x| x.1);
+    for (code, fa, en) in [
+        (
+            "HQ-SOCIAL",
+            "قرارگاه اجتماعی شهر تهران",
+            "Tehran Social Headquarters",
+        ),
+        (
+            "HQ-HEALTH",
+            "قرارگاه سلامت شهر تهران",
+            "Tehran Health Headquarters",
+        ),
+    ] {
+        let id = org::upsert(
+            &mut tx,
+            &NewOrg {
+                code,
+                kind: OrgKind::Headquarters,
+                name_fa: fa,
+                name_en: en,
+                parent_id: mun,
+                district_id: None,
+                neighborhood_id: None,
+                phone: "",
+                email: "",
+                address: "تهران، میدان بهارستان",
+                website: "",
+            },
+        )
+        .await?;
+        org_ids.push((code, id));
+        s.organisations += 1;
+    }
 
     let mut people = People {
         rng: Rng(1404),
@@ -184,6 +231,7 @@ pub async fn load(store: &Store) -> anyhow::Result<Summary> {
     let t6 = (date(2025, 8, 23), Some(date(2029, 8, 22)));
     let mut first_council_d14: Option<i64> = None;
     let mut first_neighborhood_d14: Option<i64> = None;
+    let mut places_for_followup: Vec<(i64, i64, &str, i64)> = Vec::new();
     let mut d14: Option<i64> = None;
 
     for d in &data::DISTRICTS {
@@ -242,6 +290,7 @@ pub async fn load(store: &Store) -> anyhow::Result<Summary> {
             )
             .await?;
             s.neighborhoods += 1;
+            places_for_followup.push((nid, district_id, n.fa, num));
             let council_id = org::upsert(
                 &mut tx,
                 &NewOrg {
@@ -272,6 +321,25 @@ pub async fn load(store: &Store) -> anyhow::Result<Summary> {
         }
     }
     s.people = people.created;
+
+    let hq = org_ids
+        .iter()
+        .find(|(c, _)| *c == "HQ-SOCIAL")
+        .map(|x| x.1)
+        .ok_or_else(|| anyhow::anyhow!("no HQ"))?;
+    let lookup = |code: &str| org_ids.iter().find(|(c, _)| *c == code).map(|x| x.1);
+    let f = followup::load(
+        &mut tx,
+        &mut Rng(1403),
+        hq,
+        &lookup,
+        &places_for_followup,
+        mahalle_web::today(),
+    )
+    .await?;
+    s.meetings = f.meetings;
+    s.resolutions = f.resolutions;
+    s.reports = f.reports;
 
     // Demo accounts.
     let hash = mahalle_web::accounts::hash_password(DEMO_PASSWORD.to_string()).await?;

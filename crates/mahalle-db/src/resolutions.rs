@@ -1,0 +1,815 @@
+//! Resolutions (مصوبات): storage of the follow-up — status, partners, progress reports, deadline
+//! extensions, the timeline — and the follow-up views (inbox, overdue, accountability).
+//! The decisions themselves (which transition is legal, what is late) are made in
+//! `mahalle_core::resolutions`; this module only records them, each with its event row.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use mahalle_core::access::Reach;
+use mahalle_core::paging::{Listing, Paged};
+use mahalle_core::resolutions::Status;
+use mahalle_core::text::search_key;
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use crate::{DbError, Result, Sql, Store, Tx};
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct Resolution {
+    pub id: i64,
+    pub meeting_id: i64,
+    pub meeting_kind: String,
+    pub jalali_year: i64,
+    pub session_number: i64,
+    pub item_number: i64,
+    pub title: String,
+    pub body: String,
+    pub domain: String,
+    /// city, district or neighborhood
+    pub scope: String,
+    pub district_id: Option<i64>,
+    pub district_number: Option<i64>,
+    pub neighborhood_id: Option<i64>,
+    pub neighborhood_name_fa: Option<String>,
+    pub lead_org_id: i64,
+    pub lead_name_fa: String,
+    pub lead_name_en: String,
+    pub priority: String,
+    pub deadline: NaiveDate,
+    /// approved, in_progress, done or cancelled; lateness is derived from the deadline
+    pub status: String,
+    pub progress: i64,
+    pub done_on: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Resolution {
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status).unwrap_or(Status::Approved)
+    }
+}
+
+const SELECT: &str = "SELECT r.id, r.meeting_id, m.kind AS meeting_kind, m.jalali_year, m.session_number, r.item_number, r.title, \
+     r.body, r.domain, r.scope, r.district_id, d.number AS district_number, r.neighborhood_id, n.name_fa AS neighborhood_name_fa, \
+     r.lead_org_id, o.name_fa AS lead_name_fa, o.name_en AS lead_name_en, r.priority, r.deadline, r.status, r.progress, r.done_on, \
+     r.created_at, r.updated_at FROM resolutions r JOIN meetings m ON m.id = r.meeting_id \
+     JOIN organisations o ON o.id = r.lead_org_id LEFT JOIN districts d ON d.id = r.district_id \
+     LEFT JOIN neighborhoods n ON n.id = r.neighborhood_id";
+
+pub const RESOLUTION_SORTS: &[&str] = &["deadline", "number", "status", "progress", "updated"];
+
+/// Which resolutions a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub meeting_id: Option<i64>,
+    /// Led by this organisation.
+    pub lead_org_id: Option<i64>,
+    /// Led by, or partnered on by, this organisation.
+    pub involving_org_id: Option<i64>,
+    /// Partnered on (not led) by this organisation.
+    pub partner_org_id: Option<i64>,
+    pub district_id: Option<i64>,
+    pub domain: Option<String>,
+    pub status: Option<String>,
+    /// Open and past the deadline.
+    pub overdue: bool,
+    /// Open and due within this many days (not yet late).
+    pub due_within: Option<i64>,
+    pub deadline_from: Option<NaiveDate>,
+    pub deadline_to: Option<NaiveDate>,
+    /// What the viewer may see.
+    pub reach: Option<Reach>,
+}
+
+fn ids(list: &[i64]) -> String {
+    list.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn apply(s: &mut Sql, f: &Filter, l: &Listing, today: NaiveDate) {
+    s.push(" WHERE 1=1");
+    if let Some(m) = f.meeting_id {
+        s.push(" AND r.meeting_id = ").arg(m);
+    }
+    if let Some(o) = f.lead_org_id {
+        s.push(" AND r.lead_org_id = ").arg(o);
+    }
+    if let Some(o) = f.partner_org_id {
+        s.push(
+            " AND r.id IN (SELECT resolution_id FROM resolution_partners WHERE organisation_id = ",
+        )
+        .arg(o)
+        .push(")");
+    }
+    if let Some(o) = f.involving_org_id {
+        s.push(" AND (r.lead_org_id = ").arg(o);
+        s.push(
+            " OR r.id IN (SELECT resolution_id FROM resolution_partners WHERE organisation_id = ",
+        )
+        .arg(o)
+        .push("))");
+    }
+    if let Some(d) = f.district_id {
+        s.push(" AND r.district_id = ").arg(d);
+    }
+    if let Some(d) = &f.domain {
+        s.push(" AND r.domain = ").arg(d.as_str());
+    }
+    if let Some(st) = &f.status {
+        s.push(" AND r.status = ").arg(st.as_str());
+    }
+    if f.overdue {
+        s.push(" AND r.status IN ('approved','in_progress') AND r.deadline < ")
+            .arg(today);
+    }
+    if let Some(days) = f.due_within {
+        s.push(" AND r.status IN ('approved','in_progress') AND r.deadline >= ")
+            .arg(today);
+        s.push(" AND r.deadline <= ")
+            .arg(today + chrono::Days::new(days.max(0) as u64));
+    }
+    if let Some(d) = f.deadline_from {
+        s.push(" AND r.deadline >= ").arg(d);
+    }
+    if let Some(d) = f.deadline_to {
+        s.push(" AND r.deadline <= ").arg(d);
+    }
+    if let Some(reach) = &f.reach {
+        if !reach.all {
+            // Ids are numbers from the user's own grants, never user input: inlined safely.
+            let mut any = vec!["1=0".to_string()];
+            if !reach.districts.is_empty() {
+                any.push(format!("r.district_id IN ({})", ids(&reach.districts)));
+            }
+            if !reach.neighborhoods.is_empty() {
+                any.push(format!(
+                    "r.neighborhood_id IN ({})",
+                    ids(&reach.neighborhoods)
+                ));
+            }
+            if !reach.organisations.is_empty() {
+                let o = ids(&reach.organisations);
+                any.push(format!(
+                    "r.lead_org_id IN ({o}) OR r.id IN (SELECT resolution_id FROM resolution_partners WHERE organisation_id IN ({o}))"
+                ));
+            }
+            s.push(" AND (").push(&any.join(" OR ")).push(")");
+        }
+    }
+    s.search("r.search_key", &l.terms);
+}
+
+pub async fn list(
+    store: &Store,
+    f: &Filter,
+    l: &Listing,
+    today: NaiveDate,
+) -> Result<Paged<Resolution>> {
+    let mut count = Sql::new("SELECT COUNT(*) FROM resolutions r");
+    apply(&mut count, f, l, today);
+    let total = store.scalar(&count).await?;
+    let mut sql = Sql::new(SELECT);
+    apply(&mut sql, f, l, today);
+    let order = match l.sort {
+        "number" => "m.starts_at DESC, r.item_number",
+        "status" => "r.status",
+        "progress" => "r.progress",
+        "updated" => "r.updated_at",
+        _ => "r.deadline",
+    };
+    sql.page(order, "r.id", l.desc, l.per_page, l.offset());
+    let items = store.fetch_all(&sql).await?;
+    Ok(Paged {
+        items,
+        total,
+        page: l.page,
+        per_page: l.per_page,
+    })
+}
+
+/// Every matching resolution (for exports), capped.
+pub async fn list_all(
+    store: &Store,
+    f: &Filter,
+    today: NaiveDate,
+    cap: u32,
+) -> Result<Vec<Resolution>> {
+    let l = Listing {
+        q: String::new(),
+        terms: vec![],
+        sort: "deadline",
+        desc: false,
+        page: 1,
+        per_page: cap,
+    };
+    let mut sql = Sql::new(SELECT);
+    apply(&mut sql, f, &l, today);
+    sql.push(" ORDER BY m.starts_at, r.item_number LIMIT ")
+        .arg(i64::from(cap));
+    store.fetch_all(&sql).await
+}
+
+pub async fn get(store: &Store, id: i64) -> Result<Resolution> {
+    let mut sql = Sql::new(SELECT);
+    sql.push(" WHERE r.id = ").arg(id);
+    store.fetch_one(&sql).await
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct Partner {
+    pub organisation_id: i64,
+    pub name_fa: String,
+    pub name_en: String,
+}
+
+pub async fn partners(store: &Store, id: i64) -> Result<Vec<Partner>> {
+    store
+        .fetch_all(
+            &Sql::new(
+                "SELECT p.organisation_id, o.name_fa, o.name_en FROM resolution_partners p \
+                 JOIN organisations o ON o.id = p.organisation_id WHERE p.resolution_id = $1 ORDER BY o.sort_key",
+            )
+            .bind(id),
+        )
+        .await
+}
+
+pub struct NewResolution<'a> {
+    pub meeting_id: i64,
+    pub item_number: i64,
+    pub title: &'a str,
+    pub body: &'a str,
+    pub domain: &'a str,
+    pub scope: &'a str,
+    pub district_id: Option<i64>,
+    pub neighborhood_id: Option<i64>,
+    pub lead_org_id: i64,
+    pub partners: &'a [i64],
+    pub priority: &'a str,
+    pub deadline: NaiveDate,
+    pub created_by: Option<i64>,
+}
+
+/// Records a resolution with its partners and its first timeline event; returns its id.
+/// A number already used in the meeting is `DbError::Conflict`.
+pub async fn create(tx: &mut Tx, r: &NewResolution<'_>, at: DateTime<Utc>) -> Result<i64> {
+    let key = search_key(&format!("{} {}", r.title, r.item_number));
+    let id = tx
+        .scalar(
+            &Sql::new(
+                "INSERT INTO resolutions (meeting_id, item_number, title, body, domain, scope, district_id, neighborhood_id, \
+                 lead_org_id, priority, deadline, status, progress, search_key, created_by, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'approved', 0, $12, $13, $14, $14) RETURNING id",
+            )
+            .bind(r.meeting_id)
+            .bind(r.item_number)
+            .bind(r.title)
+            .bind(r.body)
+            .bind(r.domain)
+            .bind(r.scope)
+            .bind(r.district_id)
+            .bind(r.neighborhood_id)
+            .bind(r.lead_org_id)
+            .bind(r.priority)
+            .bind(r.deadline)
+            .bind(key)
+            .bind(r.created_by)
+            .bind(at),
+        )
+        .await?;
+    for &p in r.partners.iter().filter(|&&p| p != r.lead_org_id) {
+        tx.execute(
+            &Sql::new("INSERT INTO resolution_partners (resolution_id, organisation_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(id)
+                .bind(p),
+        )
+        .await?;
+    }
+    event(
+        tx,
+        id,
+        at,
+        r.created_by,
+        "created",
+        None,
+        Some("approved"),
+        "",
+        None,
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Appends to a resolution's timeline.
+#[allow(clippy::too_many_arguments)]
+pub async fn event(
+    tx: &mut Tx,
+    resolution_id: i64,
+    at: DateTime<Utc>,
+    user_id: Option<i64>,
+    kind: &str,
+    from: Option<&str>,
+    to: Option<&str>,
+    note: &str,
+    data: Option<Value>,
+) -> Result<()> {
+    tx.execute(
+        &Sql::new(
+            "INSERT INTO resolution_events (resolution_id, at, user_id, kind, from_status, to_status, note, data) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(resolution_id)
+        .bind(at)
+        .bind(user_id)
+        .bind(kind)
+        .bind(from)
+        .bind(to)
+        .bind(note)
+        .bind(data.map(|d| d.to_string())),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The status and deadline a decision starts from, read inside the transaction that changes them.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Current {
+    pub status: String,
+    pub deadline: NaiveDate,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn current(tx: &mut Tx, id: i64) -> Result<Current> {
+    tx.fetch_one(
+        &Sql::new("SELECT status, deadline, created_at FROM resolutions WHERE id = $1").bind(id),
+    )
+    .await
+}
+
+/// Writes a status change decided by `mahalle_core::resolutions::transition`. The `from` guard
+/// makes a concurrent change fail instead of being overwritten.
+#[allow(clippy::too_many_arguments)]
+pub async fn set_status(
+    tx: &mut Tx,
+    id: i64,
+    from: Status,
+    to: Status,
+    kind: &str,
+    note: &str,
+    user_id: Option<i64>,
+    at: DateTime<Utc>,
+    done: Option<(NaiveDate, bool, i64)>,
+) -> Result<()> {
+    let (done_on, late, days) = match done {
+        Some((d, l, n)) => (Some(d), Some(l), Some(n)),
+        None => (None, None, None),
+    };
+    let mut sql = Sql::new("UPDATE resolutions SET status = $1, updated_at = $2, done_on = $3, done_late = $4, days_to_done = $5")
+        .bind(to.as_str())
+        .bind(at)
+        .bind(done_on)
+        .bind(late)
+        .bind(days);
+    if to == Status::Done {
+        sql.push(", progress = 100");
+    }
+    sql.push(" WHERE id = ")
+        .arg(id)
+        .push(" AND status = ")
+        .arg(from.as_str());
+    if tx.execute(&sql).await? == 0 {
+        return Err(DbError::Conflict("status changed meanwhile".into()));
+    }
+    event(
+        tx,
+        id,
+        at,
+        user_id,
+        kind,
+        Some(from.as_str()),
+        Some(to.as_str()),
+        note,
+        None,
+    )
+    .await
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct Report {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub organisation_name_fa: String,
+    pub organisation_name_en: String,
+    pub user_id: Option<i64>,
+    pub reported_on: NaiveDate,
+    pub percent: i64,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn reports(store: &Store, id: i64) -> Result<Vec<Report>> {
+    store
+        .fetch_all(
+            &Sql::new(
+                "SELECT p.id, p.organisation_id, o.name_fa AS organisation_name_fa, o.name_en AS organisation_name_en, p.user_id, \
+                 p.reported_on, p.percent, p.body, p.created_at FROM progress_reports p JOIN organisations o ON o.id = p.organisation_id \
+                 WHERE p.resolution_id = $1 ORDER BY p.id DESC LIMIT 500",
+            )
+            .bind(id),
+        )
+        .await
+}
+
+pub struct NewReport<'a> {
+    pub resolution_id: i64,
+    pub organisation_id: i64,
+    pub user_id: Option<i64>,
+    pub reported_on: NaiveDate,
+    pub percent: i64,
+    pub body: &'a str,
+}
+
+/// Files a progress report, moves the resolution's progress, and (first report) its status.
+pub async fn add_report(
+    tx: &mut Tx,
+    r: &NewReport<'_>,
+    from: Status,
+    to: Status,
+    at: DateTime<Utc>,
+) -> Result<i64> {
+    let id = tx
+        .scalar(
+            &Sql::new(
+                "INSERT INTO progress_reports (resolution_id, organisation_id, user_id, reported_on, percent, body, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(r.resolution_id)
+            .bind(r.organisation_id)
+            .bind(r.user_id)
+            .bind(r.reported_on)
+            .bind(r.percent)
+            .bind(r.body)
+            .bind(at),
+        )
+        .await?;
+    let n = tx
+        .execute(
+            &Sql::new("UPDATE resolutions SET progress = $1, status = $2, updated_at = $3 WHERE id = $4 AND status = $5")
+                .bind(r.percent)
+                .bind(to.as_str())
+                .bind(at)
+                .bind(r.resolution_id)
+                .bind(from.as_str()),
+        )
+        .await?;
+    if n == 0 {
+        return Err(DbError::Conflict("status changed meanwhile".into()));
+    }
+    let data = serde_json::json!({ "report_id": id, "percent": r.percent, "organisation_id": r.organisation_id });
+    let (f, t) = if from == to {
+        (None, None)
+    } else {
+        (Some(from.as_str()), Some(to.as_str()))
+    };
+    event(
+        tx,
+        r.resolution_id,
+        at,
+        r.user_id,
+        "report",
+        f,
+        t,
+        r.body,
+        Some(data),
+    )
+    .await?;
+    Ok(id)
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct Extension {
+    pub id: i64,
+    pub resolution_id: i64,
+    pub requested_by: Option<i64>,
+    pub requested_by_name: Option<String>,
+    pub requested_at: DateTime<Utc>,
+    pub old_deadline: NaiveDate,
+    pub new_deadline: NaiveDate,
+    pub reason: String,
+    /// pending, approved or refused
+    pub state: String,
+    pub decided_by_name: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decision_note: String,
+}
+
+const EXT_SELECT: &str = "SELECT e.id, e.resolution_id, e.requested_by, u.display_name AS requested_by_name, e.requested_at, \
+     e.old_deadline, e.new_deadline, e.reason, e.state, v.display_name AS decided_by_name, e.decided_at, e.decision_note \
+     FROM deadline_extensions e LEFT JOIN users u ON u.id = e.requested_by LEFT JOIN users v ON v.id = e.decided_by";
+
+pub async fn extensions(store: &Store, resolution_id: i64) -> Result<Vec<Extension>> {
+    let mut sql = Sql::new(EXT_SELECT);
+    sql.push(" WHERE e.resolution_id = ")
+        .arg(resolution_id)
+        .push(" ORDER BY e.id DESC");
+    store.fetch_all(&sql).await
+}
+
+pub async fn get_extension(tx: &mut Tx, id: i64) -> Result<Extension> {
+    let mut sql = Sql::new(EXT_SELECT);
+    sql.push(" WHERE e.id = ").arg(id);
+    tx.fetch_one(&sql).await
+}
+
+pub async fn request_extension(
+    tx: &mut Tx,
+    resolution_id: i64,
+    old: NaiveDate,
+    new: NaiveDate,
+    reason: &str,
+    user_id: Option<i64>,
+    at: DateTime<Utc>,
+) -> Result<i64> {
+    let id = tx
+        .scalar(
+            &Sql::new(
+                "INSERT INTO deadline_extensions (resolution_id, requested_by, requested_at, old_deadline, new_deadline, reason) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(resolution_id)
+            .bind(user_id)
+            .bind(at)
+            .bind(old)
+            .bind(new)
+            .bind(reason),
+        )
+        .await?;
+    let data = serde_json::json!({ "extension_id": id, "old_deadline": old, "new_deadline": new });
+    event(
+        tx,
+        resolution_id,
+        at,
+        user_id,
+        "extension_requested",
+        None,
+        None,
+        reason,
+        Some(data),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Records the secretariat's decision; an approval moves the deadline (the old one stays in the
+/// extension row and the timeline).
+pub async fn decide_extension(
+    tx: &mut Tx,
+    ext: &Extension,
+    approve: bool,
+    note: &str,
+    user_id: Option<i64>,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let state = if approve { "approved" } else { "refused" };
+    let n = tx
+        .execute(
+            &Sql::new(
+                "UPDATE deadline_extensions SET state = $1, decided_by = $2, decided_at = $3, decision_note = $4 \
+                 WHERE id = $5 AND state = 'pending'",
+            )
+            .bind(state)
+            .bind(user_id)
+            .bind(at)
+            .bind(note)
+            .bind(ext.id),
+        )
+        .await?;
+    if n == 0 {
+        return Err(DbError::Conflict("already decided".into()));
+    }
+    if approve {
+        tx.execute(
+            &Sql::new("UPDATE resolutions SET deadline = $1, updated_at = $2 WHERE id = $3")
+                .bind(ext.new_deadline)
+                .bind(at)
+                .bind(ext.resolution_id),
+        )
+        .await?;
+    }
+    let data = serde_json::json!({ "extension_id": ext.id, "old_deadline": ext.old_deadline, "new_deadline": ext.new_deadline, "approved": approve });
+    event(
+        tx,
+        ext.resolution_id,
+        at,
+        user_id,
+        if approve {
+            "extension_approved"
+        } else {
+            "extension_refused"
+        },
+        None,
+        None,
+        note,
+        Some(data),
+    )
+    .await
+}
+
+/// Pending extension requests (the secretariat's queue).
+pub async fn pending_extensions(store: &Store, limit: i64) -> Result<Vec<Extension>> {
+    let mut sql = Sql::new(EXT_SELECT);
+    sql.push(" WHERE e.state = 'pending' ORDER BY e.requested_at LIMIT ")
+        .arg(limit);
+    store.fetch_all(&sql).await
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct Event {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub user_id: Option<i64>,
+    pub user_name: Option<String>,
+    pub kind: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub note: String,
+    pub data: Option<String>,
+}
+
+/// The timeline, oldest first.
+pub async fn events(store: &Store, id: i64) -> Result<Vec<Event>> {
+    store
+        .fetch_all(
+            &Sql::new(
+                "SELECT e.id, e.at, e.user_id, u.display_name AS user_name, e.kind, e.from_status, e.to_status, e.note, e.data \
+                 FROM resolution_events e LEFT JOIN users u ON u.id = e.user_id WHERE e.resolution_id = $1 ORDER BY e.id LIMIT 2000",
+            )
+            .bind(id),
+        )
+        .await
+}
+
+/// Edits the text fields; the previous values go into the timeline event.
+pub async fn edit(
+    tx: &mut Tx,
+    id: i64,
+    title: &str,
+    body: &str,
+    user_id: Option<i64>,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let (old_title, old_body, item): (String, String, i64) = tx
+        .fetch_one(
+            &Sql::new("SELECT title, body, item_number FROM resolutions WHERE id = $1").bind(id),
+        )
+        .await?;
+    if old_title == title && old_body == body {
+        return Ok(());
+    }
+    tx.execute(
+        &Sql::new("UPDATE resolutions SET title = $1, body = $2, search_key = $3, updated_at = $4 WHERE id = $5")
+            .bind(title)
+            .bind(body)
+            .bind(search_key(&format!("{title} {item}")))
+            .bind(at)
+            .bind(id),
+    )
+    .await?;
+    let data = serde_json::json!({ "previous": { "title": old_title, "body": old_body } });
+    event(tx, id, at, user_id, "edited", None, None, "", Some(data)).await
+}
+
+/// Per-organisation accountability: what each lead organisation was given and how it went.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct Accountability {
+    pub organisation_id: i64,
+    pub name_fa: String,
+    pub name_en: String,
+    pub assigned: i64,
+    pub open: i64,
+    pub overdue: i64,
+    pub done_on_time: i64,
+    pub done_late: i64,
+    pub cancelled: i64,
+    /// Median days from approval to done, over done resolutions.
+    #[sqlx(default)]
+    pub median_days_to_done: Option<f64>,
+}
+
+pub async fn accountability(
+    store: &Store,
+    f: &Filter,
+    today: NaiveDate,
+) -> Result<Vec<Accountability>> {
+    let none = Listing {
+        q: String::new(),
+        terms: vec![],
+        sort: "deadline",
+        desc: false,
+        page: 1,
+        per_page: 1,
+    };
+    let mut sql = Sql::new(
+        "SELECT r.lead_org_id AS organisation_id, o.name_fa, o.name_en, COUNT(*) AS assigned, \
+         SUM(CASE WHEN r.status IN ('approved','in_progress') THEN 1 ELSE 0 END) AS open, \
+         SUM(CASE WHEN r.status IN ('approved','in_progress') AND r.deadline < $1 THEN 1 ELSE 0 END) AS overdue, \
+         SUM(CASE WHEN r.status = 'done' AND r.done_late = FALSE THEN 1 ELSE 0 END) AS done_on_time, \
+         SUM(CASE WHEN r.status = 'done' AND r.done_late = TRUE THEN 1 ELSE 0 END) AS done_late, \
+         SUM(CASE WHEN r.status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled \
+         FROM resolutions r JOIN organisations o ON o.id = r.lead_org_id",
+    );
+    sql.args.push(today.into());
+    apply(&mut sql, f, &none, today);
+    sql.push(" GROUP BY r.lead_org_id, o.name_fa, o.name_en ORDER BY overdue DESC, assigned DESC");
+    let mut rows: Vec<Accountability> = store.fetch_all(&sql).await?;
+
+    // Medians by window functions, which both backends have: the middle one or two done rows.
+    let mut med = Sql::new(
+        "SELECT lead_org_id, CAST(AVG(days_to_done) AS DOUBLE PRECISION) FROM (SELECT r.lead_org_id, r.days_to_done, \
+         ROW_NUMBER() OVER (PARTITION BY r.lead_org_id ORDER BY r.days_to_done) AS rn, \
+         COUNT(*) OVER (PARTITION BY r.lead_org_id) AS cnt FROM resolutions r",
+    );
+    apply(&mut med, f, &none, today);
+    med.push(" AND r.status = 'done' AND r.days_to_done IS NOT NULL) x WHERE rn IN ((cnt + 1) / 2, (cnt + 2) / 2) GROUP BY lead_org_id");
+    let medians: Vec<(i64, f64)> = store.fetch_all(&med).await?;
+    for row in &mut rows {
+        row.median_days_to_done = medians
+            .iter()
+            .find(|(o, _)| *o == row.organisation_id)
+            .map(|(_, m)| (m * 10.0).round() / 10.0);
+    }
+    Ok(rows)
+}
+
+/// Counts for an organisation's inbox.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct InboxCounts {
+    pub leading_open: i64,
+    pub partnering_open: i64,
+    pub due_soon: i64,
+    pub overdue: i64,
+}
+
+pub async fn inbox_counts(
+    store: &Store,
+    org: i64,
+    today: NaiveDate,
+    soon_days: u64,
+) -> Result<InboxCounts> {
+    let open = "r.status IN ('approved','in_progress')";
+    let involving = "(r.lead_org_id = $1 OR r.id IN (SELECT resolution_id FROM resolution_partners WHERE organisation_id = $1))";
+    let q = |cond: String| Sql::new(&format!("SELECT COUNT(*) FROM resolutions r WHERE {cond}"));
+    Ok(InboxCounts {
+        leading_open: store.scalar(&q(format!("r.lead_org_id = $1 AND {open}")).bind(org)).await?,
+        partnering_open: store
+            .scalar(
+                &q(format!("r.id IN (SELECT resolution_id FROM resolution_partners WHERE organisation_id = $1) AND {open}"))
+                    .bind(org),
+            )
+            .await?,
+        due_soon: store
+            .scalar(
+                &q(format!("{involving} AND {open} AND r.deadline >= $2 AND r.deadline <= $3"))
+                    .bind(org)
+                    .bind(today)
+                    .bind(today + chrono::Days::new(soon_days)),
+            )
+            .await?,
+        overdue: store.scalar(&q(format!("{involving} AND {open} AND r.deadline < $2")).bind(org).bind(today)).await?,
+    })
+}
+
+/// Status counts of one meeting's resolutions: (approved, in_progress, done, cancelled, overdue).
+#[derive(Debug, Clone, Default, Serialize, sqlx::FromRow, ToSchema)]
+pub struct StatusCounts {
+    pub approved: i64,
+    pub in_progress: i64,
+    pub done: i64,
+    pub cancelled: i64,
+    pub overdue: i64,
+}
+
+pub async fn status_counts(store: &Store, f: &Filter, today: NaiveDate) -> Result<StatusCounts> {
+    let none = Listing {
+        q: String::new(),
+        terms: vec![],
+        sort: "deadline",
+        desc: false,
+        page: 1,
+        per_page: 1,
+    };
+    let mut sql = Sql::new(
+        "SELECT COALESCE(SUM(CASE WHEN r.status = 'approved' THEN 1 ELSE 0 END), 0) AS approved, \
+         COALESCE(SUM(CASE WHEN r.status = 'in_progress' THEN 1 ELSE 0 END), 0) AS in_progress, \
+         COALESCE(SUM(CASE WHEN r.status = 'done' THEN 1 ELSE 0 END), 0) AS done, \
+         COALESCE(SUM(CASE WHEN r.status = 'cancelled' THEN 1 ELSE 0 END), 0) AS cancelled, \
+         COALESCE(SUM(CASE WHEN r.status IN ('approved','in_progress') AND r.deadline < $1 THEN 1 ELSE 0 END), 0) AS overdue \
+         FROM resolutions r",
+    );
+    sql.args.push(today.into());
+    apply(&mut sql, f, &none, today);
+    store.fetch_one(&sql).await
+}

@@ -1,0 +1,473 @@
+//! Resolution follow-up as operations shared by pages and the API: each checks who may act
+//! (`mahalle_core::access`), asks the workflow (`mahalle_core::resolutions`) what the change
+//! is, and writes it in one transaction with its timeline event and audit row.
+
+use chrono::{NaiveDate, Utc};
+use mahalle_core::access::{Act, Parties, Principal};
+use mahalle_core::resolutions::{self as rules, Domain, Priority, Status, Transition};
+use mahalle_core::validate::{self, FieldError};
+use mahalle_db::resolutions::{self, NewReport, NewResolution, Resolution};
+use mahalle_db::{audit, meetings, DbError, Store};
+use serde_json::json;
+
+use crate::error::AppError;
+
+fn invalid(field: &'static str, fa: impl Into<String>, en: impl Into<String>) -> AppError {
+    AppError::Invalid(vec![FieldError::new(field, fa, en)])
+}
+
+impl From<rules::WorkflowError> for AppError {
+    fn from(e: rules::WorkflowError) -> Self {
+        invalid("status", e.message_fa(), e.to_string())
+    }
+}
+
+impl From<rules::ExtensionError> for AppError {
+    fn from(e: rules::ExtensionError) -> Self {
+        invalid("deadline", e.message_fa(), e.to_string())
+    }
+}
+
+/// Who is involved in a resolution, for the access rule.
+pub async fn parties(store: &Store, r: &Resolution) -> Result<(Vec<i64>, Option<i64>), AppError> {
+    let partners = resolutions::partners(store, r.id)
+        .await?
+        .into_iter()
+        .map(|p| p.organisation_id)
+        .collect();
+    let meeting = meetings::get(store, r.meeting_id, crate::today()).await?;
+    Ok((partners, r.district_id.or(meeting.district_id)))
+}
+
+async fn allowed(store: &Store, who: &Principal, r: &Resolution, act: Act) -> Result<(), AppError> {
+    let (partners, district) = parties(store, r).await?;
+    if who.may(
+        act,
+        Parties {
+            lead: r.lead_org_id,
+            partners: &partners,
+            district,
+        },
+    ) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// A Jalali date typed by a user ("۱۴۰۴/۰۸/۳۰", "1404-8-30") or an ISO date from a machine.
+pub fn parse_date(field: &'static str, input: &str) -> Result<NaiveDate, AppError> {
+    let t = mahalle_core::text::to_latin_digits(input.trim());
+    if let Ok(d) = NaiveDate::parse_from_str(&t, "%Y-%m-%d") {
+        if d.year_ce().1 > 1700 {
+            return Ok(d);
+        }
+    }
+    mahalle_core::jalali::parse(&t).map_err(|e| invalid(field, e.message_fa(), e.to_string()))
+}
+
+use chrono::Datelike;
+
+/// The fields of a new resolution as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct ResolutionInput {
+    pub item_number: Option<i64>,
+    pub title: String,
+    #[serde(default)]
+    pub body: String,
+    pub domain: String,
+    /// Id of the lead organisation.
+    pub lead_org_id: i64,
+    #[serde(default)]
+    pub partner_org_ids: Vec<i64>,
+    #[serde(default)]
+    pub district_id: Option<i64>,
+    #[serde(default)]
+    pub neighborhood_id: Option<i64>,
+    /// Jalali ("1404/08/30") or ISO ("2025-11-21").
+    pub deadline: String,
+    #[serde(default)]
+    pub priority: Option<String>,
+}
+
+pub async fn create_resolution(
+    store: &Store,
+    who: &Principal,
+    meeting_id: i64,
+    input: &ResolutionInput,
+) -> Result<i64, AppError> {
+    let meeting = meetings::get(store, meeting_id, crate::today()).await?;
+    if !who.is_secretariat_for(meeting.district_id) {
+        return Err(AppError::Forbidden);
+    }
+    let mut errors = Vec::new();
+    let title = validate::required_text("title", &input.title, 500)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let domain = Domain::parse_loose(&input.domain);
+    if domain.is_none() {
+        errors.push(FieldError::new(
+            "domain",
+            "حوزه را انتخاب کنید.",
+            "Choose a domain.",
+        ));
+    }
+    let priority = match input.priority.as_deref().filter(|p| !p.is_empty()) {
+        None => Some(Priority::Normal),
+        Some(p) => Priority::parse_loose(p),
+    };
+    if priority.is_none() {
+        errors.push(FieldError::new(
+            "priority",
+            "اولویت نامعتبر است.",
+            "Unknown priority.",
+        ));
+    }
+    let deadline = match parse_date("deadline", &input.deadline) {
+        Ok(d) => Some(d),
+        Err(AppError::Invalid(mut f)) => {
+            errors.append(&mut f);
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    if input.item_number.is_some_and(|n| n <= 0) {
+        errors.push(FieldError::new(
+            "item_number",
+            "شماره بند باید مثبت باشد.",
+            "The item number must be positive.",
+        ));
+    }
+    let (Some(title), Some(domain), Some(priority), Some(deadline), true) =
+        (title, domain, priority, deadline, errors.is_empty())
+    else {
+        return Err(AppError::Invalid(errors));
+    };
+    let scope = if input.neighborhood_id.is_some() {
+        "neighborhood"
+    } else if input.district_id.is_some() {
+        "district"
+    } else {
+        "city"
+    };
+    let body = mahalle_core::text::normalize(&input.body);
+    let now = Utc::now();
+    let mut tx = store.begin().await?;
+    let item = match input.item_number {
+        Some(n) => n,
+        None => {
+            tx.scalar(&mahalle_db::Sql::new("SELECT COALESCE(MAX(item_number), 0) + 1 FROM resolutions WHERE meeting_id = $1").bind(meeting_id))
+                .await?
+        }
+    };
+    let new = NewResolution {
+        meeting_id,
+        item_number: item,
+        title: &title,
+        body: &body,
+        domain: domain.as_str(),
+        scope,
+        district_id: input.district_id.or(meeting
+            .district_id
+            .filter(|_| input.neighborhood_id.is_none())),
+        neighborhood_id: input.neighborhood_id,
+        lead_org_id: input.lead_org_id,
+        partners: &input.partner_org_ids,
+        priority: priority.as_str(),
+        deadline,
+        created_by: Some(who.user_id),
+    };
+    let id = match resolutions::create(&mut tx, &new, now).await {
+        Ok(id) => id,
+        Err(DbError::Conflict(_)) => {
+            return Err(invalid(
+                "item_number",
+                "این شماره بند در این جلسه پیش‌تر ثبت شده است.",
+                "This item number is already used in this meeting.",
+            ))
+        }
+        Err(DbError::MissingReference(_)) => {
+            return Err(invalid(
+                "lead_org_id",
+                "دستگاه، منطقه یا محله انتخاب‌شده وجود ندارد.",
+                "The chosen organisation, district or neighborhood does not exist.",
+            ))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    audit::record(
+        &mut tx,
+        audit::Change {
+            user_id: Some(who.user_id),
+            action: "create",
+            entity: "resolution",
+            entity_id: Some(id),
+            before: None,
+            after: Some(json!({ "meeting_id": meeting_id, "item_number": item, "title": title, "lead_org_id": input.lead_org_id, "deadline": deadline })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Applies a status change, if the workflow and the user's role allow it.
+pub async fn transition(
+    store: &Store,
+    who: &Principal,
+    id: i64,
+    t: &Transition,
+) -> Result<Status, AppError> {
+    let r = resolutions::get(store, id).await?;
+    let act = match t {
+        Transition::Start | Transition::Complete { .. } => Act::Execute,
+        Transition::Cancel { .. } | Transition::Reopen { .. } => Act::Secretariat,
+    };
+    allowed(store, who, &r, act).await?;
+    let now = Utc::now();
+    let today = crate::today();
+    let mut tx = store.begin().await?;
+    let cur = resolutions::current(&mut tx, id).await?;
+    let from = Status::parse(&cur.status).unwrap_or(Status::Approved);
+    let to = rules::transition(from, t)?;
+    let done = (to == Status::Done).then(|| {
+        let created = cur
+            .created_at
+            .with_timezone(&crate::tehran_offset())
+            .date_naive();
+        (
+            today,
+            rules::done_late(today, cur.deadline),
+            (today - created).num_days().max(0),
+        )
+    });
+    resolutions::set_status(
+        &mut tx,
+        id,
+        from,
+        to,
+        t.name(),
+        t.note(),
+        Some(who.user_id),
+        now,
+        done,
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        audit::Change {
+            user_id: Some(who.user_id),
+            action: t.name(),
+            entity: "resolution",
+            entity_id: Some(id),
+            before: Some(json!({ "status": from.as_str() })),
+            after: Some(json!({ "status": to.as_str(), "note": t.note() })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(to)
+}
+
+/// Files a progress report for one of the user's organisations on the resolution.
+pub async fn report(
+    store: &Store,
+    who: &Principal,
+    id: i64,
+    percent: i64,
+    body: &str,
+    reported_on: Option<NaiveDate>,
+) -> Result<i64, AppError> {
+    let r = resolutions::get(store, id).await?;
+    allowed(store, who, &r, Act::Execute).await?;
+    let (partners, _) = parties(store, &r).await?;
+    // The report is filed for the organisation the user acts for; the secretariat reports for the lead.
+    let org = std::iter::once(r.lead_org_id)
+        .chain(partners)
+        .find(|&o| who.acts_for(o))
+        .unwrap_or(r.lead_org_id);
+    let mut errors = Vec::new();
+    if !(0..=100).contains(&percent) {
+        errors.push(FieldError::new(
+            "percent",
+            "درصد پیشرفت باید بین ۰ و ۱۰۰ باشد.",
+            "Progress must be between 0 and 100.",
+        ));
+    }
+    let body = validate::required_text("body", body, 10_000)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let today = crate::today();
+    let on = reported_on.unwrap_or(today);
+    if on > today {
+        errors.push(FieldError::new(
+            "reported_on",
+            "تاریخ گزارش نمی‌تواند در آینده باشد.",
+            "A report cannot be dated in the future.",
+        ));
+    }
+    let (Some(body), true) = (body, errors.is_empty()) else {
+        return Err(AppError::Invalid(errors));
+    };
+    let now = Utc::now();
+    let mut tx = store.begin().await?;
+    let from =
+        Status::parse(&resolutions::current(&mut tx, id).await?.status).unwrap_or(Status::Approved);
+    let to = rules::status_after_report(from)?;
+    let rid = resolutions::add_report(
+        &mut tx,
+        &NewReport {
+            resolution_id: id,
+            organisation_id: org,
+            user_id: Some(who.user_id),
+            reported_on: on,
+            percent,
+            body: &body,
+        },
+        from,
+        to,
+        now,
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        audit::Change {
+            user_id: Some(who.user_id),
+            action: "report",
+            entity: "resolution",
+            entity_id: Some(id),
+            before: None,
+            after: Some(json!({ "report_id": rid, "percent": percent })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(rid)
+}
+
+pub async fn request_extension(
+    store: &Store,
+    who: &Principal,
+    id: i64,
+    new_deadline: &str,
+    reason: &str,
+) -> Result<i64, AppError> {
+    let r = resolutions::get(store, id).await?;
+    let (partners, district) = parties(store, &r).await?;
+    if !who.may_request_extension(Parties {
+        lead: r.lead_org_id,
+        partners: &partners,
+        district,
+    }) {
+        return Err(AppError::Forbidden);
+    }
+    let new = parse_date("new_deadline", new_deadline)?;
+    let reason = mahalle_core::text::normalize(reason);
+    let now = Utc::now();
+    let mut tx = store.begin().await?;
+    let cur = resolutions::current(&mut tx, id).await?;
+    if !Status::parse(&cur.status).is_some_and(Status::is_open) {
+        return Err(rules::ExtensionError::Closed.into());
+    }
+    rules::check_extension(cur.deadline, new, &reason)?;
+    let eid = resolutions::request_extension(
+        &mut tx,
+        id,
+        cur.deadline,
+        new,
+        &reason,
+        Some(who.user_id),
+        now,
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        audit::Change {
+            user_id: Some(who.user_id),
+            action: "request_extension",
+            entity: "resolution",
+            entity_id: Some(id),
+            before: Some(json!({ "deadline": cur.deadline })),
+            after: Some(json!({ "requested": new, "reason": reason })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(eid)
+}
+
+pub async fn decide_extension(
+    store: &Store,
+    who: &Principal,
+    ext_id: i64,
+    approve: bool,
+    note: &str,
+) -> Result<(), AppError> {
+    let now = Utc::now();
+    let mut tx = store.begin().await?;
+    let ext = resolutions::get_extension(&mut tx, ext_id).await?;
+    let r = resolutions::get(store, ext.resolution_id).await?;
+    drop(tx);
+    allowed(store, who, &r, Act::Secretariat).await?;
+    if ext.state != "pending" {
+        return Err(rules::ExtensionError::AlreadyDecided.into());
+    }
+    let note = mahalle_core::text::normalize(note);
+    if !approve && note.is_empty() {
+        return Err(invalid(
+            "note",
+            "دلیل رد درخواست را بنویسید.",
+            "Give the reason for refusing.",
+        ));
+    }
+    let mut tx = store.begin().await?;
+    match resolutions::decide_extension(&mut tx, &ext, approve, &note, Some(who.user_id), now).await
+    {
+        Err(DbError::Conflict(_)) => return Err(rules::ExtensionError::AlreadyDecided.into()),
+        other => other?,
+    }
+    audit::record(
+        &mut tx,
+        audit::Change {
+            user_id: Some(who.user_id),
+            action: if approve { "approve_extension" } else { "refuse_extension" },
+            entity: "resolution",
+            entity_id: Some(ext.resolution_id),
+            before: Some(json!({ "deadline": ext.old_deadline })),
+            after: Some(json!({ "deadline": if approve { ext.new_deadline } else { ext.old_deadline }, "note": note })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Edits a resolution's title and text (secretariat); the old text stays in the timeline.
+pub async fn edit(
+    store: &Store,
+    who: &Principal,
+    id: i64,
+    title: &str,
+    body: &str,
+) -> Result<(), AppError> {
+    let r = resolutions::get(store, id).await?;
+    allowed(store, who, &r, Act::Secretariat).await?;
+    let title = validate::required_text("title", title, 500)?;
+    let body = mahalle_core::text::normalize(body);
+    let mut tx = store.begin().await?;
+    resolutions::edit(&mut tx, id, &title, &body, Some(who.user_id), Utc::now()).await?;
+    audit::record(
+        &mut tx,
+        audit::Change {
+            user_id: Some(who.user_id),
+            action: "edit",
+            entity: "resolution",
+            entity_id: Some(id),
+            before: Some(json!({ "title": r.title, "body": r.body })),
+            after: Some(json!({ "title": title, "body": body })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

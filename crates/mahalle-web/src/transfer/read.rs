@@ -1,0 +1,280 @@
+//! Reading an uploaded sheet into [`RawRow`]s: format detection, .xlsx via calamine, CSV via the
+//! `csv` crate with a sniffed delimiter, header mapping and row limits.
+
+use std::collections::HashMap;
+use std::io::Cursor;
+
+use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+
+use super::{Column, FileError, RawRow, MAX_ROWS};
+
+/// The two formats we read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Xlsx,
+    Csv,
+}
+
+/// One row of the sheet as text, with its Excel row number.
+struct GridRow {
+    line: usize,
+    cells: Vec<String>,
+}
+
+/// Reads .xlsx (first worksheet) or .csv (UTF-8 with or without BOM; delimiter sniffed among
+/// `,` `;` tab; quoted fields with newlines). Format by extension, else by content (xlsx = zip
+/// magic `PK\x03\x04`). Header row = first non-empty row. Fully empty rows skipped. Excel date
+/// cells become ISO `YYYY-MM-DD` text (that is what the Deadline rules accept); numeric cells
+/// integers without `.0`, so an item number typed as 12 reads as "12".
+pub fn read_table(filename: &str, bytes: &[u8]) -> Result<Vec<RawRow>, FileError> {
+    if bytes.is_empty() {
+        return Err(FileError::Empty);
+    }
+    let grid = match detect(filename, bytes)? {
+        Kind::Xlsx => xlsx_grid(bytes)?,
+        Kind::Csv => csv_grid(&decode_text(bytes)?)?,
+    };
+    build_rows(grid)
+}
+
+/// By extension when it is one we know; otherwise (no extension, `.dat`, a browser's `blob`) by
+/// content. Old binary Excel and OpenDocument are refused up front: they are zip/OLE files that
+/// would otherwise fail later with a confusing parser message.
+fn detect(filename: &str, bytes: &[u8]) -> Result<Kind, FileError> {
+    let ext = filename
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.trim().to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("xlsx" | "xlsm") => Ok(Kind::Xlsx),
+        Some("csv" | "tsv" | "txt") => Ok(Kind::Csv),
+        Some("xls" | "xlsb" | "ods" | "numbers" | "pdf" | "doc" | "docx") => {
+            Err(FileError::UnknownFormat)
+        }
+        _ if bytes.starts_with(b"PK\x03\x04") => Ok(Kind::Xlsx),
+        _ if decode_text(bytes).is_ok_and(|t| !t.contains('\0')) => Ok(Kind::Csv),
+        _ => Err(FileError::UnknownFormat),
+    }
+}
+
+/// CSV text: UTF-8 (BOM optional), or UTF-16 LE with BOM, which is what Excel's
+/// "Unicode Text" export produces.
+fn decode_text(bytes: &[u8]) -> Result<String, FileError> {
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
+            .collect();
+        return String::from_utf16(&units)
+            .map_err(|_| FileError::Unreadable("the file is not valid UTF-16 text".to_owned()));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map(str::to_owned).map_err(|_| {
+        FileError::Unreadable(
+            "the CSV file is not UTF-8 text; in Excel choose \"CSV UTF-8\" when saving".to_owned(),
+        )
+    })
+}
+
+fn xlsx_grid(bytes: &[u8]) -> Result<Vec<GridRow>, FileError> {
+    let mut workbook: Xlsx<Cursor<&[u8]>> = open_workbook_from_rs(Cursor::new(bytes))
+        .map_err(|e: calamine::XlsxError| FileError::Unreadable(e.to_string()))?;
+    let range = match workbook.worksheet_range_at(0) {
+        None => return Err(FileError::Empty),
+        Some(range) => range.map_err(|e| FileError::Unreadable(e.to_string()))?,
+    };
+    // The range starts at the first used cell, not at A1; Excel row numbers are absolute.
+    let first_row = range.start().map_or(0, |(row, _)| row as usize);
+    Ok(range
+        .rows()
+        .enumerate()
+        .map(|(i, row)| GridRow {
+            line: first_row + i + 1,
+            cells: row.iter().map(cell_text).collect(),
+        })
+        .collect())
+}
+
+/// A cell as the text a person would type for it.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => number_text(*f),
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+        Data::DateTime(dt) if dt.is_datetime() => {
+            // Time of day is irrelevant for deadlines; calamine handles the 1900/1904 epochs.
+            let (year, month, day, ..) = dt.to_ymd_hms_milli();
+            format!("{year:04}-{month:02}-{day:02}")
+        }
+        Data::DateTime(dt) => number_text(dt.as_f64()),
+        Data::DateTimeIso(s) => match s.get(..10) {
+            Some(date) if date.as_bytes().get(4) == Some(&b'-') => date.to_owned(),
+            _ => s.clone(),
+        },
+        Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => e.to_string(),
+    }
+}
+
+/// Whole numbers without `.0` (Excel stores every number as a float).
+fn number_text(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        f.to_string()
+    }
+}
+
+/// Delimiters we try, in tie-break order.
+const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
+
+fn csv_grid(text: &str) -> Result<Vec<GridRow>, FileError> {
+    let delimiter = sniff_delimiter(text);
+    let mut reader = csv_reader(text, delimiter);
+    let mut rows = Vec::new();
+    // Excel numbers records, and shows blank lines as empty rows; line breaks inside quoted
+    // fields do not start rows. So: row = 1 + breaks before the record − breaks inside earlier
+    // fields. (The csv crate's own line numbers lag by one after CRLF, so they are not used.)
+    let bytes = text.as_bytes();
+    let mut scanned = 0usize;
+    let mut breaks_before = 0usize;
+    let mut embedded = 0usize;
+    for record in reader.records() {
+        let record = record.map_err(|e| FileError::Unreadable(csv_error(&e)))?;
+        // The reported start may sit on the previous record's terminator or on blank lines.
+        let mut start = record
+            .position()
+            .and_then(|p| usize::try_from(p.byte()).ok())
+            .unwrap_or(scanned)
+            .clamp(scanned, bytes.len());
+        while bytes.get(start).is_some_and(|b| matches!(b, b'\r' | b'\n')) {
+            start += 1;
+        }
+        breaks_before += count_breaks(&bytes[scanned..start]);
+        scanned = start;
+        rows.push(GridRow {
+            line: 1 + breaks_before.saturating_sub(embedded),
+            cells: record.iter().map(str::to_owned).collect(),
+        });
+        embedded += record
+            .iter()
+            .map(|f| count_breaks(f.as_bytes()))
+            .sum::<usize>();
+    }
+    Ok(rows)
+}
+
+/// Line breaks in `s`, CRLF counting once.
+fn count_breaks(s: &[u8]) -> usize {
+    s.iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && s.get(i + 1) != Some(&b'\n')))
+        .count()
+}
+
+fn csv_reader(text: &str, delimiter: u8) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes())
+}
+
+fn csv_error(e: &csv::Error) -> String {
+    match e.position() {
+        Some(p) => format!("CSV line {}: {e}", p.line()),
+        None => e.to_string(),
+    }
+}
+
+/// The delimiter under which the header row names the most known columns (then: yields the
+/// most fields). Counting characters alone is fooled by commas inside Persian or English titles.
+fn sniff_delimiter(text: &str) -> u8 {
+    let mut best = (DELIMITERS[0], 0, 0);
+    for delimiter in DELIMITERS {
+        let mut reader = csv_reader(text, delimiter);
+        let header = reader
+            .records()
+            .map_while(Result::ok)
+            .find(|r| r.iter().any(|f| !clean(f).is_empty()));
+        let Some(header) = header else { continue };
+        let known = header
+            .iter()
+            .filter(|f| Column::from_header(f).is_some())
+            .count();
+        let fields = header.len();
+        if (known, fields) > (best.1, best.2) {
+            best = (delimiter, known, fields);
+        }
+    }
+    best.0
+}
+
+/// Trims whitespace and the invisible marks (RLM, ZWNJ, BOM, …) Excel users paste around text,
+/// so that a cell holding only those counts as empty.
+fn clean(s: &str) -> &str {
+    s.trim_matches(|c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}' | '\u{FEFF}'
+            )
+    })
+}
+
+/// Header = first non-empty row; data rows keyed by column; limits checked.
+fn build_rows(grid: Vec<GridRow>) -> Result<Vec<RawRow>, FileError> {
+    let mut rows = grid.into_iter();
+    let header = rows
+        .by_ref()
+        .find(|r| r.cells.iter().any(|c| !clean(c).is_empty()))
+        .ok_or(FileError::Empty)?;
+
+    // Position → column; the first of two cells naming the same column wins.
+    let mut positions: Vec<(usize, Column)> = Vec::new();
+    for (i, cell) in header.cells.iter().enumerate() {
+        if let Some(column) = Column::from_header(clean(cell)) {
+            if !positions.iter().any(|(_, c)| *c == column) {
+                positions.push((i, column));
+            }
+        }
+    }
+    let missing: Vec<Column> = Column::ALL
+        .into_iter()
+        .filter(|c| c.required() && !positions.iter().any(|(_, p)| p == c))
+        .collect();
+    if !missing.is_empty() {
+        return Err(FileError::MissingColumns(missing));
+    }
+
+    let mut out = Vec::new();
+    let mut count = 0usize;
+    for row in rows {
+        let cells: HashMap<Column, String> = positions
+            .iter()
+            .filter_map(|&(i, column)| {
+                let text = clean(row.cells.get(i)?);
+                (!text.is_empty()).then(|| (column, text.to_owned()))
+            })
+            .collect();
+        // Rows with text only in unknown columns (totals, notes) are not resolutions either.
+        if cells.is_empty() {
+            continue;
+        }
+        count += 1;
+        if count <= MAX_ROWS {
+            out.push(RawRow {
+                line: row.line,
+                cells,
+            });
+        }
+    }
+    if count > MAX_ROWS {
+        return Err(FileError::TooManyRows(count));
+    }
+    if out.is_empty() {
+        return Err(FileError::Empty);
+    }
+    Ok(out)
+}

@@ -1,0 +1,488 @@
+//! Meetings: the list, a new-meeting form, and a meeting's page with its resolutions.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{NaiveTime, TimeZone};
+use mahalle_core::jalali;
+use mahalle_core::org::OrgKind;
+use mahalle_core::paging::{ListQuery, Listing};
+use mahalle_core::resolutions::{Domain, MeetingKind, Priority};
+use mahalle_core::validate::{self, FieldError};
+use mahalle_db::meetings::{self, AgendaItem, Attendee, Meeting, MeetingFilter};
+use mahalle_db::org::{self, Organisation};
+use mahalle_db::places::{self, District};
+use mahalle_db::resolutions::{self, Filter, Resolution, StatusCounts};
+use mahalle_db::{audit, Store};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{render, ListView, Page};
+use crate::csrf::CsrfForm;
+use crate::ctx::{Ctx, Lang};
+use crate::error::AppError;
+use crate::extract::{P as Path, Q as Query};
+use crate::followup::{self, ResolutionInput};
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "meetings.html")]
+struct MeetingsTemplate {
+    p: Page,
+    list: ListView,
+    items: Vec<Meeting>,
+    kind: String,
+    kinds: Vec<MeetingKind>,
+    can_create: bool,
+}
+
+#[derive(Deserialize)]
+pub struct KindQuery {
+    #[serde(default)]
+    kind: String,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(k): Query<KindQuery>,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    let l = Listing::from_query(&q, meetings::MEETING_SORTS);
+    let kind = MeetingKind::parse(&k.kind);
+    let f = MeetingFilter {
+        kind: kind.map(|k| k.as_str().to_string()),
+        ..Default::default()
+    };
+    let page = meetings::list(&state.store, &f, &l, crate::today()).await?;
+    let keep = kind
+        .map(|k| format!("&kind={}", k.as_str()))
+        .unwrap_or_default();
+    render(&MeetingsTemplate {
+        p: Page::new(&ctx, "meetings", crate::i18n::t(ctx.lang, "meetings")),
+        list: ListView::new("/meetings", keep, &l, &page),
+        items: page.items,
+        kind: k.kind,
+        kinds: MeetingKind::ALL.to_vec(),
+        can_create: me.principal.is_secretariat_for(None)
+            || !me.principal.reach().districts.is_empty(),
+    })
+}
+
+/// The choices a meeting form offers.
+pub struct MeetingChoices {
+    pub bodies: Vec<Organisation>,
+    pub districts: Vec<District>,
+    pub orgs: Vec<Organisation>,
+}
+
+async fn choices(store: &Store) -> Result<MeetingChoices, AppError> {
+    let all = Listing::from_query(
+        &ListQuery {
+            per_page: Some(200),
+            ..Default::default()
+        },
+        org::ORG_SORTS,
+    );
+    let mut bodies = Vec::new();
+    for k in [
+        OrgKind::Headquarters,
+        OrgKind::Council,
+        OrgKind::Municipality,
+        OrgKind::Deputy,
+        OrgKind::DistrictOffice,
+    ] {
+        bodies.extend(
+            org::list(
+                store,
+                org::OrgFilter {
+                    kind: Some(k),
+                    district_id: None,
+                },
+                &all,
+            )
+            .await?
+            .items,
+        );
+    }
+    let orgs = org::list(store, org::OrgFilter::default(), &all)
+        .await?
+        .items;
+    let districts = places::list_districts(
+        store,
+        &Listing::from_query(
+            &ListQuery {
+                per_page: Some(200),
+                ..Default::default()
+            },
+            places::DISTRICT_SORTS,
+        ),
+    )
+    .await?
+    .items;
+    Ok(MeetingChoices {
+        bodies,
+        districts,
+        orgs,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "meeting_form.html")]
+struct MeetingFormTemplate {
+    p: Page,
+    c: MeetingChoices,
+    kinds: Vec<MeetingKind>,
+    f: MeetingForm,
+    errors: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MeetingForm {
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub body_id: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub date: String,
+    #[serde(default)]
+    pub time: String,
+    #[serde(default)]
+    pub place: String,
+    #[serde(default)]
+    pub district_id: String,
+    #[serde(default)]
+    pub agenda: String,
+    #[serde(default)]
+    pub minutes: String,
+    /// Attending organisation ids, comma-separated or repeated.
+    #[serde(default)]
+    pub attending: String,
+}
+
+impl MeetingForm {
+    pub fn attends(&self, id: &i64) -> bool {
+        self.attending
+            .split([',', ' '])
+            .any(|s| s.trim() == id.to_string())
+    }
+}
+
+pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    ctx.require_user()?;
+    let today = jalali::format_numeric(crate::today(), ctx.lang == Lang::Fa);
+    let f = MeetingForm {
+        date: today,
+        time: "10:00".into(),
+        ..Default::default()
+    };
+    render(&MeetingFormTemplate {
+        p: Page::new(&ctx, "meetings", crate::i18n::t(ctx.lang, "new_meeting")),
+        c: choices(&state.store).await?,
+        kinds: MeetingKind::ALL.to_vec(),
+        f,
+        errors: Vec::new(),
+    })
+}
+
+fn parse_id(s: &str) -> Option<i64> {
+    mahalle_core::text::to_latin_digits(s.trim()).parse().ok()
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: axum::body::Bytes,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    // Repeated checkbox fields (attending=1&attending=2) are joined before parsing the form.
+    let CsrfForm(f) =
+        crate::csrf::check_form_bytes::<MeetingForm>(&ctx, &join_repeated(&body, "attending"))?;
+    let mut errors: Vec<FieldError> = Vec::new();
+    let kind = MeetingKind::parse(&f.kind);
+    if kind.is_none() {
+        errors.push(FieldError::new(
+            "kind",
+            "نوع جلسه را انتخاب کنید.",
+            "Choose the kind of meeting.",
+        ));
+    }
+    let body_id = parse_id(&f.body_id);
+    if body_id.is_none() {
+        errors.push(FieldError::new(
+            "body_id",
+            "برگزارکننده را انتخاب کنید.",
+            "Choose who holds the meeting.",
+        ));
+    }
+    let title = validate::required_text("title", &f.title, 300)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let date = followup::parse_date("date", &f.date)
+        .map_err(|e| push_invalid(&mut errors, e))
+        .ok();
+    let time =
+        NaiveTime::parse_from_str(&mahalle_core::text::to_latin_digits(f.time.trim()), "%H:%M")
+            .ok();
+    if time.is_none() {
+        errors.push(FieldError::new(
+            "time",
+            "ساعت را به صورت ۱۰:۳۰ بنویسید.",
+            "Write the time as 10:30.",
+        ));
+    }
+    let district_id = parse_id(&f.district_id);
+    if !me.principal.is_secretariat_for(district_id) {
+        errors.push(FieldError::new(
+            "district_id",
+            "شما دبیرخانه این جلسه نیستید؛ شهردار منطقه تنها برای منطقه خود جلسه ثبت می‌کند.",
+            "You are not this meeting's secretariat; a district mayor records meetings of their own district only.",
+        ));
+    }
+    let (Some(kind), Some(body_id), Some(title), Some(date), Some(time), true) =
+        (kind, body_id, title, date, time, errors.is_empty())
+    else {
+        let lang = ctx.lang;
+        let mut resp = render(&MeetingFormTemplate {
+            p: Page::new(&ctx, "meetings", crate::i18n::t(ctx.lang, "new_meeting")),
+            c: choices(&state.store).await?,
+            kinds: MeetingKind::ALL.to_vec(),
+            errors: errors
+                .into_iter()
+                .map(|e| if lang == Lang::Fa { e.fa } else { e.en })
+                .collect(),
+            f,
+        })?;
+        *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(resp);
+    };
+    let starts_at = crate::tehran_offset()
+        .from_local_datetime(&date.and_time(time))
+        .single()
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .ok_or_else(|| AppError::BadRequest("time".into()))?;
+    let year = i64::from(jalali::JalaliDate::from_gregorian(date).year);
+    let agenda: Vec<String> = f
+        .agenda
+        .lines()
+        .map(mahalle_core::text::normalize)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let orgs: Vec<(i64, bool)> = f
+        .attending
+        .split([',', ' '])
+        .filter_map(parse_id)
+        .map(|o| (o, true))
+        .collect();
+    let minutes = mahalle_core::text::normalize(&f.minutes);
+    let place = mahalle_core::text::normalize(&f.place);
+    let session = meetings::next_session_number(&state.store, body_id, year).await?;
+    let mut tx = state.store.begin().await?;
+    let id = meetings::create(
+        &mut tx,
+        &meetings::NewMeeting {
+            kind: kind.as_str(),
+            body_id,
+            jalali_year: year,
+            session_number: session,
+            title: &title,
+            chair_person_id: None,
+            place: &place,
+            starts_at,
+            district_id,
+            neighborhood_id: None,
+            minutes: &minutes,
+            agenda: &agenda,
+            organisations: &orgs,
+            created_by: Some(me.user.id),
+        },
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        audit::Change {
+            user_id: Some(me.user.id),
+            action: "create",
+            entity: "meeting",
+            entity_id: Some(id),
+            before: None,
+            after: Some(
+                json!({ "kind": kind.as_str(), "title": title, "year": year, "session": session }),
+            ),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/meetings/{id}")).into_response())
+}
+
+fn push_invalid(errors: &mut Vec<FieldError>, e: AppError) {
+    if let AppError::Invalid(mut f) = e {
+        errors.append(&mut f);
+    }
+}
+
+/// `a=1&a=2` → `a=1,2`, so a plain struct can take a multi-select.
+pub fn join_repeated(body: &[u8], field: &str) -> Vec<u8> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
+    let joined: Vec<String> = pairs
+        .iter()
+        .filter(|(k, _)| k == field)
+        .map(|(_, v)| v.clone())
+        .collect();
+    let mut out: Vec<(String, String)> = pairs.into_iter().filter(|(k, _)| k != field).collect();
+    out.push((field.to_string(), joined.join(",")));
+    serde_urlencoded::to_string(out)
+        .unwrap_or_default()
+        .into_bytes()
+}
+
+#[derive(Template)]
+#[template(path = "meeting.html")]
+struct MeetingTemplate {
+    p: Page,
+    m: Meeting,
+    agenda: Vec<AgendaItem>,
+    attendees: Vec<Attendee>,
+    counts: StatusCounts,
+    list: ListView,
+    items: Vec<Resolution>,
+    can_edit: bool,
+    c: Option<MeetingChoices>,
+    domains: Vec<Domain>,
+    priorities: Vec<Priority>,
+    f: NewResolutionForm,
+    errors: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NewResolutionForm {
+    #[serde(default)]
+    pub item_number: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub domain: String,
+    #[serde(default)]
+    pub lead_org_id: String,
+    #[serde(default)]
+    pub partners: String,
+    #[serde(default)]
+    pub district_id: String,
+    #[serde(default)]
+    pub deadline: String,
+    #[serde(default)]
+    pub priority: String,
+}
+
+async fn meeting_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    q: &ListQuery,
+    f: NewResolutionForm,
+    errors: Vec<String>,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    let today = crate::today();
+    let m = meetings::get(&state.store, id, today).await?;
+    let l = Listing::from_query(q, resolutions::RESOLUTION_SORTS);
+    let filter = Filter {
+        meeting_id: Some(id),
+        reach: Some(me.principal.reach()),
+        ..Default::default()
+    };
+    let page = resolutions::list(&state.store, &filter, &l, today).await?;
+    let counts = resolutions::status_counts(&state.store, &filter, today).await?;
+    let can_edit = me.principal.is_secretariat_for(m.district_id);
+    let p = Page::new(ctx, "meetings", m.title.clone());
+    let status = if errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut resp = render(&MeetingTemplate {
+        p,
+        agenda: meetings::agenda(&state.store, id).await?,
+        attendees: meetings::attendees(&state.store, id).await?,
+        counts,
+        list: ListView::new(&format!("/meetings/{id}"), String::new(), &l, &page),
+        items: page.items,
+        can_edit,
+        c: if can_edit {
+            Some(choices(&state.store).await?)
+        } else {
+            None
+        },
+        domains: Domain::ALL.to_vec(),
+        priorities: Priority::ALL.to_vec(),
+        f,
+        errors,
+        m,
+    })?;
+    *resp.status_mut() = status;
+    Ok(resp)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let f = NewResolutionForm {
+        priority: "normal".into(),
+        ..Default::default()
+    };
+    meeting_page(&state, &ctx, id, &q, f, Vec::new()).await
+}
+
+pub async fn add_resolution(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    let CsrfForm(f) = crate::csrf::check_form_bytes::<NewResolutionForm>(
+        &ctx,
+        &join_repeated(&body, "partners"),
+    )?;
+    let input = ResolutionInput {
+        item_number: parse_id(&f.item_number),
+        title: f.title.clone(),
+        body: f.body.clone(),
+        domain: f.domain.clone(),
+        lead_org_id: parse_id(&f.lead_org_id).unwrap_or(0),
+        partner_org_ids: f.partners.split(',').filter_map(parse_id).collect(),
+        district_id: parse_id(&f.district_id),
+        neighborhood_id: None,
+        deadline: f.deadline.clone(),
+        priority: Some(f.priority.clone()),
+    };
+    match followup::create_resolution(&state.store, &me.principal, id, &input).await {
+        Ok(rid) => Ok(Redirect::to(&format!("/resolutions/{rid}")).into_response()),
+        Err(AppError::Invalid(fields)) => {
+            let msgs = fields
+                .into_iter()
+                .map(|e| if ctx.lang == Lang::Fa { e.fa } else { e.en })
+                .collect();
+            meeting_page(&state, &ctx, id, &ListQuery::default(), f, msgs).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+impl MeetingTemplate {
+    pub fn is_partner(&self, id: &i64) -> bool {
+        self.f
+            .partners
+            .split(',')
+            .any(|s| s.trim() == id.to_string())
+    }
+}

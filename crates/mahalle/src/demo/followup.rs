@@ -320,6 +320,7 @@ impl Bulk {
         })
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn event(
         &mut self,
         id: i64,

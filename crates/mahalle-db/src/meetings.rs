@@ -65,6 +65,8 @@ const SELECT: &str = "SELECT m.id, m.kind, m.body_id, b.name_fa AS body_name_fa,
 #[derive(Debug, Clone, Default)]
 pub struct MeetingFilter {
     pub kind: Option<String>,
+    /// Held by this body.
+    pub body_id: Option<i64>,
     pub district_id: Option<i64>,
     pub from: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
@@ -77,6 +79,9 @@ fn filter(s: &mut Sql, f: &MeetingFilter, l: &Listing) {
     }
     if let Some(d) = f.district_id {
         s.push(" AND m.district_id = ").arg(d);
+    }
+    if let Some(b) = f.body_id {
+        s.push(" AND m.body_id = ").arg(b);
     }
     if let Some(t) = f.from {
         s.push(" AND m.starts_at >= ").arg(t);

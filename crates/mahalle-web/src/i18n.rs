@@ -208,8 +208,22 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("ev_escalated", "ارجاع به دفتر رئیس جلسه", "Escalated to the chair"),
 ];
 
+/// Every table of strings; capabilities may keep their own beside their views.
+const TABLES: &[&[(&str, &str, &str)]] = &[
+    STRINGS,
+    crate::views::calendar::STRINGS,
+    crate::views::notifications::STRINGS,
+];
+
+fn lookup(key: &str) -> Option<&'static (&'static str, &'static str, &'static str)> {
+    TABLES
+        .iter()
+        .flat_map(|t| t.iter())
+        .find(|(k, _, _)| *k == key)
+}
+
 pub fn t(lang: Lang, key: &str) -> &'static str {
-    match STRINGS.iter().find(|(k, _, _)| *k == key) {
+    match lookup(key) {
         Some((_, fa, en)) => match lang {
             Lang::Fa => fa,
             Lang::En => en,

@@ -2,8 +2,10 @@
 //! JavaScript; `static/app.js` only adds small conveniences.
 
 pub mod account;
+pub mod calendar;
 pub mod home;
 pub mod meetings;
+pub mod notifications;
 pub mod org;
 pub mod people;
 pub mod places;

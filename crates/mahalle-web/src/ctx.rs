@@ -88,6 +88,8 @@ pub struct Ctx {
     pub csrf: String,
     /// Path and query of this request, to come back to after switching language or signing in.
     pub path: String,
+    /// Signed in by an API token (not a browser session).
+    pub via_token: bool,
 }
 
 impl Ctx {
@@ -98,6 +100,17 @@ impl Ctx {
     pub fn require_admin(&self) -> Result<&SignedIn, AppError> {
         let u = self.require_user()?;
         if u.principal.is_admin() {
+            Ok(u)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// For API calls that change something: a token-authenticated user. Browser sessions use the
+    /// pages, whose forms carry CSRF tokens; an API write with only a cookie could be forged.
+    pub fn require_api_writer(&self) -> Result<&SignedIn, AppError> {
+        let u = self.require_user()?;
+        if self.via_token {
             Ok(u)
         } else {
             Err(AppError::Forbidden)
@@ -134,6 +147,7 @@ where
                 Lang::Fa => Calendar::Jalali,
                 Lang::En => Calendar::Gregorian,
             });
+        let via_token = bearer_token(&parts.headers).is_some();
         let user = match bearer_token(&parts.headers) {
             Some(token) => {
                 // A presented token must be valid: a wrong one is an error, not an anonymous visit.
@@ -171,6 +185,7 @@ where
                 .path_and_query()
                 .map(|p| p.as_str().to_string())
                 .unwrap_or_else(|| "/".into()),
+            via_token,
         };
         parts.extensions.insert(ctx.clone());
         Ok(ctx)

@@ -471,3 +471,157 @@ pub async fn edit(
     tx.commit().await?;
     Ok(())
 }
+
+/// Names of every organisation, district and neighborhood, for matching spreadsheet cells.
+pub async fn lookup(store: &Store) -> Result<crate::transfer::Lookup, AppError> {
+    let mut l = crate::transfer::Lookup::default();
+    let orgs: Vec<(i64, String, String, String)> = store
+        .fetch_all(&mahalle_db::Sql::new(
+            "SELECT id, code, name_fa, name_en FROM organisations",
+        ))
+        .await?;
+    for (id, code, fa, en) in &orgs {
+        l.add_org(*id, &[code, fa, en]);
+    }
+    let districts: Vec<(i64, String, i64, String, String)> = store
+        .fetch_all(&mahalle_db::Sql::new(
+            "SELECT id, code, number, name_fa, name_en FROM districts",
+        ))
+        .await?;
+    for (id, code, number, fa, en) in &districts {
+        l.add_district(*id, &[code, &number.to_string(), fa, en]);
+    }
+    let neighborhoods: Vec<(i64, i64, String, String, String)> = store
+        .fetch_all(&mahalle_db::Sql::new(
+            "SELECT id, district_id, code, name_fa, name_en FROM neighborhoods",
+        ))
+        .await?;
+    for (id, district, code, fa, en) in &neighborhoods {
+        l.add_neighborhood(*id, *district, &[code, fa, en]);
+    }
+    Ok(l)
+}
+
+/// The outcome of checking an uploaded sheet: good rows, and every problem found.
+pub struct ImportCheck {
+    pub drafts: Vec<crate::transfer::Draft>,
+    pub errors: Vec<crate::transfer::RowError>,
+    pub rows: usize,
+}
+
+/// Reads and validates a sheet for a meeting, including numbers the meeting already uses.
+pub async fn check_import(
+    store: &Store,
+    meeting_id: i64,
+    filename: &str,
+    bytes: &[u8],
+) -> Result<ImportCheck, AppError> {
+    let rows = crate::transfer::read_table(filename, bytes)
+        .map_err(|e| invalid("file", e.message_fa(), e.to_string()))?;
+    let (drafts, mut errors) = crate::transfer::validate(&rows, &lookup(store).await?);
+    let used: Vec<(i64,)> = store
+        .fetch_all(
+            &mahalle_db::Sql::new("SELECT item_number FROM resolutions WHERE meeting_id = $1")
+                .bind(meeting_id),
+        )
+        .await?;
+    let drafts: Vec<_> = drafts
+        .into_iter()
+        .filter(|d| {
+            let clash = used.iter().any(|(n,)| *n == d.item_number);
+            if clash {
+                let n = d.item_number.to_string();
+                errors.push(crate::transfer::RowError {
+                    line: d.line,
+                    column: "item",
+                    fa: format!(
+                        "بند {} در این جلسه پیش‌تر ثبت شده است.",
+                        mahalle_core::text::to_persian_digits(&n)
+                    ),
+                    en: format!("Item {n} is already recorded in this meeting."),
+                });
+            }
+            !clash
+        })
+        .collect();
+    errors.sort_by_key(|e| e.line);
+    Ok(ImportCheck {
+        drafts,
+        errors,
+        rows: rows.len(),
+    })
+}
+
+/// Commits every row of a checked sheet in one transaction, or none of them.
+pub async fn commit_import(
+    store: &Store,
+    who: &Principal,
+    meeting_id: i64,
+    filename: &str,
+    bytes: &[u8],
+) -> Result<usize, AppError> {
+    let meeting = meetings::get(store, meeting_id, crate::today()).await?;
+    if !who.is_secretariat_for(meeting.district_id) {
+        return Err(AppError::Forbidden);
+    }
+    let check = check_import(store, meeting_id, filename, bytes).await?;
+    if !check.errors.is_empty() {
+        let e = &check.errors[0];
+        return Err(invalid(
+            "file",
+            format!("ردیف {}: {}", e.line, e.fa),
+            format!("Row {}: {}", e.line, e.en),
+        ));
+    }
+    let now = Utc::now();
+    let mut tx = store.begin().await?;
+    for d in &check.drafts {
+        let (scope, district, neighborhood) = match d.scope {
+            crate::transfer::DraftScope::City => ("city", None, None),
+            crate::transfer::DraftScope::District(x) => ("district", Some(x), None),
+            crate::transfer::DraftScope::Neighborhood { id, district_id } => {
+                ("neighborhood", Some(district_id), Some(id))
+            }
+        };
+        let new = NewResolution {
+            meeting_id,
+            item_number: d.item_number,
+            title: &d.title,
+            body: &d.body,
+            domain: d.domain.as_str(),
+            scope,
+            district_id: district,
+            neighborhood_id: neighborhood,
+            lead_org_id: d.lead_org_id,
+            partners: &d.partner_org_ids,
+            priority: d.priority.as_str(),
+            deadline: d.deadline,
+            created_by: Some(who.user_id),
+        };
+        match resolutions::create(&mut tx, &new, now).await {
+            Ok(_) => {}
+            Err(DbError::Conflict(_)) => {
+                return Err(invalid(
+                    "file",
+                    format!("ردیف {}: شماره بند تکراری است.", d.line),
+                    format!("Row {}: the item number is already used.", d.line),
+                ))
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    audit::record(
+        &mut tx,
+        audit::Change {
+            user_id: Some(who.user_id),
+            action: "import",
+            entity: "meeting",
+            entity_id: Some(meeting_id),
+            before: None,
+            after: Some(json!({ "file": filename, "resolutions": check.drafts.len() })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(check.drafts.len())
+}

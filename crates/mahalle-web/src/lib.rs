@@ -87,7 +87,7 @@ pub fn empty_as_none<'de, D: Deserializer<'de>, T: std::str::FromStr>(
 
 /// The whole application: pages, API, health checks, static files.
 pub fn app(state: AppState) -> Router {
-    use views::{account, home, meetings, org, people, places, resolutions};
+    use views::{account, home, import, meetings, org, people, places, resolutions};
     let pages = Router::new()
         .route("/", get(home::home))
         .route("/districts", get(places::districts))
@@ -102,6 +102,12 @@ pub fn app(state: AppState) -> Router {
         .route("/meetings/new", get(meetings::new_form))
         .route("/meetings/{id}", get(meetings::show))
         .route("/meetings/{id}/resolutions", post(meetings::add_resolution))
+        .route(
+            "/meetings/{id}/import",
+            get(import::form).post(import::upload),
+        )
+        .route("/meetings/{id}/import/commit", post(import::commit))
+        .route("/import/{file}", get(import::template))
         .route("/resolutions", get(resolutions::list))
         .route("/resolutions/export", get(resolutions::export))
         .route("/resolutions/{id}", get(resolutions::show))

@@ -1,6 +1,8 @@
 //! JSON API under /api/v1, described by the OpenAPI document at /api/openapi.json.
 //! Machine clients authenticate with `Authorization: Bearer <token>` (tokens from /account).
 
+mod followup;
+
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -31,10 +33,11 @@ pub fn router() -> Router<AppState> {
         .route("/people", get(list_people))
         .route("/people/{id}", get(get_person))
         .route("/me", get(me))
+        .merge(followup::router())
         .fallback(|| async { AppError::NotFound })
 }
 
-type ApiResult<T> = Result<Json<T>, AppError>;
+pub(crate) type ApiResult<T> = Result<Json<T>, AppError>;
 
 macro_rules! page_type {
     ($name:ident, $item:ty) => {
@@ -81,7 +84,7 @@ pub struct ListParams {
 }
 
 impl ListParams {
-    fn query(&self) -> ListQuery {
+    pub(crate) fn query(&self) -> ListQuery {
         ListQuery {
             q: self.q.clone(),
             sort: self.sort.clone(),
@@ -330,7 +333,10 @@ impl utoipa::Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Mahalle API", description = "Neighborhood-centred city governance. Dates are ISO 8601 (Gregorian); names come in Persian (`_fa`) and Latin (`_en`)."),
-    paths(list_districts, get_district, list_neighborhoods, get_neighborhood, list_organisations, get_organisation, list_people, get_person, me),
+    paths(list_districts, get_district, list_neighborhoods, get_neighborhood, list_organisations, get_organisation, list_people, get_person, me,
+        followup::list_meetings, followup::get_meeting, followup::create_resolution, followup::import, followup::list_resolutions,
+        followup::get_resolution, followup::transition, followup::report, followup::request_extension, followup::decide_extension,
+        followup::accountability),
     components(schemas(ErrorBody, crate::error::ErrorDetail)),
     modifiers(&BearerAuth),
 )]

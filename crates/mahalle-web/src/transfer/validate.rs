@@ -138,7 +138,7 @@ pub struct Draft {
 }
 
 /// One problem in one cell, worded for both languages.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct RowError {
     /// Excel row number.
     pub line: usize,

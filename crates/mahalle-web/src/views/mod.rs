@@ -4,6 +4,7 @@
 pub mod account;
 pub mod calendar;
 pub mod home;
+pub mod import;
 pub mod meetings;
 pub mod notifications;
 pub mod org;

@@ -7,4 +7,5 @@ mod helpers;
 mod api;
 mod auth;
 mod cli;
+mod followup;
 mod pages;

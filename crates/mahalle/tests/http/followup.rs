@@ -1,0 +1,599 @@
+//! Social HQ follow-up, as the secretariat and a liaison use it: a meeting, a resolution, reports,
+//! a deadline extension, completion, reopening; overdue lists, accountability, import and export.
+
+use crate::helpers::TestApp;
+use crate::pages::urlencode;
+
+/// A Jalali date `days` from today in Persian digits, as typed into a form.
+fn jalali_in(days: i64) -> String {
+    let d = mahalle_web::today() + chrono::Duration::days(days);
+    mahalle_core::jalali::format_numeric(d, true)
+}
+
+async fn org_id(app: &TestApp, code: &str) -> i64 {
+    let (_, json) = app
+        .get_json(&format!("/api/v1/organisations?q={code}&per_page=200"))
+        .await;
+    json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["code"] == code)
+        .unwrap_or_else(|| panic!("{code}"))["id"]
+        .as_i64()
+        .unwrap()
+}
+
+/// Creates a meeting as the signed-in secretariat; returns its id.
+async fn new_meeting(app: &TestApp, title: &str) -> i64 {
+    let hq = org_id(app, "HQ-SOCIAL").await;
+    let r = app
+        .post_form(
+            "/meetings",
+            &[
+                ("kind", "hq_session"),
+                ("body_id", &hq.to_string()),
+                ("title", title),
+                ("date", &jalali_in(0)),
+                ("time", "۰۹:۳۰"),
+                ("place", "سالن جلسات"),
+                ("agenda", "گزارش مصوبات\nموارد جدید"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303, "meeting created");
+    let loc = r.headers()["location"].to_str().unwrap().to_string();
+    loc.trim_start_matches("/meetings/").parse().unwrap()
+}
+
+async fn add_resolution(
+    app: &TestApp,
+    meeting: i64,
+    title: &str,
+    lead: i64,
+    deadline: &str,
+) -> reqwest::Response {
+    app.post_form(
+        &format!("/meetings/{meeting}/resolutions"),
+        &[
+            ("title", title),
+            ("domain", "urban_services"),
+            ("lead_org_id", &lead.to_string()),
+            ("deadline", deadline),
+            ("priority", "high"),
+        ],
+    )
+    .await
+}
+
+fn id_from(r: &reqwest::Response) -> i64 {
+    r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .trim_start_matches("/resolutions/")
+        .parse()
+        .unwrap()
+}
+
+async fn act(app: &TestApp, id: i64, fields: &[(&str, &str)]) -> (u16, String) {
+    let r = app
+        .post_form(&format!("/resolutions/{id}/act"), fields)
+        .await;
+    let s = r.status().as_u16();
+    (s, r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_resolution_is_traced_from_approval_to_done() {
+    let sec = TestApp::spawn().await;
+    sec.login_as("mayor").await;
+    let meeting = new_meeting(&sec, "جلسه آزمایشی قرارگاه").await;
+    let water = org_id(&sec, "AG-WATER").await;
+    let r = add_resolution(
+        &sec,
+        meeting,
+        "رفع آب‌گرفتگی زیرگذر محله پیروزی",
+        water,
+        &jalali_in(20),
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let id = id_from(&r);
+    let (_, page) = sec.get_text(&format!("/resolutions/{id}")).await;
+    assert!(
+        page.contains("رفع آب‌گرفتگی") && page.contains("مصوب"),
+        "approved"
+    );
+    assert!(
+        page.contains("/۱<"),
+        "numbered year/session/1 in Persian digits"
+    );
+
+    // The water company's liaison reports progress; the first report starts the work.
+    let liaison = TestApp::spawn_on(&sec.db_url).await;
+    liaison.login_as("water").await;
+    let (s, body) = act(
+        &liaison,
+        id,
+        &[
+            ("action", "report"),
+            ("percent", "150"),
+            ("body", "بازدید شد"),
+        ],
+    )
+    .await;
+    assert_eq!(s, 422, "percent out of range");
+    assert!(
+        body.contains("بین ۰ و ۱۰۰") && body.contains("بازدید شد"),
+        "message, and the typed text kept"
+    );
+    let (s, _) = act(
+        &liaison,
+        id,
+        &[
+            ("action", "report"),
+            ("percent", "۴۰"),
+            ("body", "لوله‌گذاری آغاز شد"),
+        ],
+    )
+    .await;
+    assert_eq!(s, 303);
+    // Asking for more time: a deadline earlier than the current one is refused.
+    let (s, body) = act(
+        &liaison,
+        id,
+        &[
+            ("action", "extend"),
+            ("new_deadline", &jalali_in(5)),
+            ("reason", "تأمین لوله"),
+        ],
+    )
+    .await;
+    assert_eq!(s, 422);
+    assert!(body.contains("مهلت جدید باید دیرتر"));
+    let (s, _) = act(
+        &liaison,
+        id,
+        &[
+            ("action", "extend"),
+            ("new_deadline", &jalali_in(40)),
+            ("reason", "تأخیر در تأمین لوله"),
+        ],
+    )
+    .await;
+    assert_eq!(s, 303);
+    // Only the secretariat decides it, and cancels.
+    assert_eq!(
+        act(
+            &liaison,
+            id,
+            &[("action", "approve_extension"), ("note", "")]
+        )
+        .await
+        .0,
+        403
+    );
+    assert_eq!(
+        act(&liaison, id, &[("action", "cancel"), ("note", "x")])
+            .await
+            .0,
+        403
+    );
+    assert_eq!(
+        act(
+            &sec,
+            id,
+            &[
+                ("action", "approve_extension"),
+                ("note", "با توجه به گزارش")
+            ]
+        )
+        .await
+        .0,
+        303
+    );
+
+    // Done needs evidence; then the secretariat can reopen with a reason.
+    let (s, body) = act(&liaison, id, &[("action", "complete"), ("note", "  ")]).await;
+    assert_eq!(s, 422);
+    assert!(body.contains("مستند"));
+    assert_eq!(
+        act(
+            &liaison,
+            id,
+            &[("action", "complete"), ("note", "صورت‌جلسه تحویل پیوست شد")]
+        )
+        .await
+        .0,
+        303
+    );
+    assert_eq!(
+        act(&liaison, id, &[("action", "start")]).await.0,
+        422,
+        "done cannot start again"
+    );
+    assert_eq!(
+        act(
+            &sec,
+            id,
+            &[("action", "reopen"), ("note", "آب‌گرفتگی تکرار شد")]
+        )
+        .await
+        .0,
+        303
+    );
+
+    // The whole story is in the timeline, in order, with who did it; and in the JSON API.
+    let (_, page) = sec.get_text(&format!("/resolutions/{id}")).await;
+    for step in [
+        "تصویب و ثبت",
+        "گزارش پیشرفت",
+        "درخواست تمدید مهلت",
+        "تمدید مهلت تأیید شد",
+        "انجام شد",
+        "بازگشایی شد",
+    ] {
+        assert!(page.contains(step), "timeline has {step}");
+    }
+    let (s, json) = sec.get_json(&format!("/api/v1/resolutions/{id}")).await;
+    assert_eq!(s, 200);
+    assert_eq!(json["status"], "in_progress");
+    let kinds: Vec<&str> = json["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "created",
+            "report",
+            "extension_requested",
+            "extension_approved",
+            "complete",
+            "reopen"
+        ]
+    );
+    let ext = &json["extensions"][0];
+    assert_eq!(ext["state"], "approved");
+    assert_eq!(json["deadline"], ext["new_deadline"], "the deadline moved");
+    assert_ne!(
+        ext["old_deadline"], ext["new_deadline"],
+        "the old one is kept"
+    );
+}
+
+#[tokio::test]
+async fn liaisons_act_only_on_their_own_resolutions() {
+    let sec = TestApp::spawn().await;
+    sec.login_as("mayor").await;
+    let meeting = new_meeting(&sec, "جلسه دسترسی").await;
+    let power = org_id(&sec, "AG-POWER").await;
+    let id = id_from(&add_resolution(&sec, meeting, "روشنایی معابر", power, &jalali_in(10)).await);
+    let water = TestApp::spawn_on(&sec.db_url).await;
+    water.login_as("water").await;
+    assert_eq!(
+        water
+            .get(&format!("/resolutions/{id}"))
+            .await
+            .status()
+            .as_u16(),
+        403,
+        "not theirs to see"
+    );
+    assert_eq!(
+        act(
+            &water,
+            id,
+            &[("action", "report"), ("percent", "10"), ("body", "x")]
+        )
+        .await
+        .0,
+        403
+    );
+    // A liaison cannot create resolutions either.
+    assert_eq!(
+        add_resolution(&water, meeting, "x", power, &jalali_in(10))
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+}
+
+#[tokio::test]
+async fn bad_resolution_input_is_explained_and_kept() {
+    let sec = TestApp::spawn().await;
+    sec.login_as("mayor").await;
+    let meeting = new_meeting(&sec, "جلسه اعتبارسنجی").await;
+    let water = org_id(&sec, "AG-WATER").await;
+    let r = add_resolution(&sec, meeting, "لایروبی انهار", water, "1404/13/40").await;
+    assert_eq!(r.status().as_u16(), 422);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("لایروبی انهار"), "typed title kept");
+    assert!(body.contains("1404/13/40"), "typed date kept");
+    // The same item number twice in a meeting is refused.
+    let ok = sec
+        .post_form(
+            &format!("/meetings/{meeting}/resolutions"),
+            &[
+                ("item_number", "۷"),
+                ("title", "الف"),
+                ("domain", "social"),
+                ("lead_org_id", &water.to_string()),
+                ("deadline", &jalali_in(9)),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status().as_u16(), 303);
+    let dup = sec
+        .post_form(
+            &format!("/meetings/{meeting}/resolutions"),
+            &[
+                ("item_number", "7"),
+                ("title", "ب"),
+                ("domain", "social"),
+                ("lead_org_id", &water.to_string()),
+                ("deadline", &jalali_in(9)),
+            ],
+        )
+        .await;
+    assert_eq!(dup.status().as_u16(), 422);
+    assert!(dup
+        .text()
+        .await
+        .unwrap()
+        .contains("این شماره بند در این جلسه پیش‌تر ثبت شده است"));
+}
+
+#[tokio::test]
+async fn overdue_is_derived_from_the_deadline() {
+    let sec = TestApp::spawn().await;
+    sec.login_as("mayor").await;
+    let meeting = new_meeting(&sec, "جلسه معوقات").await;
+    let water = org_id(&sec, "AG-WATER").await;
+    let title = "مصوبه‌ای که دیروز مهلتش گذشت";
+    let id = id_from(&add_resolution(&sec, meeting, title, water, &jalali_in(-1)).await);
+    let (_, page) = sec
+        .get_text(&format!("/overdue?q={}", urlencode(title)))
+        .await;
+    assert!(page.contains(title) && page.contains("۱ روز تأخیر"));
+    let (_, json) = sec.get_json(&format!("/api/v1/resolutions/{id}")).await;
+    assert_eq!(json["overdue_days"], 1);
+    // Done work is never overdue, whatever its deadline.
+    act(&sec, id, &[("action", "complete"), ("note", "انجام شد")]).await;
+    let (_, page) = sec
+        .get_text(&format!("/overdue?q={}", urlencode(title)))
+        .await;
+    assert!(!page.contains(&format!(">{title}<")));
+    let (_, json) = sec.get_json(&format!("/api/v1/resolutions/{id}")).await;
+    assert_eq!(json["overdue_days"], 0);
+}
+
+#[tokio::test]
+async fn accountability_adds_up_and_district_mayors_see_their_district() {
+    let app = TestApp::spawn().await;
+    app.login_as("mayor").await;
+    let (s, rows) = app.get_json("/api/v1/accountability").await;
+    assert_eq!(s, 200);
+    let rows = rows.as_array().unwrap();
+    let sum = |k: &str| rows.iter().map(|r| r[k].as_i64().unwrap()).sum::<i64>();
+    let (_, all) = app.get_json("/api/v1/resolutions?per_page=1").await;
+    assert_eq!(sum("assigned"), all["total"].as_i64().unwrap());
+    assert!(
+        sum("overdue") > 0 && sum("done_late") > 0 && sum("done_on_time") > 0,
+        "a realistic mix"
+    );
+    for r in rows {
+        let parts = r["open"].as_i64().unwrap()
+            + r["done_on_time"].as_i64().unwrap()
+            + r["done_late"].as_i64().unwrap()
+            + r["cancelled"].as_i64().unwrap();
+        assert_eq!(parts, r["assigned"].as_i64().unwrap());
+        assert!(r["overdue"].as_i64().unwrap() <= r["open"].as_i64().unwrap());
+    }
+    let (_, page) = app.get_text("/accountability").await;
+    assert!(page.contains("میانه روز تا انجام"));
+
+    let d14 = TestApp::spawn_on(&app.db_url).await;
+    d14.login_as("d14").await;
+    let (_, mine) = d14.get_json("/api/v1/resolutions?per_page=200").await;
+    assert!(mine["total"].as_i64().unwrap() > 0);
+    assert!(mine["total"].as_i64().unwrap() < all["total"].as_i64().unwrap());
+    assert!(mine["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["district_number"] == 14));
+}
+
+#[tokio::test]
+async fn inbox_and_exports() {
+    let app = TestApp::spawn().await;
+    app.login_as("water").await;
+    let (s, page) = app.get_text("/inbox").await;
+    assert_eq!(s, 200);
+    assert!(page.contains("کارتابل") && page.contains("شرکت آب و فاضلاب"));
+    let (_, overdue) = app.get_text("/inbox?tab=overdue").await;
+    assert!(overdue.contains("روز تأخیر"));
+    let r = app.get("/resolutions/export?format=csv&overdue=1").await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains(".csv"));
+    let bytes = r.bytes().await.unwrap();
+    assert!(
+        bytes.starts_with(&[0xEF, 0xBB, 0xBF]),
+        "Excel-friendly UTF-8 BOM"
+    );
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.lines().count() > 1);
+    let x = app
+        .get("/resolutions/export?format=xlsx")
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert!(x.starts_with(b"PK"), "an .xlsx is a zip");
+}
+
+#[tokio::test]
+async fn import_previews_every_error_then_commits_all_or_nothing() {
+    let sec = TestApp::spawn().await;
+    sec.login_as("mayor").await;
+    let meeting = new_meeting(&sec, "جلسه ورود از اکسل").await;
+    let token = sec.csrf().await;
+    let send = |csv: String| {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", token.clone())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("session.csv"),
+            );
+        sec.client
+            .post(sec.url(&format!("/meetings/{meeting}/import")))
+            .multipart(form)
+            .send()
+    };
+    let bad = "ردیف,عنوان,حوزه,دستگاه مسئول,مهلت\n۱,لایروبی,خدمات شهری,شرکت آب و فاضلاب استان تهران,۱۴۰۵/۰۲/۱۰\n۲,روشنایی,خدمات شهری,دستگاه ناموجود,۱۴۰۵/۰۲/۱۰\n۳,جشن,فرهنگی,AG-ERSHAD,۱۴۰۵/۱۳/۱۰\n";
+    let r = send(bad.to_string()).await.unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("دستگاه ناموجود") && page.contains("هیچ ردیفی ثبت نشد"),
+        "every problem listed"
+    );
+    let (_, before) = sec
+        .get_json(&format!("/api/v1/resolutions?meeting={meeting}"))
+        .await;
+    assert_eq!(before["total"], 0, "nothing committed");
+
+    let good: String =
+        std::iter::once("ردیف,عنوان,حوزه,دستگاه مسئول,دستگاه‌های همکار,منطقه,مهلت\n".to_string())
+            .chain((1..=450).map(|i| {
+                format!("{i},بند آزمایشی {i},اجتماعی,AG-WATER,IN-IKRF،AG-POWER,۱۴,۱۴۰۵/۰۳/۱۵\n")
+            }))
+            .collect();
+    let r = send(good).await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("ثبت همه مصوبات"));
+    let payload = page
+        .split("name=\"payload\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let r = sec
+        .post_form(
+            &format!("/meetings/{meeting}/import/commit"),
+            &[("filename", "session.csv"), ("payload", &payload)],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, after) = sec
+        .get_json(&format!("/api/v1/resolutions?meeting={meeting}&per_page=1"))
+        .await;
+    assert_eq!(after["total"], 450);
+    // Committing the same file again would duplicate item numbers: refused as a whole.
+    let r = sec
+        .post_form(
+            &format!("/meetings/{meeting}/import/commit"),
+            &[("filename", "session.csv"), ("payload", &payload)],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let (_, again) = sec
+        .get_json(&format!("/api/v1/resolutions?meeting={meeting}&per_page=1"))
+        .await;
+    assert_eq!(again["total"], 450);
+    // The template downloads.
+    let t = sec.get("/import/template.xlsx").await;
+    assert_eq!(t.status().as_u16(), 200);
+    assert!(t.bytes().await.unwrap().starts_with(b"PK"));
+}
+
+#[tokio::test]
+async fn the_api_changes_things_only_with_a_token() {
+    let sec = TestApp::spawn().await;
+    sec.login_as("mayor").await;
+    let meeting = new_meeting(&sec, "جلسه API").await;
+    let water = org_id(&sec, "AG-WATER").await;
+    let body = serde_json::json!({ "title": "ساماندهی پسماند", "domain": "urban_services", "lead_org_id": water, "deadline": "1405/02/10" });
+    // A browser session alone cannot write through the API (no CSRF token there).
+    let r = sec
+        .client
+        .post(sec.url(&format!("/api/v1/meetings/{meeting}/resolutions")))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    let r = sec
+        .post_form("/account/tokens", &[("name", "secretariat sync")])
+        .await;
+    let page = r.text().await.unwrap();
+    let start = page.find("mht_").unwrap();
+    let token = page[start..start + 68].to_string();
+    let api = crate::helpers::new_client();
+    let r = api
+        .post(sec.url(&format!("/api/v1/meetings/{meeting}/resolutions")))
+        .bearer_auth(&token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let id = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let r = api
+        .post(sec.url(&format!("/api/v1/resolutions/{id}/transitions")))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "action": "reopen", "note": "x" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status().as_u16(),
+        422,
+        "an approved resolution cannot be reopened"
+    );
+    let err: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(err["error"]["code"], "invalid");
+    assert!(err["error"]["fields"][0]["fa"]
+        .as_str()
+        .unwrap()
+        .contains("بازگشایی"));
+    let r = api
+        .post(sec.url(&format!("/api/v1/resolutions/{id}/transitions")))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "action": "start" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.json::<serde_json::Value>().await.unwrap()["status"],
+        "in_progress"
+    );
+    // A dry-run import reports per-row problems without recording anything.
+    let csv = "item,title,domain,lead,deadline\n5,a,social,AG-WATER,1405-02-10\n6,b,nonsense,AG-WATER,1405-02-10\n";
+    let r = api
+        .post(sec.url(&format!(
+            "/api/v1/meetings/{meeting}/import?filename=s.csv&dry_run=true"
+        )))
+        .bearer_auth(&token)
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    let out: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(out["errors"].as_array().unwrap().len(), 1, "{out}");
+    assert_eq!(out["errors"][0]["line"], 3);
+    assert_eq!(out["created"], 0);
+}

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod councils;
 mod error;
 pub mod meetings;
+pub mod notifications;
 pub mod org;
 pub mod people;
 pub mod places;

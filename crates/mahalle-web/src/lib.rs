@@ -99,6 +99,7 @@ pub fn app(state: AppState) -> Router {
         .route("/people", get(people::people))
         .route("/people/{id}", get(people::person))
         .route("/meetings", get(meetings::list).post(meetings::create))
+        .route("/calendar", get(views::calendar::month)) // TEMP-CAL
         .route("/meetings/new", get(meetings::new_form))
         .route("/meetings/{id}", get(meetings::show))
         .route("/meetings/{id}/resolutions", post(meetings::add_resolution))
@@ -133,6 +134,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api::router())
         .route("/api/openapi.json", get(api::openapi_json))
+        .route("/calendar/{file}", get(views::calendar::feed)) // TEMP-CAL
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/static/{*path}", get(assets::serve))

@@ -46,6 +46,16 @@ pub enum Command {
     },
     /// Check the database's integrity and the configuration; exits non-zero on problems.
     Check,
+    /// Fill the database to benchmark scale (adds Social HQ history) and time the follow-up views
+    /// and a 450-row import. Use a database of its own: it adds hundreds of thousands of rows.
+    Bench {
+        /// Resolutions to reach before timing.
+        #[arg(long, default_value_t = 250_000)]
+        resolutions: usize,
+        /// Timed runs per measurement.
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+    },
 }
 
 #[derive(Args, Debug, Clone)]
@@ -169,6 +179,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(u) => user(&store, u).await?,
         Command::Backup { file } => backup(&store, &cli.database, &file).await?,
         Command::Check => return check(&store, &cli.database).await,
+        Command::Bench { resolutions, runs } => crate::bench::run(&store, crate::bench::Options { resolutions, runs }).await?,
     }
     store.close().await;
     Ok(ExitCode::SUCCESS)

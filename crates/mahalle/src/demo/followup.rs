@@ -136,6 +136,26 @@ pub struct Counts {
 }
 
 /// `places`: (neighborhood id, district id, neighborhood name, district number) to draw from.
+/// How much history to make.
+#[derive(Debug, Clone, Copy)]
+pub struct Scale {
+    /// Weekly sessions, ending last week.
+    pub weeks: u64,
+    /// Resolutions per session, inclusive range.
+    pub items: (usize, usize),
+    /// Progress reports per started resolution, inclusive range.
+    pub reports: (usize, usize),
+    /// Remove the body's earlier sessions first (the demo), or keep them and add to the weeks
+    /// not yet held (benchmarks).
+    pub replace: bool,
+}
+
+impl Scale {
+    /// The demo city: a year of weekly sessions of 100–450 resolutions.
+    pub const DEMO: Scale = Scale { weeks: 52, items: (100, 450), reports: (1, 3), replace: true };
+}
+
+#[allow(clippy::too_many_arguments)]
 pub async fn load(
     tx: &mut Tx,
     rng: &mut Rng,
@@ -143,8 +163,16 @@ pub async fn load(
     org: &dyn Fn(&str) -> Option<i64>,
     places: &[(i64, i64, &str, i64)],
     today: NaiveDate,
+    scale: Scale,
 ) -> anyhow::Result<Counts> {
-    // Start again from a clean slate: reloading the demo replaces the demo's sessions.
+    if scale.replace {
+        clear(tx, hq).await?;
+    }
+    load_weeks(tx, rng, hq, org, places, today, scale).await
+}
+
+/// Removes a body's sessions with everything hanging on them.
+async fn clear(tx: &mut Tx, hq: i64) -> anyhow::Result<()> {
     for table in [
         "resolution_events",
         "progress_reports",
@@ -162,7 +190,18 @@ pub async fn load(
     }
     tx.execute(&Sql::new("DELETE FROM meetings WHERE body_id = $1").bind(hq))
         .await?;
+    Ok(())
+}
 
+async fn load_weeks(
+    tx: &mut Tx,
+    rng: &mut Rng,
+    hq: i64,
+    org: &dyn Fn(&str) -> Option<i64>,
+    places: &[(i64, i64, &str, i64)],
+    today: NaiveDate,
+    scale: Scale,
+) -> anyhow::Result<Counts> {
     let mut c = Counts {
         meetings: 0,
         resolutions: 0,
@@ -187,7 +226,7 @@ pub async fn load(
     .collect();
     // Rows are gathered and written in bulk: per-row round trips would take minutes on PostgreSQL.
     let mut b = Bulk::new(tx).await?;
-    for week in (0..52u64).rev() {
+    for week in (0..scale.weeks).rev() {
         let day = last - Days::new(week * 7);
         let year = JalaliDate::from_gregorian(day).year;
         // Sessions are numbered from the start of the Jalali year, one a week.
@@ -198,6 +237,19 @@ pub async fn load(
         }
         .to_gregorian();
         let session = (day - new_year).num_days() / 7 + 1;
+        if !scale.replace {
+            let held = tx
+                .scalar(
+                    &Sql::new("SELECT COUNT(*) FROM meetings WHERE body_id = $1 AND jalali_year = $2 AND session_number = $3")
+                        .bind(hq)
+                        .bind(i64::from(year))
+                        .bind(session),
+                )
+                .await?;
+            if held > 0 {
+                continue;
+            }
+        }
         let starts_at = crate::demo::tehran_time(day, 9, 0);
         let title = format!(
             "جلسه {} قرارگاه اجتماعی شهر تهران",
@@ -229,7 +281,7 @@ pub async fn load(
         )
         .await?;
         c.meetings += 1;
-        let count = 100 + rng.below(351);
+        let count = scale.items.0 + rng.below(scale.items.1 - scale.items.0 + 1);
         for item in 1..=count as i64 {
             let (domain, titles, leads) = DOMAINS[rng.below(DOMAINS.len())];
             let (nid, did, nname, dnum) = places[rng.below(places.len())];
@@ -274,11 +326,12 @@ pub async fn load(
                 approved_at: starts_at + chrono::Duration::hours(3),
                 deadline,
             };
-            c.reports += b.add(rng, r, today);
+            c.reports += b.add(rng, r, today, scale.reports);
             c.resolutions += 1;
         }
+        // Written week by week, so memory stays small at benchmark scale.
+        b.flush(tx).await?;
     }
-    b.flush(tx).await?;
     Ok(c)
 }
 
@@ -344,7 +397,7 @@ impl Bulk {
     }
 
     /// Plans what happened to one resolution since its approval; returns the number of reports.
-    fn add(&mut self, rng: &mut Rng, r: Planned, today: NaiveDate) -> usize {
+    fn add(&mut self, rng: &mut Rng, r: Planned, today: NaiveDate, per: (usize, usize)) -> usize {
         let id = self.next_resolution;
         self.next_resolution += 1;
         self.event(
@@ -384,7 +437,7 @@ impl Bulk {
         let mut reports = 0;
         if started {
             let window = (done_on.unwrap_or(today) - r.approved).num_days().max(1) as u64;
-            let steps = 1 + rng.below(3) as u64;
+            let steps = (per.0 + rng.below(per.1 - per.0 + 1)) as u64;
             for s in 0..steps {
                 let on = r.approved + Days::new((window * (s + 1) / (steps + 1)).max(1));
                 percent = (percent + 15 + rng.below(40) as i64).min(95);
@@ -474,7 +527,7 @@ impl Bulk {
         reports
     }
 
-    async fn flush(self, tx: &mut Tx) -> anyhow::Result<()> {
+    async fn flush(&mut self, tx: &mut Tx) -> anyhow::Result<()> {
         tx.insert_many(
             "resolutions",
             &[
@@ -499,14 +552,14 @@ impl Bulk {
                 "created_at",
                 "updated_at",
             ],
-            self.resolutions,
+            std::mem::take(&mut self.resolutions),
         )
         .await?;
         tx.sync_identity("resolutions").await?;
         tx.insert_many(
             "resolution_partners",
             &["resolution_id", "organisation_id"],
-            self.partners,
+            std::mem::take(&mut self.partners),
         )
         .await?;
         tx.insert_many(
@@ -521,7 +574,7 @@ impl Bulk {
                 "body",
                 "created_at",
             ],
-            self.reports,
+            std::mem::take(&mut self.reports),
         )
         .await?;
         tx.sync_identity("progress_reports").await?;
@@ -537,7 +590,7 @@ impl Bulk {
                 "note",
                 "data",
             ],
-            self.events,
+            std::mem::take(&mut self.events),
         )
         .await?;
         Ok(())

@@ -6,6 +6,7 @@ mod helpers;
 
 mod api;
 mod auth;
+mod calendar; // TEMP-CAL
 mod cli;
 mod followup;
 mod pages;

@@ -1,0 +1,764 @@
+//! Reminders and escalations of resolution deadlines, and the outbox they are delivered from.
+//!
+//! Several server processes may run the same job over one database. They need no lock of their
+//! own: generation inserts with `ON CONFLICT (dedupe_key) DO NOTHING`, so each reminder exists
+//! once whoever makes it, and the escalation's timeline event is written only by the process
+//! whose insert won; delivery claims one row at a time with a conditional `UPDATE` that sets a
+//! lease (`locked_until`) and adds one to `attempts`, and every later update of the row checks
+//! that `attempts` is still what its claim set (a fencing token), so a process whose lease ran out
+//! cannot overwrite the work of the one that took the row over.
+//!
+//! Delivery is at least once: a process that dies between the mail server's acceptance and
+//! `mark_sent` leaves the row `sending`, and it is sent again when the lease runs out.
+
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use mahalle_core::paging::{Listing, Paged};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::{resolutions, Arg, DbError, Result, Sql, Store, Tx};
+
+/// What a notification is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// The deadline is within the next 7 days (sent once, when the resolution enters the window).
+    DueIn7Days,
+    /// The deadline is today.
+    DueToday,
+    /// The deadline has passed.
+    Overdue,
+    /// Overdue for the configured number of days: goes to the office of the meeting's chair.
+    Escalation,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [
+        Kind::DueIn7Days,
+        Kind::DueToday,
+        Kind::Overdue,
+        Kind::Escalation,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::DueIn7Days => "due_in_7_days",
+            Kind::DueToday => "due_today",
+            Kind::Overdue => "overdue",
+            Kind::Escalation => "escalation",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Where a notification is in its delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    /// Waiting for `next_attempt_at`.
+    Pending,
+    /// Claimed by a process until `locked_until`.
+    Sending,
+    Sent,
+    /// Refused for good, or still failing after [`MAX_ATTEMPTS`]; retryable from the outbox.
+    Failed,
+    /// The recipient organisation has no e-mail address; revived when it gets one.
+    NoAddress,
+    /// Not sent: the resolution was closed or its deadline moved before delivery.
+    Dropped,
+}
+
+impl State {
+    pub const ALL: [State; 6] = [
+        State::Pending,
+        State::Sending,
+        State::Sent,
+        State::Failed,
+        State::NoAddress,
+        State::Dropped,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Pending => "pending",
+            State::Sending => "sending",
+            State::Sent => "sent",
+            State::Failed => "failed",
+            State::NoAddress => "no_address",
+            State::Dropped => "dropped",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<State> {
+        State::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Whether a person may put it back in the queue from the outbox page.
+    pub fn retryable(self) -> bool {
+        matches!(self, State::Failed | State::NoAddress)
+    }
+}
+
+/// "overdue:42:2026-01-31": one notification of a kind per resolution and deadline. A moved
+/// deadline gives a new key (and a new reminder); the same deadline never a second one.
+pub fn dedupe_key(kind: Kind, resolution_id: i64, deadline: NaiveDate) -> String {
+    format!(
+        "{}:{resolution_id}:{}",
+        kind.as_str(),
+        deadline.format("%Y-%m-%d")
+    )
+}
+
+/// Automatic attempts before a notification is marked failed (a person may still retry it).
+pub const MAX_ATTEMPTS: i64 = 8;
+
+/// Minutes to wait after the n-th failed attempt: 1, 5, 30 min, 2 h, 6 h, then 12 h.
+const BACKOFF_MINUTES: [u64; 6] = [1, 5, 30, 120, 360, 720];
+
+/// How long to wait after `attempts` failed attempts (1 = the first) before trying again.
+pub fn backoff(attempts: i64) -> Duration {
+    let i = usize::try_from(attempts.max(1) - 1)
+        .unwrap_or(usize::MAX)
+        .min(BACKOFF_MINUTES.len() - 1);
+    Duration::from_secs(BACKOFF_MINUTES[i] * 60)
+}
+
+/// The state after a failed attempt: failed for good when the server refused permanently or
+/// the attempts are used up, otherwise pending again.
+pub fn state_after_failure(attempts: i64, permanent: bool) -> State {
+    if permanent || attempts >= MAX_ATTEMPTS {
+        State::Failed
+    } else {
+        State::Pending
+    }
+}
+
+/// Why a claimed notification should not be sent any more, if so. `today` is the city's date.
+pub fn obsolete(
+    kind: Kind,
+    deadline: NaiveDate,
+    resolution_status: &str,
+    resolution_deadline: NaiveDate,
+    today: NaiveDate,
+) -> Option<&'static str> {
+    if !matches!(resolution_status, "approved" | "in_progress") {
+        return Some("resolution closed before delivery");
+    }
+    if resolution_deadline != deadline {
+        return Some("deadline changed before delivery");
+    }
+    match kind {
+        // A reminder of a day that has come (or passed) is superseded by the later ones.
+        Kind::DueIn7Days if today >= deadline => Some("deadline reached before delivery"),
+        Kind::DueToday if today > deadline => Some("deadline passed before delivery"),
+        _ => None,
+    }
+}
+
+fn to_chrono(d: Duration) -> chrono::Duration {
+    chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
+}
+
+/// An open resolution that a notification of some kind is due for, with what a message needs.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Candidate {
+    pub resolution_id: i64,
+    pub jalali_year: i64,
+    pub session_number: i64,
+    pub item_number: i64,
+    pub title: String,
+    pub deadline: NaiveDate,
+    pub lead_org_id: i64,
+    pub lead_name_fa: String,
+    pub recipient_org_id: i64,
+    pub recipient_name_fa: String,
+    /// May be empty: the notification then waits as `no_address`.
+    pub recipient_email: String,
+}
+
+const CANDIDATE_COLUMNS: &str = "SELECT r.id AS resolution_id, m.jalali_year, m.session_number, r.item_number, r.title, \
+     r.deadline, r.lead_org_id, lo.name_fa AS lead_name_fa";
+
+/// Open resolutions that `kind` is due for on `today` and that have no such notification for
+/// their current deadline yet, oldest deadline first, at most `limit`.
+///
+/// Recipients: the lead organisation; for escalations, the body that held the meeting (the
+/// chair's office), or its parent organisation when the body itself has no e-mail address (the
+/// Social HQ's parent is the municipality, i.e. the mayor's office).
+pub async fn candidates(
+    store: &Store,
+    kind: Kind,
+    today: NaiveDate,
+    escalate_after_days: i64,
+    limit: i64,
+) -> Result<Vec<Candidate>> {
+    let mut sql = Sql::new(CANDIDATE_COLUMNS);
+    if kind == Kind::Escalation {
+        sql.push(
+            ", CASE WHEN b.email = '' AND bp.email <> '' THEN bp.id ELSE b.id END AS recipient_org_id, \
+             CASE WHEN b.email = '' AND bp.email <> '' THEN bp.name_fa ELSE b.name_fa END AS recipient_name_fa, \
+             CASE WHEN b.email = '' AND bp.email <> '' THEN bp.email ELSE b.email END AS recipient_email \
+             FROM resolutions r JOIN meetings m ON m.id = r.meeting_id JOIN organisations lo ON lo.id = r.lead_org_id \
+             JOIN organisations b ON b.id = m.body_id LEFT JOIN organisations bp ON bp.id = b.parent_id",
+        );
+    } else {
+        sql.push(
+            ", lo.id AS recipient_org_id, lo.name_fa AS recipient_name_fa, lo.email AS recipient_email \
+             FROM resolutions r JOIN meetings m ON m.id = r.meeting_id JOIN organisations lo ON lo.id = r.lead_org_id",
+        );
+    }
+    sql.push(" WHERE r.status IN ('approved','in_progress')");
+    match kind {
+        Kind::DueIn7Days => {
+            sql.push(" AND r.deadline > ").arg(today);
+            sql.push(" AND r.deadline <= ")
+                .arg(today + chrono::Days::new(7));
+        }
+        Kind::DueToday => {
+            sql.push(" AND r.deadline = ").arg(today);
+        }
+        Kind::Overdue => {
+            sql.push(" AND r.deadline < ").arg(today);
+        }
+        Kind::Escalation => {
+            let days = u64::try_from(escalate_after_days.max(1)).unwrap_or(1);
+            sql.push(" AND r.deadline <= ")
+                .arg(today - chrono::Days::new(days));
+        }
+    }
+    sql.push(
+        " AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.resolution_id = r.id AND n.kind = ",
+    )
+    .arg(kind.as_str())
+    .push(" AND n.deadline = r.deadline) ORDER BY r.deadline, r.id LIMIT ")
+    .arg(limit);
+    store.fetch_all(&sql).await
+}
+
+/// A notification to record, its text already composed.
+#[derive(Debug, Clone)]
+pub struct NewNotification {
+    pub resolution_id: i64,
+    pub kind: Kind,
+    pub deadline: NaiveDate,
+    pub recipient_org_id: Option<i64>,
+    pub recipient_email: String,
+    pub subject: String,
+    pub body: String,
+    /// For escalations: the note of the `escalated` timeline event.
+    pub event_note: String,
+}
+
+/// What one `insert` call recorded.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Inserted {
+    /// New notification rows (pending or no_address).
+    pub created: u64,
+    /// Of those, rows waiting for an address.
+    pub no_address: u64,
+    /// `escalated` events written to resolution timelines.
+    pub escalated: u64,
+}
+
+/// Records notifications in one transaction, skipping any whose key exists already (made by an
+/// earlier run or by another process); escalations that were recorded get an `escalated` event
+/// in their resolution's timeline in the same transaction.
+pub async fn insert(store: &Store, items: &[NewNotification], now: DateTime<Utc>) -> Result<Inserted> {
+    let mut out = Inserted::default();
+    if items.is_empty() {
+        return Ok(out);
+    }
+    let mut tx = store.begin().await?;
+    // 11 values a row; small statements keep SQLite's parameter binding quick.
+    for chunk in items.chunks(100) {
+        let mut sql = Sql::new(
+            "INSERT INTO notifications (resolution_id, kind, deadline, recipient_org_id, recipient_email, subject, body, \
+             dedupe_key, state, next_attempt_at, created_at) VALUES ",
+        );
+        for (i, n) in chunk.iter().enumerate() {
+            let state = if n.recipient_email.trim().is_empty() {
+                State::NoAddress
+            } else {
+                State::Pending
+            };
+            sql.push(if i == 0 { "(" } else { ", (" });
+            let values: [Arg; 11] = [
+                n.resolution_id.into(),
+                n.kind.as_str().into(),
+                n.deadline.into(),
+                n.recipient_org_id.into(),
+                n.recipient_email.trim().into(),
+                n.subject.as_str().into(),
+                n.body.as_str().into(),
+                dedupe_key(n.kind, n.resolution_id, n.deadline).into(),
+                state.as_str().into(),
+                now.into(),
+                now.into(),
+            ];
+            for (j, v) in values.into_iter().enumerate() {
+                if j > 0 {
+                    sql.push(", ");
+                }
+                sql.arg(v);
+            }
+            sql.push(")");
+        }
+        sql.push(" ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, resolution_id, kind, state");
+        let rows: Vec<(i64, i64, String, String)> = tx.fetch_all(&sql).await?;
+        out.created += rows.len() as u64;
+        for (id, resolution_id, kind, state) in rows {
+            if state == State::NoAddress.as_str() {
+                out.no_address += 1;
+            }
+            if kind != Kind::Escalation.as_str() {
+                continue;
+            }
+            let Some(n) = chunk
+                .iter()
+                .find(|n| n.resolution_id == resolution_id && n.kind == Kind::Escalation)
+            else {
+                continue;
+            };
+            let data = serde_json::json!({
+                "notification_id": id,
+                "deadline": n.deadline,
+                "recipient_org_id": n.recipient_org_id,
+            });
+            escalated_event(&mut tx, resolution_id, now, &n.event_note, data).await?;
+            out.escalated += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+async fn escalated_event(
+    tx: &mut Tx,
+    resolution_id: i64,
+    at: DateTime<Utc>,
+    note: &str,
+    data: serde_json::Value,
+) -> Result<()> {
+    resolutions::event(
+        tx,
+        resolution_id,
+        at,
+        None,
+        "escalated",
+        None,
+        None,
+        note,
+        Some(data),
+    )
+    .await
+}
+
+/// Puts `no_address` notifications whose organisation has an e-mail address by now back in the
+/// queue, with that address. Returns how many.
+pub async fn revive_no_address(store: &Store, now: DateTime<Utc>) -> Result<u64> {
+    store
+        .execute(
+            &Sql::new(
+                "UPDATE notifications SET state = 'pending', next_attempt_at = $1, last_error = '', \
+                 recipient_email = (SELECT o.email FROM organisations o WHERE o.id = notifications.recipient_org_id) \
+                 WHERE state = 'no_address' AND recipient_org_id IN (SELECT id FROM organisations WHERE email <> '')",
+            )
+            .bind(now),
+        )
+        .await
+}
+
+/// A notification claimed for delivery, with the resolution's state now.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Claimed {
+    pub id: i64,
+    pub resolution_id: i64,
+    pub kind: String,
+    pub deadline: NaiveDate,
+    pub recipient_email: String,
+    pub recipient_name_fa: Option<String>,
+    pub subject: String,
+    pub body: String,
+    /// The fencing token: this claim's attempt number.
+    pub attempts: i64,
+    pub resolution_status: String,
+    pub resolution_deadline: NaiveDate,
+}
+
+const CLAIMABLE: &str =
+    "next_attempt_at <= $1 AND (state = 'pending' OR (state = 'sending' AND locked_until < $1))";
+
+/// Claims the next due notification for `lease`: a pending one whose time has come, or one whose
+/// sender's lease ran out. `None` when nothing is due. Safe to call from many processes at once:
+/// the conditional update lets exactly one of them have each row.
+pub async fn claim_next(
+    store: &Store,
+    now: DateTime<Utc>,
+    lease: Duration,
+) -> Result<Option<Claimed>> {
+    let until = now + to_chrono(lease);
+    // A few candidates, so that a process that loses one race tries the next row at once.
+    let ids: Vec<(i64,)> = store
+        .fetch_all(
+            &Sql::new(&format!(
+                "SELECT id FROM notifications WHERE {CLAIMABLE} ORDER BY next_attempt_at, id LIMIT 8"
+            ))
+            .bind(now),
+        )
+        .await?;
+    for (id,) in ids {
+        let won: Option<(i64,)> = store
+            .fetch_optional(
+                &Sql::new(&format!(
+                    "UPDATE notifications SET state = 'sending', locked_until = $2, attempts = attempts + 1 \
+                     WHERE id = $3 AND {CLAIMABLE} RETURNING attempts"
+                ))
+                .bind(now)
+                .bind(until)
+                .bind(id),
+            )
+            .await?;
+        if let Some((attempts,)) = won {
+            let mut c: Claimed = store
+                .fetch_one(
+                    &Sql::new(
+                        "SELECT n.id, n.resolution_id, n.kind, n.deadline, n.recipient_email, o.name_fa AS recipient_name_fa, \
+                         n.subject, n.body, n.attempts, r.status AS resolution_status, r.deadline AS resolution_deadline \
+                         FROM notifications n JOIN resolutions r ON r.id = n.resolution_id \
+                         LEFT JOIN organisations o ON o.id = n.recipient_org_id WHERE n.id = $1",
+                    )
+                    .bind(id),
+                )
+                .await?;
+            c.attempts = attempts;
+            return Ok(Some(c));
+        }
+    }
+    Ok(None)
+}
+
+/// Records a delivery. `false` when the claim was lost meanwhile (its lease ran out and another
+/// process took the row).
+pub async fn mark_sent(store: &Store, id: i64, attempts: i64, now: DateTime<Utc>) -> Result<bool> {
+    let n = store
+        .execute(
+            &Sql::new(
+                "UPDATE notifications SET state = 'sent', sent_at = $1, locked_until = NULL, last_error = '' \
+                 WHERE id = $2 AND state = 'sending' AND attempts = $3",
+            )
+            .bind(now)
+            .bind(id)
+            .bind(attempts),
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+fn clip(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+/// Records a failed attempt: pending again after [`backoff`], or failed for good (see
+/// [`state_after_failure`]). Returns the new state, or `None` when the claim was lost meanwhile.
+pub async fn mark_failed(
+    store: &Store,
+    id: i64,
+    attempts: i64,
+    now: DateTime<Utc>,
+    error: &str,
+    permanent: bool,
+) -> Result<Option<State>> {
+    let state = state_after_failure(attempts, permanent);
+    let n = store
+        .execute(
+            &Sql::new(
+                "UPDATE notifications SET state = $1, next_attempt_at = $2, locked_until = NULL, last_error = $3 \
+                 WHERE id = $4 AND state = 'sending' AND attempts = $5",
+            )
+            .bind(state.as_str())
+            .bind(now + to_chrono(backoff(attempts)))
+            .bind(clip(error, 500))
+            .bind(id)
+            .bind(attempts),
+        )
+        .await?;
+    Ok((n == 1).then_some(state))
+}
+
+/// Records that a claimed notification will not be sent, and why.
+pub async fn mark_dropped(store: &Store, id: i64, attempts: i64, reason: &str) -> Result<bool> {
+    let n = store
+        .execute(
+            &Sql::new(
+                "UPDATE notifications SET state = 'dropped', locked_until = NULL, last_error = $1 \
+                 WHERE id = $2 AND state = 'sending' AND attempts = $3",
+            )
+            .bind(reason)
+            .bind(id)
+            .bind(attempts),
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+/// When nothing can be delivered at all (no mail server configured): notes the reason on the
+/// waiting notifications, once, without claiming them or counting attempts; they go out as soon
+/// as a server is configured. Returns how many rows were newly marked.
+pub async fn note_undeliverable(store: &Store, reason: &str) -> Result<u64> {
+    store
+        .execute(
+            &Sql::new(
+                "UPDATE notifications SET last_error = $1 WHERE state = 'pending' AND last_error <> $1",
+            )
+            .bind(reason),
+        )
+        .await
+}
+
+/// Puts a failed or address-less notification back in the queue for a try now, with the
+/// recipient organisation's current address. Keeps `attempts`, so a retry that fails again is
+/// failed at once: a person asked for one more attempt. Returns the new state (`no_address` when
+/// there is still no address). `Conflict` when the notification is in another state.
+pub async fn retry(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> Result<State> {
+    let (state, email, org_email): (String, String, Option<String>) = tx
+        .fetch_one(
+            &Sql::new(
+                "SELECT n.state, n.recipient_email, o.email FROM notifications n \
+                 LEFT JOIN organisations o ON o.id = n.recipient_org_id WHERE n.id = $1",
+            )
+            .bind(id),
+        )
+        .await?;
+    if !State::parse(&state).is_some_and(State::retryable) {
+        return Err(DbError::Conflict(format!("notification is {state}")));
+    }
+    let email = org_email.filter(|e| !e.trim().is_empty()).unwrap_or(email);
+    let new = if email.trim().is_empty() {
+        State::NoAddress
+    } else {
+        State::Pending
+    };
+    let n = tx
+        .execute(
+            &Sql::new(
+                "UPDATE notifications SET state = $1, recipient_email = $2, next_attempt_at = $3, locked_until = NULL \
+                 WHERE id = $4 AND state = $5",
+            )
+            .bind(new.as_str())
+            .bind(email.trim())
+            .bind(now)
+            .bind(id)
+            .bind(state.as_str()),
+        )
+        .await?;
+    if n == 0 {
+        return Err(DbError::Conflict("notification changed meanwhile".into()));
+    }
+    Ok(new)
+}
+
+/// A row of the outbox.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct Notification {
+    pub id: i64,
+    pub resolution_id: i64,
+    /// due_in_7_days, due_today, overdue or escalation
+    pub kind: String,
+    pub deadline: NaiveDate,
+    pub recipient_org_id: Option<i64>,
+    pub recipient_name_fa: Option<String>,
+    pub recipient_name_en: Option<String>,
+    pub recipient_email: String,
+    pub subject: String,
+    pub body: String,
+    /// pending, sending, sent, failed, no_address or dropped
+    pub state: String,
+    pub attempts: i64,
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_error: String,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+impl Notification {
+    pub fn retryable(&self) -> bool {
+        State::parse(&self.state).is_some_and(State::retryable)
+    }
+}
+
+const SELECT: &str = "SELECT n.id, n.resolution_id, n.kind, n.deadline, n.recipient_org_id, o.name_fa AS recipient_name_fa, \
+     o.name_en AS recipient_name_en, n.recipient_email, n.subject, n.body, n.state, n.attempts, n.next_attempt_at, \
+     n.last_error, n.created_at, n.sent_at FROM notifications n LEFT JOIN organisations o ON o.id = n.recipient_org_id";
+
+/// Which notifications the outbox shows.
+#[derive(Debug, Clone, Default)]
+pub struct OutboxFilter {
+    pub state: Option<State>,
+    pub kind: Option<Kind>,
+    pub resolution_id: Option<i64>,
+}
+
+fn apply(s: &mut Sql, f: &OutboxFilter) {
+    s.push(" WHERE 1=1");
+    if let Some(st) = f.state {
+        s.push(" AND n.state = ").arg(st.as_str());
+    }
+    if let Some(k) = f.kind {
+        s.push(" AND n.kind = ").arg(k.as_str());
+    }
+    if let Some(r) = f.resolution_id {
+        s.push(" AND n.resolution_id = ").arg(r);
+    }
+}
+
+pub const OUTBOX_SORTS: &[&str] = &["created"];
+
+/// The outbox, newest first unless asked otherwise.
+pub async fn list(store: &Store, f: &OutboxFilter, l: &Listing) -> Result<Paged<Notification>> {
+    let mut count = Sql::new("SELECT COUNT(*) FROM notifications n");
+    apply(&mut count, f);
+    let total = store.scalar(&count).await?;
+    let mut sql = Sql::new(SELECT);
+    apply(&mut sql, f);
+    sql.page("n.id", "n.id", !l.desc, l.per_page, l.offset());
+    let items = store.fetch_all(&sql).await?;
+    Ok(Paged {
+        items,
+        total,
+        page: l.page,
+        per_page: l.per_page,
+    })
+}
+
+pub async fn get(store: &Store, id: i64) -> Result<Notification> {
+    let mut sql = Sql::new(SELECT);
+    sql.push(" WHERE n.id = ").arg(id);
+    store.fetch_one(&sql).await
+}
+
+/// How many notifications are in each state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct StateCounts {
+    pub pending: i64,
+    pub sending: i64,
+    pub sent: i64,
+    pub failed: i64,
+    pub no_address: i64,
+    pub dropped: i64,
+}
+
+impl StateCounts {
+    pub fn get(&self, s: State) -> i64 {
+        match s {
+            State::Pending => self.pending,
+            State::Sending => self.sending,
+            State::Sent => self.sent,
+            State::Failed => self.failed,
+            State::NoAddress => self.no_address,
+            State::Dropped => self.dropped,
+        }
+    }
+
+    pub fn total(&self) -> i64 {
+        State::ALL.iter().map(|s| self.get(*s)).sum()
+    }
+}
+
+pub async fn counts(store: &Store) -> Result<StateCounts> {
+    let rows: Vec<(String, i64)> = store
+        .fetch_all(&Sql::new(
+            "SELECT state, COUNT(*) FROM notifications GROUP BY state",
+        ))
+        .await?;
+    let mut c = StateCounts::default();
+    for (state, n) in rows {
+        match State::parse(&state) {
+            Some(State::Pending) => c.pending = n,
+            Some(State::Sending) => c.sending = n,
+            Some(State::Sent) => c.sent = n,
+            Some(State::Failed) => c.failed = n,
+            Some(State::NoAddress) => c.no_address = n,
+            Some(State::Dropped) => c.dropped = n,
+            None => {}
+        }
+    }
+    Ok(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn keys_name_kind_resolution_and_deadline() {
+        assert_eq!(
+            dedupe_key(Kind::Overdue, 42, d(2026, 1, 31)),
+            "overdue:42:2026-01-31"
+        );
+        assert_eq!(
+            dedupe_key(Kind::DueIn7Days, 7, d(2026, 3, 1)),
+            "due_in_7_days:7:2026-03-01"
+        );
+        // A moved deadline is a new reminder; the same one is not.
+        assert_ne!(
+            dedupe_key(Kind::Escalation, 1, d(2026, 1, 1)),
+            dedupe_key(Kind::Escalation, 1, d(2026, 2, 1))
+        );
+        for k in Kind::ALL {
+            assert_eq!(Kind::parse(k.as_str()), Some(k));
+        }
+        for s in State::ALL {
+            assert_eq!(State::parse(s.as_str()), Some(s));
+        }
+    }
+
+    #[test]
+    fn backoff_grows_then_caps() {
+        let mins: Vec<u64> = (1..=9).map(|a| backoff(a).as_secs() / 60).collect();
+        assert_eq!(mins, [1, 5, 30, 120, 360, 720, 720, 720, 720]);
+        assert_eq!(backoff(0), backoff(1));
+        assert_eq!(backoff(i64::MAX).as_secs(), 720 * 60);
+    }
+
+    #[test]
+    fn gives_up_after_max_attempts_or_a_permanent_refusal() {
+        assert_eq!(state_after_failure(1, false), State::Pending);
+        assert_eq!(state_after_failure(MAX_ATTEMPTS - 1, false), State::Pending);
+        assert_eq!(state_after_failure(MAX_ATTEMPTS, false), State::Failed);
+        assert_eq!(state_after_failure(1, true), State::Failed);
+        assert!(State::Failed.retryable() && State::NoAddress.retryable());
+        assert!(!State::Sent.retryable() && !State::Sending.retryable());
+    }
+
+    #[test]
+    fn stale_reminders_are_dropped() {
+        let dl = d(2026, 5, 10);
+        let before = d(2026, 5, 5);
+        assert_eq!(obsolete(Kind::DueIn7Days, dl, "approved", dl, before), None);
+        assert!(obsolete(Kind::DueIn7Days, dl, "in_progress", dl, dl).is_some());
+        assert_eq!(obsolete(Kind::DueToday, dl, "approved", dl, dl), None);
+        assert!(obsolete(Kind::DueToday, dl, "approved", dl, d(2026, 5, 11)).is_some());
+        assert_eq!(obsolete(Kind::Overdue, dl, "approved", dl, d(2026, 9, 1)), None);
+        assert!(obsolete(Kind::Overdue, dl, "done", dl, d(2026, 9, 1)).is_some());
+        assert!(obsolete(Kind::Escalation, dl, "cancelled", dl, d(2026, 9, 1)).is_some());
+        assert!(obsolete(Kind::Overdue, dl, "approved", d(2026, 12, 1), d(2026, 9, 1)).is_some());
+    }
+
+    #[test]
+    fn errors_are_clipped() {
+        assert_eq!(clip("abc", 5), "abc");
+        assert_eq!(clip("خطای طولانی", 4), "خطای…");
+    }
+}

@@ -2,6 +2,7 @@
 //! and is unit-tested beside the code; the store and the web layer only carry data to and from it.
 
 pub mod access;
+pub mod attachments;
 pub mod calendar;
 pub mod collate;
 pub mod councils;

@@ -4,6 +4,7 @@
 //! small executor in [`store`]; only the migrations differ per backend (`migrations/sqlite`,
 //! `migrations/postgres`). Modules carry the same names as in the other layers.
 
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod councils;

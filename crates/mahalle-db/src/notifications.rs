@@ -181,7 +181,8 @@ pub struct Candidate {
     pub recipient_email: String,
 }
 
-const CANDIDATE_COLUMNS: &str = "SELECT r.id AS resolution_id, m.jalali_year, m.session_number, r.item_number, r.title, \
+const CANDIDATE_COLUMNS: &str =
+    "SELECT r.id AS resolution_id, m.jalali_year, m.session_number, r.item_number, r.title, \
      r.deadline, r.lead_org_id, lo.name_fa AS lead_name_fa";
 
 /// Open resolutions that `kind` is due for on `today` and that have no such notification for
@@ -268,7 +269,11 @@ pub struct Inserted {
 /// Records notifications in one transaction, skipping any whose key exists already (made by an
 /// earlier run or by another process); escalations that were recorded get an `escalated` event
 /// in their resolution's timeline in the same transaction.
-pub async fn insert(store: &Store, items: &[NewNotification], now: DateTime<Utc>) -> Result<Inserted> {
+pub async fn insert(
+    store: &Store,
+    items: &[NewNotification],
+    now: DateTime<Utc>,
+) -> Result<Inserted> {
     let mut out = Inserted::default();
     if items.is_empty() {
         return Ok(out);
@@ -750,7 +755,10 @@ mod tests {
         assert!(obsolete(Kind::DueIn7Days, dl, "in_progress", dl, dl).is_some());
         assert_eq!(obsolete(Kind::DueToday, dl, "approved", dl, dl), None);
         assert!(obsolete(Kind::DueToday, dl, "approved", dl, d(2026, 5, 11)).is_some());
-        assert_eq!(obsolete(Kind::Overdue, dl, "approved", dl, d(2026, 9, 1)), None);
+        assert_eq!(
+            obsolete(Kind::Overdue, dl, "approved", dl, d(2026, 9, 1)),
+            None
+        );
         assert!(obsolete(Kind::Overdue, dl, "done", dl, d(2026, 9, 1)).is_some());
         assert!(obsolete(Kind::Escalation, dl, "cancelled", dl, d(2026, 9, 1)).is_some());
         assert!(obsolete(Kind::Overdue, dl, "approved", d(2026, 12, 1), d(2026, 9, 1)).is_some());

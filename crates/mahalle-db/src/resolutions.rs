@@ -712,18 +712,20 @@ pub async fn accountability(
         page: 1,
         per_page: 1,
     };
+    // Aggregate over the covering index first, then fetch the names of the few organisations.
     let mut sql = Sql::new(
-        "SELECT r.lead_org_id AS organisation_id, o.name_fa, o.name_en, COUNT(*) AS assigned, \
+        "SELECT a.organisation_id, o.name_fa, o.name_en, a.assigned, a.open, a.overdue, a.done_on_time, a.done_late, a.cancelled \
+         FROM (SELECT r.lead_org_id AS organisation_id, COUNT(*) AS assigned, \
          SUM(CASE WHEN r.status IN ('approved','in_progress') THEN 1 ELSE 0 END) AS open, \
          SUM(CASE WHEN r.status IN ('approved','in_progress') AND r.deadline < $1 THEN 1 ELSE 0 END) AS overdue, \
          SUM(CASE WHEN r.status = 'done' AND r.done_late = FALSE THEN 1 ELSE 0 END) AS done_on_time, \
          SUM(CASE WHEN r.status = 'done' AND r.done_late = TRUE THEN 1 ELSE 0 END) AS done_late, \
          SUM(CASE WHEN r.status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled \
-         FROM resolutions r JOIN organisations o ON o.id = r.lead_org_id",
+         FROM resolutions r",
     );
     sql.args.push(today.into());
     apply(&mut sql, f, &none, today);
-    sql.push(" GROUP BY r.lead_org_id, o.name_fa, o.name_en ORDER BY overdue DESC, assigned DESC");
+    sql.push(" GROUP BY r.lead_org_id) a JOIN organisations o ON o.id = a.organisation_id ORDER BY a.overdue DESC, a.assigned DESC");
     let mut rows: Vec<Accountability> = store.fetch_all(&sql).await?;
 
     // Medians by window functions, which both backends have: the middle one or two done rows.
@@ -759,26 +761,43 @@ pub async fn inbox_counts(
     today: NaiveDate,
     soon_days: u64,
 ) -> Result<InboxCounts> {
-    let open = "r.status IN ('approved','in_progress')";
-    let involving = "(r.lead_org_id = $1 OR r.id IN (SELECT resolution_id FROM resolution_partners WHERE organisation_id = $1))";
-    let q = |cond: String| Sql::new(&format!("SELECT COUNT(*) FROM resolutions r WHERE {cond}"));
+    // Led and partnered counted apart (a lead is never its own partner), each over its index.
+    let soon = today + chrono::Days::new(soon_days);
+    let lead = |cond: &str| {
+        Sql::new(&format!("SELECT COUNT(*) FROM resolutions r WHERE r.lead_org_id = $1 AND r.status IN ('approved','in_progress'){cond}"))
+            .bind(org)
+    };
+    let partner = |cond: &str| {
+        Sql::new(&format!(
+            "SELECT COUNT(*) FROM resolution_partners p JOIN resolutions r ON r.id = p.resolution_id \
+             WHERE p.organisation_id = $1 AND r.status IN ('approved','in_progress'){cond}"
+        ))
+        .bind(org)
+    };
+    let partnering_open = store.scalar(&partner("")).await?;
     Ok(InboxCounts {
-        leading_open: store.scalar(&q(format!("r.lead_org_id = $1 AND {open}")).bind(org)).await?,
-        partnering_open: store
-            .scalar(
-                &q(format!("r.id IN (SELECT resolution_id FROM resolution_partners WHERE organisation_id = $1) AND {open}"))
-                    .bind(org),
-            )
-            .await?,
+        leading_open: store.scalar(&lead("")).await?,
+        partnering_open,
         due_soon: store
             .scalar(
-                &q(format!("{involving} AND {open} AND r.deadline >= $2 AND r.deadline <= $3"))
-                    .bind(org)
+                &lead(" AND r.deadline >= $2 AND r.deadline <= $3")
                     .bind(today)
-                    .bind(today + chrono::Days::new(soon_days)),
+                    .bind(soon),
             )
-            .await?,
-        overdue: store.scalar(&q(format!("{involving} AND {open} AND r.deadline < $2")).bind(org).bind(today)).await?,
+            .await?
+            + store
+                .scalar(
+                    &partner(" AND r.deadline >= $2 AND r.deadline <= $3")
+                        .bind(today)
+                        .bind(soon),
+                )
+                .await?,
+        overdue: store
+            .scalar(&lead(" AND r.deadline < $2").bind(today))
+            .await?
+            + store
+                .scalar(&partner(" AND r.deadline < $2").bind(today))
+                .await?,
     })
 }
 

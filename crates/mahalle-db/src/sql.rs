@@ -12,6 +12,7 @@ pub enum Arg {
     Text(Option<String>),
     Date(Option<NaiveDate>),
     Time(Option<DateTime<Utc>>),
+    Bytes(Option<Vec<u8>>),
 }
 
 macro_rules! arg_from {
@@ -35,6 +36,7 @@ arg_from!(String, Text);
 arg_from!(&str, Text);
 arg_from!(NaiveDate, Date);
 arg_from!(DateTime<Utc>, Time);
+arg_from!(Vec<u8>, Bytes);
 
 impl From<&String> for Arg {
     fn from(v: &String) -> Arg {

@@ -44,6 +44,7 @@ macro_rules! bind_args {
                 Arg::Text(v) => q.bind(v.as_deref()),
                 Arg::Date(v) => q.bind(*v),
                 Arg::Time(v) => q.bind(*v),
+                Arg::Bytes(v) => q.bind(v.as_deref()),
             };
         }
         q

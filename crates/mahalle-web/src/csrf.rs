@@ -116,6 +116,49 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// The text fields and the (first) file of a multipart form, after checking its CSRF token.
+pub struct MultipartForm {
+    pub fields: std::collections::HashMap<String, String>,
+    pub file: Option<(String, Vec<u8>)>,
+}
+
+impl MultipartForm {
+    pub fn field(&self, name: &str) -> &str {
+        self.fields.get(name).map(String::as_str).unwrap_or("")
+    }
+}
+
+pub async fn multipart_form(
+    ctx: &crate::ctx::Ctx,
+    mut mp: axum::extract::Multipart,
+) -> Result<MultipartForm, AppError> {
+    let bad = |e: axum::extract::multipart::MultipartError| AppError::BadRequest(e.body_text());
+    let mut out = MultipartForm {
+        fields: Default::default(),
+        file: None,
+    };
+    while let Some(field) = mp.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or("").to_string();
+        match field.file_name().map(str::to_string) {
+            Some(filename) => {
+                let bytes = field.bytes().await.map_err(bad)?;
+                if out.file.is_none() && !bytes.is_empty() {
+                    out.file = Some((filename, bytes.to_vec()));
+                }
+            }
+            None => {
+                let text = field.text().await.map_err(bad)?;
+                out.fields.insert(name, text);
+            }
+        }
+    }
+    let token = out.field("csrf");
+    if ctx.csrf.len() != 64 || !constant_time_eq(token.as_bytes(), ctx.csrf.as_bytes()) {
+        return Err(AppError::Csrf);
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -270,6 +270,21 @@ pub async fn transition(
 }
 
 /// Files a progress report for one of the user's organisations on the resolution.
+/// A file as uploaded: its name and bytes.
+pub type Upload = (String, Vec<u8>);
+
+/// Checks an uploaded file and gives what to store: clean name, real MIME type, SHA-256.
+pub fn check_upload(file: &Upload) -> Result<(String, &'static str, String), AppError> {
+    use mahalle_core::attachments::{clean_filename, sniff};
+    let kind =
+        sniff(&file.0, &file.1).map_err(|e| invalid("file", e.message_fa(), e.to_string()))?;
+    let hash = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(&file.1))
+    };
+    Ok((clean_filename(&file.0), kind, hash))
+}
+
 pub async fn report(
     store: &Store,
     who: &Principal,
@@ -277,6 +292,7 @@ pub async fn report(
     percent: i64,
     body: &str,
     reported_on: Option<NaiveDate>,
+    file: Option<&Upload>,
 ) -> Result<i64, AppError> {
     let r = resolutions::get(store, id).await?;
     allowed(store, who, &r, Act::Execute).await?;
@@ -306,6 +322,14 @@ pub async fn report(
             "A report cannot be dated in the future.",
         ));
     }
+    let checked = match file.map(check_upload).transpose() {
+        Ok(c) => c,
+        Err(AppError::Invalid(mut f)) => {
+            errors.append(&mut f);
+            None
+        }
+        Err(e) => return Err(e),
+    };
     let (Some(body), true) = (body, errors.is_empty()) else {
         return Err(AppError::Invalid(errors));
     };
@@ -329,6 +353,21 @@ pub async fn report(
         now,
     )
     .await?;
+    if let (Some((name, kind, hash)), Some(f)) = (&checked, file) {
+        mahalle_db::attachments::add(
+            &mut tx,
+            &mahalle_db::attachments::NewAttachment {
+                meeting_id: None,
+                report_id: Some(rid),
+                filename: name,
+                content_type: kind,
+                sha256: hash,
+                content: &f.1,
+                uploaded_by: Some(who.user_id),
+            },
+        )
+        .await?;
+    }
     audit::record(
         &mut tx,
         audit::Change {
@@ -624,4 +663,46 @@ pub async fn commit_import(
     .await?;
     tx.commit().await?;
     Ok(check.drafts.len())
+}
+
+/// Attaches a file to a meeting (its secretariat only).
+pub async fn attach_to_meeting(
+    store: &Store,
+    who: &Principal,
+    meeting_id: i64,
+    file: &Upload,
+) -> Result<i64, AppError> {
+    let m = meetings::get(store, meeting_id, crate::today()).await?;
+    if !who.is_secretariat_for(m.district_id) {
+        return Err(AppError::Forbidden);
+    }
+    let (name, kind, hash) = check_upload(file)?;
+    let mut tx = store.begin().await?;
+    let id = mahalle_db::attachments::add(
+        &mut tx,
+        &mahalle_db::attachments::NewAttachment {
+            meeting_id: Some(meeting_id),
+            report_id: None,
+            filename: &name,
+            content_type: kind,
+            sha256: &hash,
+            content: &file.1,
+            uploaded_by: Some(who.user_id),
+        },
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        audit::Change {
+            user_id: Some(who.user_id),
+            action: "attach",
+            entity: "meeting",
+            entity_id: Some(meeting_id),
+            before: None,
+            after: Some(json!({ "attachment_id": id, "filename": name, "sha256": hash })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
 }

@@ -10,6 +10,7 @@ pub mod error;
 mod extract;
 pub mod followup;
 pub mod i18n;
+pub mod notify;
 pub mod transfer;
 pub mod views;
 
@@ -109,6 +110,9 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/meetings/{id}/import/commit", post(import::commit))
         .route("/import/{file}", get(import::template))
+        .route("/meetings/{id}/attachments", post(meetings::attach))
+        .route("/attachments/{id}", get(meetings::download))
+        .route("/resolutions/{id}/report", post(resolutions::report))
         .route("/resolutions", get(resolutions::list))
         .route("/resolutions/export", get(resolutions::export))
         .route("/resolutions/{id}", get(resolutions::show))
@@ -144,7 +148,7 @@ pub fn app(state: AppState) -> Router {
             tower::ServiceBuilder::new()
                 .layer(TraceLayer::new_for_http())
                 .layer(CatchPanicLayer::new())
-                .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+                .layer(RequestBodyLimitLayer::new(12 * 1024 * 1024))
                 .layer(CompressionLayer::new())
                 .layer(SetResponseHeaderLayer::if_not_present(
                     header::X_CONTENT_TYPE_OPTIONS,

@@ -18,8 +18,15 @@ pub struct Options {
 fn stats(mut d: Vec<Duration>) -> String {
     d.sort();
     let ms = |x: Duration| x.as_secs_f64() * 1000.0;
-    let p95 = d[((d.len() as f64 * 0.95).ceil() as usize).saturating_sub(1).min(d.len() - 1)];
-    format!("min {:>7.2} ms  median {:>7.2} ms  p95 {:>7.2} ms", ms(d[0]), ms(d[d.len() / 2]), ms(p95))
+    let p95 = d[((d.len() as f64 * 0.95).ceil() as usize)
+        .saturating_sub(1)
+        .min(d.len() - 1)];
+    format!(
+        "min {:>7.2} ms  median {:>7.2} ms  p95 {:>7.2} ms",
+        ms(d[0]),
+        ms(d[d.len() / 2]),
+        ms(p95)
+    )
 }
 
 async fn time<F, Fut, T>(runs: usize, mut f: F) -> anyhow::Result<String>
@@ -38,19 +45,37 @@ where
 }
 
 pub async fn run(store: &Store, o: Options) -> anyhow::Result<()> {
-    let count = |t: &'static str| async move { store.scalar(&Sql::new(&format!("SELECT COUNT(*) FROM {t}"))).await };
-    if mahalle_db::settings::get(store, "demo_version").await?.is_none() {
+    let count = |t: &'static str| async move {
+        store
+            .scalar(&Sql::new(&format!("SELECT COUNT(*) FROM {t}")))
+            .await
+    };
+    if mahalle_db::settings::get(store, "demo_version")
+        .await?
+        .is_none()
+    {
         println!("loading the demo city…");
         demo::load(store).await?;
     }
     let have = count("resolutions").await? as usize;
     if have < o.resolutions {
         let weeks = ((o.resolutions - have) / 480 + 1) as u64;
-        println!("adding about {} resolutions ({weeks} older weekly sessions)…", o.resolutions - have);
+        println!(
+            "adding about {} resolutions ({weeks} older weekly sessions)…",
+            o.resolutions - have
+        );
         let t = Instant::now();
-        let scale = demo::Scale { weeks: 52 + weeks, items: (400, 560), reports: (3, 6), replace: false };
+        let scale = demo::Scale {
+            weeks: 52 + weeks,
+            items: (400, 560),
+            reports: (3, 6),
+            replace: false,
+        };
         let (r, p) = demo::add_history(store, scale, 77).await?;
-        println!("  added {r} resolutions and {p} progress reports in {:.1} s", t.elapsed().as_secs_f64());
+        println!(
+            "  added {r} resolutions and {p} progress reports in {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
     }
     println!(
         "database: {} with {} resolutions, {} progress reports, {} timeline events",
@@ -60,43 +85,80 @@ pub async fn run(store: &Store, o: Options) -> anyhow::Result<()> {
         count("resolution_events").await?
     );
     let today = mahalle_web::today();
-    let all = Filter { reach: Some(mahalle_core::access::Reach { all: true, ..Default::default() }), ..Default::default() };
-    let d14: (i64,) = store.fetch_one(&Sql::new("SELECT id FROM districts WHERE number = 14")).await?;
+    let all = Filter {
+        reach: Some(mahalle_core::access::Reach {
+            all: true,
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let d14: (i64,) = store
+        .fetch_one(&Sql::new("SELECT id FROM districts WHERE number = 14"))
+        .await?;
     let busiest: (i64,) =
         store.fetch_one(&Sql::new("SELECT lead_org_id FROM resolutions GROUP BY lead_org_id ORDER BY COUNT(*) DESC LIMIT 1")).await?;
     let first_page = Listing::from_query(&ListQuery::default(), resolutions::RESOLUTION_SORTS);
     let runs = o.runs.max(3);
 
     println!("\nserver-side time of each view over {runs} runs (store queries, as the handler makes them):");
-    let r = time(runs, || async { Ok(resolutions::accountability(store, &all, today).await?) }).await?;
+    let r = time(runs, || async {
+        Ok(resolutions::accountability(store, &all, today).await?)
+    })
+    .await?;
     println!("  accountability, whole city          {r}");
-    let f14 = Filter { district_id: Some(d14.0), ..all.clone() };
-    let r = time(runs, || async { Ok(resolutions::accountability(store, &f14, today).await?) }).await?;
+    let f14 = Filter {
+        district_id: Some(d14.0),
+        ..all.clone()
+    };
+    let r = time(runs, || async {
+        Ok(resolutions::accountability(store, &f14, today).await?)
+    })
+    .await?;
     println!("  accountability, district 14         {r}");
     let r = time(runs, || async {
         resolutions::inbox_counts(store, busiest.0, today, 7).await?;
-        let f = Filter { lead_org_id: Some(busiest.0), ..Default::default() };
+        let f = Filter {
+            lead_org_id: Some(busiest.0),
+            ..Default::default()
+        };
         Ok(resolutions::list(store, &f, &first_page, today).await?)
     })
     .await?;
     println!("  inbox of the busiest organisation   {r}");
     let r = time(runs, || async {
-        let f = Filter { involving_org_id: Some(busiest.0), overdue: true, ..Default::default() };
+        let f = Filter {
+            involving_org_id: Some(busiest.0),
+            overdue: true,
+            ..Default::default()
+        };
         Ok(resolutions::list(store, &f, &first_page, today).await?)
     })
     .await?;
     println!("  its overdue tab                     {r}");
     let r = time(runs, || async {
-        let f = Filter { overdue: true, ..all.clone() };
+        let f = Filter {
+            overdue: true,
+            ..all.clone()
+        };
         Ok(resolutions::list(store, &f, &first_page, today).await?)
     })
     .await?;
     println!("  city overdue list, first page       {r}");
 
     // A 450-row session from .xlsx: read, validate, commit in one transaction.
-    let hq: (i64,) = store.fetch_one(&Sql::new("SELECT id FROM organisations WHERE code = 'HQ-SOCIAL'")).await?;
+    let hq: (i64,) = store
+        .fetch_one(&Sql::new(
+            "SELECT id FROM organisations WHERE code = 'HQ-SOCIAL'",
+        ))
+        .await?;
     let xlsx = sample_xlsx(450)?;
-    let who = Principal { user_id: 1, grants: vec![Grant { role: Role::Admin, scope: Scope::City }] };
+    let who = Principal {
+        user_id: 1,
+        grants: vec![Grant {
+            role: Role::Admin,
+            scope: Scope::City,
+        }],
+    };
     let mut d = Vec::new();
     for i in 0..5 {
         let mut tx = store.begin().await?;
@@ -122,7 +184,9 @@ pub async fn run(store: &Store, o: Options) -> anyhow::Result<()> {
         .await?;
         tx.commit().await?;
         let t = Instant::now();
-        let n = mahalle_web::followup::commit_import(store, &who, m, "session.xlsx", &xlsx).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let n = mahalle_web::followup::commit_import(store, &who, m, "session.xlsx", &xlsx)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         d.push(t.elapsed());
         anyhow::ensure!(n == 450, "imported {n}");
     }
@@ -132,13 +196,28 @@ pub async fn run(store: &Store, o: Options) -> anyhow::Result<()> {
 
 /// Distinct session numbers per run of the bench on the same database.
 fn rand_suffix() -> u16 {
-    (std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_micros()).unwrap_or(0) % 50_000) as u16
+    (std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_micros())
+        .unwrap_or(0)
+        % 50_000) as u16
 }
 
 fn sample_xlsx(rows: usize) -> anyhow::Result<Vec<u8>> {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
-    for (c, h) in ["ردیف", "عنوان", "حوزه", "دستگاه مسئول", "دستگاه‌های همکار", "منطقه", "مهلت"].iter().enumerate() {
+    for (c, h) in [
+        "ردیف",
+        "عنوان",
+        "حوزه",
+        "دستگاه مسئول",
+        "دستگاه‌های همکار",
+        "منطقه",
+        "مهلت",
+    ]
+    .iter()
+    .enumerate()
+    {
         ws.write_string(0, c as u16, *h)?;
     }
     for i in 1..=rows {

@@ -179,7 +179,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(u) => user(&store, u).await?,
         Command::Backup { file } => backup(&store, &cli.database, &file).await?,
         Command::Check => return check(&store, &cli.database).await,
-        Command::Bench { resolutions, runs } => crate::bench::run(&store, crate::bench::Options { resolutions, runs }).await?,
+        Command::Bench { resolutions, runs } => {
+            crate::bench::run(&store, crate::bench::Options { resolutions, runs }).await?
+        }
     }
     store.close().await;
     Ok(ExitCode::SUCCESS)

@@ -65,7 +65,8 @@ CREATE TABLE resolutions (
     updated_at       TEXT NOT NULL,
     UNIQUE (meeting_id, item_number)
 );
-CREATE INDEX resolutions_lead ON resolutions(lead_org_id, status, deadline);
+-- Covers the accountability aggregates and the inbox counts without touching the table.
+CREATE INDEX resolutions_lead ON resolutions(lead_org_id, status, deadline, done_late);
 CREATE INDEX resolutions_lead_done ON resolutions(lead_org_id, status, days_to_done);
 CREATE INDEX resolutions_open ON resolutions(status, deadline);
 CREATE INDEX resolutions_district ON resolutions(district_id, status, deadline);
@@ -119,3 +120,19 @@ CREATE TABLE deadline_extensions (
 );
 CREATE INDEX deadline_extensions_resolution ON deadline_extensions(resolution_id);
 CREATE INDEX deadline_extensions_state ON deadline_extensions(state);
+
+-- Files attached to a meeting (minutes, presentations) or to a progress report (evidence).
+CREATE TABLE attachments (
+    id            INTEGER PRIMARY KEY,
+    meeting_id    INTEGER REFERENCES meetings(id),
+    report_id     INTEGER REFERENCES progress_reports(id),
+    filename      TEXT NOT NULL,
+    content_type  TEXT NOT NULL,
+    size          INTEGER NOT NULL,
+    sha256        TEXT NOT NULL,
+    content       BLOB NOT NULL,
+    uploaded_by   INTEGER REFERENCES users(id),
+    created_at    TEXT NOT NULL
+);
+CREATE INDEX attachments_meeting ON attachments(meeting_id);
+CREATE INDEX attachments_report ON attachments(report_id);

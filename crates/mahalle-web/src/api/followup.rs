@@ -358,7 +358,7 @@ async fn report(
         Some(d) => Some(followup::parse_date("reported_on", d)?),
         None => None,
     };
-    let id = followup::report(&s.store, &me.principal, id, r.percent, &r.text, on).await?;
+    let id = followup::report(&s.store, &me.principal, id, r.percent, &r.text, on, None).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 

@@ -277,7 +277,10 @@ pub async fn month(
 
     let mut by_day: HashMap<u8, Vec<Meeting>> = HashMap::new();
     for m in &items {
-        let local = m.starts_at.with_timezone(&crate::tehran_offset()).date_naive();
+        let local = m
+            .starts_at
+            .with_timezone(&crate::tehran_offset())
+            .date_naive();
         by_day
             .entry(JalaliDate::from_gregorian(local).day)
             .or_default()
@@ -615,7 +618,10 @@ mod tests {
     #[test]
     fn bearer_tokens() {
         let mut h = HeaderMap::new();
-        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer mht_x"));
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer mht_x"),
+        );
         assert_eq!(bearer(&h), Some("mht_x"));
         h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
         assert_eq!(bearer(&h), None);
@@ -639,7 +645,10 @@ mod tests {
     fn strings_are_complete_and_do_not_clash() {
         for (i, (k, fa, en)) in STRINGS.iter().enumerate() {
             assert!(!fa.is_empty() && !en.is_empty(), "{k}");
-            assert!(!STRINGS[..i].iter().any(|(o, _, _)| o == k), "duplicate {k}");
+            assert!(
+                !STRINGS[..i].iter().any(|(o, _, _)| o == k),
+                "duplicate {k}"
+            );
             // Looking the key up finds this table's entry, not one from another table.
             assert_eq!(i18n::t(Lang::Fa, k), *fa, "{k} is defined elsewhere too");
             assert!(

@@ -94,36 +94,11 @@ pub async fn upload(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    mut mp: Multipart,
+    mp: Multipart,
 ) -> Result<Response, AppError> {
     ctx.require_user()?;
-    let (mut csrf, mut filename, mut bytes) = (String::new(), String::new(), Vec::new());
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|e| AppError::BadRequest(e.body_text()))?
-    {
-        match field.name() {
-            Some("csrf") => {
-                csrf = field
-                    .text()
-                    .await
-                    .map_err(|e| AppError::BadRequest(e.body_text()))?
-            }
-            Some("file") => {
-                filename = field.file_name().unwrap_or("upload").to_string();
-                bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| AppError::BadRequest(e.body_text()))?
-                    .to_vec();
-            }
-            _ => {}
-        }
-    }
-    if csrf.len() != 64 || csrf != ctx.csrf {
-        return Err(AppError::Csrf);
-    }
+    let form = crate::csrf::multipart_form(&ctx, mp).await?;
+    let (filename, bytes) = form.file.unwrap_or_default();
     if bytes.is_empty() {
         let msg = if ctx.lang == Lang::Fa {
             "فایلی انتخاب نشده است."

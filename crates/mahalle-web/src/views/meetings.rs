@@ -356,6 +356,7 @@ struct MeetingTemplate {
     priorities: Vec<Priority>,
     f: NewResolutionForm,
     errors: Vec<String>,
+    files: Vec<mahalle_db::attachments::Attachment>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -423,6 +424,7 @@ async fn meeting_page(
         priorities: Priority::ALL.to_vec(),
         f,
         errors,
+        files: mahalle_db::attachments::of_meeting(&state.store, id).await?,
         m,
     })?;
     *resp.status_mut() = status;
@@ -485,4 +487,95 @@ impl MeetingTemplate {
             .split(',')
             .any(|s| s.trim() == id.to_string())
     }
+}
+
+/// Attaches a file (minutes, a presentation) to a meeting.
+pub async fn attach(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    mp: axum::extract::Multipart,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    let form = crate::csrf::multipart_form(&ctx, mp).await?;
+    let Some(file) = form.file else {
+        let msg = if ctx.lang == Lang::Fa {
+            "فایلی انتخاب نشده است."
+        } else {
+            "No file was chosen."
+        };
+        return meeting_page(
+            &state,
+            &ctx,
+            id,
+            &ListQuery::default(),
+            NewResolutionForm::default(),
+            vec![msg.into()],
+        )
+        .await;
+    };
+    match followup::attach_to_meeting(&state.store, &me.principal, id, &file).await {
+        Ok(_) => Ok(Redirect::to(&format!("/meetings/{id}#files")).into_response()),
+        Err(AppError::Invalid(fields)) => {
+            let msgs = fields
+                .into_iter()
+                .map(|e| if ctx.lang == Lang::Fa { e.fa } else { e.en })
+                .collect();
+            meeting_page(
+                &state,
+                &ctx,
+                id,
+                &ListQuery::default(),
+                NewResolutionForm::default(),
+                msgs,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Downloads an attachment, for those who may see what it is attached to.
+pub async fn download(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    let a = mahalle_db::attachments::get(&state.store, id).await?;
+    if let Some(report) = a.report_id {
+        let rid = mahalle_db::attachments::resolution_of_report(&state.store, report).await?;
+        let r = resolutions::get(&state.store, rid).await?;
+        let (partners, _) = followup::parties(&state.store, &r).await?;
+        let reach = me.principal.reach();
+        let visible = reach.all
+            || r.district_id.is_some_and(|d| reach.districts.contains(&d))
+            || r.neighborhood_id
+                .is_some_and(|n| reach.neighborhoods.contains(&n))
+            || reach
+                .organisations
+                .iter()
+                .any(|o| *o == r.lead_org_id || partners.contains(o));
+        if !visible {
+            return Err(AppError::Forbidden);
+        }
+    }
+    let bytes = mahalle_db::attachments::content(&state.store, id).await?;
+    // Always a download, never rendered in our origin; the name is RFC 5987-encoded for Persian.
+    let disposition = format!(
+        "attachment; filename=\"file\"; filename*=UTF-8''{}",
+        super::url_encode(&a.filename)
+    );
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, a.content_type.clone()),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+            (
+                axum::http::header::CACHE_CONTROL,
+                "private, no-store".to_string(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }

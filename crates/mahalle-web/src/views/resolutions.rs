@@ -297,9 +297,16 @@ struct ResolutionTemplate {
     can_extend: bool,
     errors: Vec<String>,
     f: ActionForm,
+    files: Vec<mahalle_db::attachments::Attachment>,
 }
 
 impl ResolutionTemplate {
+    pub fn files_of(&self, report: &i64) -> Vec<&mahalle_db::attachments::Attachment> {
+        self.files
+            .iter()
+            .filter(|a| a.report_id == Some(*report))
+            .collect()
+    }
     pub fn number(&self) -> String {
         rules::number(
             self.r.jalali_year,
@@ -394,6 +401,7 @@ async fn resolution_page(
         can_extend,
         errors,
         f,
+        files: mahalle_db::attachments::of_resolution_reports(&state.store, id).await?,
         r,
     })?;
     *resp.status_mut() = status;
@@ -461,7 +469,7 @@ pub async fn act(
             } else {
                 Some(followup::parse_date("reported_on", &f.reported_on)?)
             };
-            followup::report(store, p, id, percent, &f.body, on)
+            followup::report(store, p, id, percent, &f.body, on, None)
                 .await
                 .map(|_| ())
         }
@@ -608,4 +616,55 @@ pub async fn accountability(
         districts,
         domains: Domain::ALL.to_vec(),
     })
+}
+
+/// A progress report with an optional evidence file (multipart form).
+pub async fn report(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    mp: axum::extract::Multipart,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    let form = crate::csrf::multipart_form(&ctx, mp).await?;
+    let f = ActionForm {
+        action: "report".into(),
+        percent: form.field("percent").to_string(),
+        body: form.field("body").to_string(),
+        reported_on: form.field("reported_on").to_string(),
+        ..Default::default()
+    };
+    let percent = mahalle_core::text::to_latin_digits(f.percent.trim())
+        .parse::<i64>()
+        .unwrap_or(-1);
+    let on = if f.reported_on.trim().is_empty() {
+        None
+    } else {
+        Some(followup::parse_date("reported_on", &f.reported_on))
+    };
+    let result = match on.transpose() {
+        Ok(on) => followup::report(
+            &state.store,
+            &me.principal,
+            id,
+            percent,
+            &f.body,
+            on,
+            form.file.as_ref(),
+        )
+        .await
+        .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/resolutions/{id}")).into_response()),
+        Err(AppError::Invalid(fields)) => {
+            let msgs = fields
+                .into_iter()
+                .map(|e| if ctx.lang == Lang::Fa { e.fa } else { e.en })
+                .collect();
+            resolution_page(&state, &ctx, id, msgs, f).await
+        }
+        Err(e) => Err(e),
+    }
 }

@@ -152,7 +152,12 @@ pub struct Scale {
 
 impl Scale {
     /// The demo city: a year of weekly sessions of 100–450 resolutions.
-    pub const DEMO: Scale = Scale { weeks: 52, items: (100, 450), reports: (1, 3), replace: true };
+    pub const DEMO: Scale = Scale {
+        weeks: 52,
+        items: (100, 450),
+        reports: (1, 3),
+        replace: true,
+    };
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -495,17 +495,35 @@ async fn council_and_pillars(
 /// Adds Social HQ history to a database that holds the demo city (benchmarks use this to reach
 /// hundreds of thousands of resolutions). Weeks already held are left alone.
 pub async fn add_history(store: &Store, scale: Scale, seed: u64) -> anyhow::Result<(usize, usize)> {
-    let orgs: Vec<(String, i64)> = store.fetch_all(&mahalle_db::Sql::new("SELECT code, id FROM organisations")).await?;
-    let hq = orgs.iter().find(|(c, _)| c == "HQ-SOCIAL").map(|x| x.1).ok_or_else(|| anyhow::anyhow!("load the demo city first"))?;
+    let orgs: Vec<(String, i64)> = store
+        .fetch_all(&mahalle_db::Sql::new("SELECT code, id FROM organisations"))
+        .await?;
+    let hq = orgs
+        .iter()
+        .find(|(c, _)| c == "HQ-SOCIAL")
+        .map(|x| x.1)
+        .ok_or_else(|| anyhow::anyhow!("load the demo city first"))?;
     let places: Vec<(i64, i64, String, i64)> = store
         .fetch_all(&mahalle_db::Sql::new(
             "SELECT n.id, n.district_id, n.name_fa, d.number FROM neighborhoods n JOIN districts d ON d.id = n.district_id ORDER BY n.id",
         ))
         .await?;
-    let places: Vec<(i64, i64, &str, i64)> = places.iter().map(|(a, b, c, d)| (*a, *b, c.as_str(), *d)).collect();
+    let places: Vec<(i64, i64, &str, i64)> = places
+        .iter()
+        .map(|(a, b, c, d)| (*a, *b, c.as_str(), *d))
+        .collect();
     let lookup = |code: &str| orgs.iter().find(|(c, _)| c == code).map(|x| x.1);
     let mut tx = store.begin().await?;
-    let c = followup::load(&mut tx, &mut Rng(seed), hq, &lookup, &places, mahalle_web::today(), scale).await?;
+    let c = followup::load(
+        &mut tx,
+        &mut Rng(seed),
+        hq,
+        &lookup,
+        &places,
+        mahalle_web::today(),
+        scale,
+    )
+    .await?;
     tx.commit().await?;
     Ok((c.resolutions, c.reports))
 }

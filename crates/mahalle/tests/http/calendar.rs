@@ -54,13 +54,14 @@ async fn month_page_shows_the_social_hq_sessions_in_persian() {
     let hq = social_hq(&app).await;
     // Last month lies wholly in the past year of weekly sessions.
     let (y, m) = prev_month(this_month().0, this_month().1);
-    let (status, body) = app
-        .get_text(&format!("/calendar?year={y}&month={m}"))
-        .await;
+    let (status, body) = app.get_text(&format!("/calendar?year={y}&month={m}")).await;
     assert_eq!(status, 200);
     assert!(body.contains(r#"<html lang="fa" dir="rtl">"#));
     let title = format!("{} {}", month_name_fa(m), to_persian_digits(&y.to_string()));
-    assert!(body.contains(&format!("<h1>{title} ")), "month title {title}");
+    assert!(
+        body.contains(&format!("<h1>{title} ")),
+        "month title {title}"
+    );
     // Saturday-first weekday headers.
     let sat = body.find(r#"<th scope="col">شنبه</th>"#).expect("Saturday");
     let fri = body.find(r#"<th scope="col">جمعه</th>"#).expect("Friday");
@@ -74,7 +75,11 @@ async fn month_page_shows_the_social_hq_sessions_in_persian() {
     assert!(body.contains("قرارگاه اجتماعی شهر تهران"));
     for id in &ids {
         let link = format!("href=\"/meetings/{id}\"");
-        assert_eq!(body.matches(&link).count(), 2, "meeting {id} in grid and list");
+        assert_eq!(
+            body.matches(&link).count(),
+            2,
+            "meeting {id} in grid and list"
+        );
     }
     assert!(body.contains("جلسه قرارگاه"), "HQ session kind label");
     assert!(body.contains(r#"<time datetime=""#));
@@ -95,12 +100,21 @@ async fn month_navigation_and_today() {
     let (status, body) = app.get_text("/calendar").await;
     assert_eq!(status, 200);
     let title = format!("{} {}", month_name_fa(m), to_persian_digits(&y.to_string()));
-    assert!(body.contains(&format!("<h1>{title} ")), "current month {title}");
+    assert!(
+        body.contains(&format!("<h1>{title} ")),
+        "current month {title}"
+    );
     assert!(body.contains(r#"aria-current="date""#), "today is marked");
     let (py, pm) = prev_month(y, m);
     let (ny, nm) = next_month(y, m);
-    assert!(body.contains(&format!("href=\"/calendar?year={py}&amp;month={pm}\" rel=\"prev\"")));
-    assert!(body.contains(&format!("href=\"/calendar?year={ny}&amp;month={nm}\" rel=\"next\"")));
+    // Attribute values are HTML-escaped (`&` as `&#38;` or `&amp;`).
+    let hrefs = body.replace("&#38;", "&").replace("&amp;", "&");
+    assert!(hrefs.contains(&format!(
+        "href=\"/calendar?year={py}&month={pm}\" rel=\"prev\""
+    )));
+    assert!(hrefs.contains(&format!(
+        "href=\"/calendar?year={ny}&month={nm}\" rel=\"next\""
+    )));
     // Following "next" twelve times crosses into the next year.
     let (mut yy, mut mm) = (y, m);
     for _ in 0..12 {
@@ -111,7 +125,10 @@ async fn month_navigation_and_today() {
         .get_text(&format!("/calendar?year={yy}&month={mm}"))
         .await;
     assert_eq!(status, 200);
-    assert!(body.contains("در این ماه جلسه‌ای ثبت نشده است."), "no sessions a year ahead");
+    assert!(
+        body.contains("در این ماه جلسه‌ای ثبت نشده است."),
+        "no sessions a year ahead"
+    );
     // Persian digits in the query are understood; nonsense is a 400, not a 500.
     let q = format!(
         "/calendar?year={}&month={}",
@@ -121,9 +138,27 @@ async fn month_navigation_and_today() {
     let (status, again) = app.get_text(&q).await;
     assert_eq!(status, 200);
     assert!(again.contains(&format!("<h1>{title} ")));
-    assert_eq!(app.get("/calendar?year=1404&month=13").await.status().as_u16(), 400);
-    assert_eq!(app.get("/calendar?year=1404&month=x").await.status().as_u16(), 400);
-    assert_eq!(app.get("/calendar?year=99999&month=1").await.status().as_u16(), 400);
+    assert_eq!(
+        app.get("/calendar?year=1404&month=13")
+            .await
+            .status()
+            .as_u16(),
+        400
+    );
+    assert_eq!(
+        app.get("/calendar?year=1404&month=x")
+            .await
+            .status()
+            .as_u16(),
+        400
+    );
+    assert_eq!(
+        app.get("/calendar?year=99999&month=1")
+            .await
+            .status()
+            .as_u16(),
+        400
+    );
 
     // In English: romanised month names and Saturday-first English weekdays.
     app.get("/settings/lang/en?next=/calendar").await;
@@ -172,7 +207,8 @@ async fn ics_feed_for_calendar_apps() {
     assert!(text.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
     assert!(text.ends_with("END:VCALENDAR\r\n"));
     assert!(
-        text.match_indices('\n').all(|(i, _)| text[..i].ends_with('\r')),
+        text.match_indices('\n')
+            .all(|(i, _)| text[..i].ends_with('\r')),
         "CRLF line endings only"
     );
     for line in text.split("\r\n") {
@@ -250,7 +286,9 @@ async fn ics_feed_refuses_without_a_valid_token() {
     assert_eq!(r.headers()["www-authenticate"], "Bearer");
     let json: serde_json::Value = r.json().await.unwrap();
     assert_eq!(json["error"]["code"], "unauthorized");
-    let r = get(format!("/calendar/{hq}.ics?token=mht_wrong")).await.unwrap();
+    let r = get(format!("/calendar/{hq}.ics?token=mht_wrong"))
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 401, "wrong token");
     assert!(r.headers().contains_key("www-authenticate"));
     let r = calendar_app
@@ -259,7 +297,11 @@ async fn ics_feed_refuses_without_a_valid_token() {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status().as_u16(), 401, "a wrong header is not rescued by the query");
+    assert_eq!(
+        r.status().as_u16(),
+        401,
+        "a wrong header is not rescued by the query"
+    );
 
     // Not a feed, or no such body.
     for path in [
@@ -276,11 +318,16 @@ async fn ics_feed_refuses_without_a_valid_token() {
     let (_, page) = app.get_text("/account").await;
     let marker = "action=\"/account/tokens/";
     let start = page.find(marker).expect("revoke form") + marker.len();
-    let id: String = page[start..].chars().take_while(char::is_ascii_digit).collect();
+    let id: String = page[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
     let r = app
         .post_form(&format!("/account/tokens/{id}/revoke"), &[])
         .await;
     assert!(r.status().is_redirection() || r.status().is_success());
-    let r = get(format!("/calendar/{hq}.ics?token={token}")).await.unwrap();
+    let r = get(format!("/calendar/{hq}.ics?token={token}"))
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 401, "revoked");
 }

@@ -597,3 +597,69 @@ async fn the_api_changes_things_only_with_a_token() {
     assert_eq!(out["errors"][0]["line"], 3);
     assert_eq!(out["created"], 0);
 }
+
+#[tokio::test]
+async fn evidence_files_are_checked_stored_and_served_to_those_who_may_see_them() {
+    let sec = TestApp::spawn().await;
+    sec.login_as("mayor").await;
+    let meeting = new_meeting(&sec, "جلسه پیوست").await;
+    let water = org_id(&sec, "AG-WATER").await;
+    let id =
+        id_from(&add_resolution(&sec, meeting, "بازسازی شبکه آب", water, &jalali_in(30)).await);
+    let liaison = TestApp::spawn_on(&sec.db_url).await;
+    liaison.login_as("water").await;
+    let token = liaison.csrf().await;
+    let send = |name: &'static str, bytes: Vec<u8>| {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", token.clone())
+            .text("percent", "30")
+            .text("body", "گزارش با مستند")
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name(name),
+            );
+        liaison
+            .client
+            .post(liaison.url(&format!("/resolutions/{id}/report")))
+            .multipart(form)
+            .send()
+    };
+    // A program renamed to .pdf is refused, and the report with it: nothing half-saved.
+    let r = send("scan.pdf", b"MZ\x90\x00 not a pdf".to_vec())
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    assert_eq!(status, 422, "{text}");
+    assert!(text.contains("این نوع فایل پذیرفته نیست"));
+    let (_, json) = sec.get_json(&format!("/api/v1/resolutions/{id}")).await;
+    assert_eq!(json["reports"].as_array().unwrap().len(), 0);
+    let pdf = b"%PDF-1.4 evidence".to_vec();
+    let r = send("صورت‌جلسه تحویل.pdf", pdf.clone()).await.unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, page) = sec.get_text(&format!("/resolutions/{id}")).await;
+    let at = page.find("/attachments/").expect("listed under the report");
+    let aid: String = page[at + 13..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    let r = sec.get(&format!("/attachments/{aid}")).await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment;"));
+    assert_eq!(r.bytes().await.unwrap().to_vec(), pdf);
+    // Another agency's liaison may not fetch it.
+    let other = TestApp::spawn_on(&sec.db_url).await;
+    other.login_as("council").await;
+    assert_eq!(
+        other
+            .get(&format!("/attachments/{aid}"))
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+}

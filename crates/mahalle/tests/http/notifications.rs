@@ -1,0 +1,605 @@
+//! Deadline reminders, escalations and the outbox: generation is idempotent, delivery sends each
+//! notification once even with several senders, failures are retried and nothing is lost, and
+//! the outbox page is the city secretariat's.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use mahalle_db::notifications::{self as nt, MAX_ATTEMPTS};
+use mahalle_db::{Sql, Store};
+use mahalle_web::notify::{
+    self, deliver_due, generate, Mailbox, Notifier, OutboxOnly, ReminderConfig, SendError,
+};
+
+use crate::helpers::{fresh_database, TestApp};
+
+async fn open() -> (String, Store) {
+    let url = fresh_database().await;
+    let store = Store::connect(&url).await.expect("open test database");
+    (url, store)
+}
+
+fn cfg() -> ReminderConfig {
+    ReminderConfig {
+        escalate_after_days: 14,
+        ..Default::default()
+    }
+}
+
+async fn count(store: &Store, sql: &str) -> i64 {
+    store.scalar(&Sql::new(sql)).await.expect(sql)
+}
+
+fn plus(d: NaiveDate, days: i64) -> NaiveDate {
+    if days >= 0 {
+        d + Days::new(days as u64)
+    } else {
+        d - Days::new(days.unsigned_abs())
+    }
+}
+
+/// Leaves exactly one open resolution per offset (deadline = today + offset days) and cancels
+/// every other open one, so that counts are exact. Returns the ids, in the offsets' order.
+async fn keep_open(store: &Store, today: NaiveDate, offsets: &[i64]) -> Vec<i64> {
+    let ids: Vec<(i64,)> = store
+        .fetch_all(
+            &Sql::new(
+                "SELECT id FROM resolutions WHERE status IN ('approved','in_progress') ORDER BY id LIMIT $1",
+            )
+            .bind(offsets.len() as i64),
+        )
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), offsets.len(), "the demo has open resolutions");
+    let ids: Vec<i64> = ids.into_iter().map(|(i,)| i).collect();
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    store
+        .execute(&Sql::new(&format!(
+            "UPDATE resolutions SET status = 'cancelled' WHERE status IN ('approved','in_progress') AND id NOT IN ({list})"
+        )))
+        .await
+        .unwrap();
+    for (id, off) in ids.iter().zip(offsets) {
+        store
+            .execute(
+                &Sql::new("UPDATE resolutions SET deadline = $1 WHERE id = $2")
+                    .bind(plus(today, *off))
+                    .bind(*id),
+            )
+            .await
+            .unwrap();
+    }
+    ids
+}
+
+async fn state_of(store: &Store, id: i64) -> (String, i64, String) {
+    store
+        .fetch_one(
+            &Sql::new("SELECT state, attempts, last_error FROM notifications WHERE id = $1")
+                .bind(id),
+        )
+        .await
+        .unwrap()
+}
+
+fn later(now: DateTime<Utc>, secs: i64) -> DateTime<Utc> {
+    now + chrono::Duration::seconds(secs)
+}
+
+#[tokio::test]
+async fn generation_over_the_demo_city_is_idempotent() {
+    let (_, store) = open().await;
+    let today = mahalle_web::today();
+    let first = generate(&store, today, &cfg()).await.unwrap();
+    let overdue_now = count(
+        &store,
+        &format!(
+            "SELECT COUNT(*) FROM resolutions WHERE status IN ('approved','in_progress') AND deadline < '{today}'"
+        ),
+    )
+    .await;
+    assert!(overdue_now > 100, "the demo has many overdue resolutions");
+    assert_eq!(first.overdue as i64, overdue_now);
+    assert!(first.escalations > 0 && first.escalations <= first.overdue);
+    assert_eq!(first.escalated_events, first.escalations);
+    assert_eq!(
+        count(&store, "SELECT COUNT(*) FROM notifications").await,
+        first.created() as i64
+    );
+
+    let second = generate(&store, today, &cfg()).await.unwrap();
+    assert_eq!(second.created(), 0, "{second:?}");
+    assert_eq!(second.escalated_events, 0);
+    assert_eq!(
+        count(&store, "SELECT COUNT(*) FROM notifications").await,
+        first.created() as i64
+    );
+    assert_eq!(
+        count(
+            &store,
+            "SELECT COUNT(*) FROM resolution_events WHERE kind = 'escalated'"
+        )
+        .await,
+        first.escalations as i64
+    );
+    // Escalations only for resolutions at least 14 days late.
+    let early = count(
+        &store,
+        &format!(
+            "SELECT COUNT(*) FROM notifications n JOIN resolutions r ON r.id = n.resolution_id \
+             WHERE n.kind = 'escalation' AND r.deadline > '{}'",
+            plus(today, -14)
+        ),
+    )
+    .await;
+    assert_eq!(early, 0);
+}
+
+#[tokio::test]
+async fn reminders_follow_the_calendar_and_escalate_after_n_days() {
+    let (_, store) = open().await;
+    let today = mahalle_web::today();
+    //               in 7, in 3, today, 1 late, 13 late, 14 late, 40 late, in 30
+    let offsets = [7, 3, 0, -1, -13, -14, -40, 30];
+    let ids = keep_open(&store, today, &offsets).await;
+    let c = generate(&store, today, &cfg()).await.unwrap();
+    assert_eq!(
+        (c.due_in_7_days, c.due_today, c.overdue, c.escalations),
+        (2, 1, 4, 2),
+        "{c:?}"
+    );
+    let escalated: Vec<(i64,)> = store
+        .fetch_all(&Sql::new(
+            "SELECT resolution_id FROM resolution_events WHERE kind = 'escalated' ORDER BY resolution_id",
+        ))
+        .await
+        .unwrap();
+    let mut expect = vec![ids[5], ids[6]];
+    expect.sort();
+    assert_eq!(
+        escalated.into_iter().map(|(r,)| r).collect::<Vec<_>>(),
+        expect
+    );
+
+    // The escalation goes to the body that held the meeting, or (the demo's Social HQ has no
+    // address) to its parent organisation, the municipality.
+    let (email, body_email, parent_email): (String, String, Option<String>) = store
+        .fetch_one(
+            &Sql::new(
+                "SELECT n.recipient_email, b.email, p.email FROM notifications n JOIN resolutions r ON r.id = n.resolution_id \
+                 JOIN meetings m ON m.id = r.meeting_id JOIN organisations b ON b.id = m.body_id \
+                 LEFT JOIN organisations p ON p.id = b.parent_id WHERE n.kind = 'escalation' AND n.resolution_id = $1",
+            )
+            .bind(ids[6]),
+        )
+        .await
+        .unwrap();
+    let expected = if body_email.is_empty() {
+        parent_email.unwrap_or_default()
+    } else {
+        body_email
+    };
+    assert_eq!(email, expected);
+    // Reminders go to the lead organisation.
+    let (to, lead): (String, String) = store
+        .fetch_one(
+            &Sql::new(
+                "SELECT n.recipient_email, o.email FROM notifications n JOIN resolutions r ON r.id = n.resolution_id \
+                 JOIN organisations o ON o.id = r.lead_org_id WHERE n.kind = 'due_today'",
+            ),
+        )
+        .await
+        .unwrap();
+    assert_eq!(to, lead);
+
+    // Nothing new on the same day; a moved deadline is notified again.
+    assert_eq!(generate(&store, today, &cfg()).await.unwrap().created(), 0);
+    store
+        .execute(
+            &Sql::new("UPDATE resolutions SET deadline = $1 WHERE id = $2")
+                .bind(plus(today, -20))
+                .bind(ids[4]),
+        )
+        .await
+        .unwrap();
+    let c = generate(&store, today, &cfg()).await.unwrap();
+    assert_eq!(
+        (c.overdue, c.escalations, c.escalated_events),
+        (1, 1, 1),
+        "{c:?}"
+    );
+    // The escalation day is configurable.
+    let c = generate(
+        &store,
+        today,
+        &ReminderConfig {
+            escalate_after_days: 1,
+            ..cfg()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(c.escalations, 1, "the 1-day-late one: {c:?}");
+}
+
+#[tokio::test]
+async fn organisations_without_an_address_wait_and_are_revived() {
+    let (_, store) = open().await;
+    let today = mahalle_web::today();
+    let ids = keep_open(&store, today, &[-3]).await;
+    let lead: i64 = store
+        .scalar(&Sql::new("SELECT lead_org_id FROM resolutions WHERE id = $1").bind(ids[0]))
+        .await
+        .unwrap();
+    store
+        .execute(&Sql::new("UPDATE organisations SET email = '' WHERE id = $1").bind(lead))
+        .await
+        .unwrap();
+    let c = generate(&store, today, &cfg()).await.unwrap();
+    assert_eq!((c.overdue, c.no_address), (1, 1), "{c:?}");
+    let mailbox = Mailbox::new();
+    let d = deliver_due(&store, &mailbox, Utc::now(), &cfg())
+        .await
+        .unwrap();
+    assert_eq!(d.claimed, 0, "address-less notifications are not claimed");
+    store
+        .execute(
+            &Sql::new("UPDATE organisations SET email = 'new@example.ir' WHERE id = $1").bind(lead),
+        )
+        .await
+        .unwrap();
+    let c = generate(&store, today, &cfg()).await.unwrap();
+    assert_eq!((c.created(), c.revived), (0, 1), "{c:?}");
+    let d = deliver_due(&store, &mailbox, Utc::now(), &cfg())
+        .await
+        .unwrap();
+    assert_eq!(d.sent, 1, "{d:?}");
+    assert_eq!(mailbox.messages()[0].to, "new@example.ir");
+}
+
+#[tokio::test]
+async fn delivery_sends_each_notification_once() {
+    let (_, store) = open().await;
+    let today = mahalle_web::today();
+    let ids = keep_open(&store, today, &[5, 0, -2, -30]).await;
+    let c = generate(&store, today, &cfg()).await.unwrap();
+    assert_eq!(c.created(), 5, "{c:?}");
+    let mailbox = Mailbox::new();
+    let now = Utc::now();
+    let d = deliver_due(&store, &mailbox, now, &cfg()).await.unwrap();
+    assert_eq!((d.claimed, d.sent), (5, 5), "{d:?}");
+    let msgs = mailbox.messages();
+    assert_eq!(msgs.len(), 5);
+    assert!(msgs.iter().all(|m| !m.to.is_empty() && m.to.contains('@')));
+    assert!(msgs.iter().all(|m| m
+        .body
+        .contains(&format!("/resolutions/{}", m.resolution_id))));
+    let today_msg = msgs.iter().find(|m| m.resolution_id == ids[1]).unwrap();
+    assert!(today_msg.subject.contains("امروز"), "{}", today_msg.subject);
+    // Persian digits in the resolution number.
+    assert!(today_msg.subject.contains('۱'), "{}", today_msg.subject);
+    assert_eq!(
+        count(
+            &store,
+            "SELECT COUNT(*) FROM notifications WHERE state = 'sent' AND sent_at IS NOT NULL AND attempts = 1"
+        )
+        .await,
+        5
+    );
+    let again = deliver_due(&store, &mailbox, later(now, 3600), &cfg())
+        .await
+        .unwrap();
+    assert_eq!(again.claimed, 0);
+    assert_eq!(mailbox.messages().len(), 5);
+    let counts = nt::counts(&store).await.unwrap();
+    assert_eq!((counts.sent, counts.total()), (5, 5));
+}
+
+#[tokio::test]
+async fn failures_are_retried_with_backoff_and_never_lost() {
+    let (_, store) = open().await;
+    let today = mahalle_web::today();
+    keep_open(&store, today, &[-2, -3]).await;
+    let created = generate(&store, today, &cfg()).await.unwrap().created();
+    assert_eq!(created, 2);
+    let mailbox = Mailbox::new();
+    mailbox.fail_with(Some(SendError::transient("421 service not available")));
+    let t0 = Utc::now();
+    let d = deliver_due(&store, &mailbox, t0, &cfg()).await.unwrap();
+    assert_eq!((d.claimed, d.retrying), (2, 2), "{d:?}");
+    let ids: Vec<(i64,)> = store
+        .fetch_all(&Sql::new("SELECT id FROM notifications ORDER BY id"))
+        .await
+        .unwrap();
+    for (id,) in &ids {
+        let (state, attempts, err) = state_of(&store, *id).await;
+        assert_eq!((state.as_str(), attempts), ("pending", 1));
+        assert!(err.contains("421"), "{err}");
+    }
+    // Not before the first backoff (1 minute).
+    let d = deliver_due(&store, &mailbox, later(t0, 30), &cfg())
+        .await
+        .unwrap();
+    assert_eq!(d.claimed, 0);
+    // Failing until the attempts are used up: failed, but still there.
+    let mut t = t0;
+    for attempt in 2..=MAX_ATTEMPTS {
+        t = later(t, nt::backoff(attempt - 1).as_secs() as i64 + 1);
+        let d = deliver_due(&store, &mailbox, t, &cfg()).await.unwrap();
+        assert_eq!(d.claimed, 2, "attempt {attempt}: {d:?}");
+    }
+    for (id,) in &ids {
+        let (state, attempts, _) = state_of(&store, *id).await;
+        assert_eq!((state.as_str(), attempts), ("failed", MAX_ATTEMPTS));
+    }
+    let d = deliver_due(&store, &mailbox, later(t, 86_400), &cfg())
+        .await
+        .unwrap();
+    assert_eq!(d.claimed, 0, "failed ones wait for a person");
+    assert_eq!(nt::counts(&store).await.unwrap().failed, 2);
+
+    // A person retries one; it goes out at the next run.
+    let (first,) = ids[0];
+    let mut tx = store.begin().await.unwrap();
+    let st = nt::retry(&mut tx, first, later(t, 86_400)).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(st, nt::State::Pending);
+    mailbox.fail_with(None);
+    let d = deliver_due(&store, &mailbox, later(t, 86_401), &cfg())
+        .await
+        .unwrap();
+    assert_eq!((d.claimed, d.sent), (1, 1), "{d:?}");
+    assert_eq!(state_of(&store, first).await.0, "sent");
+    // Retrying a sent one is refused.
+    let mut tx = store.begin().await.unwrap();
+    assert!(nt::retry(&mut tx, first, Utc::now()).await.is_err());
+    drop(tx);
+    assert_eq!(count(&store, "SELECT COUNT(*) FROM notifications").await, 2);
+}
+
+#[tokio::test]
+async fn a_permanent_refusal_fails_at_once() {
+    let (_, store) = open().await;
+    let today = mahalle_web::today();
+    keep_open(&store, today, &[-2]).await;
+    generate(&store, today, &cfg()).await.unwrap();
+    let mailbox = Mailbox::new();
+    mailbox.fail_with(Some(SendError::permanent("550 no such user")));
+    let d = deliver_due(&store, &mailbox, Utc::now(), &cfg())
+        .await
+        .unwrap();
+    assert_eq!((d.claimed, d.failed), (1, 1), "{d:?}");
+    assert_eq!(nt::counts(&store).await.unwrap().failed, 1);
+}
+
+#[tokio::test]
+async fn closed_resolutions_are_not_reminded() {
+    let (_, store) = open().await;
+    let today = mahalle_web::today();
+    let ids = keep_open(&store, today, &[-2, -5]).await;
+    generate(&store, today, &cfg()).await.unwrap();
+    store
+        .execute(&Sql::new("UPDATE resolutions SET status = 'done' WHERE id = $1").bind(ids[0]))
+        .await
+        .unwrap();
+    let mailbox = Mailbox::new();
+    let d = deliver_due(&store, &mailbox, Utc::now(), &cfg())
+        .await
+        .unwrap();
+    assert_eq!((d.sent, d.dropped), (1, 1), "{d:?}");
+    assert_eq!(mailbox.messages()[0].resolution_id, ids[1]);
+    let (state, _, why): (String, i64, String) = store
+        .fetch_one(
+            &Sql::new(
+                "SELECT state, attempts, last_error FROM notifications WHERE resolution_id = $1",
+            )
+            .bind(ids[0]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(state, "dropped");
+    assert!(why.contains("closed"), "{why}");
+}
+
+#[tokio::test]
+async fn without_a_mail_server_notifications_wait_in_the_outbox() {
+    let (_, store) = open().await;
+    let today = mahalle_web::today();
+    keep_open(&store, today, &[-2, 0]).await;
+    generate(&store, today, &cfg()).await.unwrap();
+    let now = Utc::now();
+    let d = deliver_due(&store, &OutboxOnly, now, &cfg()).await.unwrap();
+    assert_eq!((d.claimed, d.held), (0, 2), "{d:?}");
+    assert_eq!(
+        count(
+            &store,
+            &format!(
+                "SELECT COUNT(*) FROM notifications WHERE state = 'pending' AND attempts = 0 AND last_error = '{}'",
+                notify::NO_MAIL_SERVER
+            )
+        )
+        .await,
+        2
+    );
+    // Again: nothing new to note, nothing spent.
+    let d = deliver_due(&store, &OutboxOnly, later(now, 600), &cfg())
+        .await
+        .unwrap();
+    assert_eq!(d.held, 0);
+    // Once a server is configured, they go out.
+    let mailbox = Mailbox::new();
+    let d = deliver_due(&store, &mailbox, later(now, 900), &cfg())
+        .await
+        .unwrap();
+    assert_eq!(d.sent, 2, "{d:?}");
+    assert_eq!(
+        count(
+            &store,
+            "SELECT COUNT(*) FROM notifications WHERE last_error = ''"
+        )
+        .await,
+        2
+    );
+}
+
+#[tokio::test]
+async fn concurrent_senders_never_send_the_same_notification_twice() {
+    let (url, store) = open().await;
+    let today = mahalle_web::today();
+    let offsets: Vec<i64> = (1..=30).map(|i| -i).collect();
+    keep_open(&store, today, &offsets).await;
+    let created = generate(&store, today, &cfg()).await.unwrap().created();
+    assert_eq!(created, 30 + 17, "30 overdue, 17 of them escalated");
+    // Two "processes": separate connection pools over one database, slow senders.
+    let now = Utc::now();
+    let mut tasks = Vec::new();
+    let mut boxes = Vec::new();
+    for _ in 0..2 {
+        let store = Store::connect(&url).await.unwrap();
+        let mailbox = Mailbox::new();
+        mailbox.set_delay(Duration::from_millis(15));
+        boxes.push(mailbox.clone());
+        let notifier: Arc<dyn Notifier> = Arc::new(mailbox);
+        tasks.push(tokio::spawn(async move {
+            deliver_due(&store, notifier.as_ref(), now, &cfg()).await
+        }));
+    }
+    let mut sent = 0;
+    for t in tasks {
+        sent += t.await.unwrap().unwrap().sent;
+    }
+    let a: Vec<i64> = boxes[0].messages().iter().map(|m| m.id).collect();
+    let b: Vec<i64> = boxes[1].messages().iter().map(|m| m.id).collect();
+    let all: HashSet<i64> = a.iter().chain(&b).copied().collect();
+    assert_eq!(
+        all.len(),
+        a.len() + b.len(),
+        "a notification was sent twice"
+    );
+    assert_eq!(all.len() as u64, created);
+    assert_eq!(sent, created);
+    assert!(!a.is_empty() && !b.is_empty(), "both senders took part");
+    assert_eq!(
+        count(
+            &store,
+            "SELECT COUNT(*) FROM notifications WHERE state = 'sent'"
+        )
+        .await,
+        created as i64
+    );
+}
+
+#[tokio::test]
+async fn concurrent_generators_record_each_notification_once() {
+    let (url, store) = open().await;
+    let today = mahalle_web::today();
+    let offsets: Vec<i64> = (1..=20).map(|i| -i * 2).collect();
+    keep_open(&store, today, &offsets).await;
+    let mut tasks = Vec::new();
+    for _ in 0..3 {
+        let store = Store::connect(&url).await.unwrap();
+        tasks.push(tokio::spawn(async move {
+            generate(&store, today, &cfg()).await
+        }));
+    }
+    let mut created = 0;
+    let mut events = 0;
+    for t in tasks {
+        let c = t.await.unwrap().unwrap();
+        created += c.created();
+        events += c.escalated_events;
+    }
+    // 20 overdue; 2·i ≥ 14 for i = 7…20: 14 escalations.
+    assert_eq!((created, events), (34, 14));
+    assert_eq!(
+        count(
+            &store,
+            "SELECT COUNT(*) FROM resolution_events WHERE kind = 'escalated'"
+        )
+        .await,
+        14
+    );
+}
+
+/// Needs the routes `GET /notifications` and `POST /notifications/{id}/retry`.
+#[tokio::test]
+async fn the_outbox_page_is_for_the_city_secretariat() {
+    let (url, store) = open().await;
+    let today = mahalle_web::today();
+    keep_open(&store, today, &[-2, 3]).await;
+    generate(&store, today, &cfg()).await.unwrap();
+    let mailbox = Mailbox::new();
+    mailbox.fail_with(Some(SendError::permanent("550 mailbox unavailable")));
+    let d = deliver_due(&store, &mailbox, Utc::now(), &cfg())
+        .await
+        .unwrap();
+    assert_eq!(d.failed, 2);
+    let subject: String = store
+        .fetch_one::<(String,)>(&Sql::new(
+            "SELECT subject FROM notifications ORDER BY id LIMIT 1",
+        ))
+        .await
+        .unwrap()
+        .0;
+
+    let app = TestApp::spawn_on(&url).await;
+    let r = app.get("/notifications").await;
+    assert_eq!(
+        r.status().as_u16(),
+        303,
+        "anonymous visitors are sent to sign in"
+    );
+    assert!(r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("/login"));
+    app.login_as("viewer").await;
+    assert_eq!(app.get("/notifications").await.status().as_u16(), 403);
+
+    let app = TestApp::spawn_on(&url).await;
+    app.login_as("mayor").await;
+    let (status, body) = app.get_text("/notifications").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("صندوق ارسال اعلان‌ها"), "outbox heading");
+    assert!(body.contains(&subject), "a row's subject");
+    assert!(body.contains("550 mailbox unavailable"), "the last error");
+    assert!(body.contains("/notifications/"), "a retry form");
+    assert!(!body.contains("style=\""), "no inline styles (CSP)");
+    let (_, only_sent) = app.get_text("/notifications?state=sent").await;
+    assert!(!only_sent.contains(&subject), "filtered by state");
+
+    let id: i64 = store
+        .scalar(&Sql::new("SELECT MIN(id) FROM notifications"))
+        .await
+        .unwrap();
+    let r = app
+        .post_form(
+            &format!("/notifications/{id}/retry"),
+            &[("next", "/notifications?state=failed")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(r.headers()["location"], "/notifications?state=failed");
+    assert_eq!(state_of(&store, id).await.0, "pending");
+    assert_eq!(
+        count(
+            &store,
+            "SELECT COUNT(*) FROM audit_log WHERE entity = 'notification' AND action = 'retry'"
+        )
+        .await,
+        1
+    );
+    // Only failed or address-less ones can be retried.
+    let r = app
+        .post_form(&format!("/notifications/{id}/retry"), &[])
+        .await;
+    assert_eq!(r.status().as_u16(), 409);
+    // The job sends it.
+    mailbox.fail_with(None);
+    let d = deliver_due(&store, &mailbox, Utc::now(), &cfg())
+        .await
+        .unwrap();
+    assert_eq!(d.sent, 1);
+}

@@ -481,3 +481,54 @@ mod tests {
         assert_eq!(percent(5, 0), 0);
     }
 }
+
+/// The median of values given as (value, count) pairs sorted by value, rounded to one decimal.
+pub fn median_of_histogram(sorted: &[(i64, i64)]) -> Option<f64> {
+    let n: i64 = sorted.iter().map(|(_, c)| c).sum();
+    if n <= 0 {
+        return None;
+    }
+    // The value at 0-based position k.
+    let at = |k: i64| {
+        let mut seen = 0;
+        for &(v, c) in sorted {
+            seen += c;
+            if k < seen {
+                return v;
+            }
+        }
+        sorted.last().map_or(0, |x| x.0)
+    };
+    let m = if n % 2 == 1 {
+        at(n / 2) as f64
+    } else {
+        (at(n / 2 - 1) + at(n / 2)) as f64 / 2.0
+    };
+    Some((m * 10.0).round() / 10.0)
+}
+
+#[cfg(test)]
+mod histogram_tests {
+    use super::*;
+
+    #[test]
+    fn histogram_median_matches_the_list_median() {
+        assert_eq!(median_of_histogram(&[]), None);
+        assert_eq!(median_of_histogram(&[(5, 1)]), Some(5.0));
+        // 1,2,3,10 → 2.5 ; 1,2,2,30 → 2
+        assert_eq!(
+            median_of_histogram(&[(1, 1), (2, 1), (3, 1), (10, 1)]),
+            Some(2.5)
+        );
+        assert_eq!(median_of_histogram(&[(1, 1), (2, 2), (30, 1)]), Some(2.0));
+        let values = [3, 9, 9, 14, 14, 14, 20, 41, 41];
+        let mut h: Vec<(i64, i64)> = Vec::new();
+        for v in values {
+            match h.last_mut() {
+                Some((x, c)) if *x == v => *c += 1,
+                _ => h.push((v, 1)),
+            }
+        }
+        assert_eq!(median_of_histogram(&h), median_sorted(&values));
+    }
+}

@@ -210,6 +210,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("import_required", "الزامی", "Required"),
     ("import_hint", "سرستون‌ها به فارسی یا انگلیسی پذیرفته می‌شوند؛ ارقام فارسی یا لاتین؛ مهلت به تاریخ شمسی (۱۴۰۴/۰۸/۳۰)؛ دستگاه‌ها با نام یا کد؛ دستگاه‌های همکار با «،» جدا شوند.", "Headers in Persian or English; Persian or Latin digits; deadlines as Jalali dates (1404/08/30); organisations by name or code; partners separated by commas."),
     ("imported", "مصوبه از فایل ثبت شد", "resolutions imported"),
+    ("calendar", "تقویم جلسات", "Meetings calendar"),
     ("attachments", "پیوست‌ها", "Attachments"),
     ("attachment", "پیوست (PDF، تصویر، ورد، اکسل؛ حداکثر ۱۰ مگابایت)", "Attachment (PDF, image, Word, Excel; up to 10 MB)"),
     ("no_attachments", "پیوستی ندارد.", "No attachments."),

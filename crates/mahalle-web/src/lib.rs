@@ -100,7 +100,6 @@ pub fn app(state: AppState) -> Router {
         .route("/people", get(people::people))
         .route("/people/{id}", get(people::person))
         .route("/meetings", get(meetings::list).post(meetings::create))
-        .route("/calendar", get(views::calendar::month)) // TEMP-CAL
         .route("/meetings/new", get(meetings::new_form))
         .route("/meetings/{id}", get(meetings::show))
         .route("/meetings/{id}/resolutions", post(meetings::add_resolution))
@@ -131,6 +130,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/settings/lang/{lang}", get(account::set_lang))
         .route("/settings/calendar/{cal}", get(account::set_calendar))
+        .route("/calendar", get(views::calendar::month))
         .fallback(|| async { error::AppError::NotFound })
         .layer(axum::middleware::from_fn(error::html_errors))
         .layer(axum::middleware::from_fn(csrf::ensure_cookie));
@@ -138,7 +138,8 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api::router())
         .route("/api/openapi.json", get(api::openapi_json))
-        .route("/calendar/{file}", get(views::calendar::feed)) // TEMP-CAL
+        // Calendar clients authenticate with a token and must get 401, not the sign-in page.
+        .route("/calendar/{file}", get(views::calendar::feed))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/static/{*path}", get(assets::serve))

@@ -264,7 +264,7 @@ pub struct ReminderConfig {
     pub interval: Duration,
     /// How long a claimed notification is reserved for its sender; another process may take it
     /// over after that. Longer than any send may take (the SMTP timeout is 30 s, and a send is
-    /// abandoned after half the lease).
+    /// abandoned after half the lease). At least 10 s.
     pub lease: Duration,
     /// At most this many deliveries per run.
     pub batch: u32,
@@ -480,10 +480,12 @@ pub async fn deliver_due(
     // `now` moves on with the run, so that late claims of a long run get a full lease.
     let started = Instant::now();
     let clock = || now + chrono::Duration::from_std(started.elapsed()).unwrap_or_default();
-    let give_up_after = cfg.lease / 2;
+    // A lease shorter than a send would let another process take rows that are being sent.
+    let lease = cfg.lease.max(Duration::from_secs(10));
+    let give_up_after = lease / 2;
     for _ in 0..cfg.batch {
         let at = clock();
-        let Some(c) = store_n::claim_next(store, at, cfg.lease).await? else {
+        let Some(c) = store_n::claim_next(store, at, lease).await? else {
             break;
         };
         counts.claimed += 1;

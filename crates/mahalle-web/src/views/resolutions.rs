@@ -216,9 +216,14 @@ pub async fn export(
     let today = crate::today();
     let rows = resolutions::list_all(&state.store, &fq.to_filter(me)?, today, 50_000).await?;
     let fa = ctx.lang == Lang::Fa;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let all_partners = resolutions::partners_of(&state.store, &ids).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
-        let partners = resolutions::partners(&state.store, r.id).await?;
+        let partners = all_partners
+            .get(&r.id)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         out.push(crate::transfer::ExportRow {
             number: rules::number(r.jalali_year, r.session_number, r.item_number, false),
             meeting: format!("{}/{}", r.jalali_year, r.session_number),

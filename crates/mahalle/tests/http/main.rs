@@ -6,7 +6,7 @@ mod helpers;
 
 mod api;
 mod auth;
-mod calendar; // TEMP-CAL
+mod calendar;
 mod cli;
 mod followup;
 mod pages;

@@ -261,11 +261,13 @@ mod tests {
 
     #[test]
     fn keys_are_unique() {
-        for (i, (k, _, _)) in STRINGS.iter().enumerate() {
-            assert!(
-                !STRINGS[..i].iter().any(|(o, _, _)| o == k),
-                "duplicate key {k}"
-            );
+        let all: Vec<&str> = TABLES
+            .iter()
+            .flat_map(|t| t.iter())
+            .map(|(k, _, _)| *k)
+            .collect();
+        for (i, k) in all.iter().enumerate() {
+            assert!(!all[..i].contains(k), "duplicate key {k}");
         }
     }
 
@@ -278,10 +280,7 @@ mod tests {
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
             for part in text.split("t(\"").skip(1) {
                 let key = part.split('"').next().unwrap();
-                assert!(
-                    STRINGS.iter().any(|(k, _, _)| *k == key),
-                    "no translation for {key}"
-                );
+                assert!(lookup(key).is_some(), "no translation for {key}");
                 checked += 1;
             }
         }

@@ -131,6 +131,11 @@ pub fn app(state: AppState) -> Router {
         .route("/settings/lang/{lang}", get(account::set_lang))
         .route("/settings/calendar/{cal}", get(account::set_calendar))
         .route("/calendar", get(views::calendar::month))
+        .route("/notifications", get(views::notifications::outbox))
+        .route(
+            "/notifications/{id}/retry",
+            post(views::notifications::retry),
+        )
         .fallback(|| async { error::AppError::NotFound })
         .layer(axum::middleware::from_fn(error::html_errors))
         .layer(axum::middleware::from_fn(csrf::ensure_cookie));

@@ -72,6 +72,26 @@ pub struct ServeArgs {
     /// Mark cookies Secure; set this when users reach Mahalle over HTTPS.
     #[arg(long, env = "MAHALLE_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Mail server for reminders: smtp://user:pass@host:587?tls=starttls, smtps://…, smtp://host:25.
+    /// Without it, notifications wait in the outbox (/notifications).
+    #[arg(long, env = "MAHALLE_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// Sender of reminder e-mails.
+    #[arg(
+        long,
+        env = "MAHALLE_MAIL_FROM",
+        default_value = "سامانه محله <noreply@localhost>"
+    )]
+    pub mail_from: String,
+    /// Overdue days after which a resolution is escalated to the chair's office.
+    #[arg(long, env = "MAHALLE_ESCALATE_AFTER_DAYS", default_value_t = 14)]
+    pub escalate_after_days: i64,
+    /// Minutes between reminder runs.
+    #[arg(long, env = "MAHALLE_REMINDER_MINUTES", default_value_t = 5)]
+    pub reminder_minutes: u64,
+    /// Address users reach Mahalle at, for links in e-mails (e.g. https://mahalle.tehran.ir).
+    #[arg(long, env = "MAHALLE_PUBLIC_URL", default_value = "")]
+    pub public_url: String,
 }
 
 impl Default for ServeArgs {
@@ -81,6 +101,11 @@ impl Default for ServeArgs {
             no_demo: false,
             session_hours: 12,
             secure_cookies: false,
+            smtp_url: None,
+            mail_from: "سامانه محله <noreply@localhost>".into(),
+            escalate_after_days: 14,
+            reminder_minutes: 5,
+            public_url: String::new(),
         }
     }
 }

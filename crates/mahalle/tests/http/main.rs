@@ -9,4 +9,5 @@ mod auth;
 mod calendar;
 mod cli;
 mod followup;
+mod notifications;
 mod pages;

@@ -282,6 +282,21 @@ pub struct Parties<'a> {
     pub district: Option<i64>,
 }
 
+impl Reach {
+    /// Whether a record in this district / neighborhood, involving these organisations, is in reach.
+    pub fn sees(
+        &self,
+        district: Option<i64>,
+        neighborhood: Option<i64>,
+        organisations: &[i64],
+    ) -> bool {
+        self.all
+            || district.is_some_and(|d| self.districts.contains(&d))
+            || neighborhood.is_some_and(|n| self.neighborhoods.contains(&n))
+            || organisations.iter().any(|o| self.organisations.contains(o))
+    }
+}
+
 impl Principal {
     pub fn reach(&self) -> Reach {
         let mut r = Reach::default();
@@ -414,5 +429,9 @@ mod act_tests {
             }
         );
         assert!(who(Role::Viewer, Scope::City).reach().all);
+        let r = p.reach();
+        assert!(r.sees(Some(14), None, &[]));
+        assert!(r.sees(None, None, &[3, 7]), "a partner organisation");
+        assert!(!r.sees(Some(3), Some(99), &[3]));
     }
 }

@@ -117,6 +117,14 @@ impl Ctx {
         }
     }
 
+    /// Field errors as messages in the visitor's language.
+    pub fn messages(&self, fields: Vec<mahalle_core::validate::FieldError>) -> Vec<String> {
+        fields
+            .into_iter()
+            .map(|f| if self.lang == Lang::Fa { f.fa } else { f.en })
+            .collect()
+    }
+
     pub fn principal(&self) -> Option<&Principal> {
         self.user.as_ref().map(|u| &u.principal)
     }

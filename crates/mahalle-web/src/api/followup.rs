@@ -274,16 +274,16 @@ async fn get_resolution(
     let me = ctx.require_user()?;
     let r = resolutions::get(&s.store, id).await?;
     let partners = resolutions::partners(&s.store, id).await?;
-    let reach = me.principal.reach();
-    let visible = reach.all
-        || r.district_id.is_some_and(|d| reach.districts.contains(&d))
-        || r.neighborhood_id
-            .is_some_and(|n| reach.neighborhoods.contains(&n))
-        || reach
-            .organisations
-            .iter()
-            .any(|o| *o == r.lead_org_id || partners.iter().any(|p| p.organisation_id == *o));
-    if !visible {
+    let involved: Vec<i64> = partners
+        .iter()
+        .map(|p| p.organisation_id)
+        .chain([r.lead_org_id])
+        .collect();
+    if !me
+        .principal
+        .reach()
+        .sees(r.district_id, r.neighborhood_id, &involved)
+    {
         return Err(AppError::Forbidden);
     }
     Ok(Json(ResolutionDetail {

@@ -290,10 +290,7 @@ pub async fn create_user(
     match result {
         Ok(()) => users_page(&state, &ctx, Vec::new(), true).await,
         Err(AppError::Invalid(fields)) => {
-            let msgs = fields
-                .into_iter()
-                .map(|f| if ctx.lang == Lang::Fa { f.fa } else { f.en })
-                .collect();
+            let msgs = ctx.messages(fields);
             users_page(&state, &ctx, msgs, false).await
         }
         Err(e) => Err(e),

@@ -127,10 +127,7 @@ pub async fn upload(
             page(&state, &ctx, id, Some(checked), Vec::new()).await
         }
         Err(AppError::Invalid(f)) => {
-            let msgs = f
-                .into_iter()
-                .map(|e| if ctx.lang == Lang::Fa { e.fa } else { e.en })
-                .collect();
+            let msgs = ctx.messages(f);
             page(&state, &ctx, id, None, msgs).await
         }
         Err(e) => Err(e),
@@ -157,10 +154,7 @@ pub async fn commit(
     match followup::commit_import(&state.store, &me.principal, id, &f.filename, &bytes).await {
         Ok(n) => Ok(Redirect::to(&format!("/meetings/{id}?imported={n}")).into_response()),
         Err(AppError::Invalid(fields)) => {
-            let msgs = fields
-                .into_iter()
-                .map(|e| if ctx.lang == Lang::Fa { e.fa } else { e.en })
-                .collect();
+            let msgs = ctx.messages(fields);
             page(&state, &ctx, id, None, msgs).await
         }
         Err(e) => Err(e),

@@ -245,15 +245,11 @@ pub async fn create(
     let (Some(kind), Some(body_id), Some(title), Some(date), Some(time), true) =
         (kind, body_id, title, date, time, errors.is_empty())
     else {
-        let lang = ctx.lang;
         let mut resp = render(&MeetingFormTemplate {
             p: Page::new(&ctx, "meetings", crate::i18n::t(ctx.lang, "new_meeting")),
             c: choices(&state.store).await?,
             kinds: MeetingKind::ALL.to_vec(),
-            errors: errors
-                .into_iter()
-                .map(|e| if lang == Lang::Fa { e.fa } else { e.en })
-                .collect(),
+            errors: ctx.messages(errors),
             f,
         })?;
         *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
@@ -470,10 +466,7 @@ pub async fn add_resolution(
     match followup::create_resolution(&state.store, &me.principal, id, &input).await {
         Ok(rid) => Ok(Redirect::to(&format!("/resolutions/{rid}")).into_response()),
         Err(AppError::Invalid(fields)) => {
-            let msgs = fields
-                .into_iter()
-                .map(|e| if ctx.lang == Lang::Fa { e.fa } else { e.en })
-                .collect();
+            let msgs = ctx.messages(fields);
             meeting_page(&state, &ctx, id, &ListQuery::default(), f, msgs).await
         }
         Err(e) => Err(e),
@@ -517,10 +510,7 @@ pub async fn attach(
     match followup::attach_to_meeting(&state.store, &me.principal, id, &file).await {
         Ok(_) => Ok(Redirect::to(&format!("/meetings/{id}#files")).into_response()),
         Err(AppError::Invalid(fields)) => {
-            let msgs = fields
-                .into_iter()
-                .map(|e| if ctx.lang == Lang::Fa { e.fa } else { e.en })
-                .collect();
+            let msgs = ctx.messages(fields);
             meeting_page(
                 &state,
                 &ctx,
@@ -546,17 +536,13 @@ pub async fn download(
     if let Some(report) = a.report_id {
         let rid = mahalle_db::attachments::resolution_of_report(&state.store, report).await?;
         let r = resolutions::get(&state.store, rid).await?;
-        let (partners, _) = followup::parties(&state.store, &r).await?;
-        let reach = me.principal.reach();
-        let visible = reach.all
-            || r.district_id.is_some_and(|d| reach.districts.contains(&d))
-            || r.neighborhood_id
-                .is_some_and(|n| reach.neighborhoods.contains(&n))
-            || reach
-                .organisations
-                .iter()
-                .any(|o| *o == r.lead_org_id || partners.contains(o));
-        if !visible {
+        let (mut involved, _) = followup::parties(&state.store, &r).await?;
+        involved.push(r.lead_org_id);
+        if !me
+            .principal
+            .reach()
+            .sees(r.district_id, r.neighborhood_id, &involved)
+        {
             return Err(AppError::Forbidden);
         }
     }

@@ -51,6 +51,8 @@ pub struct Page {
     pub nav: &'static str,
     pub user_name: Option<String>,
     pub is_admin: bool,
+    /// The city secretariat sees the notification outbox.
+    pub is_secretariat: bool,
     pub csrf: String,
     pub path: String,
 }
@@ -64,6 +66,7 @@ impl Page {
             nav,
             user_name: ctx.user.as_ref().map(|u| u.user.display_name.clone()),
             is_admin: ctx.principal().is_some_and(|p| p.is_admin()),
+            is_secretariat: ctx.principal().is_some_and(|p| p.is_city_secretariat()),
             csrf: ctx.csrf.clone(),
             path: ctx.path.clone(),
         }
@@ -421,6 +424,7 @@ pub fn error_page(lang: Lang, status: StatusCode, detail: &ErrorDetail) -> Respo
         nav: "",
         user_name: None,
         is_admin: false,
+        is_secretariat: false,
         csrf: String::new(),
         path: "/".into(),
     };

@@ -367,18 +367,12 @@ async fn resolution_page(
         partners: &partner_ids,
         district,
     };
-    let reach = me.principal.reach();
-    let visible = reach.all
-        || reach.districts.iter().any(|d| r.district_id == Some(*d))
-        || reach
-            .neighborhoods
-            .iter()
-            .any(|n| r.neighborhood_id == Some(*n))
-        || reach
-            .organisations
-            .iter()
-            .any(|o| *o == r.lead_org_id || partner_ids.contains(o));
-    if !visible {
+    let involved: Vec<i64> = partner_ids.iter().copied().chain([r.lead_org_id]).collect();
+    if !me
+        .principal
+        .reach()
+        .sees(r.district_id, r.neighborhood_id, &involved)
+    {
         return Err(AppError::Forbidden);
     }
     let can_execute = me
@@ -496,10 +490,7 @@ pub async fn act(
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/resolutions/{id}")).into_response()),
         Err(AppError::Invalid(fields)) => {
-            let msgs = fields
-                .into_iter()
-                .map(|e| if ctx.lang == Lang::Fa { e.fa } else { e.en })
-                .collect();
+            let msgs = ctx.messages(fields);
             resolution_page(&state, &ctx, id, msgs, f).await
         }
         Err(e) => Err(e),
@@ -664,10 +655,7 @@ pub async fn report(
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/resolutions/{id}")).into_response()),
         Err(AppError::Invalid(fields)) => {
-            let msgs = fields
-                .into_iter()
-                .map(|e| if ctx.lang == Lang::Fa { e.fa } else { e.en })
-                .collect();
+            let msgs = ctx.messages(fields);
             resolution_page(&state, &ctx, id, msgs, f).await
         }
         Err(e) => Err(e),

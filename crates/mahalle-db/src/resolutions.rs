@@ -75,6 +75,8 @@ pub struct Filter {
     pub status: Option<String>,
     /// Open and past the deadline.
     pub overdue: bool,
+    /// Open (approved or in progress) only.
+    pub open_only: bool,
     /// Open and due within this many days (not yet late).
     pub due_within: Option<i64>,
     pub deadline_from: Option<NaiveDate>,
@@ -114,6 +116,9 @@ fn apply(s: &mut Sql, f: &Filter, l: &Listing, today: NaiveDate) {
     }
     if let Some(st) = &f.status {
         s.push(" AND r.status = ").arg(st.as_str());
+    }
+    if f.open_only && !f.overdue && f.due_within.is_none() {
+        s.push(" AND r.status IN ('approved','in_progress')");
     }
     if f.overdue {
         s.push(" AND r.status IN ('approved','in_progress') AND r.deadline < ")

@@ -69,6 +69,10 @@ CREATE TABLE resolutions (
 CREATE INDEX resolutions_lead ON resolutions(lead_org_id, status, deadline, done_late);
 CREATE INDEX resolutions_lead_done ON resolutions(lead_org_id, status, days_to_done);
 CREATE INDEX resolutions_open ON resolutions(status, deadline);
+-- Open work only (partial indexes, same syntax on both backends): inboxes and overdue lists
+-- read these in deadline order instead of sorting every match.
+CREATE INDEX resolutions_open_by_deadline ON resolutions(deadline) WHERE status IN ('approved','in_progress');
+CREATE INDEX resolutions_open_by_lead ON resolutions(lead_org_id, deadline) WHERE status IN ('approved','in_progress');
 CREATE INDEX resolutions_district ON resolutions(district_id, status, deadline);
 
 CREATE TABLE resolution_partners (

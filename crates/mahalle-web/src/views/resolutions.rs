@@ -70,6 +70,7 @@ impl FilterQuery {
             domain: Domain::parse(&self.domain).map(|d| d.as_str().to_string()),
             status: Status::parse(&self.status).map(|s| s.as_str().to_string()),
             overdue: self.overdue == "1",
+            open_only: false,
             due_within: self.due,
             deadline_from: date("from", &self.from)?,
             deadline_to: date("to", &self.to)?,
@@ -540,7 +541,7 @@ pub async fn inbox(
     let tab = match iq.tab.as_str() {
         "partner" => {
             f.partner_org_id = Some(org_id);
-            f.status = None;
+            f.open_only = true;
             "partner"
         }
         "soon" => {
@@ -555,6 +556,7 @@ pub async fn inbox(
         }
         _ => {
             f.lead_org_id = Some(org_id);
+            f.open_only = true;
             "lead"
         }
     };

@@ -153,34 +153,9 @@ impl Principal {
         self.has(Role::Admin)
     }
 
-    /// City-wide staff see everything the city holds.
-    pub fn is_city_wide(&self) -> bool {
-        self.grants.iter().any(|g| g.scope == Scope::City)
-    }
-
     /// Account management is for system administrators only.
     pub fn can_manage_users(&self) -> bool {
         self.is_admin()
-    }
-
-    /// Personal contact details (phone, email) of people are for staff, not for anonymous visitors.
-    pub fn can_see_contacts(&self) -> bool {
-        !self.grants.is_empty()
-    }
-
-    /// Whether this user works within a district: city-wide staff everywhere, a district mayor in
-    /// their own district, a council member in the district of their neighborhood.
-    pub fn works_in_district(
-        &self,
-        district_id: i64,
-        neighborhood_district: impl Fn(i64) -> Option<i64>,
-    ) -> bool {
-        self.grants.iter().any(|g| match g.scope {
-            Scope::City => true,
-            Scope::District(d) => d == district_id,
-            Scope::Neighborhood(n) => neighborhood_district(n) == Some(district_id),
-            Scope::Organisation(_) => false,
-        })
     }
 }
 
@@ -220,37 +195,6 @@ mod tests {
                 scope: Scope::City
             })
         );
-    }
-
-    #[test]
-    fn district_visibility() {
-        let mayor14 = Principal {
-            user_id: 1,
-            grants: vec![Grant {
-                role: Role::DistrictMayor,
-                scope: Scope::District(14),
-            }],
-        };
-        assert!(mayor14.works_in_district(14, |_| None));
-        assert!(!mayor14.works_in_district(3, |_| None));
-        assert!(!mayor14.is_admin());
-        let council = Principal {
-            user_id: 2,
-            grants: vec![Grant {
-                role: Role::CouncilMember,
-                scope: Scope::Neighborhood(99),
-            }],
-        };
-        assert!(council.works_in_district(5, |n| (n == 99).then_some(5)));
-        assert!(!council.works_in_district(6, |n| (n == 99).then_some(5)));
-        let admin = Principal {
-            user_id: 3,
-            grants: vec![Grant {
-                role: Role::Admin,
-                scope: Scope::City,
-            }],
-        };
-        assert!(admin.works_in_district(22, |_| None) && admin.can_manage_users());
     }
 }
 

@@ -115,9 +115,6 @@ impl PillarKind {
     }
 }
 
-/// Neighborhood councils are elected for four-year terms.
-pub const TERM_YEARS: i32 = 4;
-
 /// Whether a term is current on `today`: started and not yet ended (end date exclusive).
 pub fn term_is_current(starts_on: NaiveDate, ends_on: Option<NaiveDate>, today: NaiveDate) -> bool {
     starts_on <= today && ends_on.is_none_or(|end| today < end)

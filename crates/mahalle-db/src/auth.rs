@@ -37,12 +37,6 @@ pub async fn credentials(store: &Store, username: &str) -> Result<Option<Credent
         .await
 }
 
-pub async fn get_user(store: &Store, id: i64) -> Result<User> {
-    let mut sql = Sql::new(USER_SELECT);
-    sql.push(" WHERE id = ").arg(id);
-    store.fetch_one(&sql).await
-}
-
 pub async fn user_by_name(store: &Store, username: &str) -> Result<Option<User>> {
     let mut sql = Sql::new(USER_SELECT);
     sql.push(" WHERE username = ").arg(username);

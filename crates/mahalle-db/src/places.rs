@@ -147,14 +147,6 @@ pub async fn get_neighborhood(store: &Store, id: i64) -> Result<Neighborhood> {
     store.fetch_one(&sql).await
 }
 
-/// The district each neighborhood belongs to, for access checks.
-pub async fn district_of_neighborhood(store: &Store, id: i64) -> Result<Option<i64>> {
-    let row: Option<(i64,)> = store
-        .fetch_optional(&Sql::new("SELECT district_id FROM neighborhoods WHERE id = $1").bind(id))
-        .await?;
-    Ok(row.map(|r| r.0))
-}
-
 pub struct NewDistrict<'a> {
     pub code: &'a str,
     pub number: i64,

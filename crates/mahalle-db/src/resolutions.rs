@@ -682,14 +682,6 @@ pub async fn decide_extension(
     .await
 }
 
-/// Pending extension requests (the secretariat's queue).
-pub async fn pending_extensions(store: &Store, limit: i64) -> Result<Vec<Extension>> {
-    let mut sql = Sql::new(EXT_SELECT);
-    sql.push(" WHERE e.state = 'pending' ORDER BY e.requested_at LIMIT ")
-        .arg(limit);
-    store.fetch_all(&sql).await
-}
-
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
 pub struct Event {
     pub id: i64,

@@ -819,43 +819,38 @@ pub async fn inbox_counts(
     today: NaiveDate,
     soon_days: u64,
 ) -> Result<InboxCounts> {
-    // Led and partnered counted apart (a lead is never its own partner), each over its index.
+    // Led and partnered counted apart (a lead is never its own partner), each in one pass over
+    // the open rows: all, due soon, overdue.
     let soon = today + chrono::Days::new(soon_days);
-    let lead = |cond: &str| {
-        Sql::new(&format!("SELECT COUNT(*) FROM resolutions r WHERE r.lead_org_id = $1 AND r.status IN ('approved','in_progress'){cond}"))
+    let sums = "SELECT COUNT(*), COALESCE(SUM(CASE WHEN r.deadline >= $2 AND r.deadline <= $3 THEN 1 ELSE 0 END), 0), \
+         COALESCE(SUM(CASE WHEN r.deadline < $2 THEN 1 ELSE 0 END), 0)";
+    let open = "r.status IN ('approved','in_progress')";
+    let lead: (i64, i64, i64) = store
+        .fetch_one(
+            &Sql::new(&format!(
+                "{sums} FROM resolutions r WHERE r.lead_org_id = $1 AND {open}"
+            ))
             .bind(org)
-    };
-    let partner = |cond: &str| {
-        Sql::new(&format!(
-            "SELECT COUNT(*) FROM resolution_partners p JOIN resolutions r ON r.id = p.resolution_id \
-             WHERE p.organisation_id = $1 AND r.status IN ('approved','in_progress'){cond}"
-        ))
-        .bind(org)
-    };
-    let partnering_open = store.scalar(&partner("")).await?;
+            .bind(today)
+            .bind(soon),
+        )
+        .await?;
+    let partner: (i64, i64, i64) = store
+        .fetch_one(
+            &Sql::new(&format!(
+                "{sums} FROM resolution_partners p JOIN resolutions r ON r.id = p.resolution_id \
+                 WHERE p.organisation_id = $1 AND {open}"
+            ))
+            .bind(org)
+            .bind(today)
+            .bind(soon),
+        )
+        .await?;
     Ok(InboxCounts {
-        leading_open: store.scalar(&lead("")).await?,
-        partnering_open,
-        due_soon: store
-            .scalar(
-                &lead(" AND r.deadline >= $2 AND r.deadline <= $3")
-                    .bind(today)
-                    .bind(soon),
-            )
-            .await?
-            + store
-                .scalar(
-                    &partner(" AND r.deadline >= $2 AND r.deadline <= $3")
-                        .bind(today)
-                        .bind(soon),
-                )
-                .await?,
-        overdue: store
-            .scalar(&lead(" AND r.deadline < $2").bind(today))
-            .await?
-            + store
-                .scalar(&partner(" AND r.deadline < $2").bind(today))
-                .await?,
+        leading_open: lead.0,
+        partnering_open: partner.0,
+        due_soon: lead.1 + partner.1,
+        overdue: lead.2 + partner.2,
     })
 }
 

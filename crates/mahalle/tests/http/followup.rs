@@ -417,6 +417,51 @@ async fn inbox_and_exports() {
     assert!(page.contains("کارتابل") && page.contains("شرکت آب و فاضلاب"));
     let (_, overdue) = app.get_text("/inbox?tab=overdue").await;
     assert!(overdue.contains("روز تأخیر"));
+    // The badges count what the lists hold.
+    let water = org_id(&app, "AG-WATER").await;
+    let badge = |page: &str, tab: &str| -> i64 {
+        let at = page.find(&format!("tab={tab}\"")).unwrap();
+        let rest = &page[at..];
+        let start = rest.find("class=\"badge").unwrap();
+        let text: String = rest[start..]
+            .split('>')
+            .nth(1)
+            .unwrap()
+            .chars()
+            .take_while(|c| *c != '<')
+            .collect();
+        mahalle_core::text::to_latin_digits(&text)
+            .replace('٬', "")
+            .parse()
+            .unwrap()
+    };
+    let (_, api_overdue) = app
+        .get_json(&format!(
+            "/api/v1/resolutions?org={water}&overdue=1&per_page=1"
+        ))
+        .await;
+    assert_eq!(
+        badge(&overdue, "overdue"),
+        api_overdue["total"].as_i64().unwrap()
+    );
+    let (_, api_soon) = app
+        .get_json(&format!("/api/v1/resolutions?org={water}&due=7&per_page=1"))
+        .await;
+    assert_eq!(badge(&overdue, "soon"), api_soon["total"].as_i64().unwrap());
+    let (_, api_open) = app
+        .get_json(&format!(
+            "/api/v1/resolutions?lead={water}&status=in_progress&per_page=1"
+        ))
+        .await;
+    let (_, api_new) = app
+        .get_json(&format!(
+            "/api/v1/resolutions?lead={water}&status=approved&per_page=1"
+        ))
+        .await;
+    assert_eq!(
+        badge(&overdue, "lead"),
+        api_open["total"].as_i64().unwrap() + api_new["total"].as_i64().unwrap()
+    );
     let r = app.get("/resolutions/export?format=csv&overdue=1").await;
     assert_eq!(r.status().as_u16(), 200);
     assert!(r.headers()["content-disposition"]

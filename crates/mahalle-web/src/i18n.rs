@@ -223,6 +223,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("ev_report", "گزارش پیشرفت", "Progress report"),
     ("ev_extension_requested", "درخواست تمدید مهلت", "Extension requested"),
     ("ev_extension_approved", "تمدید مهلت تأیید شد", "Extension approved"),
+    ("ev_extension_pending", "در انتظار تصمیم", "Awaiting decision"),
     ("ev_extension_refused", "تمدید مهلت رد شد", "Extension refused"),
     ("ev_edited", "ویرایش متن", "Text edited"),
     ("ev_escalated", "ارجاع به دفتر رئیس جلسه", "Escalated to the chair"),

@@ -162,6 +162,11 @@ async fn a_resolution_is_traced_from_approval_to_done() {
     )
     .await;
     assert_eq!(s, 303);
+    let (_, page) = sec.get_text(&format!("/resolutions/{id}")).await;
+    assert!(
+        page.contains("در انتظار تصمیم") && !page.contains("<td>?"),
+        "a pending request is labelled"
+    );
     // Only the secretariat decides it, and cancels.
     assert_eq!(
         act(

@@ -227,3 +227,17 @@ pub async fn create(tx: &mut Tx, m: &NewMeeting<'_>) -> Result<i64> {
     }
     Ok(id)
 }
+
+/// Replaces the minutes text; returns the previous text, which goes to the audit log.
+pub async fn set_minutes(tx: &mut Tx, id: i64, minutes: &str) -> Result<String> {
+    let (old,): (String,) = tx
+        .fetch_one(&Sql::new("SELECT minutes FROM meetings WHERE id = $1").bind(id))
+        .await?;
+    tx.execute(
+        &Sql::new("UPDATE meetings SET minutes = $1 WHERE id = $2")
+            .bind(minutes)
+            .bind(id),
+    )
+    .await?;
+    Ok(old)
+}

@@ -110,6 +110,7 @@ pub fn app(state: AppState) -> Router {
         .route("/meetings/{id}/import/commit", post(import::commit))
         .route("/import/{file}", get(import::template))
         .route("/meetings/{id}/attachments", post(meetings::attach))
+        .route("/meetings/{id}/minutes", post(meetings::minutes))
         .route("/attachments/{id}", get(meetings::download))
         .route("/resolutions/{id}/report", post(resolutions::report))
         .route("/resolutions", get(resolutions::list))

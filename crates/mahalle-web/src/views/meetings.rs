@@ -565,3 +565,40 @@ pub async fn download(
     )
         .into_response())
 }
+
+#[derive(Deserialize)]
+pub struct MinutesForm {
+    #[serde(default)]
+    minutes: String,
+}
+
+/// Records the minutes after the meeting; the previous text stays in the audit log.
+pub async fn minutes(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<MinutesForm>,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    let m = meetings::get(&state.store, id, crate::today()).await?;
+    if !me.principal.is_secretariat_for(m.district_id) {
+        return Err(AppError::Forbidden);
+    }
+    let text = mahalle_core::text::normalize(&f.minutes);
+    let mut tx = state.store.begin().await?;
+    let old = meetings::set_minutes(&mut tx, id, &text).await?;
+    audit::record(
+        &mut tx,
+        audit::Change {
+            user_id: Some(me.user.id),
+            action: "edit_minutes",
+            entity: "meeting",
+            entity_id: Some(id),
+            before: Some(json!({ "minutes": old })),
+            after: Some(json!({ "minutes": text })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/meetings/{id}#minutes")).into_response())
+}

@@ -713,3 +713,41 @@ async fn evidence_files_are_checked_stored_and_served_to_those_who_may_see_them(
         403
     );
 }
+
+#[tokio::test]
+async fn minutes_are_recorded_after_the_meeting_and_the_old_text_is_kept() {
+    let sec = TestApp::spawn().await;
+    sec.login_as("mayor").await;
+    let meeting = new_meeting(&sec, "جلسه صورت‌جلسه").await;
+    for text in ["پیش‌نویس صورت‌جلسه", "صورت‌جلسه نهایی با امضای حاضران"]
+    {
+        let r = sec
+            .post_form(
+                &format!("/meetings/{meeting}/minutes"),
+                &[("minutes", text)],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303);
+    }
+    let (_, page) = sec.get_text(&format!("/meetings/{meeting}")).await;
+    assert!(page.contains("صورت‌جلسه نهایی با امضای حاضران"));
+    // A liaison cannot change them.
+    let water = TestApp::spawn_on(&sec.db_url).await;
+    water.login_as("water").await;
+    let r = water
+        .post_form(&format!("/meetings/{meeting}/minutes"), &[("minutes", "x")])
+        .await;
+    assert_eq!(r.status().as_u16(), 403);
+    // The previous text is in the audit log.
+    let store = mahalle_db::Store::connect(&sec.db_url).await.unwrap();
+    let entries = mahalle_db::audit::recent(&store, 50).await.unwrap();
+    let edit = entries
+        .iter()
+        .find(|e| {
+            e.action == "edit_minutes"
+                && e.entity_id == Some(meeting)
+                && e.after.as_deref().unwrap_or("").contains("نهایی")
+        })
+        .unwrap();
+    assert!(edit.before.as_deref().unwrap().contains("پیش‌نویس"));
+}

@@ -141,6 +141,13 @@ pub async fn list_neighborhoods(
     })
 }
 
+/// Every neighborhood, by district then Persian name (for choosers; a city has a few hundred).
+pub async fn all_neighborhoods(store: &Store) -> Result<Vec<Neighborhood>> {
+    let mut sql = Sql::new(NEIGHBORHOOD_SELECT);
+    sql.push(" ORDER BY d.number, n.sort_key, n.id LIMIT 5000");
+    store.fetch_all(&sql).await
+}
+
 pub async fn get_neighborhood(store: &Store, id: i64) -> Result<Neighborhood> {
     let mut sql = Sql::new(NEIGHBORHOOD_SELECT);
     sql.push(" WHERE n.id = ").arg(id);

@@ -143,9 +143,33 @@ pub async fn create_resolution(
     else {
         return Err(AppError::Invalid(errors));
     };
+    // A neighborhood resolution also belongs to its district, so district staff see it.
+    let mut district_id = input.district_id;
+    if let Some(n) = input.neighborhood_id {
+        let hood = match mahalle_db::places::get_neighborhood(store, n).await {
+            Ok(h) => h,
+            Err(DbError::NotFound) => {
+                return Err(invalid(
+                    "neighborhood_id",
+                    "محله انتخاب‌شده وجود ندارد.",
+                    "The chosen neighborhood does not exist.",
+                ))
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if district_id.is_some_and(|d| d != hood.district_id) {
+            return Err(invalid(
+                "neighborhood_id",
+                "این محله در منطقه انتخاب‌شده نیست.",
+                "This neighborhood is not in the chosen district.",
+            ));
+        }
+        district_id = Some(hood.district_id);
+    }
+    let district_id = district_id.or(meeting.district_id);
     let scope = if input.neighborhood_id.is_some() {
         "neighborhood"
-    } else if input.district_id.is_some() {
+    } else if district_id.is_some() {
         "district"
     } else {
         "city"
@@ -167,9 +191,7 @@ pub async fn create_resolution(
         body: &body,
         domain: domain.as_str(),
         scope,
-        district_id: input.district_id.or(meeting
-            .district_id
-            .filter(|_| input.neighborhood_id.is_none())),
+        district_id,
         neighborhood_id: input.neighborhood_id,
         lead_org_id: input.lead_org_id,
         partners: &input.partner_org_ids,

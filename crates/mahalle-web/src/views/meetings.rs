@@ -72,6 +72,7 @@ pub async fn list(
 
 /// The choices a meeting form offers.
 pub struct MeetingChoices {
+    pub neighborhoods: Vec<mahalle_db::places::Neighborhood>,
     pub bodies: Vec<Organisation>,
     pub districts: Vec<District>,
     pub orgs: Vec<Organisation>,
@@ -121,7 +122,9 @@ async fn choices(store: &Store) -> Result<MeetingChoices, AppError> {
     )
     .await?
     .items;
+    let neighborhoods = places::all_neighborhoods(store).await?;
     Ok(MeetingChoices {
+        neighborhoods,
         bodies,
         districts,
         orgs,
@@ -372,6 +375,8 @@ pub struct NewResolutionForm {
     #[serde(default)]
     pub district_id: String,
     #[serde(default)]
+    pub neighborhood_id: String,
+    #[serde(default)]
     pub deadline: String,
     #[serde(default)]
     pub priority: String,
@@ -459,7 +464,7 @@ pub async fn add_resolution(
         lead_org_id: parse_id(&f.lead_org_id).unwrap_or(0),
         partner_org_ids: f.partners.split(',').filter_map(parse_id).collect(),
         district_id: parse_id(&f.district_id),
-        neighborhood_id: None,
+        neighborhood_id: parse_id(&f.neighborhood_id),
         deadline: f.deadline.clone(),
         priority: Some(f.priority.clone()),
     };

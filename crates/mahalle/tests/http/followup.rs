@@ -751,3 +751,68 @@ async fn minutes_are_recorded_after_the_meeting_and_the_old_text_is_kept() {
         .unwrap();
     assert!(edit.before.as_deref().unwrap().contains("پیش‌نویس"));
 }
+
+#[tokio::test]
+async fn a_neighborhood_resolution_belongs_to_its_district() {
+    let sec = TestApp::spawn().await;
+    sec.login_as("mayor").await;
+    let meeting = new_meeting(&sec, "جلسه محله‌ای").await;
+    let water = org_id(&sec, "AG-WATER").await;
+    let (_, hood) = sec
+        .get_json(&format!("/api/v1/neighborhoods?q={}", urlencode("پیروزی")))
+        .await;
+    let hood = &hood["items"][0];
+    let (hood_id, d14) = (
+        hood["id"].as_i64().unwrap().to_string(),
+        hood["district_id"].as_i64().unwrap(),
+    );
+    let (_, districts) = sec.get_json("/api/v1/districts?per_page=22").await;
+    let other = districts["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] != d14)
+        .unwrap()["id"]
+        .to_string();
+    let (lead, deadline) = (water.to_string(), jalali_in(15));
+    let post = |district: String| {
+        let fields = [
+            ("title", "نورپردازی بوستان محله".to_string()),
+            ("domain", "urban_services".to_string()),
+            ("lead_org_id", lead.clone()),
+            ("deadline", deadline.clone()),
+            ("neighborhood_id", hood_id.clone()),
+            ("district_id", district),
+        ];
+        let url = format!("/meetings/{meeting}/resolutions");
+        let sec = &sec;
+        async move {
+            let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            sec.post_form(&url, &refs).await
+        }
+    };
+    let r = post(other).await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("این محله در منطقه انتخاب‌شده نیست"));
+    let r = post(String::new()).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let id = id_from(&r);
+    let (_, json) = sec.get_json(&format!("/api/v1/resolutions/{id}")).await;
+    assert_eq!(json["scope"], "neighborhood");
+    assert_eq!(json["district_id"], d14);
+    // District 14's mayor sees it.
+    let mayor14 = TestApp::spawn_on(&sec.db_url).await;
+    mayor14.login_as("d14").await;
+    assert_eq!(
+        mayor14
+            .get(&format!("/resolutions/{id}"))
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
+}

@@ -102,6 +102,19 @@ pub enum Transition {
 }
 
 impl Transition {
+    /// The transition a form or API call names (`start`, `complete`, `cancel`, `reopen`), with
+    /// its note as evidence or reason.
+    pub fn from_action(action: &str, note: &str) -> Option<Transition> {
+        let note = note.to_string();
+        match action {
+            "start" => Some(Transition::Start),
+            "complete" => Some(Transition::Complete { evidence: note }),
+            "cancel" => Some(Transition::Cancel { reason: note }),
+            "reopen" => Some(Transition::Reopen { reason: note }),
+            _ => None,
+        }
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             Transition::Start => "start",
@@ -389,6 +402,22 @@ mod tests {
         }
         // start(1) + complete(2) + cancel(2) + reopen(2)
         assert_eq!(ok, 7);
+    }
+
+    #[test]
+    fn actions_name_transitions() {
+        for t in [
+            Transition::Start,
+            Transition::Complete {
+                evidence: "e".into(),
+            },
+            Transition::Cancel { reason: "e".into() },
+            Transition::Reopen { reason: "e".into() },
+        ] {
+            let note = if t == Transition::Start { "" } else { "e" };
+            assert_eq!(Transition::from_action(t.name(), note), Some(t));
+        }
+        assert_eq!(Transition::from_action("delete", ""), None);
     }
 
     #[test]

@@ -322,13 +322,8 @@ async fn transition(
     Json(t): Json<TransitionInput>,
 ) -> ApiResult<StatusOut> {
     let me = ctx.require_api_writer()?;
-    let t = match t.action.as_str() {
-        "start" => Transition::Start,
-        "complete" => Transition::Complete { evidence: t.note },
-        "cancel" => Transition::Cancel { reason: t.note },
-        "reopen" => Transition::Reopen { reason: t.note },
-        other => return Err(AppError::BadRequest(format!("unknown action {other}"))),
-    };
+    let t = Transition::from_action(&t.action, &t.note)
+        .ok_or_else(|| AppError::BadRequest(format!("unknown action {}", t.action)))?;
     let to = followup::transition(&s.store, &me.principal, id, &t).await?;
     Ok(Json(StatusOut {
         status: to.as_str().into(),

@@ -427,39 +427,12 @@ pub async fn act(
     let p = &me.principal;
     let store = &state.store;
     let result = match f.action.as_str() {
-        "start" => followup::transition(store, p, id, &Transition::Start)
-            .await
-            .map(|_| ()),
-        "complete" => followup::transition(
-            store,
-            p,
-            id,
-            &Transition::Complete {
-                evidence: f.note.clone(),
-            },
-        )
-        .await
-        .map(|_| ()),
-        "cancel" => followup::transition(
-            store,
-            p,
-            id,
-            &Transition::Cancel {
-                reason: f.note.clone(),
-            },
-        )
-        .await
-        .map(|_| ()),
-        "reopen" => followup::transition(
-            store,
-            p,
-            id,
-            &Transition::Reopen {
-                reason: f.note.clone(),
-            },
-        )
-        .await
-        .map(|_| ()),
+        action @ ("start" | "complete" | "cancel" | "reopen") => {
+            match Transition::from_action(action, &f.note) {
+                Some(t) => followup::transition(store, p, id, &t).await.map(|_| ()),
+                None => Err(AppError::BadRequest("unknown action".into())),
+            }
+        }
         "report" => {
             let percent = mahalle_core::text::to_latin_digits(f.percent.trim())
                 .parse::<i64>()

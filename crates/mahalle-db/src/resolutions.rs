@@ -85,7 +85,8 @@ pub struct Filter {
     pub reach: Option<Reach>,
 }
 
-fn apply(s: &mut Sql, f: &Filter, l: &Listing, today: NaiveDate) {
+/// The WHERE clause of a filter; `terms` are search terms (see `mahalle_core::text`).
+fn apply(s: &mut Sql, f: &Filter, terms: &[String], today: NaiveDate) {
     s.push(" WHERE 1=1");
     if let Some(m) = f.meeting_id {
         s.push(" AND r.meeting_id = ").arg(m);
@@ -158,7 +159,7 @@ fn apply(s: &mut Sql, f: &Filter, l: &Listing, today: NaiveDate) {
             s.push(" AND (").push(&any.join(" OR ")).push(")");
         }
     }
-    s.search("r.search_key", &l.terms);
+    s.search("r.search_key", terms);
 }
 
 pub async fn list(
@@ -168,7 +169,7 @@ pub async fn list(
     today: NaiveDate,
 ) -> Result<Paged<Resolution>> {
     let mut count = Sql::new("SELECT COUNT(*) FROM resolutions r");
-    apply(&mut count, f, l, today);
+    apply(&mut count, f, &l.terms, today);
     let total = store.scalar(&count).await?;
     // Choose the page's rows from the resolutions table alone, then join names onto those few:
     // joining every match before sorting is what makes civic list pages slow.
@@ -186,7 +187,7 @@ pub async fn list(
         String::new()
     };
     let mut page = Sql::new("SELECT r.* FROM resolutions r");
-    apply(&mut page, f, l, today);
+    apply(&mut page, f, &l.terms, today);
     page.push(" ORDER BY ")
         .push(order)
         .push(dir)
@@ -221,16 +222,8 @@ pub async fn list_all(
     today: NaiveDate,
     cap: u32,
 ) -> Result<Vec<Resolution>> {
-    let l = Listing {
-        q: String::new(),
-        terms: vec![],
-        sort: "deadline",
-        desc: false,
-        page: 1,
-        per_page: cap,
-    };
     let mut sql = Sql::new(&format!("{COLUMNS} FROM resolutions r{JOINS}"));
-    apply(&mut sql, f, &l, today);
+    apply(&mut sql, f, &[], today);
     sql.push(" ORDER BY m.starts_at, r.item_number LIMIT ")
         .arg(i64::from(cap));
     store.fetch_all(&sql).await
@@ -760,14 +753,6 @@ pub async fn accountability(
     f: &Filter,
     today: NaiveDate,
 ) -> Result<Vec<Accountability>> {
-    let none = Listing {
-        q: String::new(),
-        terms: vec![],
-        sort: "deadline",
-        desc: false,
-        page: 1,
-        per_page: 1,
-    };
     // Aggregate over the covering index first, then fetch the names of the few organisations.
     let mut sql = Sql::new(
         "SELECT a.organisation_id, o.name_fa, o.name_en, a.assigned, a.open, a.overdue, a.done_on_time, a.done_late, a.cancelled \
@@ -780,14 +765,14 @@ pub async fn accountability(
          FROM resolutions r",
     );
     sql.args.push(today.into());
-    apply(&mut sql, f, &none, today);
+    apply(&mut sql, f, &[], today);
     sql.push(" GROUP BY r.lead_org_id) a JOIN organisations o ON o.id = a.organisation_id ORDER BY a.overdue DESC, a.assigned DESC");
     let mut rows: Vec<Accountability> = store.fetch_all(&sql).await?;
 
     // Medians from a histogram of days-to-done per organisation (few distinct values), read in
     // index order; far cheaper than ranking every done row.
     let mut hist = Sql::new("SELECT r.lead_org_id, r.days_to_done, COUNT(*) FROM resolutions r");
-    apply(&mut hist, f, &none, today);
+    apply(&mut hist, f, &[], today);
     hist.push(
         " AND r.status = 'done' AND r.days_to_done IS NOT NULL GROUP BY r.lead_org_id, r.days_to_done \
          ORDER BY r.lead_org_id, r.days_to_done",
@@ -865,14 +850,6 @@ pub struct StatusCounts {
 }
 
 pub async fn status_counts(store: &Store, f: &Filter, today: NaiveDate) -> Result<StatusCounts> {
-    let none = Listing {
-        q: String::new(),
-        terms: vec![],
-        sort: "deadline",
-        desc: false,
-        page: 1,
-        per_page: 1,
-    };
     let mut sql = Sql::new(
         "SELECT COALESCE(SUM(CASE WHEN r.status = 'approved' THEN 1 ELSE 0 END), 0) AS approved, \
          COALESCE(SUM(CASE WHEN r.status = 'in_progress' THEN 1 ELSE 0 END), 0) AS in_progress, \
@@ -882,6 +859,6 @@ pub async fn status_counts(store: &Store, f: &Filter, today: NaiveDate) -> Resul
          FROM resolutions r",
     );
     sql.args.push(today.into());
-    apply(&mut sql, f, &none, today);
+    apply(&mut sql, f, &[], today);
     store.fetch_one(&sql).await
 }

@@ -13,7 +13,7 @@ use mahalle_db::audit::{self, Entry};
 use mahalle_db::auth::{self, ApiToken, User};
 use serde::Deserialize;
 
-use super::{render, safe_next, Page};
+use super::{render, render_form, safe_next, Page};
 use crate::csrf::{hash_token, new_token, CsrfForm};
 use crate::ctx::{Calendar, Ctx, Lang, CAL_COOKIE, LANG_COOKIE, SESSION_COOKIE};
 use crate::error::AppError;
@@ -236,21 +236,18 @@ async fn users_page(
     }
     let audit = audit::recent(&state.store, 20).await?;
     let p = Page::new(ctx, "admin", crate::i18n::t(ctx.lang, "users"));
-    let status = if errors.is_empty() {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let mut resp = render(&UsersTemplate {
-        p,
-        users,
-        roles: Role::ALL.to_vec(),
-        errors,
-        saved,
-        audit,
-    })?;
-    *resp.status_mut() = status;
-    Ok(resp)
+    let invalid = !errors.is_empty();
+    render_form(
+        &UsersTemplate {
+            p,
+            users,
+            roles: Role::ALL.to_vec(),
+            errors,
+            saved,
+            audit,
+        },
+        invalid,
+    )
 }
 
 pub async fn users(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {

@@ -10,7 +10,7 @@ use base64::Engine;
 use mahalle_core::resolutions::{Domain, Priority};
 use mahalle_db::meetings::{self, Meeting};
 
-use super::{render, Page};
+use super::{render_form, Page};
 use crate::csrf::CsrfForm;
 use crate::ctx::{Ctx, Lang};
 use crate::error::AppError;
@@ -66,19 +66,18 @@ async fn page(
         return Err(AppError::Forbidden);
     }
     let bad = !errors.is_empty() || checked.as_ref().is_some_and(|c| !c.problems.is_empty());
-    let mut resp = render(&ImportTemplate {
-        p: Page::new(ctx, "meetings", crate::i18n::t(ctx.lang, "import")),
-        m,
-        columns: Column::ALL.to_vec(),
-        domains: Domain::ALL.to_vec(),
-        priorities: Priority::ALL.to_vec(),
-        checked,
-        errors,
-    })?;
-    if bad {
-        *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(resp)
+    render_form(
+        &ImportTemplate {
+            p: Page::new(ctx, "meetings", crate::i18n::t(ctx.lang, "import")),
+            m,
+            columns: Column::ALL.to_vec(),
+            domains: Domain::ALL.to_vec(),
+            priorities: Priority::ALL.to_vec(),
+            checked,
+            errors,
+        },
+        bad,
+    )
 }
 
 pub async fn form(

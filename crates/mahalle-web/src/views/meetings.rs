@@ -17,7 +17,7 @@ use mahalle_db::{audit, Store};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{render, ListView, Page};
+use super::{render, render_form, ListView, Page};
 use crate::csrf::CsrfForm;
 use crate::ctx::{Ctx, Lang};
 use crate::error::AppError;
@@ -248,15 +248,16 @@ pub async fn create(
     let (Some(kind), Some(body_id), Some(title), Some(date), Some(time), true) =
         (kind, body_id, title, date, time, errors.is_empty())
     else {
-        let mut resp = render(&MeetingFormTemplate {
-            p: Page::new(&ctx, "meetings", crate::i18n::t(ctx.lang, "new_meeting")),
-            c: choices(&state.store).await?,
-            kinds: MeetingKind::ALL.to_vec(),
-            errors: ctx.messages(errors),
-            f,
-        })?;
-        *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(resp);
+        return render_form(
+            &MeetingFormTemplate {
+                p: Page::new(&ctx, "meetings", crate::i18n::t(ctx.lang, "new_meeting")),
+                c: choices(&state.store).await?,
+                kinds: MeetingKind::ALL.to_vec(),
+                errors: ctx.messages(errors),
+                f,
+            },
+            true,
+        );
     };
     let starts_at = crate::tehran_offset()
         .from_local_datetime(&date.and_time(time))
@@ -403,33 +404,30 @@ async fn meeting_page(
     let counts = resolutions::status_counts(&state.store, &filter, today).await?;
     let can_edit = me.principal.is_secretariat_for(m.district_id);
     let p = Page::new(ctx, "meetings", m.title.clone());
-    let status = if errors.is_empty() {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let mut resp = render(&MeetingTemplate {
-        p,
-        agenda: meetings::agenda(&state.store, id).await?,
-        attendees: meetings::attendees(&state.store, id).await?,
-        counts,
-        list: ListView::new(&format!("/meetings/{id}"), String::new(), &l, &page),
-        items: page.items,
-        can_edit,
-        c: if can_edit {
-            Some(choices(&state.store).await?)
-        } else {
-            None
+    let invalid = !errors.is_empty();
+    render_form(
+        &MeetingTemplate {
+            p,
+            agenda: meetings::agenda(&state.store, id).await?,
+            attendees: meetings::attendees(&state.store, id).await?,
+            counts,
+            list: ListView::new(&format!("/meetings/{id}"), String::new(), &l, &page),
+            items: page.items,
+            can_edit,
+            c: if can_edit {
+                Some(choices(&state.store).await?)
+            } else {
+                None
+            },
+            domains: Domain::ALL.to_vec(),
+            priorities: Priority::ALL.to_vec(),
+            f,
+            errors,
+            files: mahalle_db::attachments::of_meeting(&state.store, id).await?,
+            m,
         },
-        domains: Domain::ALL.to_vec(),
-        priorities: Priority::ALL.to_vec(),
-        f,
-        errors,
-        files: mahalle_db::attachments::of_meeting(&state.store, id).await?,
-        m,
-    })?;
-    *resp.status_mut() = status;
-    Ok(resp)
+        invalid,
+    )
 }
 
 pub async fn show(

@@ -406,6 +406,16 @@ pub fn render<T: Template>(t: &T) -> Result<Response, AppError> {
     Ok(Html(body).into_response())
 }
 
+/// Renders a page that carries a form: 422 when the form came back with problems, so clients
+/// and tests can tell a refused submission from a plain view.
+pub fn render_form<T: Template>(t: &T, invalid: bool) -> Result<Response, AppError> {
+    let mut resp = render(t)?;
+    if invalid {
+        *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(resp)
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorTemplate<'a> {

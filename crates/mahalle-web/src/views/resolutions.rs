@@ -15,7 +15,7 @@ use mahalle_db::resolutions::{
 };
 use serde::Deserialize;
 
-use super::{render, url_encode, ListView, Page};
+use super::{render, render_form, url_encode, ListView, Page};
 use crate::csrf::CsrfForm;
 use crate::ctx::{Ctx, Lang, SignedIn};
 use crate::error::AppError;
@@ -383,29 +383,26 @@ async fn resolution_page(
         .principal
         .may(mahalle_core::access::Act::Secretariat, parties);
     let can_extend = me.principal.may_request_extension(parties);
-    let status = if errors.is_empty() {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let invalid = !errors.is_empty();
     let p = Page::new(ctx, "resolutions", r.title.clone());
-    let mut resp = render(&ResolutionTemplate {
-        p,
-        partners: resolutions::partners(&state.store, id).await?,
-        reports: resolutions::reports(&state.store, id).await?,
-        extensions: resolutions::extensions(&state.store, id).await?,
-        events: resolutions::events(&state.store, id).await?,
-        today: crate::today(),
-        can_execute,
-        can_secretariat,
-        can_extend,
-        errors,
-        f,
-        files: mahalle_db::attachments::of_resolution_reports(&state.store, id).await?,
-        r,
-    })?;
-    *resp.status_mut() = status;
-    Ok(resp)
+    render_form(
+        &ResolutionTemplate {
+            p,
+            partners: resolutions::partners(&state.store, id).await?,
+            reports: resolutions::reports(&state.store, id).await?,
+            extensions: resolutions::extensions(&state.store, id).await?,
+            events: resolutions::events(&state.store, id).await?,
+            today: crate::today(),
+            can_execute,
+            can_secretariat,
+            can_extend,
+            errors,
+            f,
+            files: mahalle_db::attachments::of_resolution_reports(&state.store, id).await?,
+            r,
+        },
+        invalid,
+    )
 }
 
 pub async fn show(

@@ -9,6 +9,7 @@ pub mod councils;
 pub mod jalali;
 pub mod org;
 pub mod paging;
+pub mod requests;
 pub mod resolutions;
 pub mod text;
 pub mod validate;

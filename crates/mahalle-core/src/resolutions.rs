@@ -2,14 +2,13 @@
 //! deadline extensions and the accountability figures. Plain functions, unit-tested here.
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 
 use crate::text::to_persian_digits;
 
 macro_rules! coded_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal, $fa:literal, $en:literal;)+ }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 
@@ -37,6 +36,7 @@ macro_rules! coded_enum {
         }
     };
 }
+pub(crate) use coded_enum;
 
 coded_enum!(
     /// Where a resolution's follow-up stands. "Overdue" is not a status: it is derived.

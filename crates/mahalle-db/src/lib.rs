@@ -14,6 +14,7 @@ pub mod notifications;
 pub mod org;
 pub mod people;
 pub mod places;
+pub mod requests;
 pub mod resolutions;
 pub mod settings;
 mod sql;

@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod calendar;
 pub mod collate;
 pub mod councils;
+pub mod exif;
 pub mod jalali;
 pub mod org;
 pub mod paging;

@@ -10,6 +10,7 @@ pub mod exif;
 pub mod jalali;
 pub mod org;
 pub mod paging;
+pub mod ratelimit;
 pub mod resolutions;
 pub mod text;
 pub mod validate;

@@ -13,4 +13,5 @@ pub mod paging;
 pub mod ratelimit;
 pub mod resolutions;
 pub mod text;
+pub mod tracking;
 pub mod validate;

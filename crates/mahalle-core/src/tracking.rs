@@ -191,7 +191,7 @@ mod tests {
     use super::*;
     use std::collections::HashSet;
 
-    const SECRET: u64 = 0x5EC2_E7_F00D_CAFE;
+    const SECRET: u64 = 0x5EC2_E7F0_0DCA_FE11;
 
     fn is_well_formed(code: &str) -> bool {
         let b = code.as_bytes();

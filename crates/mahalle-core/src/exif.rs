@@ -33,7 +33,9 @@ const PNG_SIGNATURE: &[u8; 8] = b"\x89PNG\r\n\x1a\n";
 /// * WebP: `EXIF` and `XMP ` chunks are dropped, the RIFF size is fixed and the VP8X flags that
 ///   announce them are cleared.
 ///
-/// Everything else, including bytes after the end of the image, is kept unchanged.
+/// Everything else, including bytes after the end of the image, is kept unchanged. Note that
+/// some phones append a second image or a short video after the end of a JPEG (motion and
+/// multi-picture photos); that appended data is not inspected and may carry its own metadata.
 pub fn strip_metadata(bytes: &[u8]) -> Result<Vec<u8>, StripError> {
     if bytes.starts_with(&[0xFF, 0xD8]) {
         strip_jpeg(bytes)

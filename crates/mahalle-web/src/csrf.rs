@@ -119,6 +119,8 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 /// The text fields and the (first) file of a multipart form, after checking its CSRF token.
 pub struct MultipartForm {
     pub fields: std::collections::HashMap<String, String>,
+    /// Every text field in order, repeated names included (multi-value answers).
+    pub pairs: Vec<(String, String)>,
     pub file: Option<(String, Vec<u8>)>,
 }
 
@@ -128,13 +130,13 @@ impl MultipartForm {
     }
 }
 
-pub async fn multipart_form(
-    ctx: &crate::ctx::Ctx,
-    mut mp: axum::extract::Multipart,
-) -> Result<MultipartForm, AppError> {
+/// Reads a multipart body: its text fields and its first non-empty file. No CSRF check (the
+/// Open311 endpoint authenticates with an API key instead).
+pub async fn read_multipart(mut mp: axum::extract::Multipart) -> Result<MultipartForm, AppError> {
     let bad = |e: axum::extract::multipart::MultipartError| AppError::BadRequest(e.body_text());
     let mut out = MultipartForm {
         fields: Default::default(),
+        pairs: Vec::new(),
         file: None,
     };
     while let Some(field) = mp.next_field().await.map_err(bad)? {
@@ -148,10 +150,20 @@ pub async fn multipart_form(
             }
             None => {
                 let text = field.text().await.map_err(bad)?;
+                out.pairs.push((name.clone(), text.clone()));
                 out.fields.insert(name, text);
             }
         }
     }
+    Ok(out)
+}
+
+/// A multipart form from our own pages: read, then its CSRF token checked.
+pub async fn multipart_form(
+    ctx: &crate::ctx::Ctx,
+    mp: axum::extract::Multipart,
+) -> Result<MultipartForm, AppError> {
+    let out = read_multipart(mp).await?;
     let token = out.field("csrf");
     if ctx.csrf.len() != 64 || !constant_time_eq(token.as_bytes(), ctx.csrf.as_bytes()) {
         return Err(AppError::Csrf);

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod api;
 mod assets;
+pub mod citizen;
 pub mod csrf;
 pub mod ctx;
 pub mod error;
@@ -11,6 +12,7 @@ mod extract;
 pub mod followup;
 pub mod i18n;
 pub mod notify;
+pub mod open311;
 pub mod transfer;
 pub mod views;
 
@@ -54,6 +56,17 @@ impl Default for WebConfig {
 pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
+    pub intake: Arc<citizen::Intake>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: WebConfig) -> AppState {
+        AppState {
+            store,
+            config: Arc::new(config),
+            intake: Arc::new(citizen::Intake::default()),
+        }
+    }
 }
 
 impl FromRef<AppState> for Store {
@@ -143,6 +156,7 @@ pub fn app(state: AppState) -> Router {
 
     Router::new()
         .nest("/api/v1", api::router())
+        .merge(open311::router())
         .route("/api/openapi.json", get(api::openapi_json))
         // Calendar clients authenticate with a token and must get 401, not the sign-in page.
         .route("/calendar/{file}", get(views::calendar::feed))

@@ -21,10 +21,7 @@ impl Application {
             .with_context(|| format!("cannot listen on {bind}"))?;
         Ok(Application {
             listener,
-            state: AppState {
-                store,
-                config: std::sync::Arc::new(web),
-            },
+            state: AppState::new(store, web),
         })
     }
 
@@ -38,7 +35,10 @@ impl Application {
     pub async fn run(self) -> anyhow::Result<()> {
         mahalle_web::spawn_housekeeping(self.state.store.clone());
         let app = mahalle_web::app(self.state);
-        axum::serve(self.listener, app)
+        axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
             .with_graceful_shutdown(shutdown_signal())
             .await?;
         Ok(())
@@ -50,7 +50,10 @@ impl Application {
         stop: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let app = mahalle_web::app(self.state);
-        axum::serve(self.listener, app)
+        axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
             .with_graceful_shutdown(stop)
             .await?;
         Ok(())

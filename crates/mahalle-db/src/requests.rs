@@ -883,6 +883,17 @@ pub async fn api_key_by_hash(store: &Store, key_hash: &str) -> Result<Option<i64
         .map(|r| r.map(|r| r.0))
 }
 
+pub async fn touch_api_key(store: &Store, id: i64, at: DateTime<Utc>) -> Result<()> {
+    store
+        .execute(
+            &Sql::new("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")
+                .bind(at)
+                .bind(id),
+        )
+        .await?;
+    Ok(())
+}
+
 /// Revokes a key; false when there is no live key with this id.
 pub async fn revoke_api_key(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> Result<bool> {
     Ok(tx

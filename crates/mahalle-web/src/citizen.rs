@@ -10,7 +10,9 @@ use mahalle_core::access::Principal;
 use mahalle_core::ratelimit::RateLimiter;
 use mahalle_core::requests::{self as rules, Action, RequestError, RequestStatus, Source};
 use mahalle_core::validate::{self, FieldError};
-use mahalle_db::requests::{self as store_requests, Contact, NewEvent, NewRequest, Request, Service};
+use mahalle_db::requests::{
+    self as store_requests, Contact, NewEvent, NewRequest, Request, Service,
+};
 use mahalle_db::{audit, DbError, Sql, Store};
 use serde_json::json;
 use tokio::sync::OnceCell;
@@ -19,7 +21,11 @@ use crate::error::AppError;
 
 impl From<RequestError> for AppError {
     fn from(e: RequestError) -> Self {
-        AppError::Invalid(vec![FieldError::new("action", e.message_fa(), e.to_string())])
+        AppError::Invalid(vec![FieldError::new(
+            "action",
+            e.message_fa(),
+            e.to_string(),
+        )])
     }
 }
 
@@ -31,7 +37,12 @@ pub struct Intake {
     per_ip: Mutex<RateLimiter>,
     /// Open311 POSTs per API key (an app serving many citizens gets a larger budget).
     per_key: Mutex<RateLimiter>,
+    /// Recently checked API keys (by hash): their id, or `None` for an unknown key, and when
+    /// they were read. Saves a lookup per POST; a revoked key stops working within `KEY_TTL`.
+    keys: Mutex<std::collections::HashMap<String, (Option<i64>, Instant)>>,
 }
+
+const KEY_TTL: Duration = Duration::from_secs(10);
 
 impl Default for Intake {
     fn default() -> Self {
@@ -39,6 +50,7 @@ impl Default for Intake {
             secret: OnceCell::new(),
             per_ip: Mutex::new(RateLimiter::new(30, 10, 100_000)),
             per_key: Mutex::new(RateLimiter::new(20_000, 300_000, 10_000)),
+            keys: Default::default(),
         }
     }
 }
@@ -50,6 +62,7 @@ impl Intake {
             secret: OnceCell::new(),
             per_ip: Mutex::new(RateLimiter::new(ip.0, ip.1, 100_000)),
             per_key: Mutex::new(RateLimiter::new(key.0, key.1, 10_000)),
+            keys: Default::default(),
         }
     }
 
@@ -80,12 +93,18 @@ impl Intake {
     }
 
     pub async fn code(&self, store: &Store, id: i64) -> Result<String, AppError> {
-        Ok(mahalle_core::tracking::tracking_code(id, self.secret(store).await?))
+        Ok(mahalle_core::tracking::tracking_code(
+            id,
+            self.secret(store).await?,
+        ))
     }
 
     /// The request a tracking code names, if it is well-formed.
     pub async fn id_of(&self, store: &Store, code: &str) -> Result<Option<i64>, AppError> {
-        Ok(mahalle_core::tracking::parse_tracking_code(code, self.secret(store).await?))
+        Ok(mahalle_core::tracking::parse_tracking_code(
+            code,
+            self.secret(store).await?,
+        ))
     }
 
     /// Counts one submission from this IP (and key); `Err` carries the seconds to wait.
@@ -164,19 +183,40 @@ pub async fn submit(store: &Store, intake: &Intake, s: Submission) -> Result<Sub
             "The description is longer than 4000 characters.",
         ));
     } else if s.description_required && description.is_empty() {
-        errors.push(field("description", "شرح درخواست را بنویسید.", "Describe the request."));
+        errors.push(field(
+            "description",
+            "شرح درخواست را بنویسید.",
+            "Describe the request.",
+        ));
     }
     let address = mahalle_core::text::normalize(&s.address);
     if address.chars().count() > 500 {
-        errors.push(field("address", "نشانی بیش از ۵۰۰ نویسه است.", "The address is longer than 500 characters."));
+        errors.push(field(
+            "address",
+            "نشانی بیش از ۵۰۰ نویسه است.",
+            "The address is longer than 500 characters.",
+        ));
     }
-    let point = rules::check_point(s.lat, s.lon).map_err(|e| errors.push(e)).ok().flatten();
-    let email = validate::optional_email(&s.contact.email).map_err(|e| errors.push(e)).ok();
-    let phone = rules::optional_phone(&s.contact.phone).map_err(|e| errors.push(e)).ok();
+    let point = rules::check_point(s.lat, s.lon)
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten();
+    let email = validate::optional_email(&s.contact.email)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let phone = rules::optional_phone(&s.contact.phone)
+        .map_err(|e| errors.push(e))
+        .ok();
     let attributes = match &service {
         Some(svc) if svc.has_attributes => {
-            let defs: Vec<_> = store_requests::attributes(store, svc.id).await?.iter().map(|a| a.def()).collect();
-            rules::check_attributes(&defs, &s.attributes).map_err(|mut e| errors.append(&mut e)).unwrap_or_default()
+            let defs: Vec<_> = store_requests::attributes(store, svc.id)
+                .await?
+                .iter()
+                .map(|a| a.def())
+                .collect();
+            rules::check_attributes(&defs, &s.attributes)
+                .map_err(|mut e| errors.append(&mut e))
+                .unwrap_or_default()
         }
         _ => Vec::new(),
     };
@@ -220,13 +260,21 @@ pub async fn submit(store: &Store, intake: &Intake, s: Submission) -> Result<Sub
             "A location is required: lat and long, address_string, or a neighborhood.",
         ));
     }
-    let (Some(service), Some(email), Some(phone), true) = (service, email, phone, errors.is_empty()) else {
+    let (Some(service), Some(email), Some(phone), true) =
+        (service, email, phone, errors.is_empty())
+    else {
         return Err(AppError::Invalid(errors));
     };
     let organisation_id = route(store, &service, district_id, neighborhood_id).await?;
     let contact = Contact {
-        first_name: mahalle_core::text::normalize(&s.contact.first_name).chars().take(100).collect(),
-        last_name: mahalle_core::text::normalize(&s.contact.last_name).chars().take(100).collect(),
+        first_name: mahalle_core::text::normalize(&s.contact.first_name)
+            .chars()
+            .take(100)
+            .collect(),
+        last_name: mahalle_core::text::normalize(&s.contact.last_name)
+            .chars()
+            .take(100)
+            .collect(),
         email,
         phone,
         device_id: s.contact.device_id.chars().take(200).collect(),
@@ -271,7 +319,10 @@ pub async fn submit(store: &Store, intake: &Intake, s: Submission) -> Result<Sub
 fn clean_photo(bytes: &[u8]) -> Result<(&'static str, Vec<u8>), FieldError> {
     let bad = |fa: &str, en: &str| field("photo", fa, en);
     if bytes.len() > rules::MAX_PHOTO_BYTES {
-        return Err(bad("حجم عکس بیش از ۵ مگابایت است.", "The photo is larger than 5 MB."));
+        return Err(bad(
+            "حجم عکس بیش از ۵ مگابایت است.",
+            "The photo is larger than 5 MB.",
+        ));
     }
     // Judged by content, not by the name a phone gave the file.
     let kind = if bytes.starts_with(b"\xFF\xD8\xFF") {
@@ -281,15 +332,21 @@ fn clean_photo(bytes: &[u8]) -> Result<(&'static str, Vec<u8>), FieldError> {
     } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
         "image/webp"
     } else {
-        return Err(bad("تنها عکس (JPEG، PNG یا WebP) پذیرفته است.", "Only photos (JPEG, PNG or WebP) are accepted."));
+        return Err(bad(
+            "تنها عکس (JPEG، PNG یا WebP) پذیرفته است.",
+            "Only photos (JPEG, PNG or WebP) are accepted.",
+        ));
     };
-    let clean = mahalle_core::exif::strip_metadata(bytes).map_err(|e| bad(e.message_fa(), &e.to_string()))?;
+    let clean = mahalle_core::exif::strip_metadata(bytes)
+        .map_err(|e| bad(e.message_fa(), &e.to_string()))?;
     Ok((kind, clean))
 }
 
 async fn district_id_of(store: &Store, number: u8) -> Result<Option<i64>, AppError> {
     Ok(store
-        .fetch_optional::<(i64,)>(&Sql::new("SELECT id FROM districts WHERE number = $1").bind(i64::from(number)))
+        .fetch_optional::<(i64,)>(
+            &Sql::new("SELECT id FROM districts WHERE number = $1").bind(i64::from(number)),
+        )
         .await?
         .map(|r| r.0))
 }
@@ -302,11 +359,17 @@ async fn route(
     district_id: Option<i64>,
     neighborhood_id: Option<i64>,
 ) -> Result<Option<i64>, AppError> {
-    let rules_here: Vec<_> = store_requests::routes(store, service.id).await?.iter().map(|r| r.rule()).collect();
+    let rules_here: Vec<_> = store_requests::routes(store, service.id)
+        .await?
+        .iter()
+        .map(|r| r.rule())
+        .collect();
     if let Some(o) = rules::route(&rules_here, district_id, neighborhood_id) {
         return Ok(Some(o));
     }
-    let Some(d) = district_id else { return Ok(None) };
+    let Some(d) = district_id else {
+        return Ok(None);
+    };
     Ok(store
         .fetch_optional::<(i64,)>(
             &Sql::new("SELECT id FROM organisations WHERE kind = 'district_office' AND district_id = $1 ORDER BY id LIMIT 1").bind(d),
@@ -322,7 +385,12 @@ pub fn may_handle(who: &Principal, r: &Request) -> bool {
 }
 
 /// Applies a staff step to a request.
-pub async fn act(store: &Store, who: &Principal, id: i64, action: Action) -> Result<RequestStatus, AppError> {
+pub async fn act(
+    store: &Store,
+    who: &Principal,
+    id: i64,
+    action: Action,
+) -> Result<RequestStatus, AppError> {
     let r = store_requests::get(store, id).await?;
     if !may_handle(who, &r) {
         return Err(AppError::Forbidden);
@@ -347,7 +415,10 @@ pub async fn act(store: &Store, who: &Principal, id: i64, action: Action) -> Res
         _ => org,
     };
     let note = mahalle_core::text::normalize(action.note());
-    let public_note = action.is_public().then_some(note.as_str()).filter(|n| !n.is_empty());
+    let public_note = action
+        .is_public()
+        .then_some(note.as_str())
+        .filter(|n| !n.is_empty());
     store_requests::record_step(&mut tx, id, to, new_org, public_note, now).await?;
     store_requests::event(
         &mut tx,
@@ -420,13 +491,19 @@ pub async fn link_challenge(
 }
 
 /// A new API key: (id, the key itself, shown once). Only its SHA-256 is stored.
-pub async fn create_api_key(store: &Store, name: &str, created_by: Option<i64>) -> Result<(i64, String), AppError> {
+pub async fn create_api_key(
+    store: &Store,
+    name: &str,
+    created_by: Option<i64>,
+) -> Result<(i64, String), AppError> {
     use sha2::Digest;
     let name = validate::required_text("name", name, 100)?;
     let key = format!("mk_{}", hex::encode(rand::random::<[u8; 20]>()));
     let hash = hex::encode(sha2::Sha256::digest(key.as_bytes()));
     let mut tx = store.begin().await?;
-    let id = store_requests::create_api_key(&mut tx, &name, &hash, &key[..7], created_by, Utc::now()).await?;
+    let id =
+        store_requests::create_api_key(&mut tx, &name, &hash, &key[..7], created_by, Utc::now())
+            .await?;
     audit::record(
         &mut tx,
         audit::Change {
@@ -443,10 +520,28 @@ pub async fn create_api_key(store: &Store, name: &str, created_by: Option<i64>) 
     Ok((id, key))
 }
 
-/// The live key a client presented.
-pub async fn api_key(store: &Store, key: &str) -> Result<Option<i64>, AppError> {
-    use sha2::Digest;
-    Ok(store_requests::api_key_by_hash(store, &hex::encode(sha2::Sha256::digest(key.trim().as_bytes()))).await?)
+impl Intake {
+    /// The live API key a client presented, if any; records when it was last used.
+    pub async fn api_key(&self, store: &Store, key: &str) -> Result<Option<i64>, AppError> {
+        use sha2::Digest;
+        let hash = hex::encode(sha2::Sha256::digest(key.trim().as_bytes()));
+        let now = Instant::now();
+        if let Some((id, at)) = self.keys.lock().expect("key cache").get(&hash) {
+            if now.duration_since(*at) < KEY_TTL {
+                return Ok(*id);
+            }
+        }
+        let id = store_requests::api_key_by_hash(store, &hash).await?;
+        if let Some(id) = id {
+            store_requests::touch_api_key(store, id, Utc::now()).await?;
+        }
+        let mut cache = self.keys.lock().expect("key cache");
+        if cache.len() > 10_000 {
+            cache.clear();
+        }
+        cache.insert(hash, (id, now));
+        Ok(id)
+    }
 }
 
 pub async fn revoke_api_key(store: &Store, id: i64, by: Option<i64>) -> Result<bool, AppError> {

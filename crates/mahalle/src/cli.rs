@@ -39,6 +39,9 @@ pub enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage Open311 API keys of client applications.
+    #[command(subcommand, name = "api-key")]
+    ApiKey(ApiKeyCommand),
     /// Copy the database to FILE while the server runs (SQLite); for PostgreSQL, print the pg_dump command.
     Backup {
         /// Where to write the copy; must not exist yet.
@@ -137,6 +140,19 @@ pub enum UserCommand {
     },
 }
 
+#[derive(Subcommand, Debug)]
+pub enum ApiKeyCommand {
+    /// Issue a key for a client application; prints the key alone on the last line.
+    Create {
+        /// The application's name, e.g. "137 mobile app".
+        name: String,
+    },
+    /// List keys (the key itself is never shown again).
+    List,
+    /// Revoke a key by its id; its application can no longer post requests.
+    Revoke { id: i64 },
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing();
@@ -202,6 +218,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print_demo(&s);
         }
         Command::User(u) => user(&store, u).await?,
+        Command::ApiKey(k) => api_key(&store, k).await?,
         Command::Backup { file } => backup(&store, &cli.database, &file).await?,
         Command::Check => return check(&store, &cli.database).await,
         Command::Bench { resolutions, runs } => {
@@ -353,6 +370,46 @@ async fn user(store: &Store, cmd: UserCommand) -> anyhow::Result<()> {
                 .map_err(web_error)?;
             println!("API token for {username} ({name}); it is shown only once:");
             println!("{token}");
+        }
+    }
+    Ok(())
+}
+
+async fn api_key(store: &Store, cmd: ApiKeyCommand) -> anyhow::Result<()> {
+    use mahalle_web::citizen;
+    match cmd {
+        ApiKeyCommand::Create { name } => {
+            let (id, key) = citizen::create_api_key(store, &name, None)
+                .await
+                .map_err(web_error)?;
+            println!("API key {id} for {name}; it is shown only once:");
+            println!("{key}");
+        }
+        ApiKeyCommand::List => {
+            for k in mahalle_db::requests::api_keys(store).await? {
+                let state = match k.revoked_at {
+                    Some(t) => format!("revoked {}", t.format("%Y-%m-%d")),
+                    None => "active".into(),
+                };
+                let used = k
+                    .last_used_at
+                    .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+                    .unwrap_or_else(|| "never used".into());
+                println!(
+                    "{:<5} {:<10}… {:<20} {:<18} {}",
+                    k.id, k.prefix, state, used, k.name
+                );
+            }
+        }
+        ApiKeyCommand::Revoke { id } => {
+            if citizen::revoke_api_key(store, id, None)
+                .await
+                .map_err(web_error)?
+            {
+                println!("API key {id} revoked");
+            } else {
+                bail!("no active API key {id}");
+            }
         }
     }
     Ok(())

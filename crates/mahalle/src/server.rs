@@ -39,8 +39,8 @@ impl Application {
             self.listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
-            .with_graceful_shutdown(shutdown_signal())
-            .await?;
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
         Ok(())
     }
 
@@ -54,8 +54,8 @@ impl Application {
             self.listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
-            .with_graceful_shutdown(stop)
-            .await?;
+        .with_graceful_shutdown(stop)
+        .await?;
         Ok(())
     }
 }

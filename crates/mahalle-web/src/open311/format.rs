@@ -67,7 +67,12 @@ fn json(v: &V) -> serde_json::Value {
         V::F(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
         V::B(b) => Value::Bool(*b),
         V::Null => Value::Null,
-        V::O(fields) => Value::Object(fields.iter().map(|(k, v)| (k.to_string(), json(v))).collect()),
+        V::O(fields) => Value::Object(
+            fields
+                .iter()
+                .map(|(k, v)| (k.to_string(), json(v)))
+                .collect(),
+        ),
         V::L(_, items) => Value::Array(items.iter().map(json).collect()),
     }
 }
@@ -185,8 +190,12 @@ mod tests {
     fn xml_escapes_and_nests() {
         let s = render(Format::Xml, "services", &sample());
         assert!(s.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<services><service><service_code>SL-01</service_code>"));
-        assert!(s.contains("<service_name>چراغ &lt;خاموش&gt; &amp; &quot;شکسته&quot;</service_name>"));
-        assert!(s.contains("<metadata>true</metadata><lat>35.7</lat><account_id/><id>7</id></service></services>"));
+        assert!(
+            s.contains("<service_name>چراغ &lt;خاموش&gt; &amp; &quot;شکسته&quot;</service_name>")
+        );
+        assert!(s.contains(
+            "<metadata>true</metadata><lat>35.7</lat><account_id/><id>7</id></service></services>"
+        ));
         let mut out = String::new();
         escape("a\u{0}b\u{1b}c\nd", &mut out);
         assert_eq!(out, "abc\nd");
@@ -194,7 +203,10 @@ mod tests {
 
     #[test]
     fn formats_from_file_names() {
-        assert_eq!(Format::split("services.json"), Some(("services", Format::Json)));
+        assert_eq!(
+            Format::split("services.json"),
+            Some(("services", Format::Json))
+        );
         assert_eq!(Format::split("SL-01.XML"), Some(("SL-01", Format::Xml)));
         assert_eq!(Format::split("a.b.json"), Some(("a.b", Format::Json)));
         assert_eq!(Format::split("services"), None);

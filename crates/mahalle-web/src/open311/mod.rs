@@ -72,7 +72,10 @@ impl Error311 {
             }
             AppError::NotFound => (StatusCode::NOT_FOUND, vec!["not found".into()]),
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, vec![m]),
-            AppError::TooManyRequests => (StatusCode::TOO_MANY_REQUESTS, vec!["too many requests".into()]),
+            AppError::TooManyRequests => (
+                StatusCode::TOO_MANY_REQUESTS,
+                vec!["too many requests".into()],
+            ),
             other => {
                 tracing::error!(error = %other, "open311 failure");
                 (
@@ -147,14 +150,22 @@ fn parse_query(format: Format, raw: Option<&str>) -> Result<Vec<(String, String)
 
 fn split_file(file: &str) -> Result<(&str, Format), Error311> {
     Format::split(file).ok_or_else(|| {
-        Error311::new(StatusCode::NOT_FOUND, Format::Json, "unknown resource or format; use .json or .xml")
+        Error311::new(
+            StatusCode::NOT_FOUND,
+            Format::Json,
+            "unknown resource or format; use .json or .xml",
+        )
     })
 }
 
 fn check_jurisdiction(format: Format, params: &[(String, String)]) -> Result<(), Error311> {
     match param(params, "jurisdiction_id") {
         None => Ok(()),
-        Some(j) if j.eq_ignore_ascii_case(JURISDICTION) || j.eq_ignore_ascii_case("www.tehran.ir") => Ok(()),
+        Some(j)
+            if j.eq_ignore_ascii_case(JURISDICTION) || j.eq_ignore_ascii_case("www.tehran.ir") =>
+        {
+            Ok(())
+        }
         Some(j) => Err(Error311::new(
             StatusCode::NOT_FOUND,
             format,
@@ -178,20 +189,29 @@ fn base_url(headers: &HeaderMap) -> String {
 async fn discovery(Path(ext): Path<String>, headers: HeaderMap) -> Response {
     let format = match Format::split(&format!("discovery.{ext}")) {
         Some((_, f)) => f,
-        None => return Error311::new(StatusCode::NOT_FOUND, Format::Json, "use .json or .xml").into_response(),
+        None => {
+            return Error311::new(StatusCode::NOT_FOUND, Format::Json, "use .json or .xml")
+                .into_response()
+        }
     };
     let base = base_url(&headers);
     let changeset = "2026-11-25T00:00:00Z";
     let v = V::O(vec![
         ("changeset", changeset.into()),
-        ("contact", "سامانه محله — شهرداری تهران (137@tehran.ir)".into()),
+        (
+            "contact",
+            "سامانه محله — شهرداری تهران (137@tehran.ir)".into(),
+        ),
         ("key_service", format!("{base}/admin/api-keys").into()),
         (
             "endpoints",
             V::L(
                 "endpoint",
                 vec![V::O(vec![
-                    ("specification", "http://wiki.open311.org/GeoReport_v2".into()),
+                    (
+                        "specification",
+                        "http://wiki.open311.org/GeoReport_v2".into(),
+                    ),
                     ("url", format!("{base}/open311/v2").into()),
                     ("changeset", changeset.into()),
                     ("type", "production".into()),
@@ -221,12 +241,21 @@ async fn root_get(
     let result = match name {
         "services" => services(&state, format, &headers, raw.as_deref()).await,
         "requests" => requests(&state, format, &headers, raw.as_deref()).await,
-        _ => Err(Error311::new(StatusCode::NOT_FOUND, format, "unknown resource")),
+        _ => Err(Error311::new(
+            StatusCode::NOT_FOUND,
+            format,
+            "unknown resource",
+        )),
     };
     result.unwrap_or_else(IntoResponse::into_response)
 }
 
-async fn services(state: &AppState, format: Format, headers: &HeaderMap, raw: Option<&str>) -> Result<Response, Error311> {
+async fn services(
+    state: &AppState,
+    format: Format,
+    headers: &HeaderMap,
+    raw: Option<&str>,
+) -> Result<Response, Error311> {
     let params = parse_query(format, raw)?;
     check_jurisdiction(format, &params)?;
     let lang = lang(headers, &params);
@@ -251,7 +280,12 @@ async fn services(state: &AppState, format: Format, headers: &HeaderMap, raw: Op
             ])
         })
         .collect();
-    Ok(respond(format, StatusCode::OK, "services", &V::L("service", items)))
+    Ok(respond(
+        format,
+        StatusCode::OK,
+        "services",
+        &V::L("service", items),
+    ))
 }
 
 async fn service_definition(
@@ -260,7 +294,12 @@ async fn service_definition(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    async fn inner(state: &AppState, file: &str, headers: &HeaderMap, raw: Option<&str>) -> Result<Response, Error311> {
+    async fn inner(
+        state: &AppState,
+        file: &str,
+        headers: &HeaderMap,
+        raw: Option<&str>,
+    ) -> Result<Response, Error311> {
         let (code, format) = split_file(file)?;
         let params = parse_query(format, raw)?;
         check_jurisdiction(format, &params)?;
@@ -270,8 +309,16 @@ async fn service_definition(
             .await
             .map_err(fail)?
             .filter(|s| s.active)
-            .ok_or_else(|| Error311::new(StatusCode::NOT_FOUND, format, format!("service_code not found: {code}")))?;
-        let attrs = store_requests::attributes(&state.store, service.id).await.map_err(fail)?;
+            .ok_or_else(|| {
+                Error311::new(
+                    StatusCode::NOT_FOUND,
+                    format,
+                    format!("service_code not found: {code}"),
+                )
+            })?;
+        let attrs = store_requests::attributes(&state.store, service.id)
+            .await
+            .map_err(fail)?;
         let attributes = attrs
             .into_iter()
             .map(|a| {
@@ -281,7 +328,15 @@ async fn service_definition(
                     .map(|v| {
                         V::O(vec![
                             ("key", v.key.into()),
-                            ("name", if lang == Lang::Fa { v.name_fa } else { v.name_en }.into()),
+                            (
+                                "name",
+                                if lang == Lang::Fa {
+                                    v.name_fa
+                                } else {
+                                    v.name_en
+                                }
+                                .into(),
+                            ),
                         ])
                     })
                     .collect();
@@ -297,7 +352,9 @@ async fn service_definition(
                     ("required", V::B(a.required)),
                     (
                         "datatype_description",
-                        Some(a.datatype_description).filter(|d| !d.is_empty()).into(),
+                        Some(a.datatype_description)
+                            .filter(|d| !d.is_empty())
+                            .into(),
                     ),
                     ("order", V::I(a.sort_order)),
                     ("description", description.into()),
@@ -347,7 +404,10 @@ fn request_value(r: ServiceRequest, lang: Lang, base: &str) -> V {
         ("description", r.description.into()),
         ("agency_responsible", agency.into()),
         ("service_notice", V::Null),
-        ("requested_datetime", rules::w3c(r.requested_at, offset).into()),
+        (
+            "requested_datetime",
+            rules::w3c(r.requested_at, offset).into(),
+        ),
         ("updated_datetime", rules::w3c(r.updated_at, offset).into()),
         ("expected_datetime", rules::w3c(r.due_at, offset).into()),
         ("address", address.into()),
@@ -364,13 +424,23 @@ fn ids(format: Format, list: &str, what: &str) -> Result<Vec<i64>, Error311> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|s| {
-            s.parse::<i64>()
-                .map_err(|_| Error311::new(StatusCode::BAD_REQUEST, format, format!("{what} must be numbers: {s}")))
+            s.parse::<i64>().map_err(|_| {
+                Error311::new(
+                    StatusCode::BAD_REQUEST,
+                    format,
+                    format!("{what} must be numbers: {s}"),
+                )
+            })
         })
         .collect()
 }
 
-async fn requests(state: &AppState, format: Format, headers: &HeaderMap, raw: Option<&str>) -> Result<Response, Error311> {
+async fn requests(
+    state: &AppState,
+    format: Format,
+    headers: &HeaderMap,
+    raw: Option<&str>,
+) -> Result<Response, Error311> {
     let params = parse_query(format, raw)?;
     check_jurisdiction(format, &params)?;
     let lang = lang(headers, &params);
@@ -378,7 +448,11 @@ async fn requests(state: &AppState, format: Format, headers: &HeaderMap, raw: Op
     let date = |name: &str| -> Result<Option<DateTime<Utc>>, Error311> {
         param(&params, name)
             .map(|v| {
-                rules::parse_w3c(v).ok_or_else(|| bad(format!("{name} must be a W3C date-time, e.g. 2026-01-01T00:00:00Z")))
+                rules::parse_w3c(v).ok_or_else(|| {
+                    bad(format!(
+                        "{name} must be a W3C date-time, e.g. 2026-01-01T00:00:00Z"
+                    ))
+                })
             })
             .transpose()
     };
@@ -394,11 +468,17 @@ async fn requests(state: &AppState, format: Format, headers: &HeaderMap, raw: Op
         let window = rules::search_window(start, end, Utc::now())
             .ok_or_else(|| bad("start_date must be before end_date".into()))?;
         if window.1 - window.0 > chrono::Duration::days(rules::DEFAULT_WINDOW_DAYS) {
-            return Err(bad("start_date and end_date may not span more than 90 days".into()));
+            return Err(bad(
+                "start_date and end_date may not span more than 90 days".into(),
+            ));
         }
         search.window = Some(window);
         if let Some(codes) = param(&params, "service_code") {
-            search.service_codes = codes.split(',').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect();
+            search.service_codes = codes
+                .split(',')
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty())
+                .collect();
         }
         if let Some(st) = param(&params, "status") {
             let (mut open, mut closed) = (false, false);
@@ -407,7 +487,9 @@ async fn requests(state: &AppState, format: Format, headers: &HeaderMap, raw: Op
                     "open" => open = true,
                     "closed" => closed = true,
                     "" => {}
-                    other => return Err(bad(format!("status must be open or closed, not {other}"))),
+                    other => {
+                        return Err(bad(format!("status must be open or closed, not {other}")))
+                    }
                 }
             }
             search.open = match (open, closed) {
@@ -440,8 +522,16 @@ async fn requests(state: &AppState, format: Format, headers: &HeaderMap, raw: Op
         .await
         .map_err(|e| Error311::from_app(e.into(), format, lang))?;
     let base = base_url(headers);
-    let items = found.into_iter().map(|r| request_value(r, lang, &base)).collect();
-    Ok(respond(format, StatusCode::OK, "service_requests", &V::L("request", items)))
+    let items = found
+        .into_iter()
+        .map(|r| request_value(r, lang, &base))
+        .collect();
+    Ok(respond(
+        format,
+        StatusCode::OK,
+        "service_requests",
+        &V::L("request", items),
+    ))
 }
 
 async fn one_request(
@@ -450,12 +540,23 @@ async fn one_request(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    async fn inner(state: &AppState, file: &str, headers: &HeaderMap, raw: Option<&str>) -> Result<Response, Error311> {
+    async fn inner(
+        state: &AppState,
+        file: &str,
+        headers: &HeaderMap,
+        raw: Option<&str>,
+    ) -> Result<Response, Error311> {
         let (id, format) = split_file(file)?;
         let params = parse_query(format, raw)?;
         check_jurisdiction(format, &params)?;
         let lang = lang(headers, &params);
-        let not_found = || Error311::new(StatusCode::NOT_FOUND, format, format!("service_request_id not found: {id}"));
+        let not_found = || {
+            Error311::new(
+                StatusCode::NOT_FOUND,
+                format,
+                format!("service_request_id not found: {id}"),
+            )
+        };
         let id: i64 = id.trim().parse().map_err(|_| not_found())?;
         let r = match store_requests::get(&state.store, id).await {
             Ok(r) => r,
@@ -477,12 +578,23 @@ async fn token(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    async fn inner(state: &AppState, file: &str, headers: &HeaderMap, raw: Option<&str>) -> Result<Response, Error311> {
+    async fn inner(
+        state: &AppState,
+        file: &str,
+        headers: &HeaderMap,
+        raw: Option<&str>,
+    ) -> Result<Response, Error311> {
         let (token, format) = split_file(file)?;
         let params = parse_query(format, raw)?;
         check_jurisdiction(format, &params)?;
         let lang = lang(headers, &params);
-        let not_found = || Error311::new(StatusCode::NOT_FOUND, format, format!("token not found: {token}"));
+        let not_found = || {
+            Error311::new(
+                StatusCode::NOT_FOUND,
+                format,
+                format!("token not found: {token}"),
+            )
+        };
         let id = state
             .intake
             .id_of(&state.store, token)
@@ -496,7 +608,10 @@ async fn token(
         }
         let v = V::L(
             "request",
-            vec![V::O(vec![("service_request_id", V::I(id)), ("token", token.into())])],
+            vec![V::O(vec![
+                ("service_request_id", V::I(id)),
+                ("token", token.into()),
+            ])],
         );
         Ok(respond(format, StatusCode::OK, "service_requests", &v))
     }
@@ -513,11 +628,19 @@ pub fn client_ip(req: &Request) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-async fn post_request(State(state): State<AppState>, Path(file): Path<String>, req: Request) -> Response {
+async fn post_request(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    req: Request,
+) -> Response {
     async fn inner(state: &AppState, file: &str, req: Request) -> Result<Response, Error311> {
         let (name, format) = split_file(file)?;
         if name != "requests" {
-            return Err(Error311::new(StatusCode::METHOD_NOT_ALLOWED, format, "only requests can be posted"));
+            return Err(Error311::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                format,
+                "only requests can be posted",
+            ));
         }
         let headers = req.headers().clone();
         let ip = client_ip(&req);
@@ -537,9 +660,17 @@ async fn post_request(State(state): State<AppState>, Path(file): Path<String>, r
         } else {
             let body = axum::body::to_bytes(req.into_body(), 64 * 1024)
                 .await
-                .map_err(|_| Error311::new(StatusCode::PAYLOAD_TOO_LARGE, format, "the form is larger than 64 KB"))?;
-            let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
-                .map_err(|_| Error311::new(StatusCode::BAD_REQUEST, format, "malformed form body"))?;
+                .map_err(|_| {
+                    Error311::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        format,
+                        "the form is larger than 64 KB",
+                    )
+                })?;
+            let pairs: Vec<(String, String)> =
+                serde_urlencoded::from_bytes(&body).map_err(|_| {
+                    Error311::new(StatusCode::BAD_REQUEST, format, "malformed form body")
+                })?;
             (pairs, None)
         };
         // Parameters may come in the query string too (some clients send api_key there).
@@ -547,26 +678,48 @@ async fn post_request(State(state): State<AppState>, Path(file): Path<String>, r
         let lang = lang(&headers, &params);
         check_jurisdiction(format, &params)?;
         let key = match param(&params, "api_key") {
-            None => return Err(Error311::new(StatusCode::FORBIDDEN, format, "api_key is required to create a request")),
-            Some(k) => citizen::api_key(&state.store, k)
+            None => {
+                return Err(Error311::new(
+                    StatusCode::FORBIDDEN,
+                    format,
+                    "api_key is required to create a request",
+                ))
+            }
+            Some(k) => state
+                .intake
+                .api_key(&state.store, k)
                 .await
                 .map_err(|e| Error311::from_app(e, format, lang))?
                 .ok_or_else(|| Error311::new(StatusCode::FORBIDDEN, format, "invalid api_key"))?,
         };
         if let Err(wait) = state.intake.admit(&ip, Some(key)) {
-            let mut e = Error311::new(StatusCode::TOO_MANY_REQUESTS, format, "too many requests; slow down");
+            let mut e = Error311::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                format,
+                "too many requests; slow down",
+            );
             e.retry_after = Some(wait);
             return Err(e);
         }
         let Some(service_code) = param(&params, "service_code") else {
-            return Err(Error311::new(StatusCode::BAD_REQUEST, format, "service_code is required"));
+            return Err(Error311::new(
+                StatusCode::BAD_REQUEST,
+                format,
+                "service_code is required",
+            ));
         };
         let number = |name: &str| -> Result<Option<f64>, Error311> {
             param(&params, name)
                 .map(|v| {
                     mahalle_core::text::to_latin_digits(v)
                         .parse::<f64>()
-                        .map_err(|_| Error311::new(StatusCode::BAD_REQUEST, format, format!("{name} must be a number")))
+                        .map_err(|_| {
+                            Error311::new(
+                                StatusCode::BAD_REQUEST,
+                                format,
+                                format!("{name} must be a number"),
+                            )
+                        })
                 })
                 .transpose()
         };
@@ -576,7 +729,9 @@ async fn post_request(State(state): State<AppState>, Path(file): Path<String>, r
             .iter()
             .filter_map(|(k, v)| {
                 let code = k.strip_prefix("attribute[")?;
-                let code = code.strip_suffix("][]").or_else(|| code.strip_suffix(']'))?;
+                let code = code
+                    .strip_suffix("][]")
+                    .or_else(|| code.strip_suffix(']'))?;
                 Some((code.to_string(), v.clone()))
             })
             .collect();
@@ -617,7 +772,10 @@ async fn post_request(State(state): State<AppState>, Path(file): Path<String>, r
             mahalle_core::text::to_persian_digits(&local.format("%H:%M").to_string())
         );
         let notice = match lang {
-            Lang::Fa => format!("کد پیگیری: {}؛ پاسخ تا {} داده می‌شود.", done.tracking_code, due),
+            Lang::Fa => format!(
+                "کد پیگیری: {}؛ پاسخ تا {} داده می‌شود.",
+                done.tracking_code, due
+            ),
             Lang::En => format!(
                 "Tracking code {}; an answer is due by {}.",
                 done.tracking_code,
@@ -635,5 +793,7 @@ async fn post_request(State(state): State<AppState>, Path(file): Path<String>, r
         );
         Ok(respond(format, StatusCode::OK, "service_requests", &v))
     }
-    inner(&state, &file, req).await.unwrap_or_else(IntoResponse::into_response)
+    inner(&state, &file, req)
+        .await
+        .unwrap_or_else(IntoResponse::into_response)
 }

@@ -263,6 +263,10 @@ fn print_demo(s: &demo::Summary) {
         "Social HQ: {} weekly sessions, {} resolutions, {} progress reports.",
         s.meetings, s.resolutions, s.reports
     );
+    println!(
+        "Citizens' requests: {} service categories, {} requests added.",
+        s.services, s.requests
+    );
     println!("Demo log-ins (password for all: {}):", demo::DEMO_PASSWORD);
     for l in demo::LOGINS {
         println!(

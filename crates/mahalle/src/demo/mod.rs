@@ -3,6 +3,7 @@
 
 pub mod data;
 mod followup;
+pub mod requests;
 
 pub use followup::Scale;
 
@@ -81,6 +82,8 @@ pub struct Summary {
     pub meetings: usize,
     pub resolutions: usize,
     pub reports: usize,
+    pub services: usize,
+    pub requests: usize,
 }
 
 /// A wall-clock time in Tehran on a date, as UTC.
@@ -156,8 +159,22 @@ impl People {
     }
 }
 
-/// Loads (or reloads) the demo city in one transaction.
+/// Loads (or reloads) the demo city with a year of citizens' requests.
 pub async fn load(store: &Store) -> anyhow::Result<Summary> {
+    load_sized(store, requests::RequestScale::DEMO).await
+}
+
+/// Loads the demo city in one transaction, then the request catalogue and (into a city without
+/// requests) their history at the given scale.
+pub async fn load_sized(store: &Store, scale: requests::RequestScale) -> anyhow::Result<Summary> {
+    let mut s = load_city(store).await?;
+    let (services, added) = requests::load(store, scale, chrono::Utc::now()).await?;
+    s.services = services;
+    s.requests = added;
+    Ok(s)
+}
+
+async fn load_city(store: &Store) -> anyhow::Result<Summary> {
     let mut tx = store.begin().await?;
     let mut s = Summary::default();
 

@@ -68,7 +68,9 @@ async fn template() -> &'static str {
                     admin_exec(&url, &format!("CREATE DATABASE {name}")).await;
                     let store = Store::connect(&with_db(&url, &name)).await.unwrap();
                     store.migrate().await.unwrap();
-                    mahalle::demo::load(&store).await.unwrap();
+                    mahalle::demo::load_sized(&store, mahalle::demo::requests::RequestScale::SMALL)
+                        .await
+                        .unwrap();
                     store.close().await;
                     name
                 }
@@ -79,7 +81,9 @@ async fn template() -> &'static str {
                     let work = dir.join("work.db");
                     let store = Store::connect(work.to_str().unwrap()).await.unwrap();
                     store.migrate().await.unwrap();
-                    mahalle::demo::load(&store).await.unwrap();
+                    mahalle::demo::load_sized(&store, mahalle::demo::requests::RequestScale::SMALL)
+                        .await
+                        .unwrap();
                     // A self-contained copy (no WAL file beside it) that tests can copy.
                     store
                         .execute(

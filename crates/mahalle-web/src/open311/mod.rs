@@ -66,7 +66,11 @@ impl Error311 {
                     status,
                     fields
                         .into_iter()
-                        .map(|f| if lang == Lang::Fa { f.fa } else { f.en })
+                        .map(|f| match lang {
+                            // Developers read the English; apps may show the Persian.
+                            Lang::Fa => format!("{} — {}", f.en, f.fa),
+                            Lang::En => f.en,
+                        })
                         .collect(),
                 )
             }

@@ -10,4 +10,5 @@ mod calendar;
 mod cli;
 mod followup;
 mod notifications;
+mod open311;
 mod pages;

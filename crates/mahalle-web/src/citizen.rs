@@ -161,8 +161,39 @@ fn field(field: &'static str, fa: &str, en: &str) -> FieldError {
     FieldError::new(field, fa, en)
 }
 
+/// Drops control characters (NUL and the like) that no text field needs and PostgreSQL refuses.
+fn strip_controls(s: &mut String) {
+    if s.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        s.retain(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'));
+    }
+}
+
 /// Checks, locates, routes and stores a request. Every problem is reported at once.
-pub async fn submit(store: &Store, intake: &Intake, s: Submission) -> Result<Submitted, AppError> {
+pub async fn submit(
+    store: &Store,
+    intake: &Intake,
+    mut s: Submission,
+) -> Result<Submitted, AppError> {
+    for f in [
+        &mut s.service_code,
+        &mut s.description,
+        &mut s.address,
+        &mut s.media_url,
+        &mut s.contact.first_name,
+        &mut s.contact.last_name,
+        &mut s.contact.email,
+        &mut s.contact.phone,
+        &mut s.contact.device_id,
+        &mut s.contact.account_id,
+    ] {
+        strip_controls(f);
+    }
+    for (k, v) in &mut s.attributes {
+        strip_controls(k);
+        strip_controls(v);
+    }
     let mut errors = Vec::new();
     let service = match store_requests::service_by_code(store, s.service_code.trim()).await? {
         Some(svc) if svc.active => Some(svc),

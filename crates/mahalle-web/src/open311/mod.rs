@@ -148,18 +148,25 @@ fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
 }
 
 fn parse_query(format: Format, raw: Option<&str>) -> Result<Vec<(String, String)>, Error311> {
-    serde_urlencoded::from_str(raw.unwrap_or(""))
-        .map_err(|_| Error311::new(StatusCode::BAD_REQUEST, format, "malformed query string"))
+    let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.unwrap_or(""))
+        .map_err(|_| Error311::new(StatusCode::BAD_REQUEST, format, "malformed query string"))?;
+    // Control characters mean nothing in any parameter (and PostgreSQL refuses NUL).
+    for (_, v) in &mut pairs {
+        v.retain(|c| !c.is_control());
+    }
+    Ok(pairs)
 }
 
 fn split_file(file: &str) -> Result<(&str, Format), Error311> {
-    Format::split(file).ok_or_else(|| {
-        Error311::new(
-            StatusCode::NOT_FOUND,
-            Format::Json,
-            "unknown resource or format; use .json or .xml",
-        )
-    })
+    Format::split(file)
+        .filter(|(name, _)| !name.contains(char::is_control))
+        .ok_or_else(|| {
+            Error311::new(
+                StatusCode::NOT_FOUND,
+                Format::Json,
+                "unknown resource or format; use .json or .xml",
+            )
+        })
 }
 
 fn check_jurisdiction(format: Format, params: &[(String, String)]) -> Result<(), Error311> {

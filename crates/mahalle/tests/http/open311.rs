@@ -381,8 +381,18 @@ async fn bad_input_gets_the_spec_errors_never_a_5xx() {
         assert_eq!(s, 400, "{q}: {body}");
         assert!(error_description(&body).contains(needle), "{q}: {body}");
     }
-    let (s, _) = app.get_text("/open311/v2/requests/abc.json").await;
-    assert_eq!(s, 404);
+    for path in [
+        "/open311/v2/requests/abc.json",
+        "/open311/v2/services/%00.json",
+        "/open311/v2/tokens/%00x.xml",
+    ] {
+        let (s, body) = app.get_text(path).await;
+        assert_eq!(s, 404, "{path}: {body}");
+    }
+    let (s, _) = app
+        .get_text("/open311/v2/requests.json?service_code=%00")
+        .await;
+    assert_eq!(s, 200);
 }
 
 #[tokio::test]

@@ -33,9 +33,9 @@ const PNG_SIGNATURE: &[u8; 8] = b"\x89PNG\r\n\x1a\n";
 /// * WebP: `EXIF` and `XMP ` chunks are dropped, the RIFF size is fixed and the VP8X flags that
 ///   announce them are cleared.
 ///
-/// Everything else, including bytes after the end of the image, is kept unchanged. Note that
-/// some phones append a second image or a short video after the end of a JPEG (motion and
-/// multi-picture photos); that appended data is not inspected and may carry its own metadata.
+/// Everything else is kept unchanged, except that a JPEG ends at its end-of-image marker: phones
+/// append a second image or a short video there (motion and multi-picture photos), which carry
+/// their own metadata, location included.
 pub fn strip_metadata(bytes: &[u8]) -> Result<Vec<u8>, StripError> {
     if bytes.starts_with(&[0xFF, 0xD8]) {
         strip_jpeg(bytes)
@@ -104,8 +104,14 @@ fn strip_jpeg(b: &[u8]) -> Result<Vec<u8>, StripError> {
                     return Err(StripError::Corrupt);
                 }
                 if marker == SOS {
-                    // The scan header, the entropy-coded data and whatever follows stay as is.
-                    out.extend_from_slice(&b[start..]);
+                    // The scans stay as they are, up to the end-of-image marker: inside
+                    // entropy-coded data 0xFF is always stuffed (FF 00), so the first FF D9 is
+                    // the real end. Whatever follows it is dropped.
+                    let stop = b[end..]
+                        .windows(2)
+                        .position(|w| w == [0xFF, EOI])
+                        .map_or(b.len(), |k| end + k + 2);
+                    out.extend_from_slice(&b[start..stop]);
                     return Ok(out);
                 }
                 if !matches!(marker, APP1 | APP13 | COM) {
@@ -249,7 +255,7 @@ mod tests {
     }
 
     #[test]
-    fn jpeg_keeps_fill_bytes_trailing_data_and_other_app_segments() {
+    fn jpeg_keeps_fill_bytes_and_other_app_segments_but_not_appended_data() {
         let mut j = vec![0xFF, 0xD8, 0xFF];
         j.extend(seg(0xE0, b"JFIF\0"));
         j.extend(seg(0xEE, b"Adobe"));
@@ -261,8 +267,8 @@ mod tests {
         want.extend(seg(0xE0, b"JFIF\0"));
         want.extend(seg(0xEE, b"Adobe"));
         want.extend(seg(0xDA, &[0]));
-        want.extend_from_slice(&[1, 2, 3, 0xFF, 0xD9, b't', b'a', b'i', b'l']);
-        assert_eq!(clean, want);
+        want.extend_from_slice(&[1, 2, 3, 0xFF, 0xD9]);
+        assert_eq!(clean, want, "the appended motion-photo tail is gone");
     }
 
     #[test]

@@ -51,6 +51,9 @@ pub enum Command {
     Check,
     /// Fill the database to benchmark scale (adds Social HQ history) and time the follow-up views
     /// and a 450-row import. Use a database of its own: it adds hundreds of thousands of rows.
+    /// Fill the database to millions of citizens' requests and measure Open311 over HTTP:
+    /// sustained POST requests.json and GET requests.json for a district. Use a database of its own.
+    BenchRequests(BenchRequestsArgs),
     Bench {
         /// Resolutions to reach before timing.
         #[arg(long, default_value_t = 250_000)]
@@ -59,6 +62,22 @@ pub enum Command {
         #[arg(long, default_value_t = 20)]
         runs: usize,
     },
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct BenchRequestsArgs {
+    /// Stored requests to reach before timing.
+    #[arg(long, default_value_t = 10_000_000)]
+    pub requests: usize,
+    /// Seconds of sustained posting.
+    #[arg(long, default_value_t = 10)]
+    pub seconds: u64,
+    /// Concurrent posting clients.
+    #[arg(long, default_value_t = 64)]
+    pub clients: usize,
+    /// Timed searches.
+    #[arg(long, default_value_t = 30)]
+    pub runs: usize,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -221,6 +240,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::ApiKey(k) => api_key(&store, k).await?,
         Command::Backup { file } => backup(&store, &cli.database, &file).await?,
         Command::Check => return check(&store, &cli.database).await,
+        Command::BenchRequests(a) => {
+            crate::bench_requests::run(
+                store.clone(),
+                crate::bench_requests::Options {
+                    requests: a.requests,
+                    seconds: a.seconds,
+                    clients: a.clients,
+                    runs: a.runs,
+                },
+            )
+            .await?
+        }
         Command::Bench { resolutions, runs } => {
             crate::bench::run(&store, crate::bench::Options { resolutions, runs }).await?
         }

@@ -1,6 +1,7 @@
 //! The Mahalle binary's library: command line, configuration, server start-up and the demo city.
 
 pub mod bench;
+pub mod bench_requests;
 pub mod cli;
 pub mod demo;
 pub mod server;

@@ -1,0 +1,264 @@
+//! `mahalle bench-requests`: fills the database to millions of citizens' requests, then measures
+//! what the issue asks of Open311 over real HTTP on loopback: how many `POST requests.json` a
+//! second are committed and answered, and how fast `GET requests.json` answers for one district
+//! and a 90-day window.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use mahalle_db::{Arg, Sql, Store};
+
+use crate::demo;
+
+pub struct Options {
+    /// Stored requests to reach before timing.
+    pub requests: usize,
+    /// Seconds of sustained posting.
+    pub seconds: u64,
+    /// Concurrent clients posting.
+    pub clients: usize,
+    /// Timed searches.
+    pub runs: usize,
+}
+
+pub async fn run(store: Store, o: Options) -> anyhow::Result<()> {
+    if mahalle_db::settings::get(&store, "demo_version")
+        .await?
+        .is_none()
+    {
+        println!("loading the demo city…");
+        demo::load_sized(&store, demo::requests::RequestScale::SMALL).await?;
+    }
+    let have = store
+        .scalar(&Sql::new("SELECT COUNT(*) FROM service_requests"))
+        .await? as usize;
+    if have < o.requests {
+        let t = Instant::now();
+        fill(&store, o.requests - have).await?;
+        println!(
+            "  added {} requests in {:.0} s",
+            o.requests - have,
+            t.elapsed().as_secs_f64()
+        );
+    }
+    let total = store
+        .scalar(&Sql::new("SELECT COUNT(*) FROM service_requests"))
+        .await?;
+    println!("database: {} with {total} citizens' requests", store.kind());
+
+    let app = crate::server::Application::build(
+        store.clone(),
+        "127.0.0.1:0",
+        mahalle_web::WebConfig::default(),
+    )
+    .await?;
+    let base = format!("http://{}", app.local_addr());
+    tokio::spawn(app.run_until(std::future::pending()));
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(o.clients)
+        .build()?;
+
+    // GET: district 14, the default 90-day window (the newest 1000 in it), JSON.
+    let url = format!("{base}/open311/v2/requests.json?district=14");
+    let mut times = Vec::new();
+    let mut rows = 0;
+    for i in 0..=o.runs.max(3) {
+        let t = Instant::now();
+        let r = client.get(&url).send().await?;
+        anyhow::ensure!(r.status() == 200, "GET answered {}", r.status());
+        let body = r.bytes().await?;
+        if i > 0 {
+            times.push(t.elapsed()); // the first run warms the caches
+        }
+        rows = serde_json::from_slice::<serde_json::Value>(&body)?
+            .as_array()
+            .map_or(0, Vec::len);
+    }
+    println!(
+        "GET requests.json?district=14 (90 days, {rows} rows returned): {}",
+        stats(times)
+    );
+
+    // POST: many clients at once, each waiting for its answer (so each request was committed).
+    let (_, key) = mahalle_web::citizen::create_api_key(&store, "bench", None)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let before = store
+        .scalar(&Sql::new("SELECT COUNT(*) FROM service_requests"))
+        .await?;
+    let ok = Arc::new(AtomicUsize::new(0));
+    let failed = Arc::new(AtomicUsize::new(0));
+    let stop = Instant::now() + Duration::from_secs(o.seconds);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for c in 0..o.clients {
+        let (client, key, ok, failed) = (client.clone(), key.clone(), ok.clone(), failed.clone());
+        let url = format!("{base}/open311/v2/requests.json");
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            let mut i = 0u64;
+            while Instant::now() < stop {
+                i += 1;
+                let description = format!("چراغ کوچه خاموش است (آزمون بار {c}-{i})");
+                let form = [
+                    ("api_key", key.as_str()),
+                    ("service_code", "STREET-LIGHT"),
+                    ("lat", "35.7009"),
+                    ("long", "51.4012"),
+                    ("description", description.as_str()),
+                    ("attribute[LIGHTS]", "2"),
+                ];
+                let t = Instant::now();
+                match client.post(&url).form(&form).send().await {
+                    Ok(r) if r.status() == 200 => {
+                        let _ = r.bytes().await;
+                        ok.fetch_add(1, Ordering::Relaxed);
+                        lat.push(t.elapsed());
+                    }
+                    _ => {
+                        failed.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            }
+            lat
+        }));
+    }
+    let mut lat = Vec::new();
+    for t in tasks {
+        lat.extend(t.await?);
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let after = store
+        .scalar(&Sql::new("SELECT COUNT(*) FROM service_requests"))
+        .await?;
+    let ok = ok.load(Ordering::Relaxed);
+    println!(
+        "POST requests.json, {} clients for {:.1} s: {ok} answered 200 ({:.0}/s), {} failed; {} new rows stored; latency {}",
+        o.clients,
+        secs,
+        ok as f64 / secs,
+        failed.load(Ordering::Relaxed),
+        after - before,
+        stats(lat)
+    );
+    anyhow::ensure!(
+        (after - before) as usize == ok,
+        "every answered request must be stored"
+    );
+    Ok(())
+}
+
+fn stats(mut d: Vec<Duration>) -> String {
+    if d.is_empty() {
+        return "no samples".into();
+    }
+    d.sort();
+    let ms = |x: Duration| x.as_secs_f64() * 1000.0;
+    let at = |q: f64| {
+        d[((d.len() as f64 * q).ceil() as usize)
+            .saturating_sub(1)
+            .min(d.len() - 1)]
+    };
+    format!(
+        "median {:.2} ms, p95 {:.2} ms, p99 {:.2} ms",
+        ms(at(0.5)),
+        ms(at(0.95)),
+        ms(at(0.99))
+    )
+}
+
+/// Adds `n` plain requests spread over the last year (no history rows: only the search columns
+/// matter here), in transactions of 50,000.
+async fn fill(store: &Store, n: usize) -> anyhow::Result<()> {
+    let services: Vec<(i64, i64)> = store
+        .fetch_all(&Sql::new("SELECT id, sla_hours FROM services"))
+        .await?;
+    let places: Vec<(i64, i64)> = store
+        .fetch_all(&Sql::new("SELECT id, district_id FROM neighborhoods"))
+        .await?;
+    let offices: Vec<(i64, i64)> = store
+        .fetch_all(&Sql::new(
+            "SELECT district_id, id FROM organisations WHERE kind = 'district_office'",
+        ))
+        .await?;
+    anyhow::ensure!(
+        !services.is_empty() && !places.is_empty(),
+        "load the demo city first"
+    );
+    const COLS: &[&str] = &[
+        "id",
+        "service_id",
+        "status",
+        "description",
+        "district_id",
+        "neighborhood_id",
+        "organisation_id",
+        "source",
+        "search_key",
+        "requested_at",
+        "updated_at",
+        "due_at",
+        "closed_at",
+    ];
+    let now = Utc::now();
+    let year = 365 * 24 * 3600;
+    let mut seed = 0x5EED_u64;
+    let mut next = || {
+        seed = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = seed;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    let mut done = 0;
+    let t = Instant::now();
+    while done < n {
+        let chunk = (n - done).min(50_000);
+        let mut tx = store.begin().await?;
+        let first = tx.next_id("service_requests").await?;
+        let mut rows = Vec::with_capacity(chunk);
+        for i in 0..chunk {
+            let (service, sla) = services[(next() % services.len() as u64) as usize];
+            let (hood, district) = places[(next() % places.len() as u64) as usize];
+            let office = offices.iter().find(|(d, _)| *d == district).map(|x| x.1);
+            let at = now - chrono::Duration::seconds((next() % year) as i64);
+            let due = at + chrono::Duration::hours(sla);
+            let closed = next() % 10 < 9;
+            let closed_at = closed
+                .then(|| at + chrono::Duration::hours(sla / 2))
+                .filter(|t| *t < now);
+            rows.push(vec![
+                Arg::from(first + i as i64),
+                Arg::from(service),
+                Arg::from(if closed_at.is_some() {
+                    "closed"
+                } else {
+                    "submitted"
+                }),
+                Arg::from("درخواست آزمون بار"),
+                Arg::from(district),
+                Arg::from(hood),
+                Arg::from(office),
+                Arg::from("open311"),
+                Arg::from("درخواست ازمون بار"),
+                Arg::from(at),
+                Arg::from(closed_at.unwrap_or(at)),
+                Arg::from(due),
+                Arg::from(closed_at),
+            ]);
+        }
+        tx.insert_many("service_requests", COLS, rows).await?;
+        tx.sync_identity("service_requests").await?;
+        tx.commit().await?;
+        done += chunk;
+        if done % 500_000 == 0 || done == n {
+            println!(
+                "  {done} / {n} requests ({:.0} s)",
+                t.elapsed().as_secs_f64()
+            );
+        }
+    }
+    Ok(())
+}

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use mahalle_db::{Arg, Sql, Store};
+use mahalle_db::{Sql, Store};
 
 use crate::demo;
 
@@ -170,95 +170,50 @@ fn stats(mut d: Vec<Duration>) -> String {
 }
 
 /// Adds `n` plain requests spread over the last year (no history rows: only the search columns
-/// matter here), in transactions of 50,000.
+/// matter here). The rows are generated inside the database engine, a million per statement:
+/// binding ten million rows from Rust would take most of an hour.
 async fn fill(store: &Store, n: usize) -> anyhow::Result<()> {
-    let services: Vec<(i64, i64)> = store
-        .fetch_all(&Sql::new("SELECT id, sla_hours FROM services"))
-        .await?;
-    let places: Vec<(i64, i64)> = store
-        .fetch_all(&Sql::new("SELECT id, district_id FROM neighborhoods"))
-        .await?;
-    let offices: Vec<(i64, i64)> = store
-        .fetch_all(&Sql::new(
-            "SELECT district_id, id FROM organisations WHERE kind = 'district_office'",
-        ))
-        .await?;
-    anyhow::ensure!(
-        !services.is_empty() && !places.is_empty(),
-        "load the demo city first"
-    );
-    const COLS: &[&str] = &[
-        "id",
-        "service_id",
-        "status",
-        "description",
-        "district_id",
-        "neighborhood_id",
-        "organisation_id",
-        "source",
-        "search_key",
-        "requested_at",
-        "updated_at",
-        "due_at",
-        "closed_at",
-    ];
-    let now = Utc::now();
-    let year = 365 * 24 * 3600;
-    let mut seed = 0x5EED_u64;
-    let mut next = || {
-        seed = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = seed;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    };
-    let mut done = 0;
+    let (lo_s, n_s): (i64, i64) = store.fetch_one(&Sql::new("SELECT MIN(id), COUNT(*) FROM services")).await?;
+    let (lo_n, n_n): (i64, i64) = store.fetch_one(&Sql::new("SELECT MIN(id), COUNT(*) FROM neighborhoods")).await?;
+    anyhow::ensure!(n_s > 0 && n_n > 0, "load the demo city first");
+    let now = Utc::now().timestamp();
     let t = Instant::now();
+    let mut done = 0;
     while done < n {
-        let chunk = (n - done).min(50_000);
+        let chunk = (n - done).min(1_000_000) as i64;
+        // Random service, neighborhood and age (up to a year); nine in ten closed.
+        let sql = match store.kind() {
+            "sqlite" => format!(
+                "INSERT INTO service_requests (service_id, status, description, district_id, neighborhood_id, organisation_id, \
+                 source, search_key, requested_at, updated_at, due_at) \
+                 SELECT g.s, CASE WHEN g.r % 10 = 0 THEN 'submitted' ELSE 'closed' END, 'درخواست آزمون بار', \
+                 h.district_id, h.id, (SELECT o.id FROM organisations o WHERE o.kind = 'district_office' AND o.district_id = h.district_id), \
+                 'open311', 'درخواست ازمون بار', \
+                 strftime('%Y-%m-%dT%H:%M:%S+00:00', {now} - g.age, 'unixepoch'), \
+                 strftime('%Y-%m-%dT%H:%M:%S+00:00', {now} - g.age / 2, 'unixepoch'), \
+                 strftime('%Y-%m-%dT%H:%M:%S+00:00', {now} - g.age + 172800, 'unixepoch') \
+                 FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {chunk}) \
+                       SELECT {lo_s} + abs(random()) % {n_s} AS s, {lo_n} + abs(random()) % {n_n} AS nb, \
+                       abs(random()) % 31536000 AS age, abs(random()) AS r FROM c) g \
+                 JOIN neighborhoods h ON h.id = g.nb"
+            ),
+            _ => format!(
+                "INSERT INTO service_requests (service_id, status, description, district_id, neighborhood_id, organisation_id, \
+                 source, search_key, requested_at, updated_at, due_at) \
+                 SELECT g.s, CASE WHEN g.r < 0.1 THEN 'submitted' ELSE 'closed' END, 'درخواست آزمون بار', \
+                 h.district_id, h.id, (SELECT o.id FROM organisations o WHERE o.kind = 'district_office' AND o.district_id = h.district_id LIMIT 1), \
+                 'open311', 'درخواست ازمون بار', to_timestamp({now} - g.age), to_timestamp({now} - g.age / 2), \
+                 to_timestamp({now} - g.age + 172800) \
+                 FROM (SELECT {lo_s} + floor(random() * {n_s})::bigint AS s, {lo_n} + floor(random() * {n_n})::bigint AS nb, \
+                       floor(random() * 31536000)::bigint AS age, random() AS r FROM generate_series(1, {chunk})) g \
+                 JOIN neighborhoods h ON h.id = g.nb"
+            ),
+        };
         let mut tx = store.begin().await?;
-        let first = tx.next_id("service_requests").await?;
-        let mut rows = Vec::with_capacity(chunk);
-        for i in 0..chunk {
-            let (service, sla) = services[(next() % services.len() as u64) as usize];
-            let (hood, district) = places[(next() % places.len() as u64) as usize];
-            let office = offices.iter().find(|(d, _)| *d == district).map(|x| x.1);
-            let at = now - chrono::Duration::seconds((next() % year) as i64);
-            let due = at + chrono::Duration::hours(sla);
-            let closed = next() % 10 < 9;
-            let closed_at = closed
-                .then(|| at + chrono::Duration::hours(sla / 2))
-                .filter(|t| *t < now);
-            rows.push(vec![
-                Arg::from(first + i as i64),
-                Arg::from(service),
-                Arg::from(if closed_at.is_some() {
-                    "closed"
-                } else {
-                    "submitted"
-                }),
-                Arg::from("درخواست آزمون بار"),
-                Arg::from(district),
-                Arg::from(hood),
-                Arg::from(office),
-                Arg::from("open311"),
-                Arg::from("درخواست ازمون بار"),
-                Arg::from(at),
-                Arg::from(closed_at.unwrap_or(at)),
-                Arg::from(due),
-                Arg::from(closed_at),
-            ]);
-        }
-        tx.insert_many("service_requests", COLS, rows).await?;
-        tx.sync_identity("service_requests").await?;
+        tx.execute(&Sql::new(&sql)).await?;
         tx.commit().await?;
-        done += chunk;
-        if done % 500_000 == 0 || done == n {
-            println!(
-                "  {done} / {n} requests ({:.0} s)",
-                t.elapsed().as_secs_f64()
-            );
-        }
+        done += chunk as usize;
+        println!("  {done} / {n} requests ({:.0} s)", t.elapsed().as_secs_f64());
     }
     Ok(())
 }

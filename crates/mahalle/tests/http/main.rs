@@ -11,3 +11,4 @@ mod cli;
 mod followup;
 mod notifications;
 mod pages;
+mod requests_pages;

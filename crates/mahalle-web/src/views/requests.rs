@@ -101,7 +101,10 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("rq_cannot_act", "شما رسیدگی‌کننده این درخواست نیستید.", "You are not handling this request."),
     ("rq_photo_alt", "عکس پیوست درخواست", "Photo attached to the request"),
     ("rq_entered_by", "ثبت‌کننده", "Entered by"),
-    ("rq_sort_due", "مهلت", "Due"),
+    // Sort keys of the queue (column headers name them through `aria_sort`).
+    ("due", "مهلت پاسخ", "Response due"),
+    ("requested", "زمان ثبت", "Submitted"),
+    ("updated", "آخرین تغییر", "Updated"),
     ("rq_ev_submitted", "ثبت درخواست", "Submitted"),
     ("rq_ev_accept", "پذیرش", "Accepted"),
     ("rq_ev_reassign", "ارجاع", "Reassigned"),
@@ -306,6 +309,8 @@ struct NewTemplate {
     map: Vec<MapDistrict>,
     /// Longitude and latitude at the map's top-left and bottom-right corners.
     corners: (f64, f64, f64, f64),
+    /// The same, as the map's data attributes.
+    corner_attrs: [String; 4],
     errors: Vec<String>,
     staff: bool,
 }
@@ -316,10 +321,6 @@ impl NewTemplate {
     }
     pub fn map_h(&self) -> String {
         format!("{MAP_H}")
-    }
-    pub fn corner(&self, i: &usize) -> String {
-        let c = self.corners;
-        format!("{:.6}", [c.0, c.1, c.2, c.3][*i])
     }
     /// Where a point already chosen sits on the map (after a refused submission).
     pub fn marker(&self) -> Option<(String, String)> {
@@ -410,6 +411,7 @@ async fn form_page(
         attributes,
         map,
         corners: (lon0, lat0, lon1, lat1),
+        corner_attrs: [lon0, lat0, lon1, lat1].map(|v| format!("{v:.6}")),
         errors,
     })?;
     *resp.status_mut() = status;
@@ -736,6 +738,9 @@ impl QueueTemplate {
     pub fn is_district(&self, id: &i64) -> bool {
         self.qq.district == Some(*id)
     }
+    pub fn is_status(&self, code: &str) -> bool {
+        self.qq.status == code
+    }
     pub fn statuses(&self) -> Vec<(&'static str, &'static str)> {
         [
             RequestStatus::Submitted,
@@ -940,7 +945,8 @@ async fn request_page(
     } else {
         None
     };
-    let entered_by = match state
+    // Not in the store's request row: who typed a phone call in.
+    let entered_by = state
         .store
         .fetch_optional::<(String,)>(
             &mahalle_db::Sql::new(
@@ -949,10 +955,7 @@ async fn request_page(
             .bind(id),
         )
         .await?
-    {
-        Some((n,)) => Some(n),
-        None => None,
-    };
+        .map(|(n,)| n);
     let challenges = match r.neighborhood_id {
         Some(n) => store_requests::challenges_of_neighborhood(&state.store, n).await?,
         None => Vec::new(),
@@ -1056,5 +1059,45 @@ pub async fn challenge(
             request_page(&state, &ctx, id, msgs, f).await
         }
         Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ctx::Lang;
+
+    #[test]
+    fn strings_are_complete_and_do_not_clash() {
+        for (k, fa, en) in STRINGS {
+            assert!(!fa.is_empty() && !en.is_empty(), "{k}");
+            assert_eq!(crate::i18n::t(Lang::Fa, k), *fa, "{k} is defined elsewhere too");
+        }
+    }
+
+    #[test]
+    fn form_reads_answers_and_points() {
+        let pairs: Vec<(String, String)> = [
+            ("service_code", "LEAK"),
+            ("attribute[kind]", "pipe"),
+            ("attribute[when]", "a"),
+            ("attribute[when]", "b"),
+            ("lat", "۳۵٫۷"),
+            ("lon", "51.4"),
+            ("neighborhood_id", "۱۲"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let f = NewForm::from_pairs(&pairs);
+        assert_eq!(f.answer("kind"), "pipe");
+        assert!(f.chosen("when", "a") && f.chosen("when", "b"));
+        assert_eq!(f.point(), (Some(35.7), Some(51.4)));
+        assert_eq!(f.neighborhood(), Some(12));
+        let bad = NewForm {
+            lat: "north".into(),
+            ..Default::default()
+        };
+        assert!(bad.point().0.unwrap().is_nan());
     }
 }

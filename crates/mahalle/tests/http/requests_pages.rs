@@ -408,3 +408,140 @@ async fn photo_is_served_with_its_type() {
     assert_eq!(r.headers()["content-type"], "image/png");
     assert_eq!(r.headers()["x-content-type-options"], "nosniff");
 }
+
+#[tokio::test]
+async fn too_many_submissions_from_one_address_get_a_friendly_429() {
+    let app = TestApp::spawn().await;
+    service(&app, "T-LEAK", "AG-WATER").await;
+    let token = app.csrf().await;
+    let post = |desc: &'static str| {
+        app.client
+            .post(app.url("/requests"))
+            .form(&[
+                ("csrf", token.as_str()),
+                ("service_code", "T-LEAK"),
+                ("description", desc),
+                ("website", "bot"),
+            ])
+            .send()
+    };
+    // The burst allowance is 30 per address.
+    for _ in 0..30 {
+        assert_eq!(post("x").await.unwrap().status().as_u16(), 303);
+    }
+    let r = post("آنچه نوشته بودم").await.unwrap();
+    assert_eq!(r.status().as_u16(), 429);
+    assert!(r.headers().contains_key("retry-after"));
+    let body = r.text().await.unwrap();
+    assert!(body.contains("کمی بعد دوباره بفرستید"));
+    assert!(body.contains("آنچه نوشته بودم"), "the text is kept");
+}
+
+#[tokio::test]
+async fn a_category_with_questions_asks_them() {
+    use mahalle_core::requests::Datatype;
+    let app = TestApp::spawn().await;
+    let store = service(&app, "T-TREE", "AG-WATER").await;
+    let sid: i64 = store
+        .scalar(&Sql::new("SELECT id FROM services WHERE code = 'T-TREE'"))
+        .await
+        .unwrap();
+    let mut tx = store.begin().await.unwrap();
+    store_requests::add_attribute(
+        &mut tx,
+        sid,
+        &store_requests::NewAttribute {
+            code: "size",
+            datatype: Datatype::SingleValueList,
+            required: true,
+            description_fa: "اندازه درخت",
+            description_en: "Size of the tree",
+            sort_order: 1,
+            values: &[("small", "کوچک", "Small"), ("big", "بزرگ", "Big")],
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let n = a_neighborhood(&store).await;
+
+    let (status, body) = app.get_text("/requests/new?service=T-TREE").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("اندازه درخت") && body.contains("name=\"attribute[size]\""));
+    // "Next" without JavaScript: the form comes back with the questions and the typed text.
+    let r = app
+        .post_form(
+            "/requests/new",
+            &[("service_code", "T-TREE"), ("description", "درخت افتاده")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("اندازه درخت") && body.contains("درخت افتاده"));
+
+    let fields = [
+        ("service_code", "T-TREE"),
+        ("description", "درخت افتاده"),
+        ("neighborhood_id", n.as_str()),
+    ];
+    let r = app.post_form("/requests", &fields).await;
+    assert_eq!(r.status().as_u16(), 422, "the question is required");
+    assert!(r.text().await.unwrap().contains("size"));
+    let mut with_answer = fields.to_vec();
+    with_answer.push(("attribute[size]", "big"));
+    let r = app.post_form("/requests", &with_answer).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let id = request_id(&store).await;
+    app.login_as("admin").await;
+    let (_, detail) = app.get_text(&format!("/requests/{id}")).await;
+    assert!(detail.contains("اندازه درخت") && detail.contains("بزرگ"), "answer shown");
+}
+
+#[tokio::test]
+async fn staff_enter_a_phone_call() {
+    let app = TestApp::spawn().await;
+    let store = service(&app, "T-LEAK", "AG-WATER").await;
+    let n = a_neighborhood(&store).await;
+    app.login_as("admin").await;
+    let (_, form) = app.get_text("/requests/new").await;
+    assert!(form.contains("name=\"by_phone\""));
+    let r = app
+        .post_form(
+            "/requests",
+            &[
+                ("service_code", "T-LEAK"),
+                ("description", "تماس تلفنی: نشت آب"),
+                ("neighborhood_id", &n),
+                ("first_name", "علی"),
+                ("phone", "۰۹۱۲۰۰۰۱۱۱۱"),
+                ("by_phone", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let id = request_id(&store).await;
+    let (source, entered_by): (String, Option<i64>) = store
+        .fetch_one(
+            &Sql::new("SELECT source, entered_by FROM service_requests WHERE id = $1").bind(id),
+        )
+        .await
+        .unwrap();
+    assert_eq!(source, "phone");
+    assert!(entered_by.is_some());
+    let (_, detail) = app.get_text(&format!("/requests/{id}")).await;
+    assert!(detail.contains("09120001111") && detail.contains("علی"));
+}
+
+#[tokio::test]
+async fn tracking_page_in_english() {
+    let app = TestApp::spawn().await;
+    let store = service(&app, "T-LEAK", "AG-WATER").await;
+    let n = a_neighborhood(&store).await;
+    let track = submit(&app, "T-LEAK", &n).await;
+    app.get("/settings/lang/en?next=/").await;
+    let (status, body) = app.get_text(&track).await;
+    assert_eq!(status, 200);
+    assert!(body.contains(r#"<html lang="en" dir="ltr">"#));
+    assert!(body.contains("Water leak") && body.contains("Submitted"));
+    assert!(body.contains("Save this code"));
+}

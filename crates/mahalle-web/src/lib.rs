@@ -176,10 +176,7 @@ pub fn app(state: AppState) -> Router {
             "/admin/api-keys",
             get(views::api_keys::list).post(views::api_keys::create),
         )
-        .route(
-            "/admin/api-keys/{id}/revoke",
-            post(views::api_keys::revoke),
-        )
+        .route("/admin/api-keys/{id}/revoke", post(views::api_keys::revoke))
         .fallback(|| async { error::AppError::NotFound })
         .layer(axum::middleware::from_fn(error::html_errors))
         .layer(axum::middleware::from_fn(csrf::ensure_cookie));

@@ -96,8 +96,16 @@ pub async fn create(
     let me = ctx.require_admin()?;
     match crate::citizen::create_api_key(&state.store, &f.name, Some(me.user.id)).await {
         Ok((_, key)) => {
-            let mut resp =
-                keys_page(&state, &ctx, Some(key), None, false, String::new(), Vec::new()).await?;
+            let mut resp = keys_page(
+                &state,
+                &ctx,
+                Some(key),
+                None,
+                false,
+                String::new(),
+                Vec::new(),
+            )
+            .await?;
             // The key is in this page only: keep it out of caches.
             resp.headers_mut().insert(
                 axum::http::header::CACHE_CONTROL,

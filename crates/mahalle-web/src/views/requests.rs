@@ -624,7 +624,11 @@ pub async fn track(
     let p = Page::new(
         &ctx,
         "track",
-        format!("{} {}", crate::i18n::t(ctx.lang, "rq_tracking_code"), canonical),
+        format!(
+            "{} {}",
+            crate::i18n::t(ctx.lang, "rq_tracking_code"),
+            canonical
+        ),
     );
     let late = p.rq_late(&r);
     let mut resp = render(&TrackTemplate {
@@ -634,15 +638,16 @@ pub async fn track(
         events,
         late,
     })?;
-    resp.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("no-store"),
-    );
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(resp)
 }
 
 /// A request's photo, public like the request itself (it is the Open311 `media_url`).
-pub async fn photo(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
+pub async fn photo(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     let (content_type, bytes) = store_requests::photo(&state.store, id).await?;
     // Only images were accepted; anything else is served as bytes, never interpreted.
     let ct = if content_type.starts_with("image/") {
@@ -888,7 +893,10 @@ impl RequestTemplate {
     /// The question an answer belongs to, in the page's language.
     pub fn question(&self, code: &str) -> String {
         match self.attributes.iter().find(|a| a.code == code) {
-            Some(a) => self.p.name(&a.description_fa, &a.description_en).to_string(),
+            Some(a) => self
+                .p
+                .name(&a.description_fa, &a.description_en)
+                .to_string(),
             None => code.to_string(),
         }
     }
@@ -915,7 +923,9 @@ impl RequestTemplate {
     }
     pub fn contact_name(&self) -> String {
         match &self.contact {
-            Some(c) => format!("{} {}", c.first_name, c.last_name).trim().to_string(),
+            Some(c) => format!("{} {}", c.first_name, c.last_name)
+                .trim()
+                .to_string(),
             None => String::new(),
         }
     }
@@ -1071,7 +1081,11 @@ mod tests {
     fn strings_are_complete_and_do_not_clash() {
         for (k, fa, en) in STRINGS {
             assert!(!fa.is_empty() && !en.is_empty(), "{k}");
-            assert_eq!(crate::i18n::t(Lang::Fa, k), *fa, "{k} is defined elsewhere too");
+            assert_eq!(
+                crate::i18n::t(Lang::Fa, k),
+                *fa,
+                "{k} is defined elsewhere too"
+            );
         }
     }
 

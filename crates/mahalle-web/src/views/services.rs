@@ -7,10 +7,10 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use mahalle_core::validate::FieldError;
+use mahalle_db::audit;
 use mahalle_db::org::Organisation;
 use mahalle_db::places::District;
 use mahalle_db::requests::{self as store_requests, RouteRow, Service};
-use mahalle_db::audit;
 use serde::Deserialize;
 use serde_json::json;
 

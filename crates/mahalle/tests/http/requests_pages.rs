@@ -133,7 +133,10 @@ async fn missing_description_is_422_and_keeps_the_text() {
     assert!(body.contains("شرح درخواست را بنویسید."), "Persian message");
     assert!(body.contains("خیابان آزادی، نبش کوچه یاس"), "address kept");
     assert!(body.contains("09350000000"), "phone kept");
-    assert!(body.contains(&format!("value=\"{n}\" selected")), "neighborhood kept");
+    assert!(
+        body.contains(&format!("value=\"{n}\" selected")),
+        "neighborhood kept"
+    );
     assert_eq!(count_requests(&store).await, 0);
 }
 
@@ -194,7 +197,10 @@ async fn staff_accept_close_and_the_citizen_sees_the_answer() {
     assert!(queue.contains(&format!("/requests/{id}")), "in the queue");
     let (status, detail) = app.get_text(&format!("/requests/{id}")).await;
     assert_eq!(status, 200);
-    assert!(detail.contains("09121234567"), "the handler sees the contact");
+    assert!(
+        detail.contains("09121234567"),
+        "the handler sees the contact"
+    );
     let r = app
         .post_form(&format!("/requests/{id}/act"), &[("action", "accept")])
         .await;
@@ -256,7 +262,9 @@ async fn a_liaison_of_another_organisation_may_not_act() {
     };
     admin.login_as("admin").await;
     let water: i64 = store
-        .scalar(&Sql::new("SELECT id FROM organisations WHERE code = 'AG-WATER'"))
+        .scalar(&Sql::new(
+            "SELECT id FROM organisations WHERE code = 'AG-WATER'",
+        ))
         .await
         .unwrap();
     let r = admin
@@ -494,7 +502,10 @@ async fn a_category_with_questions_asks_them() {
     let id = request_id(&store).await;
     app.login_as("admin").await;
     let (_, detail) = app.get_text(&format!("/requests/{id}")).await;
-    assert!(detail.contains("اندازه درخت") && detail.contains("بزرگ"), "answer shown");
+    assert!(
+        detail.contains("اندازه درخت") && detail.contains("بزرگ"),
+        "answer shown"
+    );
 }
 
 #[tokio::test]

@@ -163,6 +163,7 @@ pub fn app(state: AppState) -> Router {
                 .post(views::requests::refresh_form)
                 .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024)),
         )
+        .route("/requests/export.csv", get(views::requests::export))
         .route("/requests/{id}", get(views::requests::show))
         .route("/requests/{id}/act", post(views::requests::act))
         .route("/requests/{id}/challenge", post(views::requests::challenge))

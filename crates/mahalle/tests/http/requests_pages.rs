@@ -240,6 +240,20 @@ async fn staff_accept_close_and_the_citizen_sees_the_answer() {
         .await;
     assert_eq!(status, 200);
     assert!(queue.contains(&format!("/requests/{id}")));
+    // The same filters as CSV, without contact details.
+    let r = app.get("/requests/export.csv?f=1&status=closed").await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let csv = r.text().await.unwrap();
+    let code = track.trim_start_matches("/track/");
+    assert!(
+        csv.contains(code) && csv.contains("لوله تعویض شد."),
+        "{csv}"
+    );
+    assert!(!csv.contains("09121234567"));
 }
 
 #[tokio::test]

@@ -234,6 +234,7 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     STRINGS,
     crate::views::calendar::STRINGS,
     crate::views::notifications::STRINGS,
+    crate::views::requests::STRINGS,
 ];
 
 fn lookup(key: &str) -> Option<&'static (&'static str, &'static str, &'static str)> {

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod api;
 mod assets;
+pub mod challenges;
 pub mod citizen;
 pub mod csrf;
 pub mod ctx;
@@ -150,6 +151,33 @@ pub fn app(state: AppState) -> Router {
             "/notifications/{id}/retry",
             post(views::notifications::retry),
         )
+        .route(
+            "/requests",
+            get(views::requests::list)
+                .post(views::requests::submit)
+                .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024)),
+        )
+        .route(
+            "/requests/new",
+            get(views::requests::new_form)
+                .post(views::requests::refresh_form)
+                .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024)),
+        )
+        .route("/requests/export.csv", get(views::requests::export))
+        .route("/requests/{id}", get(views::requests::show))
+        .route("/requests/{id}/act", post(views::requests::act))
+        .route("/requests/{id}/challenge", post(views::requests::challenge))
+        .route("/requests/{id}/photo", get(views::requests::photo))
+        .route("/track", get(views::requests::track_lookup))
+        .route("/track/{code}", get(views::requests::track))
+        .route("/services", get(views::services::catalogue))
+        .route("/services/{id}", post(views::services::update))
+        .route("/services/{id}/routes", post(views::services::add_route))
+        .route(
+            "/admin/api-keys",
+            get(views::api_keys::list).post(views::api_keys::create),
+        )
+        .route("/admin/api-keys/{id}/revoke", post(views::api_keys::revoke))
         .fallback(|| async { error::AppError::NotFound })
         .layer(axum::middleware::from_fn(error::html_errors))
         .layer(axum::middleware::from_fn(csrf::ensure_cookie));

@@ -2,6 +2,7 @@
 //! JavaScript; `static/app.js` only adds small conveniences.
 
 pub mod account;
+pub mod api_keys;
 pub mod calendar;
 pub mod home;
 pub mod import;
@@ -10,7 +11,9 @@ pub mod notifications;
 pub mod org;
 pub mod people;
 pub mod places;
+pub mod requests;
 pub mod resolutions;
+pub mod services;
 
 use askama::Template;
 use axum::http::StatusCode;

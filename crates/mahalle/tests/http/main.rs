@@ -12,3 +12,4 @@ mod followup;
 mod notifications;
 mod open311;
 mod pages;
+mod requests_pages;

@@ -1,0 +1,572 @@
+//! Citizens' requests on the web: the public form, tracking, the staff queue and detail page,
+//! the catalogue and Open311 API keys.
+
+use chrono::Utc;
+use mahalle_db::requests::{self as store_requests, NewService};
+use mahalle_db::{Sql, Store};
+
+use crate::helpers::TestApp;
+
+/// A category handled by `org_code` everywhere; returns the store for further checks.
+async fn service(app: &TestApp, code: &str, org_code: &str) -> Store {
+    let store = Store::connect(&app.db_url).await.unwrap();
+    let org: i64 = store
+        .scalar(&Sql::new("SELECT id FROM organisations WHERE code = $1").bind(org_code))
+        .await
+        .unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let id = store_requests::create_service(
+        &mut tx,
+        &NewService {
+            code,
+            name_fa: "نشت آب",
+            name_en: "Water leak",
+            group_fa: "آب و فاضلاب",
+            group_en: "Water",
+            description_fa: "",
+            description_en: "",
+            keywords: "آب,نشت",
+            domain: "urban_services",
+            sla_hours: 48,
+            sort_order: 1,
+        },
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    store_requests::set_route(&mut tx, id, None, None, org)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    store
+}
+
+async fn a_neighborhood(store: &Store) -> String {
+    let id: i64 = store
+        .scalar(&Sql::new("SELECT MIN(id) FROM neighborhoods"))
+        .await
+        .unwrap();
+    id.to_string()
+}
+
+async fn count_requests(store: &Store) -> i64 {
+    store
+        .scalar(&Sql::new("SELECT COUNT(*) FROM service_requests"))
+        .await
+        .unwrap()
+}
+
+/// Submits a request anonymously; returns the tracking page's path.
+async fn submit(app: &TestApp, service_code: &str, neighborhood: &str) -> String {
+    let r = app
+        .post_form(
+            "/requests",
+            &[
+                ("service_code", service_code),
+                ("description", "لوله آب در کوچه ترکیده است"),
+                ("neighborhood_id", neighborhood),
+                ("address", "کوچه بهار، پلاک ۱۲"),
+                ("first_name", "مریم"),
+                ("phone", "09121234567"),
+                ("website", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap());
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.starts_with("/track/"), "{to}");
+    to
+}
+
+async fn request_id(store: &Store) -> i64 {
+    store
+        .scalar(&Sql::new("SELECT MAX(id) FROM service_requests"))
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn anonymous_submit_then_track_without_contact() {
+    let app = TestApp::spawn().await;
+    let store = service(&app, "T-LEAK", "AG-WATER").await;
+    let n = a_neighborhood(&store).await;
+    let (status, form) = app.get_text("/requests/new").await;
+    assert_eq!(status, 200);
+    assert!(form.contains("T-LEAK") && form.contains("id=\"district-map\""));
+    assert!(form.contains("/static/map.js"));
+    let track = submit(&app, "T-LEAK", &n).await;
+    let (status, body) = app.get_text(&track).await;
+    assert_eq!(status, 200);
+    let code = track.trim_start_matches("/track/");
+    assert!(body.contains(code), "the code is shown");
+    assert!(body.contains("ثبت‌شده"), "status shown");
+    assert!(body.contains("نشت آب"));
+    assert!(!body.contains("09121234567") && !body.contains("۰۹۱۲۱۲۳۴۵۶۷"));
+    assert!(!body.contains("مریم"), "no contact details");
+    // The lookup form leads to the same page; a wrong code is a friendly 404.
+    let r = app.get(&format!("/track?code={code}")).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (status, body) = app.get_text("/track/ZZZ-ZZZ-ZZZ-Z").await;
+    assert_eq!(status, 404);
+    assert!(body.contains("پیدا نشد"));
+}
+
+#[tokio::test]
+async fn missing_description_is_422_and_keeps_the_text() {
+    let app = TestApp::spawn().await;
+    let store = service(&app, "T-LEAK", "AG-WATER").await;
+    let n = a_neighborhood(&store).await;
+    let r = app
+        .post_form(
+            "/requests",
+            &[
+                ("service_code", "T-LEAK"),
+                ("description", "  "),
+                ("neighborhood_id", &n),
+                ("address", "خیابان آزادی، نبش کوچه یاس"),
+                ("phone", "09350000000"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("شرح درخواست را بنویسید."), "Persian message");
+    assert!(body.contains("خیابان آزادی، نبش کوچه یاس"), "address kept");
+    assert!(body.contains("09350000000"), "phone kept");
+    assert!(
+        body.contains(&format!("value=\"{n}\" selected")),
+        "neighborhood kept"
+    );
+    assert_eq!(count_requests(&store).await, 0);
+}
+
+#[tokio::test]
+async fn honeypot_stores_nothing() {
+    let app = TestApp::spawn().await;
+    let store = service(&app, "T-LEAK", "AG-WATER").await;
+    let n = a_neighborhood(&store).await;
+    let r = app
+        .post_form(
+            "/requests",
+            &[
+                ("service_code", "T-LEAK"),
+                ("description", "buy cheap pills"),
+                ("neighborhood_id", &n),
+                ("website", "http://spam.example"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303, "looks like success");
+    assert_eq!(count_requests(&store).await, 0);
+}
+
+#[tokio::test]
+async fn map_point_routes_without_neighborhood() {
+    let app = TestApp::spawn().await;
+    let store = service(&app, "T-LEAK", "AG-WATER").await;
+    let r = app
+        .post_form(
+            "/requests",
+            &[
+                ("service_code", "T-LEAK"),
+                ("description", "چاله بزرگ"),
+                ("lat", "35.70"),
+                ("lon", "51.40"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let id = request_id(&store).await;
+    let r = store_requests::get(&store, id).await.unwrap();
+    assert!(r.district_id.is_some(), "district found from the point");
+    assert_eq!(r.lat, Some(35.70));
+}
+
+#[tokio::test]
+async fn staff_accept_close_and_the_citizen_sees_the_answer() {
+    let app = TestApp::spawn().await;
+    let store = service(&app, "T-LEAK", "AG-WATER").await;
+    let n = a_neighborhood(&store).await;
+    let track = submit(&app, "T-LEAK", &n).await;
+    let id = request_id(&store).await;
+
+    app.login_as("water").await;
+    // The liaison's queue starts on their organisation's open requests.
+    let (status, queue) = app.get_text("/requests").await;
+    assert_eq!(status, 200);
+    assert!(queue.contains(&format!("/requests/{id}")), "in the queue");
+    let (status, detail) = app.get_text(&format!("/requests/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        detail.contains("09121234567"),
+        "the handler sees the contact"
+    );
+    let r = app
+        .post_form(&format!("/requests/{id}/act"), &[("action", "accept")])
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    // Closing needs an answer.
+    let r = app
+        .post_form(
+            &format!("/requests/{id}/act"),
+            &[("action", "close"), ("note", "")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let r = app
+        .post_form(
+            &format!("/requests/{id}/act"),
+            &[("action", "close"), ("note", "لوله تعویض شد.")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+
+    let public = crate::helpers::new_client();
+    let body = public
+        .get(app.url(&track))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(body.contains("لوله تعویض شد."), "the answer is public");
+    assert!(body.contains("پاسخ داده‌شده"), "closed status");
+    assert!(!body.contains("09121234567"));
+
+    // Filters and sorting keep working on the closed request.
+    let (status, queue) = app
+        .get_text("/requests?f=1&status=closed&sort=updated&dir=desc")
+        .await;
+    assert_eq!(status, 200);
+    assert!(queue.contains(&format!("/requests/{id}")));
+    // The same filters as CSV, without contact details.
+    let r = app.get("/requests/export.csv?f=1&status=closed").await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let csv = r.text().await.unwrap();
+    let code = track.trim_start_matches("/track/");
+    assert!(
+        csv.contains(code) && csv.contains("لوله تعویض شد."),
+        "{csv}"
+    );
+    assert!(!csv.contains("09121234567"));
+}
+
+#[tokio::test]
+async fn a_liaison_of_another_organisation_may_not_act() {
+    let app = TestApp::spawn().await;
+    let store = service(&app, "T-POWER", "AG-POWER").await;
+    let n = a_neighborhood(&store).await;
+    submit(&app, "T-POWER", &n).await;
+    let id = request_id(&store).await;
+    app.login_as("water").await;
+    let r = app
+        .post_form(&format!("/requests/{id}/act"), &[("action", "accept")])
+        .await;
+    assert_eq!(r.status().as_u16(), 403);
+    // The city admin may: reassign it to the water company with a reason.
+    let admin = TestApp {
+        addr: app.addr.clone(),
+        db_url: app.db_url.clone(),
+        client: crate::helpers::new_client(),
+    };
+    admin.login_as("admin").await;
+    let water: i64 = store
+        .scalar(&Sql::new(
+            "SELECT id FROM organisations WHERE code = 'AG-WATER'",
+        ))
+        .await
+        .unwrap();
+    let r = admin
+        .post_form(
+            &format!("/requests/{id}/act"),
+            &[
+                ("action", "reassign"),
+                ("organisation_id", &water.to_string()),
+                ("note", "مربوط به شبکه آب است"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let r = app
+        .post_form(&format!("/requests/{id}/act"), &[("action", "accept")])
+        .await;
+    assert_eq!(r.status().as_u16(), 303, "now it is theirs");
+    // A challenge made from the request is linked to it.
+    let r = admin
+        .post_form(
+            &format!("/requests/{id}/challenge"),
+            &[("title", "فرسودگی شبکه آب محله")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let req = store_requests::get(&store, id).await.unwrap();
+    assert!(req.challenge_id.is_some());
+}
+
+#[tokio::test]
+async fn api_key_page_creates_a_working_open311_key() {
+    let app = TestApp::spawn().await;
+    service(&app, "T-LEAK", "AG-WATER").await;
+    app.login_as("admin").await;
+    let (status, _) = app.get_text("/admin/api-keys").await;
+    assert_eq!(status, 200);
+    let r = app
+        .post_form("/admin/api-keys", &[("name", "برنامه همراه شهر")])
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let body = r.text().await.unwrap();
+    let start = body.find("mk_").expect("the new key is shown");
+    let key = &body[start..start + 43];
+    assert!(key[3..].chars().all(|c| c.is_ascii_hexdigit()), "{key}");
+
+    let r = crate::helpers::new_client()
+        .post(app.url("/open311/v2/requests.json"))
+        .form(&[
+            ("api_key", key),
+            ("service_code", "T-LEAK"),
+            ("lat", "35.70"),
+            ("long", "51.40"),
+            ("description", "آب‌گرفتگی"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    assert!(status == 200 || status == 201, "{status} {text}");
+    assert!(text.contains("service_request_id"), "{text}");
+
+    // Revoking asks first.
+    let store = Store::connect(&app.db_url).await.unwrap();
+    let kid: i64 = store
+        .scalar(&Sql::new("SELECT MAX(id) FROM api_keys"))
+        .await
+        .unwrap();
+    let r = app
+        .post_form(&format!("/admin/api-keys/{kid}/revoke"), &[])
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert!(r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .contains("confirm="));
+    let (_, page) = app
+        .get_text(&format!("/admin/api-keys?confirm={kid}"))
+        .await;
+    assert!(page.contains("name=\"confirm\" value=\"yes\""));
+    let r = app
+        .post_form(
+            &format!("/admin/api-keys/{kid}/revoke"),
+            &[("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let revoked: i64 = store
+        .scalar(&Sql::new(
+            "SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NOT NULL",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(revoked, 1);
+}
+
+#[tokio::test]
+async fn pages_need_the_right_people() {
+    let app = TestApp::spawn().await;
+    service(&app, "T-LEAK", "AG-WATER").await;
+    // Staff pages send visitors to sign in; the catalogue is public.
+    let r = app.get("/requests").await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (status, body) = app.get_text("/services").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("نشت آب") && body.contains("شرکت آب و فاضلاب"));
+    app.login_as("water").await;
+    let (status, _) = app.get_text("/admin/api-keys").await;
+    assert_eq!(status, 403);
+    let r = app
+        .post_form("/services/1", &[("sla_hours", "24"), ("active", "1")])
+        .await;
+    assert_eq!(r.status().as_u16(), 403);
+}
+
+#[tokio::test]
+async fn photo_is_served_with_its_type() {
+    let app = TestApp::spawn().await;
+    let store = service(&app, "T-LEAK", "AG-WATER").await;
+    let n = a_neighborhood(&store).await;
+    let token = app.csrf().await;
+    // A minimal PNG: signature, IHDR, IEND.
+    let png: Vec<u8> = vec![
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44,
+        0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F,
+        0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+    ];
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", token)
+        .text("service_code", "T-LEAK")
+        .text("description", "شیر آتش‌نشانی شکسته")
+        .text("neighborhood_id", n)
+        .part(
+            "photo",
+            reqwest::multipart::Part::bytes(png).file_name("leak.png"),
+        );
+    let r = app
+        .client
+        .post(app.url("/requests"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    assert_eq!(status, 303, "{}", r.text().await.unwrap());
+    let id = request_id(&store).await;
+    let r = app.get(&format!("/requests/{id}/photo")).await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.headers()["content-type"], "image/png");
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+}
+
+#[tokio::test]
+async fn too_many_submissions_from_one_address_get_a_friendly_429() {
+    let app = TestApp::spawn().await;
+    service(&app, "T-LEAK", "AG-WATER").await;
+    let token = app.csrf().await;
+    let post = |desc: &'static str| {
+        app.client
+            .post(app.url("/requests"))
+            .form(&[
+                ("csrf", token.as_str()),
+                ("service_code", "T-LEAK"),
+                ("description", desc),
+                ("website", "bot"),
+            ])
+            .send()
+    };
+    // The burst allowance is 30 per address.
+    for _ in 0..30 {
+        assert_eq!(post("x").await.unwrap().status().as_u16(), 303);
+    }
+    let r = post("آنچه نوشته بودم").await.unwrap();
+    assert_eq!(r.status().as_u16(), 429);
+    assert!(r.headers().contains_key("retry-after"));
+    let body = r.text().await.unwrap();
+    assert!(body.contains("کمی بعد دوباره بفرستید"));
+    assert!(body.contains("آنچه نوشته بودم"), "the text is kept");
+}
+
+#[tokio::test]
+async fn a_category_with_questions_asks_them() {
+    use mahalle_core::requests::Datatype;
+    let app = TestApp::spawn().await;
+    let store = service(&app, "T-TREE", "AG-WATER").await;
+    let sid: i64 = store
+        .scalar(&Sql::new("SELECT id FROM services WHERE code = 'T-TREE'"))
+        .await
+        .unwrap();
+    let mut tx = store.begin().await.unwrap();
+    store_requests::add_attribute(
+        &mut tx,
+        sid,
+        &store_requests::NewAttribute {
+            code: "size",
+            datatype: Datatype::SingleValueList,
+            required: true,
+            description_fa: "اندازه درخت",
+            description_en: "Size of the tree",
+            sort_order: 1,
+            values: &[("small", "کوچک", "Small"), ("big", "بزرگ", "Big")],
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let n = a_neighborhood(&store).await;
+
+    let (status, body) = app.get_text("/requests/new?service=T-TREE").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("اندازه درخت") && body.contains("name=\"attribute[size]\""));
+    // "Next" without JavaScript: the form comes back with the questions and the typed text.
+    let r = app
+        .post_form(
+            "/requests/new",
+            &[("service_code", "T-TREE"), ("description", "درخت افتاده")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("اندازه درخت") && body.contains("درخت افتاده"));
+
+    let fields = [
+        ("service_code", "T-TREE"),
+        ("description", "درخت افتاده"),
+        ("neighborhood_id", n.as_str()),
+    ];
+    let r = app.post_form("/requests", &fields).await;
+    assert_eq!(r.status().as_u16(), 422, "the question is required");
+    assert!(r.text().await.unwrap().contains("size"));
+    let mut with_answer = fields.to_vec();
+    with_answer.push(("attribute[size]", "big"));
+    let r = app.post_form("/requests", &with_answer).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let id = request_id(&store).await;
+    app.login_as("admin").await;
+    let (_, detail) = app.get_text(&format!("/requests/{id}")).await;
+    assert!(
+        detail.contains("اندازه درخت") && detail.contains("بزرگ"),
+        "answer shown"
+    );
+}
+
+#[tokio::test]
+async fn staff_enter_a_phone_call() {
+    let app = TestApp::spawn().await;
+    let store = service(&app, "T-LEAK", "AG-WATER").await;
+    let n = a_neighborhood(&store).await;
+    app.login_as("admin").await;
+    let (_, form) = app.get_text("/requests/new").await;
+    assert!(form.contains("name=\"by_phone\""));
+    let r = app
+        .post_form(
+            "/requests",
+            &[
+                ("service_code", "T-LEAK"),
+                ("description", "تماس تلفنی: نشت آب"),
+                ("neighborhood_id", &n),
+                ("first_name", "علی"),
+                ("phone", "۰۹۱۲۰۰۰۱۱۱۱"),
+                ("by_phone", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let id = request_id(&store).await;
+    let (source, entered_by): (String, Option<i64>) = store
+        .fetch_one(
+            &Sql::new("SELECT source, entered_by FROM service_requests WHERE id = $1").bind(id),
+        )
+        .await
+        .unwrap();
+    assert_eq!(source, "phone");
+    assert!(entered_by.is_some());
+    let (_, detail) = app.get_text(&format!("/requests/{id}")).await;
+    assert!(detail.contains("09120001111") && detail.contains("علی"));
+}
+
+#[tokio::test]
+async fn tracking_page_in_english() {
+    let app = TestApp::spawn().await;
+    let store = service(&app, "T-LEAK", "AG-WATER").await;
+    let n = a_neighborhood(&store).await;
+    let track = submit(&app, "T-LEAK", &n).await;
+    app.get("/settings/lang/en?next=/").await;
+    let (status, body) = app.get_text(&track).await;
+    assert_eq!(status, 200);
+    assert!(body.contains(r#"<html lang="en" dir="ltr">"#));
+    assert!(body.contains("Water leak") && body.contains("Submitted"));
+    assert!(body.contains("Save this code"));
+}

@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::{DbError, Result, Sql, Store, Tx};
+use crate::{counters, DbError, Result, Sql, Store, Tx};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
 pub struct Resolution {
@@ -168,9 +168,10 @@ pub async fn list(
     l: &Listing,
     today: NaiveDate,
 ) -> Result<Paged<Resolution>> {
-    let mut count = Sql::new("SELECT COUNT(*) FROM resolutions r");
-    apply(&mut count, f, &l.terms, today);
-    let total = store.scalar(&count).await?;
+    let total = match counters::plan(f, &l.terms, today) {
+        Some(p) => counters::count(store, &p).await?,
+        None => count_by_scan(store, f, &l.terms, today).await?,
+    };
     // Choose the page's rows from the resolutions table alone, then join names onto those few:
     // joining every match before sorting is what makes civic list pages slow.
     let order = match l.sort {
@@ -213,6 +214,19 @@ pub async fn list(
         page: l.page,
         per_page: l.per_page,
     })
+}
+
+/// The number of matching resolutions, counted row by row: what `list` does when the counters
+/// cannot answer the filter, and the reference the counters are checked against.
+pub async fn count_by_scan(
+    store: &Store,
+    f: &Filter,
+    terms: &[String],
+    today: NaiveDate,
+) -> Result<i64> {
+    let mut count = Sql::new("SELECT COUNT(*) FROM resolutions r");
+    apply(&mut count, f, terms, today);
+    store.scalar(&count).await
 }
 
 /// Every matching resolution (for exports), capped.
@@ -732,7 +746,7 @@ pub async fn edit(
 }
 
 /// Per-organisation accountability: what each lead organisation was given and how it went.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, ToSchema)]
 pub struct Accountability {
     pub organisation_id: i64,
     pub name_fa: String,
@@ -749,6 +763,19 @@ pub struct Accountability {
 }
 
 pub async fn accountability(
+    store: &Store,
+    f: &Filter,
+    today: NaiveDate,
+) -> Result<Vec<Accountability>> {
+    match counters::plan(f, &[], today).filter(counters::Plan::by_lead) {
+        Some(p) => counters::accountability(store, &p, today).await,
+        None => accountability_by_scan(store, f, today).await,
+    }
+}
+
+/// The accountability table aggregated row by row: for filters the counters cannot answer, and
+/// the reference the counters are checked against.
+pub async fn accountability_by_scan(
     store: &Store,
     f: &Filter,
     today: NaiveDate,
@@ -786,11 +813,12 @@ pub async fn accountability(
             .collect();
         row.median_days_to_done = mahalle_core::resolutions::median_of_histogram(&counts);
     }
+    counters::sort_accountability(&mut rows);
     Ok(rows)
 }
 
 /// Counts for an organisation's inbox.
-#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
 pub struct InboxCounts {
     pub leading_open: i64,
     pub partnering_open: i64,
@@ -799,6 +827,17 @@ pub struct InboxCounts {
 }
 
 pub async fn inbox_counts(
+    store: &Store,
+    org: i64,
+    today: NaiveDate,
+    soon_days: u64,
+) -> Result<InboxCounts> {
+    counters::inbox_counts(store, org, today, soon_days).await
+}
+
+/// An inbox's counts from the resolutions themselves: the reference the counters are checked
+/// against.
+pub async fn inbox_counts_by_scan(
     store: &Store,
     org: i64,
     today: NaiveDate,

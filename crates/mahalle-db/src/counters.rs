@@ -293,7 +293,7 @@ fn due_sums(
             }
             first = false;
             s.push(&format!(
-                "SELECT {key} AS k, {part} AS part, c.n FROM {table} c WHERE c.grain = '{}'",
+                "SELECT CAST({key} AS BIGINT) AS k, CAST({part} AS BIGINT) AS part, c.n FROM {table} c WHERE c.grain = '{}'",
                 span.grain.as_str()
             ));
             if let Some(from) = span.from {

@@ -87,6 +87,28 @@ pub struct Filter {
 
 /// The WHERE clause of a filter; `terms` are search terms (see `mahalle_core::text`).
 fn apply(s: &mut Sql, f: &Filter, terms: &[String], today: NaiveDate) {
+    apply_with(s, f, terms, today, false)
+}
+
+/// `apply`, with partner conditions tested row by row (`per_row`) rather than against the set of
+/// the organisation's partner rows: cheaper when a page walks an index in order and most rows it
+/// meets match. `LIMIT 1 OFFSET 0` keeps PostgreSQL from turning it back into a hashed set.
+fn apply_with(s: &mut Sql, f: &Filter, terms: &[String], today: NaiveDate, per_row: bool) {
+    let partnered = |s: &mut Sql, o: i64| {
+        if per_row {
+            s.push(
+                "EXISTS (SELECT 1 FROM resolution_partners p WHERE p.resolution_id = r.id AND p.organisation_id = ",
+            )
+            .arg(o)
+            .push(" LIMIT 1 OFFSET 0)");
+        } else {
+            s.push(
+                "r.id IN (SELECT resolution_id FROM resolution_partners WHERE organisation_id = ",
+            )
+            .arg(o)
+            .push(")");
+        }
+    };
     s.push(" WHERE 1=1");
     if let Some(m) = f.meeting_id {
         s.push(" AND r.meeting_id = ").arg(m);
@@ -95,19 +117,13 @@ fn apply(s: &mut Sql, f: &Filter, terms: &[String], today: NaiveDate) {
         s.push(" AND r.lead_org_id = ").arg(o);
     }
     if let Some(o) = f.partner_org_id {
-        s.push(
-            " AND r.id IN (SELECT resolution_id FROM resolution_partners WHERE organisation_id = ",
-        )
-        .arg(o)
-        .push(")");
+        s.push(" AND ");
+        partnered(s, o);
     }
     if let Some(o) = f.involving_org_id {
-        s.push(" AND (r.lead_org_id = ").arg(o);
-        s.push(
-            " OR r.id IN (SELECT resolution_id FROM resolution_partners WHERE organisation_id = ",
-        )
-        .arg(o)
-        .push("))");
+        s.push(" AND (r.lead_org_id = ").arg(o).push(" OR ");
+        partnered(s, o);
+        s.push(")");
     }
     if let Some(d) = f.district_id {
         s.push(" AND r.district_id = ").arg(d);
@@ -168,9 +184,27 @@ pub async fn list(
     l: &Listing,
     today: NaiveDate,
 ) -> Result<Paged<Resolution>> {
-    let total = match counters::plan(f, &l.terms, today) {
-        Some(p) => counters::count(store, &p).await?,
+    let plan = counters::plan(f, &l.terms, today);
+    let total = match &plan {
+        Some(p) => counters::count(store, p).await?,
         None => count_by_scan(store, f, &l.terms, today).await?,
+    };
+    if total == 0 || l.offset() >= total {
+        return Ok(Paged {
+            items: Vec::new(),
+            total,
+            page: l.page,
+            per_page: l.per_page,
+        });
+    }
+    // A partner filter is tested row by row when the page's index walk meets matches densely
+    // enough (the counters tell how many rows there are with and without the organisation).
+    let per_row = match &plan {
+        Some(p) if f.partner_org_id.is_some() || f.involving_org_id.is_some() => {
+            let candidates = counters::count(store, &p.for_anyone()).await?;
+            counters::walk_is_short(l.offset() + i64::from(l.per_page), total, candidates)
+        }
+        _ => false,
     };
     // Choose the page's rows from the resolutions table alone, then join names onto those few:
     // joining every match before sorting is what makes civic list pages slow.
@@ -188,7 +222,7 @@ pub async fn list(
         String::new()
     };
     let mut page = Sql::new("SELECT r.* FROM resolutions r");
-    apply(&mut page, f, &l.terms, today);
+    apply_with(&mut page, f, &l.terms, today, per_row);
     page.push(" ORDER BY ")
         .push(order)
         .push(dir)

@@ -298,8 +298,10 @@ async fn scenario(store: &Store) {
     agree(store, "partners added").await;
     store
         .execute(
-            &Sql::new("DELETE FROM resolution_partners WHERE organisation_id = 5 OR resolution_id = $1")
-                .bind(ids[8]),
+            &Sql::new(
+                "DELETE FROM resolution_partners WHERE organisation_id = 5 OR resolution_id = $1",
+            )
+            .bind(ids[8]),
         )
         .await
         .unwrap();
@@ -314,9 +316,11 @@ async fn scenario(store: &Store) {
     ] {
         store
             .execute(
-                &Sql::new(&format!("DELETE FROM {table} WHERE resolution_id IN ($1, $2)"))
-                    .bind(ids[9])
-                    .bind(ids[2]),
+                &Sql::new(&format!(
+                    "DELETE FROM {table} WHERE resolution_id IN ($1, $2)"
+                ))
+                .bind(ids[9])
+                .bind(ids[2]),
             )
             .await
             .unwrap();
@@ -346,7 +350,9 @@ async fn scenario(store: &Store) {
     }
     for table in [
         "resolution_tally",
+        "resolution_tally_district",
         "resolution_open_due",
+        "resolution_open_due_district",
         "partner_open_due",
         "resolution_done_days",
         "resolution_done_days_district",
@@ -395,7 +401,9 @@ async fn counters_agree_with_the_scan_on_postgres() {
     scenario(&store).await;
     store.close().await;
     admin
-        .execute(&Sql::new(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+        .execute(&Sql::new(&format!(
+            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+        )))
         .await
         .unwrap();
     admin.close().await;

@@ -134,7 +134,9 @@ $$;
 -- Adds `delta` (1 or -1) per resolution to every counter it belongs to. Keys are written in
 -- sorted order, so concurrent writers wait for each other rather than deadlock. The grains come
 -- from VALUES (not counter_grains), so the planner knows there are three.
-CREATE FUNCTION count_resolutions(rs counted_resolution[], delta BIGINT) RETURNS void LANGUAGE sql AS $$
+-- PL/pgSQL rather than SQL: a session plans these statements once, not on every call.
+CREATE FUNCTION count_resolutions(rs counted_resolution[], delta BIGINT) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
     INSERT INTO resolution_tally AS t (lead_org_id, domain, status, late, n)
     SELECT r.lead_org_id, r.domain, r.status, r.late, delta * COUNT(*)
     FROM unnest(rs) r WHERE TRUE
@@ -180,17 +182,21 @@ CREATE FUNCTION count_resolutions(rs counted_resolution[], delta BIGINT) RETURNS
     ON CONFLICT (organisation_id, grain, period, status, leads) DO UPDATE SET n = t.n + EXCLUDED.n;
 
     -- Day counters come and go with deadlines; emptied ones are removed.
-    DELETE FROM resolution_open_due t USING (SELECT DISTINCT lead_org_id, deadline FROM unnest(rs)) k
-    WHERE delta < 0 AND t.n = 0 AND t.grain = 'd' AND t.lead_org_id = k.lead_org_id AND t.period = k.deadline;
-    DELETE FROM resolution_open_due_district t USING (SELECT DISTINCT district_id, deadline FROM unnest(rs)) k
-    WHERE delta < 0 AND t.n = 0 AND t.district_id = k.district_id AND t.grain = 'd' AND t.period = k.deadline;
-    DELETE FROM partner_open_due t
-    USING (SELECT DISTINCT p.organisation_id, r.deadline FROM unnest(rs) r JOIN resolution_partners p ON p.resolution_id = r.id) k
-    WHERE delta < 0 AND t.n = 0 AND t.grain = 'd' AND t.organisation_id = k.organisation_id AND t.period = k.deadline;
+    IF delta < 0 THEN
+        DELETE FROM resolution_open_due t USING (SELECT DISTINCT r.lead_org_id, r.deadline FROM unnest(rs) r) k
+        WHERE t.n = 0 AND t.grain = 'd' AND t.lead_org_id = k.lead_org_id AND t.period = k.deadline;
+        DELETE FROM resolution_open_due_district t USING (SELECT DISTINCT r.district_id, r.deadline FROM unnest(rs) r) k
+        WHERE t.n = 0 AND t.district_id = k.district_id AND t.grain = 'd' AND t.period = k.deadline;
+        DELETE FROM partner_open_due t
+        USING (SELECT DISTINCT p.organisation_id, r.deadline FROM unnest(rs) r JOIN resolution_partners p ON p.resolution_id = r.id) k
+        WHERE t.n = 0 AND t.grain = 'd' AND t.organisation_id = k.organisation_id AND t.period = k.deadline;
+    END IF;
+END
 $$;
 
 -- Adds `delta` per partner row (resolution_id, organisation_id) of an open resolution.
-CREATE FUNCTION count_partners(ps resolution_partners[], delta BIGINT) RETURNS void LANGUAGE sql AS $$
+CREATE FUNCTION count_partners(ps resolution_partners[], delta BIGINT) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
     INSERT INTO partner_open_due AS t (organisation_id, grain, period, status, leads, n)
     SELECT p.organisation_id, g.grain, counter_period(g.grain, r.deadline), r.status,
            (p.organisation_id = r.lead_org_id)::INT::SMALLINT, delta * COUNT(*)
@@ -198,6 +204,7 @@ CREATE FUNCTION count_partners(ps resolution_partners[], delta BIGINT) RETURNS v
     WHERE r.status IN ('approved','in_progress')
     GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
     ON CONFLICT (organisation_id, grain, period, status, leads) DO UPDATE SET n = t.n + EXCLUDED.n;
+END
 $$;
 
 CREATE FUNCTION resolutions_count() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -8,6 +8,7 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod councils;
+pub mod counters;
 mod error;
 pub mod meetings;
 pub mod notifications;

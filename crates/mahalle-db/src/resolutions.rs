@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::{DbError, Result, Sql, Store, Tx};
+use crate::{counters, DbError, Result, Sql, Store, Tx};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
 pub struct Resolution {
@@ -87,6 +87,28 @@ pub struct Filter {
 
 /// The WHERE clause of a filter; `terms` are search terms (see `mahalle_core::text`).
 fn apply(s: &mut Sql, f: &Filter, terms: &[String], today: NaiveDate) {
+    apply_with(s, f, terms, today, false)
+}
+
+/// `apply`, with partner conditions tested row by row (`per_row`) rather than against the set of
+/// the organisation's partner rows: cheaper when a page walks an index in order and most rows it
+/// meets match. `LIMIT 1 OFFSET 0` keeps PostgreSQL from turning it back into a hashed set.
+fn apply_with(s: &mut Sql, f: &Filter, terms: &[String], today: NaiveDate, per_row: bool) {
+    let partnered = |s: &mut Sql, o: i64| {
+        if per_row {
+            s.push(
+                "EXISTS (SELECT 1 FROM resolution_partners p WHERE p.resolution_id = r.id AND p.organisation_id = ",
+            )
+            .arg(o)
+            .push(" LIMIT 1 OFFSET 0)");
+        } else {
+            s.push(
+                "r.id IN (SELECT resolution_id FROM resolution_partners WHERE organisation_id = ",
+            )
+            .arg(o)
+            .push(")");
+        }
+    };
     s.push(" WHERE 1=1");
     if let Some(m) = f.meeting_id {
         s.push(" AND r.meeting_id = ").arg(m);
@@ -95,19 +117,13 @@ fn apply(s: &mut Sql, f: &Filter, terms: &[String], today: NaiveDate) {
         s.push(" AND r.lead_org_id = ").arg(o);
     }
     if let Some(o) = f.partner_org_id {
-        s.push(
-            " AND r.id IN (SELECT resolution_id FROM resolution_partners WHERE organisation_id = ",
-        )
-        .arg(o)
-        .push(")");
+        s.push(" AND ");
+        partnered(s, o);
     }
     if let Some(o) = f.involving_org_id {
-        s.push(" AND (r.lead_org_id = ").arg(o);
-        s.push(
-            " OR r.id IN (SELECT resolution_id FROM resolution_partners WHERE organisation_id = ",
-        )
-        .arg(o)
-        .push("))");
+        s.push(" AND (r.lead_org_id = ").arg(o).push(" OR ");
+        partnered(s, o);
+        s.push(")");
     }
     if let Some(d) = f.district_id {
         s.push(" AND r.district_id = ").arg(d);
@@ -168,9 +184,28 @@ pub async fn list(
     l: &Listing,
     today: NaiveDate,
 ) -> Result<Paged<Resolution>> {
-    let mut count = Sql::new("SELECT COUNT(*) FROM resolutions r");
-    apply(&mut count, f, &l.terms, today);
-    let total = store.scalar(&count).await?;
+    let plan = counters::plan(f, &l.terms, today);
+    let total = match &plan {
+        Some(p) => counters::count(store, p).await?,
+        None => count_by_scan(store, f, &l.terms, today).await?,
+    };
+    if total == 0 || l.offset() >= total {
+        return Ok(Paged {
+            items: Vec::new(),
+            total,
+            page: l.page,
+            per_page: l.per_page,
+        });
+    }
+    // A partner filter is tested row by row when the page's index walk meets matches densely
+    // enough (the counters tell how many rows there are with and without the organisation).
+    let per_row = match &plan {
+        Some(p) if f.partner_org_id.is_some() || f.involving_org_id.is_some() => {
+            let candidates = counters::count(store, &p.for_anyone()).await?;
+            counters::walk_is_short(l.offset() + i64::from(l.per_page), total, candidates)
+        }
+        _ => false,
+    };
     // Choose the page's rows from the resolutions table alone, then join names onto those few:
     // joining every match before sorting is what makes civic list pages slow.
     let order = match l.sort {
@@ -187,7 +222,7 @@ pub async fn list(
         String::new()
     };
     let mut page = Sql::new("SELECT r.* FROM resolutions r");
-    apply(&mut page, f, &l.terms, today);
+    apply_with(&mut page, f, &l.terms, today, per_row);
     page.push(" ORDER BY ")
         .push(order)
         .push(dir)
@@ -213,6 +248,19 @@ pub async fn list(
         page: l.page,
         per_page: l.per_page,
     })
+}
+
+/// The number of matching resolutions, counted row by row: what `list` does when the counters
+/// cannot answer the filter, and the reference the counters are checked against.
+pub async fn count_by_scan(
+    store: &Store,
+    f: &Filter,
+    terms: &[String],
+    today: NaiveDate,
+) -> Result<i64> {
+    let mut count = Sql::new("SELECT COUNT(*) FROM resolutions r");
+    apply(&mut count, f, terms, today);
+    store.scalar(&count).await
 }
 
 /// Every matching resolution (for exports), capped.
@@ -732,7 +780,7 @@ pub async fn edit(
 }
 
 /// Per-organisation accountability: what each lead organisation was given and how it went.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, ToSchema)]
 pub struct Accountability {
     pub organisation_id: i64,
     pub name_fa: String,
@@ -749,6 +797,19 @@ pub struct Accountability {
 }
 
 pub async fn accountability(
+    store: &Store,
+    f: &Filter,
+    today: NaiveDate,
+) -> Result<Vec<Accountability>> {
+    match counters::plan(f, &[], today).filter(counters::Plan::by_lead) {
+        Some(p) => counters::accountability(store, &p, today).await,
+        None => accountability_by_scan(store, f, today).await,
+    }
+}
+
+/// The accountability table aggregated row by row: for filters the counters cannot answer, and
+/// the reference the counters are checked against.
+pub async fn accountability_by_scan(
     store: &Store,
     f: &Filter,
     today: NaiveDate,
@@ -786,11 +847,12 @@ pub async fn accountability(
             .collect();
         row.median_days_to_done = mahalle_core::resolutions::median_of_histogram(&counts);
     }
+    counters::sort_accountability(&mut rows);
     Ok(rows)
 }
 
 /// Counts for an organisation's inbox.
-#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
 pub struct InboxCounts {
     pub leading_open: i64,
     pub partnering_open: i64,
@@ -799,6 +861,17 @@ pub struct InboxCounts {
 }
 
 pub async fn inbox_counts(
+    store: &Store,
+    org: i64,
+    today: NaiveDate,
+    soon_days: u64,
+) -> Result<InboxCounts> {
+    counters::inbox_counts(store, org, today, soon_days).await
+}
+
+/// An inbox's counts from the resolutions themselves: the reference the counters are checked
+/// against.
+pub async fn inbox_counts_by_scan(
     store: &Store,
     org: i64,
     today: NaiveDate,

@@ -188,7 +188,8 @@ async fn fill(store: &Store, n: usize) -> anyhow::Result<()> {
         let chunk = (n - done).min(1_000_000) as i64;
         let oldest = 31_536_000 - i * span;
         i += 1;
-        // Random service, neighborhood and age (up to a year); nine in ten closed.
+        // Random service, neighborhood and age (up to a year); nine in ten closed. SQLite must
+        // materialise the random draws, or it evaluates them once for the whole statement.
         let sql = match store.kind() {
             "sqlite" => format!(
                 "INSERT INTO service_requests (service_id, status, description, district_id, neighborhood_id, organisation_id, \
@@ -199,9 +200,9 @@ async fn fill(store: &Store, n: usize) -> anyhow::Result<()> {
                  strftime('%Y-%m-%dT%H:%M:%S+00:00', {now} - g.age, 'unixepoch'), \
                  strftime('%Y-%m-%dT%H:%M:%S+00:00', {now} - g.age / 2, 'unixepoch'), \
                  strftime('%Y-%m-%dT%H:%M:%S+00:00', {now} - g.age + 172800, 'unixepoch') \
-                 FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {chunk}) \
-                       SELECT {lo_s} + abs(random()) % {n_s} AS s, {lo_n} + abs(random()) % {n_n} AS nb, \
-                       {oldest} - abs(random()) % {span} AS age, abs(random()) AS r FROM c) g \
+                 FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {chunk}), \
+                       r AS MATERIALIZED (SELECT {lo_s} + abs(random()) % {n_s} AS s, {lo_n} + abs(random()) % {n_n} AS nb, \
+                       {oldest} - abs(random()) % {span} AS age, abs(random()) AS r FROM c) SELECT * FROM r) g \
                  JOIN neighborhoods h ON h.id = g.nb ORDER BY g.age DESC"
             ),
             _ => format!(

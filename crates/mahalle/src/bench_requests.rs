@@ -173,8 +173,12 @@ fn stats(mut d: Vec<Duration>) -> String {
 /// matter here). The rows are generated inside the database engine, a million per statement:
 /// binding ten million rows from Rust would take most of an hour.
 async fn fill(store: &Store, n: usize) -> anyhow::Result<()> {
-    let (lo_s, n_s): (i64, i64) = store.fetch_one(&Sql::new("SELECT MIN(id), COUNT(*) FROM services")).await?;
-    let (lo_n, n_n): (i64, i64) = store.fetch_one(&Sql::new("SELECT MIN(id), COUNT(*) FROM neighborhoods")).await?;
+    let (lo_s, n_s): (i64, i64) = store
+        .fetch_one(&Sql::new("SELECT MIN(id), COUNT(*) FROM services"))
+        .await?;
+    let (lo_n, n_n): (i64, i64) = store
+        .fetch_one(&Sql::new("SELECT MIN(id), COUNT(*) FROM neighborhoods"))
+        .await?;
     anyhow::ensure!(n_s > 0 && n_n > 0, "load the demo city first");
     let now = Utc::now().timestamp();
     let t = Instant::now();
@@ -221,7 +225,10 @@ async fn fill(store: &Store, n: usize) -> anyhow::Result<()> {
         tx.execute(&Sql::new(&sql)).await?;
         tx.commit().await?;
         done += chunk as usize;
-        println!("  {done} / {n} requests ({:.0} s)", t.elapsed().as_secs_f64());
+        println!(
+            "  {done} / {n} requests ({:.0} s)",
+            t.elapsed().as_secs_f64()
+        );
     }
     Ok(())
 }

@@ -235,7 +235,8 @@ async fn bad_input_gets_the_spec_errors_never_a_5xx() {
     let app = TestApp::spawn().await;
     let key = api_key(&app).await;
     let k = key.as_str();
-    let cases: &[(&[(&str, &str)], u16, &str)] = &[
+    type Case<'a> = (&'a [(&'a str, &'a str)], u16, &'a str);
+    let cases: &[Case] = &[
         (&[("api_key", k)], 400, "service_code"),
         (
             &[

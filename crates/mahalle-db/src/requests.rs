@@ -200,16 +200,6 @@ pub async fn set_route(
     Ok(())
 }
 
-pub async fn delete_route(tx: &mut Tx, service_id: i64, route_id: i64) -> Result<()> {
-    tx.execute(
-        &Sql::new("DELETE FROM service_routes WHERE id = $1 AND service_id = $2")
-            .bind(route_id)
-            .bind(service_id),
-    )
-    .await?;
-    Ok(())
-}
-
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Attribute {
     pub id: i64,
@@ -972,21 +962,4 @@ pub async fn create_challenge(tx: &mut Tx, c: &NewChallenge<'_>, at: DateTime<Ut
         .bind(at),
     )
     .await
-}
-
-/// Records the resolution that answers a challenge.
-pub async fn answer_challenge(
-    tx: &mut Tx,
-    id: i64,
-    resolution_id: Option<i64>,
-    at: DateTime<Utc>,
-) -> Result<()> {
-    tx.execute(
-        &Sql::new("UPDATE challenges SET resolution_id = $1, updated_at = $2 WHERE id = $3")
-            .bind(resolution_id)
-            .bind(at)
-            .bind(id),
-    )
-    .await?;
-    Ok(())
 }

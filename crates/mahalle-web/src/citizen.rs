@@ -59,17 +59,6 @@ impl Default for Intake {
 }
 
 impl Intake {
-    /// With explicit limits: (burst, per minute) per IP and per key.
-    pub fn with_limits(ip: (u32, u32), key: (u32, u32)) -> Self {
-        Intake {
-            secret: OnceCell::new(),
-            per_ip: Mutex::new(RateLimiter::new(ip.0, ip.1, 100_000)),
-            per_key: Mutex::new(RateLimiter::new(key.0, key.1, 10_000)),
-            keys: Default::default(),
-            writer: Default::default(),
-        }
-    }
-
     pub async fn secret(&self, store: &Store) -> Result<u64, AppError> {
         self.secret
             .get_or_try_init(|| async {

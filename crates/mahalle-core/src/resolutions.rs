@@ -247,6 +247,22 @@ pub fn number(year: i64, session: i64, item: i64, persian_digits: bool) -> Strin
     }
 }
 
+/// Reads a number written as [`number`] shows it («۱۴۰۴/۲۳/۱۲», `1404-23-12`, right-to-left
+/// pasted `12/23/1404` is not guessed at): (year, session, item), each positive.
+pub fn parse_number(s: &str) -> Option<(i64, i64, i64)> {
+    let latin = crate::text::to_latin_digits(s.trim());
+    let parts: Vec<&str> = latin
+        .split(|c: char| matches!(c, '/' | '-' | '.' | '\u{066B}' | '\u{060C}' | '\\'))
+        .map(str::trim)
+        .collect();
+    let [y, se, it] = parts.as_slice() else {
+        return None;
+    };
+    let num = |p: &str| p.parse::<i64>().ok().filter(|n| *n > 0 && p.len() <= 6);
+    let (y, se, it) = (num(y)?, num(se)?, num(it)?);
+    (1300..=1600).contains(&y).then_some((y, se, it))
+}
+
 /// A deadline extension must move the deadline later, with a reason.
 pub fn check_extension(
     current: NaiveDate,
@@ -311,6 +327,21 @@ pub fn percent(part: i64, whole: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_read_back() {
+        assert_eq!(parse_number("۱۴۰۴/۲۳/۱۲"), Some((1404, 23, 12)));
+        assert_eq!(parse_number(" 1404-23-12 "), Some((1404, 23, 12)));
+        assert_eq!(
+            parse_number(&number(1403, 5, 400, true)),
+            Some((1403, 5, 400))
+        );
+        assert_eq!(parse_number("1404/23"), None);
+        assert_eq!(parse_number("12/23/1404"), None);
+        assert_eq!(parse_number("1404/0/3"), None);
+        assert_eq!(parse_number("1404/x/3"), None);
+        assert_eq!(parse_number(""), None);
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

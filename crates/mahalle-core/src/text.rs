@@ -34,18 +34,20 @@ const ZWNJ: char = '\u{200C}';
 /// * ZWNJ U+200C is kept (correct orthography: می‌روم), but runs collapse to
 ///   one and it is dropped next to whitespace or at either end, where it means
 ///   nothing.
+/// * Other control characters (NUL and the like, which PostgreSQL refuses) are
+///   removed.
 /// * Whitespace runs (including NBSP and line breaks) become one ASCII space;
-///   the result is trimmed.
+///   the result is trimmed. [`normalize_multiline`] keeps the line breaks.
 pub fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
     let mut pending_zwnj = false;
     for c in s.chars() {
-        if is_invisible_control(c) {
-            continue;
-        }
         if c.is_whitespace() {
             pending_space = true;
+            continue;
+        }
+        if is_invisible_control(c) || c.is_control() {
             continue;
         }
         if c == ZWNJ {
@@ -79,6 +81,42 @@ pub fn normalize(s: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// [`normalize`] for free text whose writer chose line breaks (a description, minutes): each
+/// line is normalised on its own, `\r\n` and `\r` become `\n`, runs of blank lines become one
+/// blank line, and blank lines at either end are dropped.
+pub fn normalize_multiline(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut blank_run = false;
+    for line in s
+        .split("\r\n")
+        .flat_map(|l| l.split(['\n', '\r', '\u{2028}', '\u{2029}']))
+    {
+        let line = normalize(line);
+        if line.is_empty() {
+            blank_run = !out.is_empty();
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if blank_run { "\n\n" } else { "\n" });
+        }
+        blank_run = false;
+        out.push_str(&line);
+    }
+    out
+}
+
+/// Removes control characters except tab and line breaks, for values that are not otherwise
+/// normalised (codes, e-mail addresses, URLs): they mean nothing there and PostgreSQL refuses NUL.
+pub fn strip_controls(s: &mut String) {
+    if s.chars().any(is_stray_control) {
+        s.retain(|c| !is_stray_control(c));
+    }
+}
+
+fn is_stray_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\n' | '\r' | '\t')
 }
 
 /// Zero-width and bidi formatting characters that carry no text.
@@ -303,6 +341,28 @@ mod tests {
         assert_eq!(normalize("\u{200C}می \u{200C}روم\u{200C}"), "می روم");
         assert_eq!(normalize("   "), "");
         assert_eq!(normalize(""), "");
+        assert_eq!(normalize("a\u{0}b\u{7}c\u{85}d"), "abc d");
+    }
+
+    #[test]
+    fn normalize_multiline_keeps_paragraphs() {
+        assert_eq!(
+            normalize_multiline("\r\n  چراغ  خاموش است\r\nکوچه\u{0}  تاریک\r\n\r\n\n\nلطفاً  \n\n"),
+            "چراغ خاموش است\nکوچه تاریک\n\nلطفاً"
+        );
+        assert_eq!(normalize_multiline("يك\rدو"), "یک\nدو");
+        assert_eq!(normalize_multiline(" \n \t\n"), "");
+        for s in ["a\n\nb", "x\ny\n\n\nz", "\n\nq"] {
+            let once = normalize_multiline(s);
+            assert_eq!(normalize_multiline(&once), once);
+        }
+    }
+
+    #[test]
+    fn strip_controls_keeps_line_breaks_and_tabs() {
+        let mut s = String::from("a\u{0}b\tc\nd\u{1b}");
+        strip_controls(&mut s);
+        assert_eq!(s, "ab\tc\nd");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub mod attachments;
 pub mod audit;
 pub mod auth;
+pub mod challenges;
 pub mod councils;
 pub mod counters;
 mod error;

@@ -1,11 +1,15 @@
 //! Neighborhood challenges made from citizens' requests: when several people report the same
-//! problem, staff turn one request into a challenge of its neighborhood and point the others at it.
+//! problem, staff turn one request into a challenge of its neighborhood and point the others at
+//! it; the secretariat records the resolution that answers it.
 
 use chrono::Utc;
 use mahalle_core::access::Principal;
+use mahalle_core::resolutions;
+use mahalle_core::text;
 use mahalle_core::validate::{self, FieldError};
-use mahalle_db::requests::{self as store_requests, NewChallenge};
-use mahalle_db::{audit, Store};
+use mahalle_db::challenges::{self as store_challenges, NewChallenge};
+use mahalle_db::requests as store_requests;
+use mahalle_db::{audit, DbError, Store};
 use serde_json::json;
 
 use crate::citizen::may_handle;
@@ -34,7 +38,7 @@ pub async fn create_from_request(
     let service = store_requests::service(store, r.service_id).await?;
     let now = Utc::now();
     let mut tx = store.begin().await?;
-    let id = store_requests::create_challenge(
+    let id = store_challenges::create(
         &mut tx,
         &NewChallenge {
             neighborhood_id,
@@ -73,4 +77,129 @@ pub async fn create_from_request(
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// Points a request at a neighborhood challenge (or at none).
+pub async fn link_request(
+    store: &Store,
+    who: &Principal,
+    id: i64,
+    challenge_id: Option<i64>,
+) -> Result<(), AppError> {
+    let r = store_requests::get(store, id).await?;
+    if !may_handle(who, &r) {
+        return Err(AppError::Forbidden);
+    }
+    if let Some(c) = challenge_id {
+        let ch = mahalle_db::challenges::get(store, c).await?;
+        if r.district_id.is_some_and(|d| d != ch.district_id) {
+            return Err(AppError::Invalid(vec![FieldError::new(
+                "challenge_id",
+                "این مسئله به منطقه دیگری تعلق دارد.",
+                "This challenge belongs to another district.",
+            )]));
+        }
+    }
+    let mut tx = store.begin().await?;
+    store_requests::set_challenge(&mut tx, id, challenge_id, Utc::now()).await?;
+    audit::record(
+        &mut tx,
+        audit::Change {
+            user_id: Some(who.user_id),
+            action: "link_challenge",
+            entity: "service_request",
+            entity_id: Some(id),
+            before: Some(json!({"challenge_id": r.challenge_id})),
+            after: Some(json!({"challenge_id": challenge_id})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What the secretariat typed to name the answering resolution: its number («۱۴۰۴/۲۳/۱۲») or
+/// its id; empty clears the link.
+pub async fn answer_with(
+    store: &Store,
+    who: &Principal,
+    challenge_id: i64,
+    resolution: &str,
+) -> Result<Option<i64>, AppError> {
+    let ch = store_challenges::get(store, challenge_id).await?;
+    if !who.is_secretariat_for(Some(ch.district_id)) {
+        return Err(AppError::Forbidden);
+    }
+    let resolution_id = resolve(store, resolution).await?;
+    let mut tx = store.begin().await?;
+    store_challenges::set_resolution(&mut tx, challenge_id, resolution_id, Utc::now()).await?;
+    audit::record(
+        &mut tx,
+        audit::Change {
+            user_id: Some(who.user_id),
+            action: "answer",
+            entity: "challenge",
+            entity_id: Some(challenge_id),
+            before: Some(json!({"resolution_id": ch.resolution_id})),
+            after: Some(json!({"resolution_id": resolution_id})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(resolution_id)
+}
+
+async fn resolve(store: &Store, typed: &str) -> Result<Option<i64>, AppError> {
+    let typed = text::to_latin_digits(typed.trim());
+    let typed = typed.trim_start_matches('#');
+    if typed.is_empty() {
+        return Ok(None);
+    }
+    let invalid =
+        |fa: &str, en: &str| AppError::Invalid(vec![FieldError::new("resolution", fa, en)]);
+    if let Ok(id) = typed.parse::<i64>() {
+        return match mahalle_db::resolutions::get(store, id).await {
+            Ok(r) => Ok(Some(r.id)),
+            Err(DbError::NotFound) => Err(invalid(
+                "مصوبه‌ای با این شناسه نیست.",
+                "No resolution has this id.",
+            )),
+            Err(e) => Err(e.into()),
+        };
+    }
+    let Some((year, session, item)) = resolutions::parse_number(typed) else {
+        return Err(invalid(
+            "شماره مصوبه را به شکل سال/جلسه/بند بنویسید، مانند ۱۴۰۴/۲۳/۱۲.",
+            "Write the resolution number as year/session/item, like 1404/23/12.",
+        ));
+    };
+    let found = store_challenges::resolutions_numbered(store, year, session, item).await?;
+    match found.as_slice() {
+        [(id, _)] => Ok(Some(*id)),
+        [] => Err(invalid(
+            "مصوبه‌ای با این شماره نیست.",
+            "No resolution has this number.",
+        )),
+        many => Err(AppError::Invalid(vec![FieldError::new(
+            "resolution",
+            &format!(
+                "چند مصوبه این شماره را دارند ({}); شناسه مصوبه را بنویسید: {}.",
+                many.iter()
+                    .map(|(_, b)| b.as_str())
+                    .collect::<Vec<_>>()
+                    .join("، "),
+                many.iter()
+                    .map(|(id, _)| text::to_persian_digits(&id.to_string()))
+                    .collect::<Vec<_>>()
+                    .join("، ")
+            ),
+            &format!(
+                "Several resolutions have this number; write the resolution's id: {}.",
+                many.iter()
+                    .map(|(id, _)| id.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )])),
+    }
 }

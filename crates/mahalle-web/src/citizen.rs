@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use mahalle_core::access::Principal;
 use mahalle_core::ratelimit::RateLimiter;
 use mahalle_core::requests::{self as rules, Action, RequestError, RequestStatus, Source};
+use mahalle_core::text;
 use mahalle_core::validate::{self, FieldError};
 use mahalle_db::requests::{
     self as store_requests, Contact, NewEvent, NewRequest, Request, Service,
@@ -172,25 +173,15 @@ fn field(field: &'static str, fa: &str, en: &str) -> FieldError {
     FieldError::new(field, fa, en)
 }
 
-/// Drops control characters (NUL and the like) that no text field needs and PostgreSQL refuses.
-fn strip_controls(s: &mut String) {
-    if s.chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        s.retain(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'));
-    }
-}
-
 /// Checks, locates, routes and stores a request. Every problem is reported at once.
 pub async fn submit(
     store: &Store,
     intake: &Intake,
     mut s: Submission,
 ) -> Result<Submitted, AppError> {
+    // Free text is normalised below; the rest only loses control characters.
     for f in [
         &mut s.service_code,
-        &mut s.description,
-        &mut s.address,
         &mut s.media_url,
         &mut s.contact.first_name,
         &mut s.contact.last_name,
@@ -199,11 +190,11 @@ pub async fn submit(
         &mut s.contact.device_id,
         &mut s.contact.account_id,
     ] {
-        strip_controls(f);
+        text::strip_controls(f);
     }
     for (k, v) in &mut s.attributes {
-        strip_controls(k);
-        strip_controls(v);
+        text::strip_controls(k);
+        text::strip_controls(v);
     }
     let mut errors = Vec::new();
     let service = match store_requests::service_by_code(store, s.service_code.trim()).await? {
@@ -217,7 +208,7 @@ pub async fn submit(
             None
         }
     };
-    let description = mahalle_core::text::normalize(&s.description);
+    let description = text::normalize_multiline(&s.description);
     if description.chars().count() > rules::MAX_DESCRIPTION {
         errors.push(field(
             "description",
@@ -231,7 +222,7 @@ pub async fn submit(
             "Describe the request.",
         ));
     }
-    let address = mahalle_core::text::normalize(&s.address);
+    let address = text::normalize(&s.address);
     if address.chars().count() > 500 {
         errors.push(field(
             "address",
@@ -309,11 +300,11 @@ pub async fn submit(
     };
     let organisation_id = route(store, &service, district_id, neighborhood_id).await?;
     let contact = Contact {
-        first_name: mahalle_core::text::normalize(&s.contact.first_name)
+        first_name: text::normalize(&s.contact.first_name)
             .chars()
             .take(100)
             .collect(),
-        last_name: mahalle_core::text::normalize(&s.contact.last_name)
+        last_name: text::normalize(&s.contact.last_name)
             .chars()
             .take(100)
             .collect(),
@@ -549,7 +540,7 @@ pub async fn act(
         Action::Reassign { organisation, .. } => Some(*organisation),
         _ => org,
     };
-    let note = mahalle_core::text::normalize(action.note());
+    let note = text::normalize_multiline(action.note());
     let public_note = action
         .is_public()
         .then_some(note.as_str())
@@ -584,45 +575,6 @@ pub async fn act(
     .await?;
     tx.commit().await?;
     Ok(to)
-}
-
-/// Points a request at a neighborhood challenge (or at none).
-pub async fn link_challenge(
-    store: &Store,
-    who: &Principal,
-    id: i64,
-    challenge_id: Option<i64>,
-) -> Result<(), AppError> {
-    let r = store_requests::get(store, id).await?;
-    if !may_handle(who, &r) {
-        return Err(AppError::Forbidden);
-    }
-    if let Some(c) = challenge_id {
-        let ch = store_requests::challenge(store, c).await?;
-        if r.district_id.is_some_and(|d| d != ch.district_id) {
-            return Err(AppError::Invalid(vec![field(
-                "challenge_id",
-                "این مسئله به منطقه دیگری تعلق دارد.",
-                "This challenge belongs to another district.",
-            )]));
-        }
-    }
-    let mut tx = store.begin().await?;
-    store_requests::set_challenge(&mut tx, id, challenge_id, Utc::now()).await?;
-    audit::record(
-        &mut tx,
-        audit::Change {
-            user_id: Some(who.user_id),
-            action: "link_challenge",
-            entity: "service_request",
-            entity_id: Some(id),
-            before: Some(json!({"challenge_id": r.challenge_id})),
-            after: Some(json!({"challenge_id": challenge_id})),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
 }
 
 /// A new API key: (id, the key itself, shown once). Only its SHA-256 is stored.

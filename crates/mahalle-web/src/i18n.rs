@@ -235,6 +235,7 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     crate::views::calendar::STRINGS,
     crate::views::notifications::STRINGS,
     crate::views::requests::STRINGS,
+    crate::views::challenges::STRINGS,
 ];
 
 fn lookup(key: &str) -> Option<&'static (&'static str, &'static str, &'static str)> {

@@ -167,6 +167,12 @@ pub fn app(state: AppState) -> Router {
         .route("/requests/{id}", get(views::requests::show))
         .route("/requests/{id}/act", post(views::requests::act))
         .route("/requests/{id}/challenge", post(views::requests::challenge))
+        .route("/challenges", get(views::challenges::list))
+        .route("/challenges/{id}", get(views::challenges::show))
+        .route(
+            "/challenges/{id}/resolution",
+            post(views::challenges::answer),
+        )
         .route("/requests/{id}/photo", get(views::requests::photo))
         .route("/track", get(views::requests::track_lookup))
         .route("/track/{code}", get(views::requests::track))

@@ -152,7 +152,7 @@ fn parse_query(format: Format, raw: Option<&str>) -> Result<Vec<(String, String)
         .map_err(|_| Error311::new(StatusCode::BAD_REQUEST, format, "malformed query string"))?;
     // Control characters mean nothing in any parameter (and PostgreSQL refuses NUL).
     for (_, v) in &mut pairs {
-        v.retain(|c| !c.is_control());
+        mahalle_core::text::strip_controls(v);
     }
     Ok(pairs)
 }

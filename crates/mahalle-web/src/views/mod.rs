@@ -4,6 +4,7 @@
 pub mod account;
 pub mod api_keys;
 pub mod calendar;
+pub mod challenges;
 pub mod home;
 pub mod import;
 pub mod meetings;

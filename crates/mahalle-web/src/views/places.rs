@@ -155,6 +155,8 @@ struct NeighborhoodTemplate {
     terms: Vec<TermView>,
     pillars: Vec<Pillar>,
     has_boundary: bool,
+    /// Staff only: the needs its people keep raising.
+    challenges: Vec<mahalle_db::challenges::Challenge>,
 }
 
 /// Terms of a body, newest first, each with its members.
@@ -188,6 +190,10 @@ pub async fn neighborhood(
     let has_boundary = places::neighborhood_boundary(&state.store, id)
         .await?
         .is_some();
+    let challenges = match ctx.user {
+        Some(_) => mahalle_db::challenges::of_neighborhood(&state.store, id).await?,
+        None => Vec::new(),
+    };
     let p = Page::new(&ctx, "neighborhoods", String::new());
     let title = p.name(&n.name_fa, &n.name_en).to_string();
     let t = NeighborhoodTemplate {
@@ -197,6 +203,7 @@ pub async fn neighborhood(
         terms,
         pillars,
         has_boundary,
+        challenges,
     };
     render(&t)
 }

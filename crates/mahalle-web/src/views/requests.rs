@@ -12,9 +12,10 @@ use chrono::Utc;
 use mahalle_core::paging::{ListQuery, Listing};
 use mahalle_core::requests::{self as rules, Action, RequestStatus, Source};
 use mahalle_core::validate::FieldError;
+use mahalle_db::challenges::Challenge;
 use mahalle_db::org::{self, Organisation};
 use mahalle_db::places::{self, District, Neighborhood};
-use mahalle_db::requests::{self as store_requests, Attribute, Challenge, Contact, Event, Filter};
+use mahalle_db::requests::{self as store_requests, Attribute, Contact, Event, Filter};
 use mahalle_db::requests::{Request as ServiceRequest, Service};
 use serde::Deserialize;
 
@@ -1069,7 +1070,7 @@ async fn request_page(
         .await?
         .map(|(n,)| n);
     let challenges = match r.neighborhood_id {
-        Some(n) => store_requests::challenges_of_neighborhood(&state.store, n).await?,
+        Some(n) => mahalle_db::challenges::of_neighborhood(&state.store, n).await?,
         None => Vec::new(),
     };
     let attributes = store_requests::attributes(&state.store, r.service_id).await?;
@@ -1162,7 +1163,7 @@ pub async fn challenge(
         let c = mahalle_core::text::to_latin_digits(f.challenge_id.trim())
             .parse::<i64>()
             .ok();
-        citizen::link_challenge(&state.store, &me.principal, id, c).await
+        crate::challenges::link_request(&state.store, &me.principal, id, c).await
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/requests/{id}#challenge")).into_response()),

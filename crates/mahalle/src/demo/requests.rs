@@ -585,7 +585,9 @@ pub async fn load(
         .scalar(&Sql::new("SELECT COUNT(*) FROM service_requests"))
         .await?;
     let added = if have == 0 {
-        history(&mut tx, &service_ids, &org, scale, now).await?
+        let added = history(&mut tx, &service_ids, &org, scale, now).await?;
+        challenges(&mut tx, now).await?;
+        added
     } else {
         0
     };
@@ -878,4 +880,66 @@ async fn history(
     tx.sync_identity("service_requests").await?;
     tx.sync_identity("request_events").await?;
     Ok(total)
+}
+
+/// The needs raised most often in the last 90 days (a category in a neighborhood) become
+/// challenges with those requests pointed at them; every third is answered by a resolution of
+/// its district and domain, when there is one.
+async fn challenges(tx: &mut mahalle_db::Tx, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let since = now - Duration::days(90);
+    let repeated: Vec<(i64, i64, i64, String, String, String)> = tx
+        .fetch_all(
+            &Sql::new(
+                "SELECT q.neighborhood_id, q.service_id, n.district_id, n.name_fa, s.name_fa, s.domain \
+                 FROM service_requests q JOIN neighborhoods n ON n.id = q.neighborhood_id \
+                 JOIN services s ON s.id = q.service_id \
+                 WHERE q.requested_at >= $1 \
+                 GROUP BY q.neighborhood_id, q.service_id, n.district_id, n.name_fa, s.name_fa, s.domain \
+                 HAVING COUNT(*) >= 2 ORDER BY COUNT(*) DESC, q.neighborhood_id, q.service_id LIMIT 60",
+            )
+            .bind(since),
+        )
+        .await?;
+    for (i, (nid, sid, did, nname, sname, domain)) in repeated.iter().enumerate() {
+        let title = format!("{sname} — درخواست‌های مکرر در محله {nname}");
+        let id = mahalle_db::challenges::create(
+            tx,
+            &mahalle_db::challenges::NewChallenge {
+                neighborhood_id: *nid,
+                domain,
+                title: &title,
+                body: "این نیاز در سه ماه گذشته بارها از سوی ساکنان محله ثبت شده است.",
+                created_by: None,
+            },
+            now,
+        )
+        .await?;
+        tx.execute(
+            &Sql::new(
+                "UPDATE service_requests SET challenge_id = $1 \
+                 WHERE neighborhood_id = $2 AND service_id = $3 AND requested_at >= $4",
+            )
+            .bind(id)
+            .bind(*nid)
+            .bind(*sid)
+            .bind(since),
+        )
+        .await?;
+        if i % 3 == 0 {
+            let answer: Option<(i64,)> = tx
+                .fetch_optional(
+                    &Sql::new(
+                        "SELECT id FROM resolutions WHERE district_id = $1 AND domain = $2 \
+                         ORDER BY id DESC LIMIT 1",
+                    )
+                    .bind(*did)
+                    .bind(domain.as_str()),
+                )
+                .await?;
+            if let Some((rid,)) = answer {
+                mahalle_db::challenges::set_resolution(tx, id, Some(rid), now).await?;
+            }
+        }
+    }
+    Ok(())
 }

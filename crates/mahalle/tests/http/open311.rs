@@ -142,7 +142,7 @@ async fn a_client_posts_a_request_and_follows_it() {
         ("lat", "35.6892"),
         ("long", "51.3890"),
         ("address_string", "خیابان آزادی، نبش کوچه ۱۲"),
-        ("description", "چراغ‌های كوچه خاموش است"),
+        ("description", "چراغ‌های كوچه خاموش است\r\n\r\n\r\nاز دیشب"),
         ("first_name", "مریم"),
         ("phone", "09121234567"),
         ("email", "maryam@example.com"),
@@ -175,8 +175,8 @@ async fn a_client_posts_a_request_and_follows_it() {
     assert_eq!(r["status"], "open");
     assert_eq!(r["service_code"], "STREET-LIGHT");
     assert_eq!(
-        r["description"], "چراغ‌های کوچه خاموش است",
-        "Arabic kaf normalised"
+        r["description"], "چراغ‌های کوچه خاموش است\n\nاز دیشب",
+        "Arabic kaf normalised, paragraphs kept"
     );
     assert_eq!(r["lat"], 35.6892);
     assert_eq!(r["long"], 51.389);

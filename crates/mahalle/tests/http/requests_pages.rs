@@ -572,3 +572,123 @@ async fn tracking_page_in_english() {
     assert!(body.contains("Water leak") && body.contains("Submitted"));
     assert!(body.contains("Save this code"));
 }
+
+#[tokio::test]
+async fn a_challenge_lists_its_requests_and_the_resolution_that_answers_it() {
+    let app = TestApp::spawn().await;
+    let store = service(&app, "T-LEAK", "AG-WATER").await;
+    let n = a_neighborhood(&store).await;
+    submit(&app, "T-LEAK", &n).await;
+    let first = request_id(&store).await;
+    submit(&app, "T-LEAK", &n).await;
+    let second = request_id(&store).await;
+    app.login_as("admin").await;
+    let r = app
+        .post_form(
+            &format!("/requests/{first}/challenge"),
+            &[("title", "فرسودگی شبکه آب محله")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let challenge = store_requests::get(&store, first)
+        .await
+        .unwrap()
+        .challenge_id
+        .unwrap();
+    let r = app
+        .post_form(
+            &format!("/requests/{second}/challenge"),
+            &[("challenge_id", &challenge.to_string())],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+
+    let page = format!("/challenges/{challenge}");
+    let (status, body) = app.get_text(&page).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("فرسودگی شبکه آب محله"));
+    for id in [first, second] {
+        assert!(
+            body.contains(&format!("/requests/{id}\"")),
+            "request {id} listed"
+        );
+    }
+    assert!(body.contains("هنوز مصوبه‌ای ندارد"), "not answered yet");
+    let (_, list) = app
+        .get_text("/challenges?answered=no&q=%D9%81%D8%B1%D8%B3%D9%88%D8%AF%DA%AF%DB%8C")
+        .await;
+    assert!(list.contains(&page), "found by search among the unanswered");
+
+    // A malformed number is refused with a message and changes nothing.
+    let r = app
+        .post_form(
+            &format!("{page}/resolution"),
+            &[("resolution", "۱۴۰۴/دوازده")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("سال/جلسه/بند"));
+
+    // A number that only one resolution carries answers the challenge.
+    let (rid, year, session, item): (i64, i64, i64, i64) = store
+        .fetch_one(&Sql::new(
+            "SELECT MIN(r.id), m.jalali_year, m.session_number, r.item_number \
+             FROM resolutions r JOIN meetings m ON m.id = r.meeting_id \
+             GROUP BY m.jalali_year, m.session_number, r.item_number HAVING COUNT(*) = 1 \
+             ORDER BY 1 LIMIT 1",
+        ))
+        .await
+        .unwrap();
+    let number = mahalle_core::resolutions::number(year, session, item, true);
+    let r = app
+        .post_form(&format!("{page}/resolution"), &[("resolution", &number)])
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, body) = app.get_text(&page).await;
+    assert!(body.contains(&format!("/resolutions/{rid}\"")), "linked");
+    assert!(body.contains(&number), "shown by its number");
+    let (_, list) = app
+        .get_text("/challenges?answered=yes&sort=created&dir=desc")
+        .await;
+    assert!(list.contains(&page));
+
+    // A liaison sees the challenge but may not decide what answers it.
+    let liaison = TestApp {
+        addr: app.addr.clone(),
+        db_url: app.db_url.clone(),
+        client: crate::helpers::new_client(),
+    };
+    liaison.login_as("water").await;
+    let (status, body) = liaison.get_text(&page).await;
+    assert_eq!(status, 200);
+    assert!(!body.contains("name=\"resolution\""), "no form for them");
+    let r = liaison
+        .post_form(&format!("{page}/resolution"), &[("resolution", "")])
+        .await;
+    assert_eq!(r.status().as_u16(), 403);
+
+    // Clearing it (by the secretariat) is recorded too.
+    let r = app
+        .post_form(&format!("{page}/resolution"), &[("resolution", "")])
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let audits: i64 = store
+        .scalar(
+            &Sql::new(
+                "SELECT COUNT(*) FROM audit_log WHERE entity = 'challenge' AND entity_id = $1",
+            )
+            .bind(challenge),
+        )
+        .await
+        .unwrap();
+    assert_eq!(audits, 3, "created, answered, cleared");
+    // Anonymous visitors are sent to sign in.
+    let (status, _) = crate::helpers::TestApp {
+        addr: app.addr.clone(),
+        db_url: app.db_url.clone(),
+        client: crate::helpers::new_client(),
+    }
+    .get_text(&page)
+    .await;
+    assert_ne!(status, 200);
+}

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod collate;
 pub mod councils;
 pub mod exif;
+pub mod forwarded;
 pub mod geo;
 pub mod jalali;
 pub mod org;

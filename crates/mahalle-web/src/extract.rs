@@ -1,8 +1,10 @@
 //! Query and path extractors whose rejections are our typed errors (JSON for the API, a page
 //! for HTML), so malformed input is a 400 with a message, never a bare text body.
 
+use std::net::SocketAddr;
+
 use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::FromRequestParts;
+use axum::extract::{ConnectInfo, FromRequestParts, Request};
 
 use crate::error::AppError;
 
@@ -24,4 +26,19 @@ impl From<PathRejection> for AppError {
     fn from(e: PathRejection) -> Self {
         AppError::BadRequest(e.body_text())
     }
+}
+
+/// The caller's address for per-IP limits: the peer, or the client named by a trusted proxy
+/// (see `mahalle_core::forwarded`). "unknown" when the server runs without connection info.
+pub fn client_ip(req: &Request, trusted: &[mahalle_core::forwarded::Network]) -> String {
+    let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>() else {
+        return "unknown".into();
+    };
+    let forwarded: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    mahalle_core::forwarded::client_address(peer.ip(), &forwarded, trusted).to_string()
 }

@@ -42,6 +42,8 @@ pub struct WebConfig {
     pub session_hours: i64,
     /// Mark cookies `Secure` (set when served over HTTPS, e.g. behind a TLS proxy).
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (for per-IP limits).
+    pub trusted_proxies: Vec<mahalle_core::forwarded::Network>,
 }
 
 impl Default for WebConfig {
@@ -49,6 +51,7 @@ impl Default for WebConfig {
         WebConfig {
             session_hours: 12,
             secure_cookies: false,
+            trusted_proxies: Vec::new(),
         }
     }
 }

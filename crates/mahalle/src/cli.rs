@@ -49,11 +49,11 @@ pub enum Command {
     },
     /// Check the database's integrity and the configuration; exits non-zero on problems.
     Check,
-    /// Fill the database to benchmark scale (adds Social HQ history) and time the follow-up views
-    /// and a 450-row import. Use a database of its own: it adds hundreds of thousands of rows.
     /// Fill the database to millions of citizens' requests and measure Open311 over HTTP:
     /// sustained POST requests.json and GET requests.json for a district. Use a database of its own.
     BenchRequests(BenchRequestsArgs),
+    /// Fill the database to benchmark scale (adds Social HQ history) and time the follow-up views
+    /// and a 450-row import. Use a database of its own: it adds hundreds of thousands of rows.
     Bench {
         /// Resolutions to reach before timing.
         #[arg(long, default_value_t = 250_000)]
@@ -94,6 +94,10 @@ pub struct ServeArgs {
     /// Mark cookies Secure; set this when users reach Mahalle over HTTPS.
     #[arg(long, env = "MAHALLE_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Reverse proxies (addresses or blocks, comma-separated: 127.0.0.1,10.0.0.0/8) whose
+    /// X-Forwarded-For header names the client; per-IP limits then count the citizen's address.
+    #[arg(long, env = "MAHALLE_TRUSTED_PROXIES", default_value = "", value_parser = parse_proxies)]
+    pub trusted_proxies: Proxies,
     /// Mail server for reminders: smtp://user:pass@host:587?tls=starttls, smtps://…, smtp://host:25.
     /// Without it, notifications wait in the outbox (/notifications).
     #[arg(long, env = "MAHALLE_SMTP_URL", hide_env_values = true)]
@@ -116,6 +120,14 @@ pub struct ServeArgs {
     pub public_url: String,
 }
 
+/// The `--trusted-proxies` list, one value for clap.
+#[derive(Debug, Clone, Default)]
+pub struct Proxies(pub Vec<mahalle_core::forwarded::Network>);
+
+fn parse_proxies(s: &str) -> Result<Proxies, String> {
+    mahalle_core::forwarded::parse_list(s).map(Proxies)
+}
+
 impl Default for ServeArgs {
     fn default() -> Self {
         ServeArgs {
@@ -123,6 +135,7 @@ impl Default for ServeArgs {
             no_demo: false,
             session_hours: 12,
             secure_cookies: false,
+            trusted_proxies: Proxies::default(),
             smtp_url: None,
             mail_from: "سامانه محله <noreply@localhost>".into(),
             escalate_after_days: 14,
@@ -279,6 +292,7 @@ async fn serve(store: Store, url: &str, args: ServeArgs) -> anyhow::Result<()> {
     let web = WebConfig {
         session_hours: args.session_hours.max(1),
         secure_cookies: args.secure_cookies,
+        trusted_proxies: args.trusted_proxies.0,
     };
     let app = Application::build(store, &args.bind, web).await?;
     tracing::info!(database = %mahalle_db::redact_url(url), "Mahalle listening on http://{}", app.local_addr());

@@ -4,9 +4,7 @@
 
 pub mod format;
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, FromRequest, Path, RawQuery, Request, State};
+use axum::extract::{FromRequest, Path, RawQuery, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -631,14 +629,6 @@ async fn token(
         .unwrap_or_else(IntoResponse::into_response)
 }
 
-/// The client's address, for rate limiting.
-pub fn client_ip(req: &Request) -> String {
-    req.extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
-}
-
 async fn post_request(
     State(state): State<AppState>,
     Path(file): Path<String>,
@@ -654,7 +644,7 @@ async fn post_request(
             ));
         }
         let headers = req.headers().clone();
-        let ip = client_ip(&req);
+        let ip = crate::extract::client_ip(&req, &state.config.trusted_proxies);
         let query = parse_query(format, req.uri().query())?;
         let is_multipart = headers
             .get(header::CONTENT_TYPE)

@@ -2,10 +2,8 @@
 //! status page reached by tracking code, the request photo, the staff work queue and one
 //! request with its history and action forms.
 
-use std::net::SocketAddr;
-
 use askama::Template;
-use axum::extract::{ConnectInfo, FromRequest, Request, State};
+use axum::extract::{FromRequest, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
@@ -476,20 +474,13 @@ pub async fn refresh_form(
     form_page(&state, &ctx, f, Vec::new(), StatusCode::OK).await
 }
 
-fn client_ip(req: &Request) -> String {
-    req.extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
-}
-
 /// Receives a request from the public form (or from staff taking a phone call).
 pub async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
     req: Request,
 ) -> Result<Response, AppError> {
-    let ip = client_ip(&req);
+    let ip = crate::extract::client_ip(&req, &state.config.trusted_proxies);
     let (pairs, photo) = read_form(&ctx, req).await?;
     let f = NewForm::from_pairs(&pairs);
     let staff = ctx.user.as_ref();

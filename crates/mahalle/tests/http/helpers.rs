@@ -133,9 +133,14 @@ impl TestApp {
 
     /// Another server process over the same database (as when a city runs several).
     pub async fn spawn_on(db_url: &str) -> TestApp {
+        TestApp::spawn_with(db_url, WebConfig::default()).await
+    }
+
+    /// A server over `db_url` with these settings.
+    pub async fn spawn_with(db_url: &str, web: WebConfig) -> TestApp {
         let store = Store::connect(db_url).await.expect("open test database");
         store.migrate().await.expect("migrate");
-        let app = Application::build(store, "127.0.0.1:0", WebConfig::default())
+        let app = Application::build(store, "127.0.0.1:0", web)
             .await
             .expect("bind");
         let addr = format!("http://{}", app.local_addr());

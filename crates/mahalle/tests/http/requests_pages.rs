@@ -441,6 +441,8 @@ async fn too_many_submissions_from_one_address_get_a_friendly_429() {
     let post = |desc: &'static str| {
         app.client
             .post(app.url("/requests"))
+            // Not from a trusted proxy: a made-up X-Forwarded-For changes nothing.
+            .header("x-forwarded-for", format!("203.0.113.{}", desc.len() % 250))
             .form(&[
                 ("csrf", token.as_str()),
                 ("service_code", "T-LEAK"),
@@ -450,8 +452,8 @@ async fn too_many_submissions_from_one_address_get_a_friendly_429() {
             .send()
     };
     // The burst allowance is 30 per address.
-    for _ in 0..30 {
-        assert_eq!(post("x").await.unwrap().status().as_u16(), 303);
+    for desc in ["x", "xx", "xxx"].iter().cycle().take(30) {
+        assert_eq!(post(desc).await.unwrap().status().as_u16(), 303);
     }
     let r = post("آنچه نوشته بودم").await.unwrap();
     assert_eq!(r.status().as_u16(), 429);
@@ -459,6 +461,51 @@ async fn too_many_submissions_from_one_address_get_a_friendly_429() {
     let body = r.text().await.unwrap();
     assert!(body.contains("کمی بعد دوباره بفرستید"));
     assert!(body.contains("آنچه نوشته بودم"), "the text is kept");
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_citizen_has_their_own_allowance() {
+    let db = crate::helpers::fresh_database().await;
+    let app = TestApp::spawn_with(
+        &db,
+        mahalle_web::WebConfig {
+            trusted_proxies: mahalle_core::forwarded::parse_list("127.0.0.1").unwrap(),
+            ..Default::default()
+        },
+    )
+    .await;
+    service(&app, "T-LEAK", "AG-WATER").await;
+    let token = app.csrf().await;
+    let post = |citizen: &'static str| {
+        app.client
+            .post(app.url("/requests"))
+            .header("x-forwarded-for", citizen)
+            .form(&[
+                ("csrf", token.as_str()),
+                ("service_code", "T-LEAK"),
+                ("description", "x"),
+                ("website", "bot"),
+            ])
+            .send()
+    };
+    for _ in 0..30 {
+        assert_eq!(post("93.1.2.3").await.unwrap().status().as_u16(), 303);
+    }
+    assert_eq!(post("93.1.2.3").await.unwrap().status().as_u16(), 429);
+    assert_eq!(
+        post("93.1.2.4").await.unwrap().status().as_u16(),
+        303,
+        "a neighbour behind the same proxy is not blocked"
+    );
+    // A forged first entry does not buy a fresh allowance: the proxy's own entry counts.
+    assert_eq!(
+        post("198.51.100.1, 93.1.2.3")
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        429
+    );
 }
 
 #[tokio::test]

@@ -72,6 +72,8 @@ pub async fn run(store: &Store, o: Options) -> anyhow::Result<()> {
             replace: false,
         };
         let (r, p) = demo::add_history(store, scale, 77).await?;
+        // Statistics as a running system would have them (autovacuum's ANALYZE comes later).
+        store.execute(&Sql::new("ANALYZE")).await?;
         println!(
             "  added {r} resolutions and {p} progress reports in {:.1} s",
             t.elapsed().as_secs_f64()

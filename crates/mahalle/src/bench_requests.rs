@@ -37,6 +37,8 @@ pub async fn run(store: Store, o: Options) -> anyhow::Result<()> {
     if have < o.requests {
         let t = Instant::now();
         fill(&store, o.requests - have).await?;
+        // Statistics as a running system would have them (autovacuum's ANALYZE comes later).
+        store.execute(&Sql::new("ANALYZE")).await?;
         println!(
             "  added {} requests in {:.0} s",
             o.requests - have,

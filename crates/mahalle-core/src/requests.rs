@@ -239,6 +239,40 @@ pub fn route(rules: &[Route], district: Option<i64>, neighborhood: Option<i64>) 
         .map(|r| r.organisation)
 }
 
+/// Codes that clients put in URLs and form names (`service_code`, attribute codes): 1–40 ASCII
+/// letters, digits, `_`, `-` or `.`, so they survive any URL, XML element and spreadsheet.
+pub fn is_valid_code(code: &str) -> bool {
+    (1..=40).contains(&code.len())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+}
+
+/// The choices of a list question as an administrator types them, one per line:
+/// `key = Persian name | English name` (the English name, or both names, may be left out and
+/// default to what is given). Blank lines are skipped. On a bad line, its 1-based number.
+pub fn parse_choice_lines(text: &str) -> Result<Vec<(String, String, String)>, usize> {
+    let mut out: Vec<(String, String, String)> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let (key, names) = line.split_once('=').unwrap_or((line, ""));
+        let key = key.trim();
+        let (fa, en) = names.split_once('|').unwrap_or((names, ""));
+        let fa = crate::text::normalize(fa);
+        let en = crate::text::normalize(en);
+        if !is_valid_code(key) || out.iter().any(|(k, _, _)| k == key) {
+            return Err(i + 1);
+        }
+        let fa = if fa.is_empty() { key.to_string() } else { fa };
+        let en = if en.is_empty() { fa.clone() } else { en };
+        out.push((key.to_string(), fa, en));
+    }
+    Ok(out)
+}
+
 /// One extra question of a category.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttributeDef {
@@ -409,6 +443,33 @@ pub fn optional_phone(input: &str) -> Result<String, FieldError> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn codes_are_url_safe() {
+        assert!(is_valid_code("STREET-LIGHT"));
+        assert!(is_valid_code("tree_2.a"));
+        assert!(!is_valid_code(""));
+        assert!(!is_valid_code("چراغ"));
+        assert!(!is_valid_code("a b"));
+        assert!(!is_valid_code(&"x".repeat(41)));
+    }
+
+    #[test]
+    fn choices_are_read_one_per_line() {
+        let got = parse_choice_lines("pipe = لوله | Pipe\n\n  valve=شیر\nother").unwrap();
+        assert_eq!(
+            got,
+            vec![
+                ("pipe".into(), "لوله".into(), "Pipe".into()),
+                ("valve".into(), "شیر".into(), "شیر".into()),
+                ("other".into(), "other".into(), "other".into()),
+            ]
+        );
+        assert_eq!(parse_choice_lines("a = x\nبد = y"), Err(2));
+        assert_eq!(parse_choice_lines("a = x\na = y"), Err(2), "duplicate key");
+        assert_eq!(parse_choice_lines("  \n"), Ok(vec![]));
+    }
+
     use super::*;
     use RequestStatus::*;
 

@@ -101,6 +101,41 @@ pub async fn create_service(tx: &mut Tx, s: &NewService<'_>, at: DateTime<Utc>) 
     .await
 }
 
+/// Rewrites a category's names, group, descriptions, keywords and domain (its code stays: client
+/// applications know it).
+pub async fn edit_service(
+    tx: &mut Tx,
+    id: i64,
+    s: &NewService<'_>,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let n = tx
+        .execute(
+            &Sql::new(
+                "UPDATE services SET name_fa = $1, name_en = $2, group_fa = $3, group_en = $4, \
+                 description_fa = $5, description_en = $6, keywords = $7, domain = $8, sort_order = $9, \
+                 search_key = $10, updated_at = $11 WHERE id = $12",
+            )
+            .bind(s.name_fa)
+            .bind(s.name_en)
+            .bind(s.group_fa)
+            .bind(s.group_en)
+            .bind(s.description_fa)
+            .bind(s.description_en)
+            .bind(s.keywords)
+            .bind(s.domain)
+            .bind(s.sort_order)
+            .bind(search_key(&format!("{} {} {} {}", s.code, s.name_fa, s.name_en, s.keywords)))
+            .bind(at)
+            .bind(id),
+        )
+        .await?;
+    if n == 0 {
+        return Err(crate::DbError::NotFound);
+    }
+    Ok(())
+}
+
 /// Changes what staff may change on a category: its response time and whether it is offered.
 pub async fn update_service(
     tx: &mut Tx,
@@ -198,6 +233,18 @@ pub async fn set_route(
     )
     .await?;
     Ok(())
+}
+
+/// Removes one routing rule of a category; false when it was not one of its rules.
+pub async fn delete_route(tx: &mut Tx, service_id: i64, route_id: i64) -> Result<bool> {
+    Ok(tx
+        .execute(
+            &Sql::new("DELETE FROM service_routes WHERE id = $1 AND service_id = $2")
+                .bind(route_id)
+                .bind(service_id),
+        )
+        .await?
+        > 0)
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -317,6 +364,28 @@ pub async fn add_attribute(tx: &mut Tx, service_id: i64, a: &NewAttribute<'_>) -
         .await?;
     }
     Ok(id)
+}
+
+/// Removes a question (and its choices) from a category. Answers already given stay with their
+/// requests under the question's code. False when it was not one of the category's questions.
+pub async fn remove_attribute(tx: &mut Tx, service_id: i64, attribute_id: i64) -> Result<bool> {
+    tx.execute(
+        &Sql::new(
+            "DELETE FROM service_attribute_values WHERE attribute_id IN \
+             (SELECT id FROM service_attributes WHERE id = $1 AND service_id = $2)",
+        )
+        .bind(attribute_id)
+        .bind(service_id),
+    )
+    .await?;
+    Ok(tx
+        .execute(
+            &Sql::new("DELETE FROM service_attributes WHERE id = $1 AND service_id = $2")
+                .bind(attribute_id)
+                .bind(service_id),
+        )
+        .await?
+        > 0)
 }
 
 // ---------------------------------------------------------------- requests

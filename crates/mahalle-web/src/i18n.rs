@@ -236,6 +236,7 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     crate::views::notifications::STRINGS,
     crate::views::requests::STRINGS,
     crate::views::challenges::STRINGS,
+    crate::views::services::STRINGS,
 ];
 
 fn lookup(key: &str) -> Option<&'static (&'static str, &'static str, &'static str)> {

@@ -183,6 +183,26 @@ pub fn app(state: AppState) -> Router {
         .route("/services/{id}", post(views::services::update))
         .route("/services/{id}/routes", post(views::services::add_route))
         .route(
+            "/services/new",
+            get(views::services::new_form).post(views::services::create),
+        )
+        .route(
+            "/services/{id}/edit",
+            get(views::services::edit_form).post(views::services::save),
+        )
+        .route(
+            "/services/{id}/routes/{route}/delete",
+            post(views::services::delete_route),
+        )
+        .route(
+            "/services/{id}/attributes",
+            post(views::services::add_attribute),
+        )
+        .route(
+            "/services/{id}/attributes/{attribute}/delete",
+            post(views::services::remove_attribute),
+        )
+        .route(
             "/admin/api-keys",
             get(views::api_keys::list).post(views::api_keys::create),
         )

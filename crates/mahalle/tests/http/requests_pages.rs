@@ -739,3 +739,159 @@ async fn a_challenge_lists_its_requests_and_the_resolution_that_answers_it() {
     .await;
     assert_ne!(status, 200);
 }
+
+#[tokio::test]
+async fn an_administrator_builds_a_category_with_questions_and_routes() {
+    let app = TestApp::spawn().await;
+    let store = Store::connect(&app.db_url).await.unwrap();
+    app.login_as("admin").await;
+    let (status, form) = app.get_text("/services/new").await;
+    assert_eq!(status, 200);
+    assert!(form.contains("name=\"code\""));
+    let details = |code: &'static str, sla: &'static str| {
+        vec![
+            ("code", code),
+            ("name_fa", "آب‌گرفتگی معبر"),
+            ("name_en", "Flooded street"),
+            ("group_fa", "آب و فاضلاب"),
+            ("domain", "urban_services"),
+            ("sla_hours", sla),
+            ("active", "1"),
+        ]
+    };
+    // A code with spaces and a response time of zero are refused together; nothing is stored.
+    let r = app
+        .post_form("/services/new", &details("FLOOD ST", "۰"))
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("کد موضوع") && body.contains("مهلت پاسخ"));
+    assert!(body.contains("آب‌گرفتگی معبر"), "what was typed is kept");
+    let r = app
+        .post_form("/services/new", &details("FLOOD", "۲۴"))
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let edit = r.headers()["location"].to_str().unwrap().to_string();
+    let id: i64 = edit.split('/').nth(2).unwrap().parse().unwrap();
+    let r = app
+        .post_form("/services/new", &details("FLOOD", "24"))
+        .await;
+    assert_eq!(r.status().as_u16(), 422, "the code is taken");
+
+    // A list question without choices is refused; with them it is added.
+    let q = |choices: &'static str| {
+        vec![
+            ("code", "depth"),
+            ("description_fa", "عمق آب چقدر است؟"),
+            ("description_en", "How deep is the water?"),
+            ("datatype", "singlevaluelist"),
+            ("required", "1"),
+            ("choices", choices),
+        ]
+    };
+    let r = app
+        .post_form(&format!("/services/{id}/attributes"), &q(""))
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let r = app
+        .post_form(
+            &format!("/services/{id}/attributes"),
+            &q("ankle = تا قوزک | Ankle\nknee = تا زانو | Knee"),
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (status, def) = app.get_json("/open311/v2/services/FLOOD.json").await;
+    assert_eq!(status, 200);
+    let attr = &def["attributes"][0];
+    assert_eq!(attr["code"], "depth");
+    assert_eq!(attr["required"], true);
+    assert_eq!(attr["values"][1]["key"], "knee");
+
+    // A neighborhood rule routes that neighborhood's requests to the water company.
+    let (n, water): (i64, i64) = store
+        .fetch_one(&Sql::new(
+            "SELECT (SELECT MIN(id) FROM neighborhoods), (SELECT id FROM organisations WHERE code = 'AG-WATER')",
+        ))
+        .await
+        .unwrap();
+    let r = app
+        .post_form(
+            &format!("/services/{id}/routes"),
+            &[
+                ("back", "edit"),
+                ("neighborhood_id", &n.to_string()),
+                ("organisation_id", &water.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let citizen = TestApp {
+        addr: app.addr.clone(),
+        db_url: app.db_url.clone(),
+        client: crate::helpers::new_client(),
+    };
+    let r = citizen
+        .post_form(
+            "/requests",
+            &[
+                ("service_code", "FLOOD"),
+                ("description", "آب کوچه را گرفته"),
+                ("neighborhood_id", &n.to_string()),
+                ("attribute[depth]", "knee"),
+                ("website", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap());
+    let req = store_requests::get(&store, request_id(&store).await)
+        .await
+        .unwrap();
+    assert_eq!(req.organisation_id, Some(water));
+    assert_eq!(req.due_at - req.requested_at, chrono::Duration::hours(24));
+
+    // Removing the rule and the question shows on the page and in the service definition.
+    let route: i64 = store
+        .scalar(&Sql::new("SELECT id FROM service_routes WHERE service_id = $1").bind(id))
+        .await
+        .unwrap();
+    let r = app
+        .post_form(&format!("/services/{id}/routes/{route}/delete"), &[])
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let attribute: i64 = store
+        .scalar(&Sql::new("SELECT id FROM service_attributes WHERE service_id = $1").bind(id))
+        .await
+        .unwrap();
+    let r = app
+        .post_form(
+            &format!("/services/{id}/attributes/{attribute}/delete"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, def) = app.get_json("/open311/v2/services/FLOOD.json").await;
+    assert_eq!(def["attributes"].as_array().map_or(0, Vec::len), 0);
+    let (_, page) = app.get_text(&edit).await;
+    assert!(page.contains("پرسش اضافه‌ای ندارد"));
+    assert_eq!(
+        store_requests::answers(&store, req.id).await.unwrap(),
+        vec![("depth".to_string(), "knee".to_string())],
+        "answers given earlier are kept"
+    );
+
+    // Renaming keeps the code; others may not edit.
+    let mut renamed = details("IGNORED", "48");
+    renamed[1] = ("name_fa", "آب‌گرفتگی خیابان");
+    let r = app.post_form(&edit, &renamed).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let s = store_requests::service(&store, id).await.unwrap();
+    assert_eq!(
+        (s.code.as_str(), s.name_fa.as_str(), s.sla_hours),
+        ("FLOOD", "آب‌گرفتگی خیابان", 48)
+    );
+    citizen.login_as("water").await;
+    let (status, _) = citizen.get_text(&edit).await;
+    assert_eq!(status, 403);
+    let r = citizen.post_form(&edit, &renamed).await;
+    assert_eq!(r.status().as_u16(), 403);
+}

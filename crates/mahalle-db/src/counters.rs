@@ -14,6 +14,7 @@ use chrono::{Datelike, Days, NaiveDate};
 use mahalle_core::resolutions::Status;
 
 use crate::resolutions::{Accountability, Filter, InboxCounts};
+use crate::sql::ids_sql;
 use crate::{Result, Sql, Store};
 
 /// A grain of the open-work counters.
@@ -265,13 +266,6 @@ fn strs_sql(list: &[&str]) -> String {
     // Statuses come from the fixed list above, never from input: inlined safely.
     list.iter()
         .map(|s| format!("'{s}'"))
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-fn ids_sql(list: &[i64]) -> String {
-    list.iter()
-        .map(i64::to_string)
         .collect::<Vec<_>>()
         .join(",")
 }

@@ -10,6 +10,7 @@ use mahalle_core::text::search_key;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::sql::ids_sql;
 use crate::{Arg, Result, Sql, Store, Tx};
 
 // ---------------------------------------------------------------- catalogue
@@ -804,32 +805,11 @@ fn apply(s: &mut Sql, f: &Filter, terms: &[String], now: DateTime<Utc>) {
         s.push(" AND q.due_at < ").arg(now);
     }
     if let Some(reach) = &f.reach {
-        if !reach.all {
-            // Ids come from the user's own grants, never from input: inlined safely.
-            let mut any = vec!["1=0".to_string()];
-            if !reach.districts.is_empty() {
-                any.push(format!("q.district_id IN ({})", ids_sql(&reach.districts)));
-            }
-            if !reach.neighborhoods.is_empty() {
-                any.push(format!(
-                    "q.neighborhood_id IN ({})",
-                    ids_sql(&reach.neighborhoods)
-                ));
-            }
-            if !reach.organisations.is_empty() {
-                any.push(format!(
-                    "q.organisation_id IN ({})",
-                    ids_sql(&reach.organisations)
-                ));
-            }
-            s.push(" AND (").push(&any.join(" OR ")).push(")");
-        }
+        s.reach(reach, "q.district_id", "q.neighborhood_id", |o| {
+            format!("q.organisation_id IN ({o})")
+        });
     }
     s.search("q.search_key", terms);
-}
-
-fn ids_sql(ids: &[i64]) -> String {
-    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
 /// A page of a work queue.

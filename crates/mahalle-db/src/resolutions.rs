@@ -12,6 +12,7 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use crate::sql::ids_sql;
 use crate::{counters, DbError, Result, Sql, Store, Tx};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
@@ -154,26 +155,11 @@ fn apply_with(s: &mut Sql, f: &Filter, terms: &[String], today: NaiveDate, per_r
         s.push(" AND r.deadline <= ").arg(d);
     }
     if let Some(reach) = &f.reach {
-        if !reach.all {
-            // Ids are numbers from the user's own grants, never user input: inlined safely.
-            let mut any = vec!["1=0".to_string()];
-            if !reach.districts.is_empty() {
-                any.push(format!("r.district_id IN ({})", ids_sql(&reach.districts)));
-            }
-            if !reach.neighborhoods.is_empty() {
-                any.push(format!(
-                    "r.neighborhood_id IN ({})",
-                    ids_sql(&reach.neighborhoods)
-                ));
-            }
-            if !reach.organisations.is_empty() {
-                let o = ids_sql(&reach.organisations);
-                any.push(format!(
-                    "r.lead_org_id IN ({o}) OR r.id IN (SELECT resolution_id FROM resolution_partners WHERE organisation_id IN ({o}))"
-                ));
-            }
-            s.push(" AND (").push(&any.join(" OR ")).push(")");
-        }
+        s.reach(reach, "r.district_id", "r.neighborhood_id", |o| {
+            format!(
+                "r.lead_org_id IN ({o}) OR r.id IN (SELECT resolution_id FROM resolution_partners WHERE organisation_id IN ({o}))"
+            )
+        });
     }
     s.search("r.search_key", terms);
 }
@@ -333,13 +319,6 @@ pub async fn partners_of(
         }
     }
     Ok(out)
-}
-
-fn ids_sql(list: &[i64]) -> String {
-    list.iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",")
 }
 
 pub struct NewResolution<'a> {

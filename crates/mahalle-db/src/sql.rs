@@ -107,6 +107,43 @@ impl Sql {
     }
 }
 
+/// A list of ids written into the SQL text. Safe because they are numbers (parsed or from our
+/// own rows); used where a bound list would need one placeholder per id.
+pub(crate) fn ids_sql(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
+impl Sql {
+    /// Adds ` AND (…)` keeping rows within a user's reach: in one of their districts or
+    /// neighborhoods, or involving one of their organisations (`organisations` writes that test
+    /// for the id list). Nothing is added for a city-wide reach; an empty reach matches nothing.
+    pub fn reach(
+        &mut self,
+        reach: &mahalle_core::access::Reach,
+        district: &str,
+        neighborhood: &str,
+        organisations: impl Fn(&str) -> String,
+    ) -> &mut Sql {
+        if reach.all {
+            return self;
+        }
+        let mut any = vec!["1=0".to_string()];
+        if !reach.districts.is_empty() {
+            any.push(format!("{district} IN ({})", ids_sql(&reach.districts)));
+        }
+        if !reach.neighborhoods.is_empty() {
+            any.push(format!(
+                "{neighborhood} IN ({})",
+                ids_sql(&reach.neighborhoods)
+            ));
+        }
+        if !reach.organisations.is_empty() {
+            any.push(organisations(&ids_sql(&reach.organisations)));
+        }
+        self.push(" AND (").push(&any.join(" OR ")).push(")")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

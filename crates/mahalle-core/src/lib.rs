@@ -9,6 +9,7 @@ pub mod councils;
 pub mod exif;
 pub mod geo;
 pub mod jalali;
+pub mod meetings;
 pub mod org;
 pub mod paging;
 pub mod ratelimit;

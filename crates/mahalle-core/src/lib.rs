@@ -13,6 +13,7 @@ pub mod meetings;
 pub mod org;
 pub mod paging;
 pub mod ratelimit;
+pub mod reminders;
 pub mod requests;
 pub mod resolutions;
 pub mod text;

@@ -108,6 +108,13 @@ pub struct ServeArgs {
     /// Overdue days after which a resolution is escalated to the chair's office.
     #[arg(long, env = "MAHALLE_ESCALATE_AFTER_DAYS", default_value_t = 14)]
     pub escalate_after_days: i64,
+    /// Overdue reminders only for deadlines at most this many days ago; older arrears stay in
+    /// the overdue lists and are escalated in one digest per organisation.
+    #[arg(long, env = "MAHALLE_OVERDUE_CUTOFF_DAYS", default_value_t = 30)]
+    pub overdue_cutoff_days: i64,
+    /// One reminder per resolution instead of one digest per organisation, day and kind.
+    #[arg(long, env = "MAHALLE_NO_DIGEST")]
+    pub no_digest: bool,
     /// Minutes between reminder runs.
     #[arg(long, env = "MAHALLE_REMINDER_MINUTES", default_value_t = 5)]
     pub reminder_minutes: u64,
@@ -126,6 +133,8 @@ impl Default for ServeArgs {
             smtp_url: None,
             mail_from: "سامانه محله <noreply@localhost>".into(),
             escalate_after_days: 14,
+            overdue_cutoff_days: 30,
+            no_digest: false,
             reminder_minutes: 5,
             public_url: String::new(),
         }
@@ -280,9 +289,25 @@ async fn serve(store: Store, url: &str, args: ServeArgs) -> anyhow::Result<()> {
         session_hours: args.session_hours.max(1),
         secure_cookies: args.secure_cookies,
     };
+    let notifier = mahalle_web::notify::from_config(args.smtp_url.as_deref(), &args.mail_from)
+        .map_err(|e| anyhow::anyhow!("--smtp-url: {e}"))?;
+    let reminders = mahalle_web::notify::spawn_reminders(
+        store.clone(),
+        notifier,
+        mahalle_web::notify::ReminderConfig {
+            escalate_after_days: args.escalate_after_days.max(1),
+            overdue_cutoff_days: args.overdue_cutoff_days.max(1),
+            daily_digest: !args.no_digest,
+            interval: std::time::Duration::from_secs(args.reminder_minutes.max(1) * 60),
+            public_url: args.public_url.clone(),
+            ..Default::default()
+        },
+    );
     let app = Application::build(store, &args.bind, web).await?;
     tracing::info!(database = %mahalle_db::redact_url(url), "Mahalle listening on http://{}", app.local_addr());
-    app.run().await
+    let result = app.run().await;
+    reminders.abort();
+    result
 }
 
 fn print_demo(s: &demo::Summary) {

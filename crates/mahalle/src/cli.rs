@@ -49,6 +49,9 @@ pub enum Command {
     },
     /// Check the database's integrity and the configuration; exits non-zero on problems.
     Check,
+    /// Check or rebuild the follow-up counters (inbox, overdue, accountability).
+    #[command(subcommand)]
+    Counters(CountersCommand),
     /// Fill the database to benchmark scale (adds Social HQ history) and time the follow-up views
     /// and a 450-row import. Use a database of its own: it adds hundreds of thousands of rows.
     /// Fill the database to millions of citizens' requests and measure Open311 over HTTP:
@@ -62,6 +65,15 @@ pub enum Command {
         #[arg(long, default_value_t = 20)]
         runs: usize,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CountersCommand {
+    /// Compare every counter table with a recount of the resolutions; print the differences
+    /// and exit non-zero when there are any.
+    Check,
+    /// Recount every counter table from the resolutions in one transaction.
+    Rebuild,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -249,6 +261,31 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::ApiKey(k) => api_key(&store, k).await?,
         Command::Backup { file } => backup(&store, &cli.database, &file).await?,
         Command::Check => return check(&store, &cli.database).await,
+        Command::Counters(CountersCommand::Check) => {
+            let diff = mahalle_db::counters::check_rows(&store).await?;
+            store.close().await;
+            if diff.is_empty() {
+                println!("counters: all agree with the resolutions");
+                return Ok(ExitCode::SUCCESS);
+            }
+            for d in &diff {
+                println!("{d}");
+            }
+            println!(
+                "counters: {} tables differ; run `mahalle counters rebuild`",
+                diff.len()
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+        Command::Counters(CountersCommand::Rebuild) => {
+            let started = std::time::Instant::now();
+            let rows = mahalle_db::counters::rebuild(&store).await?;
+            println!(
+                "counters rebuilt: {rows} rows in {} tables, {:.1} s",
+                mahalle_db::counters::tables(&store).len(),
+                started.elapsed().as_secs_f64()
+            );
+        }
         Command::BenchRequests(a) => {
             crate::bench_requests::run(
                 store.clone(),

@@ -998,3 +998,118 @@ mod tests {
         assert!(plan(&f, &[], today()).is_none());
     }
 }
+
+/// The statements that fill the counter tables from the base tables: the last part of migration
+/// 0004 for this backend ("The counts of the rows already there"), so a rebuild counts exactly as
+/// the migration and its triggers do. Each is `INSERT INTO table (columns) SELECT …`.
+fn fill_statements(store: &Store) -> Vec<&'static str> {
+    const MARK: &str = "-- The counts of the rows already there.";
+    let sql = match store.kind() {
+        "postgres" => include_str!("../migrations/postgres/0004_followup_counters.sql"),
+        _ => include_str!("../migrations/sqlite/0004_followup_counters.sql"),
+    };
+    let fill = sql.split_once(MARK).map_or("", |(_, f)| f);
+    fill.split(';')
+        .map(str::trim)
+        .filter(|s| s.starts_with("INSERT INTO "))
+        .collect()
+}
+
+/// (table, column list, SELECT …) of a fill statement.
+fn parse_fill(stmt: &str) -> Option<(&str, &str, &str)> {
+    let rest = stmt.strip_prefix("INSERT INTO ")?;
+    let (table, rest) = rest.split_once(" (")?;
+    let (columns, rest) = rest.split_once(')')?;
+    Some((table.trim(), columns.trim(), rest.trim()))
+}
+
+/// The counter tables, in the order of migration 0004.
+pub fn tables(store: &Store) -> Vec<&'static str> {
+    fill_statements(store)
+        .into_iter()
+        .filter_map(|s| parse_fill(s).map(|(t, _, _)| t))
+        .collect()
+}
+
+/// Rows of the counter tables that differ from a recount of the base tables: for each table,
+/// how many of its rows (ignoring counts of 0, which may stay) are wrong or missing and how many
+/// should not be there. Empty when the counters are right.
+pub async fn check_rows(store: &Store) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for stmt in fill_statements(store) {
+        let Some((table, columns, select)) = parse_fill(stmt) else {
+            continue;
+        };
+        let stored = format!("SELECT {columns} FROM {table} WHERE n <> 0");
+        let wrong: i64 = store
+            .scalar(&Sql::new(&format!(
+                "SELECT COUNT(*) FROM ({select} EXCEPT {stored}) x"
+            )))
+            .await?;
+        let extra: i64 = store
+            .scalar(&Sql::new(&format!(
+                "SELECT COUNT(*) FROM ({stored} EXCEPT {select}) x"
+            )))
+            .await?;
+        if wrong > 0 || extra > 0 {
+            out.push(format!(
+                "{table}: {wrong} rows missing or wrong, {extra} rows that should not be there"
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// Recounts every counter table from the base tables in one transaction: deletes their rows and
+/// fills them as migration 0004 did. Returns the number of counter rows written.
+pub async fn rebuild(store: &Store) -> Result<u64> {
+    let statements = fill_statements(store);
+    let mut tx = store.begin().await?;
+    for stmt in &statements {
+        if let Some((table, _, _)) = parse_fill(stmt) {
+            tx.execute(&Sql::new(&format!("DELETE FROM {table}")))
+                .await?;
+        }
+    }
+    let mut rows = 0;
+    for stmt in &statements {
+        rows += tx.execute(&Sql::new(stmt)).await?;
+    }
+    tx.commit().await?;
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod rebuild_tests {
+    use super::parse_fill;
+
+    #[test]
+    fn fill_statements_name_their_table_and_columns() {
+        for sql in [
+            include_str!("../migrations/sqlite/0004_followup_counters.sql"),
+            include_str!("../migrations/postgres/0004_followup_counters.sql"),
+        ] {
+            let (_, fill) = sql
+                .split_once("-- The counts of the rows already there.")
+                .unwrap();
+            let tables: Vec<&str> = fill
+                .split(';')
+                .map(str::trim)
+                .filter(|s| s.starts_with("INSERT INTO "))
+                .filter_map(|s| parse_fill(s).map(|(t, _, _)| t))
+                .collect();
+            assert_eq!(
+                tables,
+                [
+                    "resolution_tally",
+                    "resolution_tally_district",
+                    "resolution_open_due",
+                    "resolution_open_due_district",
+                    "resolution_done_days",
+                    "resolution_done_days_district",
+                    "partner_open_due"
+                ]
+            );
+        }
+    }
+}

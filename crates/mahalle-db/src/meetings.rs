@@ -2,6 +2,7 @@
 //! people's meetings, with their agenda and attendees.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use mahalle_core::meetings::{Attendance, Party};
 use mahalle_core::paging::{Listing, Paged};
 use mahalle_core::text::search_key;
 use serde::Serialize;
@@ -175,10 +176,12 @@ pub struct NewMeeting<'a> {
     pub agenda: &'a [String],
     /// (organisation, present)
     pub organisations: &'a [(i64, bool)],
+    /// (person, present)
+    pub people: &'a [(i64, bool)],
     pub created_by: Option<i64>,
 }
 
-/// Creates a meeting with its agenda and attending organisations; returns its id.
+/// Creates a meeting with its agenda and invited people and organisations; returns its id.
 pub async fn create(tx: &mut Tx, m: &NewMeeting<'_>) -> Result<i64> {
     let key = search_key(&format!(
         "{} {} {} {}",
@@ -225,7 +228,99 @@ pub async fn create(tx: &mut Tx, m: &NewMeeting<'_>) -> Result<i64> {
         )
         .await?;
     }
+    for &(person, present) in m.people {
+        tx.execute(
+            &Sql::new("INSERT INTO meeting_attendees (meeting_id, person_id, present) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(person)
+                .bind(present),
+        )
+        .await?;
+    }
     Ok(id)
+}
+
+/// A meeting's chair and attendance as recorded now, read inside `tx` (for the audit log's
+/// "before" and for [`mahalle_core::meetings::decide_attendance`]).
+pub async fn attendance(tx: &mut Tx, id: i64) -> Result<Attendance> {
+    let (chair_person_id,): (Option<i64>,) = tx
+        .fetch_one(&Sql::new("SELECT chair_person_id FROM meetings WHERE id = $1").bind(id))
+        .await?;
+    let rows: Vec<(Option<i64>, Option<i64>, bool)> = tx
+        .fetch_all(
+            &Sql::new(
+                "SELECT person_id, organisation_id, present FROM meeting_attendees WHERE meeting_id = $1 ORDER BY id",
+            )
+            .bind(id),
+        )
+        .await?;
+    let mut a = Attendance {
+        chair_person_id,
+        ..Default::default()
+    };
+    for (person, org, present) in rows {
+        let party = match (person, org) {
+            (Some(p), _) => Party::Person(p),
+            (None, Some(o)) => Party::Organisation(o),
+            (None, None) => continue,
+        };
+        if !a.invited.contains(&party) {
+            a.invited.push(party);
+        }
+        if present {
+            a.present.insert(party);
+        }
+    }
+    Ok(a)
+}
+
+/// Records `new` (decided by [`mahalle_core::meetings::decide_attendance`] from `old`, read in
+/// the same transaction): the chair, new invitees, and who was present.
+pub async fn set_attendance(
+    tx: &mut Tx,
+    id: i64,
+    old: &Attendance,
+    new: &Attendance,
+) -> Result<()> {
+    if old.chair_person_id != new.chair_person_id {
+        tx.execute(
+            &Sql::new("UPDATE meetings SET chair_person_id = $1 WHERE id = $2")
+                .bind(new.chair_person_id)
+                .bind(id),
+        )
+        .await?;
+    }
+    for party in &new.invited {
+        let present = new.is_present(*party);
+        let (column, pid) = match *party {
+            Party::Person(p) => ("person_id", p),
+            Party::Organisation(o) => ("organisation_id", o),
+        };
+        if old.invited.contains(party) {
+            if old.is_present(*party) != present {
+                tx.execute(
+                    &Sql::new(&format!(
+                        "UPDATE meeting_attendees SET present = $1 WHERE meeting_id = $2 AND {column} = $3"
+                    ))
+                    .bind(present)
+                    .bind(id)
+                    .bind(pid),
+                )
+                .await?;
+            }
+        } else {
+            tx.execute(
+                &Sql::new(&format!(
+                    "INSERT INTO meeting_attendees (meeting_id, {column}, present) VALUES ($1, $2, $3)"
+                ))
+                .bind(id)
+                .bind(pid)
+                .bind(present),
+            )
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 /// Replaces the minutes text; returns the previous text, which goes to the audit log.

@@ -18,43 +18,9 @@ use mahalle_core::paging::{Listing, Paged};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::{resolutions, Arg, DbError, Result, Sql, Store, Tx};
+use crate::{resolutions, DbError, Result, Sql, Store, Tx};
 
-/// What a notification is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    /// The deadline is within the next 7 days (sent once, when the resolution enters the window).
-    DueIn7Days,
-    /// The deadline is today.
-    DueToday,
-    /// The deadline has passed.
-    Overdue,
-    /// Overdue for the configured number of days: goes to the office of the meeting's chair.
-    Escalation,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 4] = [
-        Kind::DueIn7Days,
-        Kind::DueToday,
-        Kind::Overdue,
-        Kind::Escalation,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::DueIn7Days => "due_in_7_days",
-            Kind::DueToday => "due_today",
-            Kind::Overdue => "overdue",
-            Kind::Escalation => "escalation",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
+pub use mahalle_core::reminders::Kind;
 
 /// Where a notification is in its delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -185,8 +151,9 @@ const CANDIDATE_COLUMNS: &str =
     "SELECT r.id AS resolution_id, m.jalali_year, m.session_number, r.item_number, r.title, \
      r.deadline, r.lead_org_id, lo.name_fa AS lead_name_fa";
 
-/// Open resolutions that `kind` is due for on `today` and that have no such notification for
-/// their current deadline yet, oldest deadline first, at most `limit`.
+/// Open resolutions that `kind` is due for on `today` and that no notification covers for
+/// their current deadline yet, by recipient and oldest deadline first, at most `limit`. Overdue
+/// ones only with deadlines from `overdue_from` on (the cut-off).
 ///
 /// Recipients: the lead organisation; for escalations, the body that held the meeting (the
 /// chair's office), or its parent organisation when the body itself has no e-mail address (the
@@ -196,6 +163,7 @@ pub async fn candidates(
     kind: Kind,
     today: NaiveDate,
     escalate_after_days: i64,
+    overdue_from: NaiveDate,
     limit: i64,
 ) -> Result<Vec<Candidate>> {
     let mut sql = Sql::new(CANDIDATE_COLUMNS);
@@ -225,6 +193,7 @@ pub async fn candidates(
         }
         Kind::Overdue => {
             sql.push(" AND r.deadline < ").arg(today);
+            sql.push(" AND r.deadline >= ").arg(overdue_from);
         }
         Kind::Escalation => {
             let days = u64::try_from(escalate_after_days.max(1)).unwrap_or(1);
@@ -233,26 +202,46 @@ pub async fn candidates(
         }
     }
     sql.push(
-        " AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.resolution_id = r.id AND n.kind = ",
+        " AND NOT EXISTS (SELECT 1 FROM notification_items i WHERE i.resolution_id = r.id AND i.kind = ",
     )
     .arg(kind.as_str())
-    .push(" AND n.deadline = r.deadline) ORDER BY r.deadline, r.id LIMIT ")
+    .push(" AND i.deadline = r.deadline) ORDER BY recipient_org_id, r.deadline, r.id LIMIT ")
     .arg(limit);
     store.fetch_all(&sql).await
 }
 
-/// A notification to record, its text already composed.
+/// A resolution a notification covers.
+#[derive(Debug, Clone)]
+pub struct NewItem {
+    pub resolution_id: i64,
+    pub deadline: NaiveDate,
+    /// For escalations: the note of the `escalated` timeline event.
+    pub event_note: String,
+}
+
+/// A notification to record, its text already composed: about one resolution, or a digest.
 #[derive(Debug, Clone)]
 pub struct NewNotification {
-    pub resolution_id: i64,
     pub kind: Kind,
-    pub deadline: NaiveDate,
+    /// Unique: [`dedupe_key`] for a single reminder, [`digest_key`] for a digest.
+    pub dedupe_key: String,
     pub recipient_org_id: Option<i64>,
     pub recipient_email: String,
     pub subject: String,
     pub body: String,
-    /// For escalations: the note of the `escalated` timeline event.
-    pub event_note: String,
+    /// At least one; the first is the notification's `resolution_id` and its deadline the
+    /// notification's.
+    pub items: Vec<NewItem>,
+}
+
+/// "digest:overdue:12:2026-01-31:4711": the digest of a kind for an organisation on a day,
+/// named by its first resolution (a large backlog makes several digests a day).
+pub fn digest_key(kind: Kind, org: i64, day: NaiveDate, first_resolution: i64) -> String {
+    format!(
+        "digest:{}:{org}:{}:{first_resolution}",
+        kind.as_str(),
+        day.format("%Y-%m-%d")
+    )
 }
 
 /// What one `insert` call recorded.
@@ -262,13 +251,19 @@ pub struct Inserted {
     pub created: u64,
     /// Of those, rows waiting for an address.
     pub no_address: u64,
+    /// Of those, digests (more than one resolution).
+    pub digests: u64,
+    /// Resolutions the new rows cover.
+    pub covered: u64,
     /// `escalated` events written to resolution timelines.
     pub escalated: u64,
 }
 
-/// Records notifications in one transaction, skipping any whose key exists already (made by an
-/// earlier run or by another process); escalations that were recorded get an `escalated` event
-/// in their resolution's timeline in the same transaction.
+/// Records notifications and the resolutions they cover in one transaction; escalations get an
+/// `escalated` event in each covered resolution's timeline in the same transaction. A
+/// notification whose key exists already (an earlier run, another process) is skipped.
+/// `Conflict` when another process covered one of the resolutions meanwhile under another key:
+/// nothing is recorded, and the caller looks for what is still due again.
 pub async fn insert(
     store: &Store,
     items: &[NewNotification],
@@ -279,63 +274,71 @@ pub async fn insert(
         return Ok(out);
     }
     let mut tx = store.begin().await?;
-    // 11 values a row; small statements keep SQLite's parameter binding quick.
-    for chunk in items.chunks(100) {
-        let mut sql = Sql::new(
-            "INSERT INTO notifications (resolution_id, kind, deadline, recipient_org_id, recipient_email, subject, body, \
-             dedupe_key, state, next_attempt_at, created_at) VALUES ",
-        );
-        for (i, n) in chunk.iter().enumerate() {
-            let state = if n.recipient_email.trim().is_empty() {
-                State::NoAddress
-            } else {
-                State::Pending
-            };
-            sql.push(if i == 0 { "(" } else { ", (" });
-            let values: [Arg; 11] = [
-                n.resolution_id.into(),
-                n.kind.as_str().into(),
-                n.deadline.into(),
-                n.recipient_org_id.into(),
-                n.recipient_email.trim().into(),
-                n.subject.as_str().into(),
-                n.body.as_str().into(),
-                dedupe_key(n.kind, n.resolution_id, n.deadline).into(),
-                state.as_str().into(),
-                now.into(),
-                now.into(),
-            ];
-            for (j, v) in values.into_iter().enumerate() {
-                if j > 0 {
-                    sql.push(", ");
-                }
-                sql.arg(v);
-            }
-            sql.push(")");
+    for n in items {
+        let Some(first) = n.items.first() else {
+            continue;
+        };
+        let state = if n.recipient_email.trim().is_empty() {
+            State::NoAddress
+        } else {
+            State::Pending
+        };
+        let row: Option<(i64,)> = tx
+            .fetch_optional(
+                &Sql::new(
+                    "INSERT INTO notifications (resolution_id, kind, deadline, recipient_org_id, recipient_email, subject, body, \
+                     dedupe_key, state, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                     ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
+                )
+                .bind(first.resolution_id)
+                .bind(n.kind.as_str())
+                .bind(first.deadline)
+                .bind(n.recipient_org_id)
+                .bind(n.recipient_email.trim())
+                .bind(n.subject.as_str())
+                .bind(n.body.as_str())
+                .bind(n.dedupe_key.as_str())
+                .bind(state.as_str())
+                .bind(now)
+                .bind(now),
+            )
+            .await?;
+        let Some((id,)) = row else {
+            continue;
+        };
+        out.created += 1;
+        if state == State::NoAddress {
+            out.no_address += 1;
         }
-        sql.push(" ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, resolution_id, kind, state");
-        let rows: Vec<(i64, i64, String, String)> = tx.fetch_all(&sql).await?;
-        out.created += rows.len() as u64;
-        for (id, resolution_id, kind, state) in rows {
-            if state == State::NoAddress.as_str() {
-                out.no_address += 1;
+        if n.items.len() > 1 {
+            out.digests += 1;
+        }
+        // 4 values a row; small statements keep SQLite's parameter binding quick.
+        for chunk in n.items.chunks(100) {
+            let mut sql = Sql::new(
+                "INSERT INTO notification_items (notification_id, resolution_id, kind, deadline) VALUES ",
+            );
+            for (i, it) in chunk.iter().enumerate() {
+                sql.push(if i == 0 { "(" } else { ", (" });
+                sql.arg(id).push(", ").arg(it.resolution_id).push(", ");
+                sql.arg(n.kind.as_str())
+                    .push(", ")
+                    .arg(it.deadline)
+                    .push(")");
             }
-            if kind != Kind::Escalation.as_str() {
-                continue;
+            tx.execute(&sql).await?;
+        }
+        out.covered += n.items.len() as u64;
+        if n.kind == Kind::Escalation {
+            for it in &n.items {
+                let data = serde_json::json!({
+                    "notification_id": id,
+                    "deadline": it.deadline,
+                    "recipient_org_id": n.recipient_org_id,
+                });
+                escalated_event(&mut tx, it.resolution_id, now, &it.event_note, data).await?;
+                out.escalated += 1;
             }
-            let Some(n) = chunk
-                .iter()
-                .find(|n| n.resolution_id == resolution_id && n.kind == Kind::Escalation)
-            else {
-                continue;
-            };
-            let data = serde_json::json!({
-                "notification_id": id,
-                "deadline": n.deadline,
-                "recipient_org_id": n.recipient_org_id,
-            });
-            escalated_event(&mut tx, resolution_id, now, &n.event_note, data).await?;
-            out.escalated += 1;
         }
     }
     tx.commit().await?;
@@ -393,6 +396,10 @@ pub struct Claimed {
     pub attempts: i64,
     pub resolution_status: String,
     pub resolution_deadline: NaiveDate,
+    /// Resolutions the notification covers (more than one: a digest).
+    pub items: i64,
+    /// Of those, the ones still open at the deadline they were reminded of.
+    pub open_items: i64,
 }
 
 const CLAIMABLE: &str =
@@ -433,7 +440,10 @@ pub async fn claim_next(
                 .fetch_one(
                     &Sql::new(
                         "SELECT n.id, n.resolution_id, n.kind, n.deadline, n.recipient_email, o.name_fa AS recipient_name_fa, \
-                         n.subject, n.body, n.attempts, r.status AS resolution_status, r.deadline AS resolution_deadline \
+                         n.subject, n.body, n.attempts, r.status AS resolution_status, r.deadline AS resolution_deadline, \
+                         (SELECT COUNT(*) FROM notification_items i WHERE i.notification_id = n.id) AS items, \
+                         (SELECT COUNT(*) FROM notification_items i JOIN resolutions ir ON ir.id = i.resolution_id \
+                          WHERE i.notification_id = n.id AND ir.status IN ('approved','in_progress') AND ir.deadline = i.deadline) AS open_items \
                          FROM notifications n JOIN resolutions r ON r.id = n.resolution_id \
                          LEFT JOIN organisations o ON o.id = n.recipient_org_id WHERE n.id = $1",
                     )

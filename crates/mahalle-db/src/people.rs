@@ -47,6 +47,27 @@ pub async fn get(store: &Store, id: i64) -> Result<Person> {
     store.fetch_one(&sql).await
 }
 
+/// People whose name could be `key` (a [`mahalle_core::text::search_key`]) or who have the id
+/// `id`: (id, Persian name, Latin name), at most 200. The caller picks the exact match
+/// ([`mahalle_core::meetings::PersonRef::pick`]).
+pub async fn candidates(
+    store: &Store,
+    id: Option<i64>,
+    key: Option<&str>,
+) -> Result<Vec<(i64, String, String)>> {
+    let mut sql = Sql::new("SELECT id, full_name_fa, full_name_en FROM people WHERE 1=0");
+    if let Some(id) = id {
+        sql.push(" OR id = ").arg(id);
+    }
+    if let Some(k) = key.filter(|k| !k.is_empty()) {
+        sql.push(" OR search_key LIKE ")
+            .arg(mahalle_core::text::like_pattern(k))
+            .push(" ESCAPE '\\'");
+    }
+    sql.push(" ORDER BY id LIMIT 200");
+    store.fetch_all(&sql).await
+}
+
 pub async fn count(store: &Store) -> Result<i64> {
     store.scalar(&Sql::new("SELECT COUNT(*) FROM people")).await
 }

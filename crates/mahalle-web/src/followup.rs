@@ -4,6 +4,7 @@
 
 use chrono::{NaiveDate, Utc};
 use mahalle_core::access::{Act, Parties, Principal};
+use mahalle_core::meetings::{decide_attendance, Party, PersonRef};
 use mahalle_core::resolutions::{self as rules, Domain, Priority, Status, Transition};
 use mahalle_core::validate::{self, FieldError};
 use mahalle_db::resolutions::{self, NewReport, NewResolution, Resolution};
@@ -727,4 +728,146 @@ pub async fn attach_to_meeting(
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// A change of a meeting's chair and attendance, from the meeting page or the API.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct AttendanceInput {
+    /// The chair (a person's id); `null` for none.
+    #[serde(default)]
+    pub chair_person_id: Option<i64>,
+    /// People to invite in addition to those invited already.
+    #[serde(default)]
+    pub invite_people: Vec<i64>,
+    /// Organisations to invite in addition to those invited already.
+    #[serde(default)]
+    pub invite_organisations: Vec<i64>,
+    /// Exactly the invited people who were present (others are recorded absent).
+    #[serde(default)]
+    pub present_people: Vec<i64>,
+    /// Exactly the invited organisations that were present.
+    #[serde(default)]
+    pub present_organisations: Vec<i64>,
+}
+
+impl AttendanceInput {
+    fn parties(people: &[i64], orgs: &[i64]) -> Vec<Party> {
+        people
+            .iter()
+            .map(|p| Party::Person(*p))
+            .chain(orgs.iter().map(|o| Party::Organisation(*o)))
+            .collect()
+    }
+}
+
+/// People named in a form (by number or full name), each checked to exist; one message per
+/// name that does not pick exactly one person.
+pub async fn resolve_people(
+    store: &Store,
+    field: &'static str,
+    refs: &[PersonRef],
+) -> Result<Vec<i64>, Vec<FieldError>> {
+    let mut ids = Vec::new();
+    let mut errors = Vec::new();
+    for r in refs {
+        let found = match r {
+            PersonRef::Id(id) => mahalle_db::people::candidates(store, Some(*id), None).await,
+            PersonRef::Name { key, .. } => {
+                mahalle_db::people::candidates(store, None, Some(key)).await
+            }
+        };
+        match found {
+            Ok(c) => match r.pick(field, &c) {
+                Ok(id) => ids.push(id),
+                Err(e) => errors.push(e),
+            },
+            Err(e) => {
+                tracing::error!(error = %e, "looking people up");
+                errors.push(FieldError::new(
+                    field,
+                    "جستجوی افراد ممکن نشد.",
+                    "People could not be looked up.",
+                ));
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(ids)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Organisation ids that do not exist, as a field error.
+async fn check_organisations(store: &Store, ids: &[i64]) -> Result<(), AppError> {
+    for id in ids {
+        match mahalle_db::org::get(store, *id).await {
+            Ok(_) => {}
+            Err(DbError::NotFound) => {
+                return Err(invalid(
+                    "invited_orgs",
+                    format!(
+                        "دستگاهی با شماره {} نیست.",
+                        mahalle_core::text::to_persian_digits(&id.to_string())
+                    ),
+                    format!("There is no organisation number {id}."),
+                ))
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
+/// Sets a meeting's chair, adds invitees and records who was present (the meeting's secretariat
+/// only), in one transaction with its audit row.
+pub async fn set_attendance(
+    store: &Store,
+    who: &Principal,
+    meeting_id: i64,
+    input: &AttendanceInput,
+) -> Result<(), AppError> {
+    let m = meetings::get(store, meeting_id, crate::today()).await?;
+    if !who.is_secretariat_for(m.district_id) {
+        return Err(AppError::Forbidden);
+    }
+    let mut people: Vec<PersonRef> = input
+        .invite_people
+        .iter()
+        .map(|p| PersonRef::Id(*p))
+        .collect();
+    if let Some(c) = input.chair_person_id {
+        people.push(PersonRef::Id(c));
+    }
+    resolve_people(store, "invite_people", &people)
+        .await
+        .map_err(AppError::Invalid)?;
+    check_organisations(store, &input.invite_organisations).await?;
+    let mut tx = store.begin().await?;
+    let old = meetings::attendance(&mut tx, meeting_id).await?;
+    let new = decide_attendance(
+        &old.invited,
+        input.chair_person_id,
+        &AttendanceInput::parties(&input.invite_people, &input.invite_organisations),
+        &AttendanceInput::parties(&input.present_people, &input.present_organisations),
+    )
+    .map_err(AppError::Invalid)?;
+    if new == old {
+        return Ok(());
+    }
+    meetings::set_attendance(&mut tx, meeting_id, &old, &new).await?;
+    audit::record(
+        &mut tx,
+        audit::Change {
+            user_id: Some(who.user_id),
+            action: "edit_attendance",
+            entity: "meeting",
+            entity_id: Some(meeting_id),
+            before: Some(json!(old)),
+            after: Some(json!(new)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -4,11 +4,15 @@
 //! Every server process may run [`spawn_reminders`]; they share the work through the database
 //! alone (unique keys for generation, leases for delivery; see the store module). Each tick:
 //!
-//! 1. [`generate`]: for every open resolution, one notification per kind and deadline —
+//! 1. [`generate`]: for every open resolution, one reminder per kind and deadline —
 //!    *due within 7 days* (to the lead organisation, once, when the deadline enters the window;
-//!    a missed day is caught up), *due today*, *overdue*, and after `escalate_after_days` overdue
-//!    days an *escalation* to the chair's office (the body that held the meeting), which also
-//!    writes an `escalated` event into the resolution's timeline;
+//!    a missed day is caught up), *due today*, *overdue* (only for deadlines within
+//!    `overdue_cutoff_days`), and after `escalate_after_days` overdue days an *escalation* to
+//!    the chair's office (the body that held the meeting), which also writes an `escalated`
+//!    event into the resolution's timeline. With the daily digest (the default) a run's
+//!    reminders go to each organisation as one notification per kind listing its resolutions;
+//!    without it, one per resolution, except escalations of the backlog beyond the cut-off,
+//!    which are always gathered (`mahalle_core::reminders` decides);
 //! 2. [`deliver_due`]: claims due notifications one by one and sends them. A failure is retried
 //!    after 1, 5, 30 minutes, 2, 6, then every 12 hours; after
 //!    [`MAX_ATTEMPTS`](mahalle_db::notifications::MAX_ATTEMPTS) (or a permanent refusal) the row
@@ -28,7 +32,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, NaiveDate, Utc};
 use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
-use mahalle_core::{jalali, resolutions::number, text};
+use mahalle_core::{jalali, reminders, resolutions::number, text};
 use mahalle_db::notifications::{self as store_n, Candidate, Kind, NewNotification, State};
 use mahalle_db::{DbError, Store};
 use serde::Serialize;
@@ -260,6 +264,11 @@ impl Notifier for Mailbox {
 pub struct ReminderConfig {
     /// Overdue days after which a resolution is escalated to the chair's office (at least 1).
     pub escalate_after_days: i64,
+    /// Overdue reminders only for deadlines at most this many days ago; older arrears stay in
+    /// the overdue lists and are escalated in digests.
+    pub overdue_cutoff_days: i64,
+    /// One notification per organisation, day and kind instead of one per resolution.
+    pub daily_digest: bool,
     /// How often the job runs.
     pub interval: Duration,
     /// How long a claimed notification is reserved for its sender; another process may take it
@@ -277,6 +286,8 @@ impl Default for ReminderConfig {
     fn default() -> Self {
         ReminderConfig {
             escalate_after_days: 14,
+            overdue_cutoff_days: 30,
+            daily_digest: true,
             interval: Duration::from_secs(300),
             lease: Duration::from_secs(120),
             batch: 200,
@@ -371,6 +382,67 @@ pub fn compose(
     (subject, body, note)
 }
 
+/// The text of a digest to one organisation: (subject, body, and for each resolution the note
+/// of its timeline event for escalations). `items` are all of `kind` and one recipient.
+pub fn compose_digest(
+    kind: Kind,
+    items: &[&Candidate],
+    today: NaiveDate,
+    public_url: &str,
+) -> (String, String, Vec<String>) {
+    let n = fa(items.len() as i64);
+    let recipient = items.first().map_or("", |c| c.recipient_name_fa.trim());
+    let subject = match kind {
+        Kind::DueIn7Days => format!("یادآوری مهلت {n} مصوبه در هفت روز آینده"),
+        Kind::DueToday => format!("مهلت {n} مصوبه امروز به پایان می‌رسد"),
+        Kind::Overdue => format!("مهلت {n} مصوبه گذشته است"),
+        Kind::Escalation => format!("ارجاع {n} مصوبه معوق به دفتر رئیس جلسه"),
+    };
+    let opening = match kind {
+        Kind::DueIn7Days => "مهلت انجام مصوبه‌های زیر در هفت روز آینده به پایان می‌رسد.".to_string(),
+        Kind::DueToday => "مهلت انجام مصوبه‌های زیر امروز به پایان می‌رسد.".to_string(),
+        Kind::Overdue => "مهلت انجام مصوبه‌های زیر گذشته است. لطفاً گزارش پیشرفت را ثبت کنید یا درخواست تمدید مهلت بدهید.".to_string(),
+        Kind::Escalation => format!(
+            "مصوبه‌های زیر بیش از مهلت مقرر عقب مانده‌اند و طبق روال پیگیری به دفتر رئیس جلسه ارجاع می‌شوند ({n} مورد)."
+        ),
+    };
+    let mut body = String::new();
+    if !recipient.is_empty() {
+        body.push_str(&format!("به: {recipient}\n\n"));
+    }
+    body.push_str(&opening);
+    body.push_str("\n\n");
+    let mut notes = Vec::with_capacity(items.len());
+    for c in items {
+        let no = number(c.jalali_year, c.session_number, c.item_number, true);
+        let late = (today - c.deadline).num_days();
+        body.push_str(&format!(
+            "• {no} — {} — {} — مهلت: {}",
+            clip(&c.title, 80),
+            c.lead_name_fa.trim(),
+            jalali::format_long_fa(c.deadline)
+        ));
+        if matches!(kind, Kind::Overdue | Kind::Escalation) {
+            body.push_str(&format!(" — تأخیر: {} روز", fa(late)));
+        }
+        body.push_str(&format!(
+            "\n  {}\n",
+            resolution_link(public_url, c.resolution_id)
+        ));
+        notes.push(if kind == Kind::Escalation {
+            format!(
+                "ارجاع خودکار به {} پس از {} روز تأخیر",
+                c.recipient_name_fa.trim(),
+                fa(late)
+            )
+        } else {
+            String::new()
+        });
+    }
+    body.push_str("\nاین پیام را سامانه‌ی محله به‌طور خودکار فرستاده است.\n");
+    (subject, body, notes)
+}
+
 /// What one [`generate`] run recorded.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct GenerateCounts {
@@ -384,6 +456,10 @@ pub struct GenerateCounts {
     pub escalated_events: u64,
     /// Address-less notifications put back in the queue because their organisation has one now.
     pub revived: u64,
+    /// Of the new notifications, digests (listing more than one resolution).
+    pub digests: u64,
+    /// Reminders (resolution, kind) the new notifications cover.
+    pub covered: u64,
 }
 
 impl GenerateCounts {
@@ -393,8 +469,9 @@ impl GenerateCounts {
     }
 }
 
-/// Resolutions looked at per transaction.
-const CHUNK: i64 = 500;
+/// Candidates looked at per round (a digest's resolutions come in one round unless the backlog
+/// is larger than this).
+const CHUNK: i64 = 5_000;
 
 /// Records every notification that is due on `today` (the city's date) and not yet recorded.
 /// Idempotent, and safe to run in several processes at once.
@@ -404,6 +481,8 @@ pub async fn generate(
     cfg: &ReminderConfig,
 ) -> Result<GenerateCounts, DbError> {
     let now = Utc::now();
+    let policy = cfg.policy();
+    let overdue_from = reminders::overdue_cutoff(today, policy.overdue_cutoff_days);
     let mut counts = GenerateCounts {
         revived: store_n::revive_no_address(store, now).await?,
         ..Default::default()
@@ -412,25 +491,50 @@ pub async fn generate(
         // Each round records what the previous one found, so the next query finds the rest;
         // the bound only guards against a loop should a round record nothing new.
         for _ in 0..10_000 {
-            let found =
-                store_n::candidates(store, kind, today, cfg.escalate_after_days, CHUNK).await?;
-            let items: Vec<NewNotification> = found
+            let found = store_n::candidates(
+                store,
+                kind,
+                today,
+                cfg.escalate_after_days,
+                overdue_from,
+                CHUNK,
+            )
+            .await?;
+            let full = found.len() as i64 >= CHUNK;
+            let last_org = found.last().map(|c| c.recipient_org_id);
+            let due: Vec<reminders::Due<&Candidate>> = found
                 .iter()
-                .map(|c| {
-                    let (subject, body, event_note) = compose(kind, c, today, &cfg.public_url);
-                    NewNotification {
-                        resolution_id: c.resolution_id,
-                        kind,
-                        deadline: c.deadline,
-                        recipient_org_id: Some(c.recipient_org_id),
-                        recipient_email: c.recipient_email.clone(),
-                        subject,
-                        body,
-                        event_note,
-                    }
+                .map(|c| reminders::Due {
+                    kind,
+                    recipient_org_id: c.recipient_org_id,
+                    deadline: c.deadline,
+                    item: c,
                 })
                 .collect();
-            let ins = store_n::insert(store, &items, now).await?;
+            let mut groups = reminders::group(due, today, &policy);
+            // A full round may have cut the last organisation's list short: leave it for the
+            // next round, which starts with it, so that its digest is whole.
+            if full && groups.len() > 1 {
+                if let Some(last) = last_org {
+                    let whole = groups
+                        .iter()
+                        .filter(|g| g[0].recipient_org_id == last)
+                        .count();
+                    if whole < groups.len() {
+                        groups.retain(|g| g[0].recipient_org_id != last);
+                    }
+                }
+            }
+            let items: Vec<NewNotification> = groups
+                .iter()
+                .map(|g| notification(kind, g, today, &cfg.public_url))
+                .collect();
+            let ins = match store_n::insert(store, &items, now).await {
+                Ok(ins) => ins,
+                // Another process covered some of them meanwhile: look again.
+                Err(DbError::Conflict(_)) => continue,
+                Err(e) => return Err(e),
+            };
             match kind {
                 Kind::DueIn7Days => counts.due_in_7_days += ins.created,
                 Kind::DueToday => counts.due_today += ins.created,
@@ -439,12 +543,70 @@ pub async fn generate(
             }
             counts.no_address += ins.no_address;
             counts.escalated_events += ins.escalated;
-            if (found.len() as i64) < CHUNK || ins.created == 0 {
+            counts.digests += ins.digests;
+            counts.covered += ins.covered;
+            if !full || ins.created == 0 {
                 break;
             }
         }
     }
     Ok(counts)
+}
+
+/// The notification for one group of [`reminders::group`]: a group of one has the reminder's
+/// own text and key (as without digests), a larger one is a digest.
+fn notification(
+    kind: Kind,
+    group: &[reminders::Due<&Candidate>],
+    today: NaiveDate,
+    public_url: &str,
+) -> NewNotification {
+    let first = group[0].item;
+    let (dedupe_key, subject, body, notes) = if group.len() == 1 {
+        let (subject, body, note) = compose(kind, first, today, public_url);
+        (
+            store_n::dedupe_key(kind, first.resolution_id, first.deadline),
+            subject,
+            body,
+            vec![note],
+        )
+    } else {
+        let cands: Vec<&Candidate> = group.iter().map(|d| d.item).collect();
+        let (subject, body, notes) = compose_digest(kind, &cands, today, public_url);
+        (
+            store_n::digest_key(kind, first.recipient_org_id, today, first.resolution_id),
+            subject,
+            body,
+            notes,
+        )
+    };
+    NewNotification {
+        kind,
+        dedupe_key,
+        recipient_org_id: Some(first.recipient_org_id),
+        recipient_email: first.recipient_email.clone(),
+        subject,
+        body,
+        items: group
+            .iter()
+            .zip(notes)
+            .map(|(d, event_note)| store_n::NewItem {
+                resolution_id: d.item.resolution_id,
+                deadline: d.item.deadline,
+                event_note,
+            })
+            .collect(),
+    }
+}
+
+impl ReminderConfig {
+    pub fn policy(&self) -> reminders::Policy {
+        reminders::Policy {
+            overdue_cutoff_days: self.overdue_cutoff_days.max(1),
+            daily_digest: self.daily_digest,
+            ..Default::default()
+        }
+    }
 }
 
 /// What one [`deliver_due`] run did.
@@ -491,13 +653,19 @@ pub async fn deliver_due(
         counts.claimed += 1;
         let kind = Kind::parse(&c.kind).unwrap_or(Kind::Overdue);
         let today = at.with_timezone(&crate::tehran_offset()).date_naive();
-        if let Some(reason) = store_n::obsolete(
-            kind,
-            c.deadline,
-            &c.resolution_status,
-            c.resolution_deadline,
-            today,
-        ) {
+        let obsolete = if c.items > 1 {
+            reminders::digest_obsolete(c.open_items)
+                .then_some("every resolution of the digest closed or moved before delivery")
+        } else {
+            store_n::obsolete(
+                kind,
+                c.deadline,
+                &c.resolution_status,
+                c.resolution_deadline,
+                today,
+            )
+        };
+        if let Some(reason) = obsolete {
             if store_n::mark_dropped(store, c.id, c.attempts, reason).await? {
                 counts.dropped += 1;
             } else {

@@ -180,6 +180,7 @@ pub async fn run(store: &Store, o: Options) -> anyhow::Result<()> {
                 minutes: "",
                 agenda: &[],
                 organisations: &[],
+                people: &[],
                 created_by: None,
             },
         )

@@ -49,6 +49,9 @@ pub enum Command {
     },
     /// Check the database's integrity and the configuration; exits non-zero on problems.
     Check,
+    /// Check or rebuild the follow-up counters (inbox, overdue, accountability).
+    #[command(subcommand)]
+    Counters(CountersCommand),
     /// Fill the database to millions of citizens' requests and measure Open311 over HTTP:
     /// sustained POST requests.json and GET requests.json for a district. Use a database of its own.
     BenchRequests(BenchRequestsArgs),
@@ -62,6 +65,15 @@ pub enum Command {
         #[arg(long, default_value_t = 20)]
         runs: usize,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CountersCommand {
+    /// Compare every counter table with a recount of the resolutions; print the differences
+    /// and exit non-zero when there are any.
+    Check,
+    /// Recount every counter table from the resolutions in one transaction.
+    Rebuild,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -112,6 +124,13 @@ pub struct ServeArgs {
     /// Overdue days after which a resolution is escalated to the chair's office.
     #[arg(long, env = "MAHALLE_ESCALATE_AFTER_DAYS", default_value_t = 14)]
     pub escalate_after_days: i64,
+    /// Overdue reminders only for deadlines at most this many days ago; older arrears stay in
+    /// the overdue lists and are escalated in one digest per organisation.
+    #[arg(long, env = "MAHALLE_OVERDUE_CUTOFF_DAYS", default_value_t = 30)]
+    pub overdue_cutoff_days: i64,
+    /// One reminder per resolution instead of one digest per organisation, day and kind.
+    #[arg(long, env = "MAHALLE_NO_DIGEST")]
+    pub no_digest: bool,
     /// Minutes between reminder runs.
     #[arg(long, env = "MAHALLE_REMINDER_MINUTES", default_value_t = 5)]
     pub reminder_minutes: u64,
@@ -139,6 +158,8 @@ impl Default for ServeArgs {
             smtp_url: None,
             mail_from: "سامانه محله <noreply@localhost>".into(),
             escalate_after_days: 14,
+            overdue_cutoff_days: 30,
+            no_digest: false,
             reminder_minutes: 5,
             public_url: String::new(),
         }
@@ -253,6 +274,31 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::ApiKey(k) => api_key(&store, k).await?,
         Command::Backup { file } => backup(&store, &cli.database, &file).await?,
         Command::Check => return check(&store, &cli.database).await,
+        Command::Counters(CountersCommand::Check) => {
+            let diff = mahalle_db::counters::check_rows(&store).await?;
+            store.close().await;
+            if diff.is_empty() {
+                println!("counters: all agree with the resolutions");
+                return Ok(ExitCode::SUCCESS);
+            }
+            for d in &diff {
+                println!("{d}");
+            }
+            println!(
+                "counters: {} tables differ; run `mahalle counters rebuild`",
+                diff.len()
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+        Command::Counters(CountersCommand::Rebuild) => {
+            let started = std::time::Instant::now();
+            let rows = mahalle_db::counters::rebuild(&store).await?;
+            println!(
+                "counters rebuilt: {rows} rows in {} tables, {:.1} s",
+                mahalle_db::counters::tables(&store).len(),
+                started.elapsed().as_secs_f64()
+            );
+        }
         Command::BenchRequests(a) => {
             crate::bench_requests::run(
                 store.clone(),
@@ -294,9 +340,25 @@ async fn serve(store: Store, url: &str, args: ServeArgs) -> anyhow::Result<()> {
         secure_cookies: args.secure_cookies,
         trusted_proxies: args.trusted_proxies.0,
     };
+    let notifier = mahalle_web::notify::from_config(args.smtp_url.as_deref(), &args.mail_from)
+        .map_err(|e| anyhow::anyhow!("--smtp-url: {e}"))?;
+    let reminders = mahalle_web::notify::spawn_reminders(
+        store.clone(),
+        notifier,
+        mahalle_web::notify::ReminderConfig {
+            escalate_after_days: args.escalate_after_days.max(1),
+            overdue_cutoff_days: args.overdue_cutoff_days.max(1),
+            daily_digest: !args.no_digest,
+            interval: std::time::Duration::from_secs(args.reminder_minutes.max(1) * 60),
+            public_url: args.public_url.clone(),
+            ..Default::default()
+        },
+    );
     let app = Application::build(store, &args.bind, web).await?;
     tracing::info!(database = %mahalle_db::redact_url(url), "Mahalle listening on http://{}", app.local_addr());
-    app.run().await
+    let result = app.run().await;
+    reminders.abort();
+    result
 }
 
 fn print_demo(s: &demo::Summary) {

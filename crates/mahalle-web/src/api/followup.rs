@@ -18,7 +18,7 @@ use super::{ApiResult, ListParams};
 use crate::ctx::Ctx;
 use crate::error::{AppError, ErrorBody};
 use crate::extract::{P, Q};
-use crate::followup::{self, ResolutionInput};
+use crate::followup::{self, AttendanceInput, ResolutionInput};
 use crate::views::resolutions::FilterQuery;
 use crate::AppState;
 
@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/meetings", get(list_meetings))
         .route("/meetings/{id}", get(get_meeting))
+        .route("/meetings/{id}/attendance", post(set_attendance))
         .route("/meetings/{id}/resolutions", post(create_resolution))
         .route("/meetings/{id}/import", post(import))
         .route("/resolutions", get(list_resolutions))
@@ -89,7 +90,17 @@ pub struct MeetingDetail {
     #[serde(flatten)]
     pub meeting: Meeting,
     pub agenda: Vec<AgendaItem>,
+    /// Everyone invited, people and organisations, in the order they were invited; `present`
+    /// says who was there.
     pub attendees: Vec<Attendee>,
+}
+
+async fn meeting_detail(s: &AppState, id: i64) -> Result<MeetingDetail, AppError> {
+    Ok(MeetingDetail {
+        meeting: meetings::get(&s.store, id, crate::today()).await?,
+        agenda: meetings::agenda(&s.store, id).await?,
+        attendees: meetings::attendees(&s.store, id).await?,
+    })
 }
 
 #[utoipa::path(get, path = "/api/v1/meetings/{id}", tag = "follow-up", params(("id" = i64, Path)), security(("bearer" = [])),
@@ -100,12 +111,24 @@ async fn get_meeting(
     P(id): P<i64>,
 ) -> ApiResult<MeetingDetail> {
     ctx.require_user()?;
-    let meeting = meetings::get(&s.store, id, crate::today()).await?;
-    Ok(Json(MeetingDetail {
-        meeting,
-        agenda: meetings::agenda(&s.store, id).await?,
-        attendees: meetings::attendees(&s.store, id).await?,
-    }))
+    Ok(Json(meeting_detail(&s, id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/meetings/{id}/attendance", tag = "follow-up", params(("id" = i64, Path)), security(("bearer" = [])),
+    request_body = AttendanceInput,
+    responses((status = 200, body = MeetingDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+/// Sets the meeting's chair, invites more people and organisations (invitations are only added),
+/// and records exactly which invitees were present (its secretariat only).
+async fn set_attendance(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    P(id): P<i64>,
+    Json(input): Json<AttendanceInput>,
+) -> ApiResult<MeetingDetail> {
+    let me = ctx.require_api_writer()?;
+    followup::set_attendance(&s.store, &me.principal, id, &input).await?;
+    Ok(Json(meeting_detail(&s, id).await?))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -334,7 +334,7 @@ impl utoipa::Modify for BearerAuth {
 #[openapi(
     info(title = "Mahalle API", description = "Neighborhood-centred city governance. Dates are ISO 8601 (Gregorian); names come in Persian (`_fa`) and Latin (`_en`)."),
     paths(list_districts, get_district, list_neighborhoods, get_neighborhood, list_organisations, get_organisation, list_people, get_person, me,
-        followup::list_meetings, followup::get_meeting, followup::create_resolution, followup::import, followup::list_resolutions,
+        followup::list_meetings, followup::get_meeting, followup::set_attendance, followup::create_resolution, followup::import, followup::list_resolutions,
         followup::get_resolution, followup::transition, followup::report, followup::request_extension, followup::decide_extension,
         followup::accountability),
     components(schemas(ErrorBody, crate::error::ErrorDetail)),

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{NaiveTime, TimeZone};
 use mahalle_core::jalali;
+use mahalle_core::meetings::{decide_attendance, Party, PersonRef};
 use mahalle_core::org::OrgKind;
 use mahalle_core::paging::{ListQuery, Listing};
 use mahalle_core::resolutions::{Domain, MeetingKind, Priority};
@@ -161,17 +162,27 @@ pub struct MeetingForm {
     pub agenda: String,
     #[serde(default)]
     pub minutes: String,
-    /// Attending organisation ids, comma-separated or repeated.
+    /// The chair: a person's number or full name.
     #[serde(default)]
-    pub attending: String,
+    pub chair: String,
+    /// Invited people, one a line, by number or full name.
+    #[serde(default)]
+    pub invite_people: String,
+    /// Invited organisation ids, comma-separated or repeated.
+    #[serde(default)]
+    pub invited_orgs: String,
 }
 
 impl MeetingForm {
-    pub fn attends(&self, id: &i64) -> bool {
-        self.attending
+    pub fn invites(&self, id: &i64) -> bool {
+        self.invited_orgs
             .split([',', ' '])
             .any(|s| s.trim() == id.to_string())
     }
+}
+
+fn ids(list: &str) -> Vec<i64> {
+    list.split([',', ' ']).filter_map(parse_id).collect()
 }
 
 pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
@@ -203,7 +214,7 @@ pub async fn create(
     let me = ctx.require_user()?;
     // Repeated checkbox fields (attending=1&attending=2) are joined before parsing the form.
     let CsrfForm(f) =
-        crate::csrf::check_form_bytes::<MeetingForm>(&ctx, &join_repeated(&body, "attending"))?;
+        crate::csrf::check_form_bytes::<MeetingForm>(&ctx, &join_repeated(&body, "invited_orgs"))?;
     let mut errors: Vec<FieldError> = Vec::new();
     let kind = MeetingKind::parse(&f.kind);
     if kind.is_none() {
@@ -245,9 +256,41 @@ pub async fn create(
             "You are not this meeting's secretariat; a district mayor records meetings of their own district only.",
         ));
     }
-    let (Some(kind), Some(body_id), Some(title), Some(date), Some(time), true) =
-        (kind, body_id, title, date, time, errors.is_empty())
-    else {
+    let chair = match PersonRef::parse(&f.chair) {
+        None => None,
+        Some(r) => followup::resolve_people(&state.store, "chair", &[r])
+            .await
+            .map_err(|mut e| errors.append(&mut e))
+            .ok()
+            .and_then(|v| v.first().copied()),
+    };
+    let people = followup::resolve_people(
+        &state.store,
+        "invite_people",
+        &PersonRef::parse_list(&f.invite_people),
+    )
+    .await
+    .map_err(|mut e| errors.append(&mut e))
+    .unwrap_or_default();
+    let orgs = ids(&f.invited_orgs);
+    let invites: Vec<Party> = people
+        .iter()
+        .map(|p| Party::Person(*p))
+        .chain(orgs.iter().map(|o| Party::Organisation(*o)))
+        .collect();
+    // Invited, not yet present: presence is marked on the meeting's page after it.
+    let attendance = decide_attendance(&[], chair, &invites, &[])
+        .map_err(|mut e| errors.append(&mut e))
+        .ok();
+    let (Some(kind), Some(body_id), Some(title), Some(date), Some(time), Some(attendance), true) = (
+        kind,
+        body_id,
+        title,
+        date,
+        time,
+        attendance,
+        errors.is_empty(),
+    ) else {
         return render_form(
             &MeetingFormTemplate {
                 p: Page::new(&ctx, "meetings", crate::i18n::t(ctx.lang, "new_meeting")),
@@ -271,12 +314,14 @@ pub async fn create(
         .map(mahalle_core::text::normalize)
         .filter(|l| !l.is_empty())
         .collect();
-    let orgs: Vec<(i64, bool)> = f
-        .attending
-        .split([',', ' '])
-        .filter_map(parse_id)
-        .map(|o| (o, true))
-        .collect();
+    let mut orgs: Vec<(i64, bool)> = Vec::new();
+    let mut people: Vec<(i64, bool)> = Vec::new();
+    for p in &attendance.invited {
+        match *p {
+            Party::Person(id) => people.push((id, false)),
+            Party::Organisation(id) => orgs.push((id, false)),
+        }
+    }
     let minutes = mahalle_core::text::normalize(&f.minutes);
     let place = mahalle_core::text::normalize(&f.place);
     let session = meetings::next_session_number(&state.store, body_id, year).await?;
@@ -289,7 +334,7 @@ pub async fn create(
             jalali_year: year,
             session_number: session,
             title: &title,
-            chair_person_id: None,
+            chair_person_id: attendance.chair_person_id,
             place: &place,
             starts_at,
             district_id,
@@ -297,10 +342,20 @@ pub async fn create(
             minutes: &minutes,
             agenda: &agenda,
             organisations: &orgs,
+            people: &people,
             created_by: Some(me.user.id),
         },
     )
-    .await?;
+    .await
+    .map_err(|e| match e {
+        // An organisation id that is not in the list (a hand-made request).
+        mahalle_db::DbError::MissingReference(_) => AppError::Invalid(vec![FieldError::new(
+            "invited_orgs",
+            "دستگاه دعوت‌شده پیدا نشد.",
+            "An invited organisation does not exist.",
+        )]),
+        e => e.into(),
+    })?;
     audit::record(
         &mut tx,
         audit::Change {
@@ -309,9 +364,10 @@ pub async fn create(
             entity: "meeting",
             entity_id: Some(id),
             before: None,
-            after: Some(
-                json!({ "kind": kind.as_str(), "title": title, "year": year, "session": session }),
-            ),
+            after: Some(json!({
+                "kind": kind.as_str(), "title": title, "year": year, "session": session,
+                "chair_person_id": attendance.chair_person_id, "invited": attendance.invited,
+            })),
         },
     )
     .await?;
@@ -347,6 +403,8 @@ struct MeetingTemplate {
     m: Meeting,
     agenda: Vec<AgendaItem>,
     attendees: Vec<Attendee>,
+    /// The chair as the attendance form writes it: "#12 name".
+    chair_ref: String,
     counts: StatusCounts,
     list: ListView,
     items: Vec<Resolution>,
@@ -356,6 +414,8 @@ struct MeetingTemplate {
     priorities: Vec<Priority>,
     f: NewResolutionForm,
     errors: Vec<String>,
+    /// Which form `errors` belong to: "add" (a resolution) or "attendance".
+    errors_for: &'static str,
     files: Vec<mahalle_db::attachments::Attachment>,
 }
 
@@ -390,6 +450,7 @@ async fn meeting_page(
     q: &ListQuery,
     f: NewResolutionForm,
     errors: Vec<String>,
+    errors_for: &'static str,
 ) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
     let today = crate::today();
@@ -410,6 +471,10 @@ async fn meeting_page(
             p,
             agenda: meetings::agenda(&state.store, id).await?,
             attendees: meetings::attendees(&state.store, id).await?,
+            chair_ref: match (m.chair_person_id, &m.chair_name_fa) {
+                (Some(id), Some(name)) => format!("#{id} {name}"),
+                _ => String::new(),
+            },
             counts,
             list: ListView::new(&format!("/meetings/{id}"), String::new(), &l, &page),
             items: page.items,
@@ -423,6 +488,7 @@ async fn meeting_page(
             priorities: Priority::ALL.to_vec(),
             f,
             errors,
+            errors_for,
             files: mahalle_db::attachments::of_meeting(&state.store, id).await?,
             m,
         },
@@ -440,7 +506,7 @@ pub async fn show(
         priority: "normal".into(),
         ..Default::default()
     };
-    meeting_page(&state, &ctx, id, &q, f, Vec::new()).await
+    meeting_page(&state, &ctx, id, &q, f, Vec::new(), "add").await
 }
 
 pub async fn add_resolution(
@@ -470,13 +536,29 @@ pub async fn add_resolution(
         Ok(rid) => Ok(Redirect::to(&format!("/resolutions/{rid}")).into_response()),
         Err(AppError::Invalid(fields)) => {
             let msgs = ctx.messages(fields);
-            meeting_page(&state, &ctx, id, &ListQuery::default(), f, msgs).await
+            meeting_page(&state, &ctx, id, &ListQuery::default(), f, msgs, "add").await
         }
         Err(e) => Err(e),
     }
 }
 
 impl MeetingTemplate {
+    pub fn invited(&self) -> Vec<&Attendee> {
+        self.attendees.iter().collect()
+    }
+
+    pub fn present(&self) -> Vec<&Attendee> {
+        self.attendees.iter().filter(|a| a.present).collect()
+    }
+
+    pub fn party_key(&self, a: &Attendee) -> String {
+        match (a.person_id, a.organisation_id) {
+            (Some(p), _) => Party::Person(p).key(),
+            (None, Some(o)) => Party::Organisation(o).key(),
+            _ => String::new(),
+        }
+    }
+
     pub fn is_partner(&self, id: &i64) -> bool {
         self.f
             .partners
@@ -507,6 +589,7 @@ pub async fn attach(
             &ListQuery::default(),
             NewResolutionForm::default(),
             vec![msg.into()],
+            "add",
         )
         .await;
     };
@@ -521,6 +604,7 @@ pub async fn attach(
                 &ListQuery::default(),
                 NewResolutionForm::default(),
                 msgs,
+                "add",
             )
             .await
         }
@@ -604,4 +688,100 @@ pub async fn minutes(
     .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/meetings/{id}#minutes")).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AttendanceForm {
+    #[serde(default)]
+    chair: String,
+    #[serde(default)]
+    invite_people: String,
+    #[serde(default)]
+    invited_orgs: String,
+    /// Party keys (`p12`, `o5`) of those present, comma-separated or repeated.
+    #[serde(default)]
+    present: String,
+}
+
+/// Sets the chair, adds invitees and marks who was present, from the meeting's page.
+pub async fn attendance(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    let joined = join_repeated(&join_repeated(&body, "present"), "invited_orgs");
+    let CsrfForm(f) = crate::csrf::check_form_bytes::<AttendanceForm>(&ctx, &joined)?;
+    let m = meetings::get(&state.store, id, crate::today()).await?;
+    if !me.principal.is_secretariat_for(m.district_id) {
+        return Err(AppError::Forbidden);
+    }
+    let mut errors = Vec::new();
+    let chair = match PersonRef::parse(&f.chair) {
+        None => None,
+        Some(r) => followup::resolve_people(&state.store, "chair", &[r])
+            .await
+            .map_err(|mut e| errors.append(&mut e))
+            .ok()
+            .and_then(|v| v.first().copied()),
+    };
+    let people = followup::resolve_people(
+        &state.store,
+        "invite_people",
+        &PersonRef::parse_list(&f.invite_people),
+    )
+    .await
+    .map_err(|mut e| errors.append(&mut e))
+    .unwrap_or_default();
+    let present: Vec<Party> = f
+        .present
+        .split(',')
+        .filter(|s| !s.trim().is_empty())
+        .filter_map(|s| {
+            let p = Party::parse(s);
+            if p.is_none() {
+                errors.push(FieldError::new(
+                    "present",
+                    "فهرست حاضران نامعتبر است.",
+                    "The list of those present is not valid.",
+                ));
+            }
+            p
+        })
+        .collect();
+    let mut input = followup::AttendanceInput {
+        chair_person_id: chair,
+        invite_people: people,
+        invite_organisations: ids(&f.invited_orgs),
+        ..Default::default()
+    };
+    for p in present {
+        match p {
+            Party::Person(p) => input.present_people.push(p),
+            Party::Organisation(o) => input.present_organisations.push(o),
+        }
+    }
+    let result = if errors.is_empty() {
+        followup::set_attendance(&state.store, &me.principal, id, &input).await
+    } else {
+        Err(AppError::Invalid(errors))
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/meetings/{id}#attendance")).into_response()),
+        Err(AppError::Invalid(fields)) => {
+            let msgs = ctx.messages(fields);
+            meeting_page(
+                &state,
+                &ctx,
+                id,
+                &ListQuery::default(),
+                NewResolutionForm::default(),
+                msgs,
+                "attendance",
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
 }

@@ -281,6 +281,7 @@ async fn load_weeks(
                 minutes: "جلسه با حضور شهردار تهران و نمایندگان دستگاه‌های عضو قرارگاه برگزار شد و مصوبات زیر به تصویب رسید.",
                 agenda: &agenda,
                 organisations: &attendees,
+                people: &[],
                 created_by: None,
             },
         )

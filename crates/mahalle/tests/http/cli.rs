@@ -138,3 +138,96 @@ fn bad_database_urls_are_explained() {
         "passwords never printed"
     );
 }
+
+#[test]
+fn counters_check_finds_a_corrupted_counter_and_rebuild_repairs_it() {
+    let (_dir, db) = temp_db();
+    assert!(mahalle(&db, &["demo"], None).status.success());
+    let ok = mahalle(&db, &["counters", "check"], None);
+    assert!(ok.status.success(), "{}", stdout(&ok));
+    assert!(stdout(&ok).contains("all agree"));
+    // Corrupt one counter row, as a bug or a hand edit might.
+    let path = db.trim_start_matches("sqlite://");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = mahalle_db::Store::connect(path).await.unwrap();
+        corrupt(&store).await;
+        store.close().await;
+    });
+    let bad = mahalle(&db, &["counters", "check"], None);
+    assert!(!bad.status.success(), "a corrupted counter is found");
+    let report = stdout(&bad);
+    assert!(
+        report.contains("resolution_open_due: 1 rows missing or wrong, 1 rows"),
+        "{report}"
+    );
+    assert!(
+        !report.contains("resolution_tally"),
+        "only the broken table: {report}"
+    );
+    let rebuilt = mahalle(&db, &["counters", "rebuild"], None);
+    assert!(
+        rebuilt.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rebuilt.stderr)
+    );
+    assert!(stdout(&rebuilt).contains("counters rebuilt"));
+    let again = mahalle(&db, &["counters", "check"], None);
+    assert!(again.status.success(), "{}", stdout(&again));
+}
+
+/// Adds 7 to one counter row of the open work by deadline.
+async fn corrupt(store: &mahalle_db::Store) {
+    let n = store
+        .execute(&mahalle_db::Sql::new(
+            "UPDATE resolution_open_due SET n = n + 7 WHERE (grain, period, lead_org_id, domain, status) = \
+             (SELECT grain, period, lead_org_id, domain, status FROM resolution_open_due WHERE n > 0 ORDER BY period LIMIT 1)",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+}
+
+/// The same as the command, on either backend (PostgreSQL when MAHALLE_TEST_DATABASE_URL is set).
+#[tokio::test]
+async fn counters_rebuild_repairs_the_counters_on_this_backend() {
+    let url = crate::helpers::fresh_database().await;
+    let store = mahalle_db::Store::connect(&url).await.unwrap();
+    use mahalle_db::counters;
+    assert_eq!(
+        counters::check_rows(&store).await.unwrap(),
+        Vec::<String>::new()
+    );
+    corrupt(&store).await;
+    // A partner row of an open resolution lost from its counter too.
+    store
+        .execute(&mahalle_db::Sql::new(
+            "DELETE FROM partner_open_due WHERE (organisation_id, grain, period, status, leads) = \
+             (SELECT organisation_id, grain, period, status, leads FROM partner_open_due WHERE n > 0 ORDER BY period LIMIT 1)",
+        ))
+        .await
+        .unwrap();
+    let diff = counters::check_rows(&store).await.unwrap();
+    assert_eq!(diff.len(), 2, "{diff:?}");
+    assert!(
+        diff[0].starts_with("resolution_open_due:") && diff[1].starts_with("partner_open_due:")
+    );
+    let today = mahalle_web::today();
+    assert!(
+        !counters::differences(&store, today)
+            .await
+            .unwrap()
+            .is_empty(),
+        "the views show it"
+    );
+    assert!(counters::rebuild(&store).await.unwrap() > 1000);
+    assert_eq!(
+        counters::check_rows(&store).await.unwrap(),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        counters::differences(&store, today).await.unwrap(),
+        Vec::<String>::new()
+    );
+    store.close().await;
+}

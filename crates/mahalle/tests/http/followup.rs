@@ -5,12 +5,12 @@ use crate::helpers::TestApp;
 use crate::pages::urlencode;
 
 /// A Jalali date `days` from today in Persian digits, as typed into a form.
-fn jalali_in(days: i64) -> String {
+pub(crate) fn jalali_in(days: i64) -> String {
     let d = mahalle_web::today() + chrono::Duration::days(days);
     mahalle_core::jalali::format_numeric(d, true)
 }
 
-async fn org_id(app: &TestApp, code: &str) -> i64 {
+pub(crate) async fn org_id(app: &TestApp, code: &str) -> i64 {
     let (_, json) = app
         .get_json(&format!("/api/v1/organisations?q={code}&per_page=200"))
         .await;

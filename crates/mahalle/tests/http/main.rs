@@ -9,6 +9,7 @@ mod auth;
 mod calendar;
 mod cli;
 mod followup;
+mod meetings;
 mod notifications;
 mod open311;
 mod pages;

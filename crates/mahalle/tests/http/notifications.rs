@@ -21,9 +21,13 @@ async fn open() -> (String, Store) {
     (url, store)
 }
 
+/// One notification per resolution, no cut-off: how reminders were recorded before digests,
+/// so that counts follow resolutions one to one.
 fn cfg() -> ReminderConfig {
     ReminderConfig {
         escalate_after_days: 14,
+        overdue_cutoff_days: 1_000_000,
+        daily_digest: false,
         ..Default::default()
     }
 }
@@ -520,6 +524,178 @@ async fn concurrent_generators_record_each_notification_once() {
         )
         .await,
         14
+    );
+}
+
+/// Open resolutions of `sql_where` (over `r`) that no notification of `kind` covers.
+async fn uncovered(store: &Store, kind: &str, sql_where: &str) -> i64 {
+    count(
+        store,
+        &format!(
+            "SELECT COUNT(*) FROM resolutions r WHERE r.status IN ('approved','in_progress') AND {sql_where} \
+             AND NOT EXISTS (SELECT 1 FROM notification_items i WHERE i.resolution_id = r.id AND i.kind = '{kind}' \
+             AND i.deadline = r.deadline)"
+        ),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_first_run_over_the_demo_city_gathers_reminders_into_digests() {
+    let today = mahalle_web::today();
+    // Before: one notification per resolution, however old its deadline.
+    let (_, before_store) = open().await;
+    let before = generate(&before_store, today, &cfg()).await.unwrap();
+    // Now: overdue reminders for the last 30 days only, one digest per organisation and kind.
+    let (_, store) = open().await;
+    let defaults = ReminderConfig::default();
+    assert_eq!(
+        (defaults.overdue_cutoff_days, defaults.daily_digest),
+        (30, true)
+    );
+    let after = generate(&store, today, &defaults).await.unwrap();
+    println!(
+        "first run over the demo city: {} notifications one per resolution, {} with the cut-off and digests ({after:?})",
+        before.created(),
+        after.created()
+    );
+    assert!(before.created() > 1000, "{before:?}");
+    assert!(
+        after.created() * 20 < before.created(),
+        "{after:?} vs {before:?}"
+    );
+    assert!(after.digests > 0 && after.digests <= after.created());
+    assert_eq!(
+        count(&store, "SELECT COUNT(*) FROM notifications").await,
+        after.created() as i64
+    );
+    // Every reminder that is due is in some notification: due soon, today, overdue within the
+    // cut-off, and every escalation, however old.
+    let cutoff = plus(today, -30);
+    let late = plus(today, -14);
+    assert_eq!(
+        uncovered(&store, "due_today", &format!("r.deadline = '{today}'")).await,
+        0
+    );
+    assert_eq!(
+        uncovered(
+            &store,
+            "due_in_7_days",
+            &format!(
+                "r.deadline > '{today}' AND r.deadline <= '{}'",
+                plus(today, 7)
+            )
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        uncovered(
+            &store,
+            "overdue",
+            &format!("r.deadline < '{today}' AND r.deadline >= '{cutoff}'")
+        )
+        .await,
+        0
+    );
+    let escalated = count(
+        &store,
+        &format!("SELECT COUNT(*) FROM resolutions WHERE status IN ('approved','in_progress') AND deadline <= '{late}'"),
+    )
+    .await;
+    assert!(escalated > 100, "the demo has an old backlog");
+    assert_eq!(
+        uncovered(&store, "escalation", &format!("r.deadline <= '{late}'")).await,
+        0
+    );
+    assert_eq!(after.escalated_events as i64, escalated);
+    assert_eq!(
+        count(
+            &store,
+            "SELECT COUNT(*) FROM resolution_events WHERE kind = 'escalated'"
+        )
+        .await,
+        escalated
+    );
+    // The old backlog gets no overdue reminder of its own, but stays on the overdue list.
+    assert_eq!(
+        count(
+            &store,
+            &format!("SELECT COUNT(*) FROM notification_items WHERE kind = 'overdue' AND deadline < '{cutoff}'")
+        )
+        .await,
+        0
+    );
+    // A digest goes to one organisation and lists each of its resolutions.
+    let (body, items): (String, i64) = store
+        .fetch_one(&Sql::new(
+            "SELECT n.body, (SELECT COUNT(*) FROM notification_items i WHERE i.notification_id = n.id) AS c \
+             FROM notifications n WHERE n.kind = 'escalation' ORDER BY c DESC LIMIT 1",
+        ))
+        .await
+        .unwrap();
+    assert!(items > 1);
+    assert_eq!(
+        body.matches("/resolutions/").count() as i64,
+        items,
+        "{body}"
+    );
+    // Idempotent.
+    assert_eq!(
+        generate(&store, today, &defaults).await.unwrap().created(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn concurrent_generators_cover_each_reminder_once_in_digests() {
+    let (url, store) = open().await;
+    let today = mahalle_web::today();
+    let offsets: Vec<i64> = (1..=20).map(|i| -i * 2).collect();
+    keep_open(&store, today, &offsets).await;
+    let mut tasks = Vec::new();
+    for _ in 0..3 {
+        let store = Store::connect(&url).await.unwrap();
+        tasks.push(tokio::spawn(async move {
+            generate(&store, today, &ReminderConfig::default()).await
+        }));
+    }
+    let mut covered = 0;
+    let mut events = 0;
+    for t in tasks {
+        let c = t.await.unwrap().unwrap();
+        covered += c.covered;
+        events += c.escalated_events;
+    }
+    // Deadlines 2…40 days ago: overdue reminders for the 15 within 30 days; 2·i ≥ 14 for
+    // i = 7…20: 14 escalations. Each exactly once, whichever process recorded it.
+    assert_eq!((covered, events), (15 + 14, 14));
+    assert_eq!(
+        count(&store, "SELECT COUNT(*) FROM notification_items").await,
+        29
+    );
+    assert_eq!(
+        count(
+            &store,
+            "SELECT COUNT(*) FROM resolution_events WHERE kind = 'escalated'"
+        )
+        .await,
+        14
+    );
+    // A digest is delivered while any of its resolutions is open, and dropped when none is.
+    let mailbox = Mailbox::new();
+    let d = deliver_due(&store, &mailbox, Utc::now(), &cfg())
+        .await
+        .unwrap();
+    assert_eq!(d.dropped, 0, "{d:?}");
+    assert_eq!(
+        d.sent
+            + count(
+                &store,
+                "SELECT COUNT(*) FROM notifications WHERE state = 'no_address'"
+            )
+            .await as u64,
+        count(&store, "SELECT COUNT(*) FROM notifications").await as u64
     );
 }
 

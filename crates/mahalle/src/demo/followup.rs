@@ -176,17 +176,45 @@ pub async fn load(
     load_weeks(tx, rng, hq, org, places, today, scale).await
 }
 
-/// Removes a body's sessions with everything hanging on them.
+/// Removes a body's sessions with everything hanging on them (their reminders too; challenges
+/// they answered lose the link).
 async fn clear(tx: &mut Tx, hq: i64) -> anyhow::Result<()> {
+    const OF_HQ: &str = "SELECT r.id FROM resolutions r JOIN meetings m ON m.id = r.meeting_id WHERE m.body_id = $1";
+    tx.execute(
+        &Sql::new(&format!(
+            "UPDATE challenges SET resolution_id = NULL WHERE resolution_id IN ({OF_HQ})"
+        ))
+        .bind(hq),
+    )
+    .await?;
+    tx.execute(
+        &Sql::new(&format!(
+            "DELETE FROM notification_items WHERE notification_id IN \
+             (SELECT id FROM notifications WHERE resolution_id IN ({OF_HQ})) OR resolution_id IN ({OF_HQ})"
+        ))
+        .bind(hq),
+    )
+    .await?;
+    tx.execute(
+        &Sql::new(&format!(
+            "DELETE FROM notifications WHERE resolution_id IN ({OF_HQ})"
+        ))
+        .bind(hq),
+    )
+    .await?;
     for table in [
         "resolution_events",
         "progress_reports",
         "deadline_extensions",
         "resolution_partners",
     ] {
-        tx.execute(&Sql::new(&format!(
-            "DELETE FROM {table} WHERE resolution_id IN (SELECT r.id FROM resolutions r JOIN meetings m ON m.id = r.meeting_id WHERE m.body_id = $1)"
-        )).bind(hq)).await?;
+        tx.execute(
+            &Sql::new(&format!(
+                "DELETE FROM {table} WHERE resolution_id IN ({OF_HQ})"
+            ))
+            .bind(hq),
+        )
+        .await?;
     }
     tx.execute(&Sql::new("DELETE FROM resolutions WHERE meeting_id IN (SELECT id FROM meetings WHERE body_id = $1)").bind(hq)).await?;
     for table in ["agenda_items", "meeting_attendees"] {

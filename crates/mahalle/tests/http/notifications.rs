@@ -645,6 +645,14 @@ async fn the_first_run_over_the_demo_city_gathers_reminders_into_digests() {
         generate(&store, today, &defaults).await.unwrap().created(),
         0
     );
+    // Reloading the demo city replaces its sessions, reminders included.
+    mahalle::demo::load_sized(&store, mahalle::demo::requests::RequestScale::SMALL)
+        .await
+        .unwrap();
+    assert_eq!(
+        count(&store, "SELECT COUNT(*) FROM notification_items i LEFT JOIN resolutions r ON r.id = i.resolution_id WHERE r.id IS NULL").await,
+        0
+    );
 }
 
 #[tokio::test]

@@ -295,7 +295,7 @@ mod tests {
         let mut checked = 0;
         for entry in std::fs::read_dir(dir).unwrap() {
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-            for part in text.split("t(\"").skip(1) {
+            for part in text.split(".t(\"").skip(1) {
                 let key = part.split('"').next().unwrap();
                 assert!(lookup(key).is_some(), "no translation for {key}");
                 checked += 1;

@@ -8,7 +8,7 @@
 //! * the **daily digest** (on by default): every reminder of a run goes to its organisation in
 //!   one notification per kind, however many resolutions it concerns.
 
-use chrono::{Days, NaiveDate};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::Serialize;
 
 /// What a notification is about.
@@ -136,6 +136,138 @@ pub fn group<T>(due: Vec<Due<T>>, today: NaiveDate, p: &Policy) -> Vec<Vec<Due<T
 /// is still open at the deadline it was reminded of.
 pub fn digest_obsolete(still_open: i64) -> bool {
     still_open == 0
+}
+
+// ---------------------------------------------------------------- citizens' requests
+
+/// What a notification about citizens' requests is: always a digest for one organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestKind {
+    /// To the organisation handling them: these requests passed their response deadline.
+    Overdue,
+    /// To the district's municipal office (or the handler's parent organisation): these requests
+    /// are still unanswered `escalate_after_hours` after their deadline.
+    Escalation,
+}
+
+impl RequestKind {
+    pub const ALL: [RequestKind; 2] = [RequestKind::Overdue, RequestKind::Escalation];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestKind::Overdue => "request_overdue",
+            RequestKind::Escalation => "request_escalation",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RequestKind> {
+        RequestKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// The response deadlines an open request must have to be notified of `kind` at `now`:
+/// (earliest, latest). Overdue notices go out once a deadline passes, but not for deadlines
+/// older than the cut-off (that backlog is escalated instead); escalation is due
+/// `escalate_after_hours` after the deadline, however old.
+pub fn request_window(
+    kind: RequestKind,
+    now: DateTime<Utc>,
+    overdue_cutoff_days: i64,
+    escalate_after_hours: i64,
+) -> (Option<DateTime<Utc>>, DateTime<Utc>) {
+    match kind {
+        RequestKind::Overdue => (
+            Some(now - chrono::Duration::days(overdue_cutoff_days.max(1))),
+            now,
+        ),
+        RequestKind::Escalation => (
+            None,
+            now - chrono::Duration::hours(escalate_after_hours.max(1)),
+        ),
+    }
+}
+
+/// Who an unanswered request is escalated to: the district's municipal office, unless that
+/// office is the one not answering, in which case the organisation above the handler.
+pub fn request_escalation_recipient(
+    handler: Option<i64>,
+    handler_parent: Option<i64>,
+    district_office: Option<i64>,
+) -> Option<i64> {
+    match district_office {
+        Some(o) if Some(o) != handler => Some(o),
+        _ => handler_parent.or(district_office),
+    }
+}
+
+/// Splits items sorted by recipient into digests: one per recipient, at most `max` items each.
+pub fn digests<T>(items: Vec<(i64, T)>, max: usize) -> Vec<(i64, Vec<T>)> {
+    let max = max.max(1);
+    let mut out: Vec<(i64, Vec<T>)> = Vec::new();
+    for (recipient, item) in items {
+        match out.last_mut() {
+            Some((r, list)) if *r == recipient && list.len() < max => list.push(item),
+            _ => out.push((recipient, vec![item])),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod request_tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn request_windows() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 26, 10, 0, 0).unwrap();
+        let (from, to) = request_window(RequestKind::Overdue, now, 30, 48);
+        assert_eq!(from, Some(now - chrono::Duration::days(30)));
+        assert_eq!(to, now);
+        let (from, to) = request_window(RequestKind::Escalation, now, 30, 48);
+        assert_eq!(from, None, "the whole backlog is escalated");
+        assert_eq!(to, now - chrono::Duration::hours(48));
+        assert_eq!(
+            RequestKind::parse("request_escalation"),
+            Some(RequestKind::Escalation)
+        );
+        assert_eq!(RequestKind::parse("escalation"), None);
+    }
+
+    #[test]
+    fn escalation_goes_to_the_district_office_or_above_the_handler() {
+        // The water company does not answer: the district office hears of it.
+        assert_eq!(
+            request_escalation_recipient(Some(5), Some(1), Some(9)),
+            Some(9)
+        );
+        // The district office itself does not answer: the organisation above it.
+        assert_eq!(
+            request_escalation_recipient(Some(9), Some(1), Some(9)),
+            Some(1)
+        );
+        // No district (a point outside every district): above the handler.
+        assert_eq!(
+            request_escalation_recipient(Some(5), Some(1), None),
+            Some(1)
+        );
+        assert_eq!(
+            request_escalation_recipient(Some(9), None, Some(9)),
+            Some(9)
+        );
+        assert_eq!(request_escalation_recipient(None, None, None), None);
+    }
+
+    #[test]
+    fn digests_split_by_recipient_and_size() {
+        let got = digests(vec![(1, 'a'), (1, 'b'), (1, 'c'), (2, 'd')], 2);
+        assert_eq!(
+            got,
+            vec![(1, vec!['a', 'b']), (1, vec!['c']), (2, vec!['d'])]
+        );
+        assert!(digests::<char>(vec![], 5).is_empty());
+    }
 }
 
 #[cfg(test)]

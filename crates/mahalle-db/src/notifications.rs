@@ -20,7 +20,7 @@ use utoipa::ToSchema;
 
 use crate::{resolutions, DbError, Result, Sql, Store, Tx};
 
-pub use mahalle_core::reminders::Kind;
+pub use mahalle_core::reminders::{Kind, RequestKind};
 
 /// Where a notification is in its delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -366,6 +366,154 @@ async fn escalated_event(
     .await
 }
 
+// ---------------------------------------------------------------- citizens' requests
+
+/// An unanswered request a notification is due for, with what a message needs.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RequestCandidate {
+    pub request_id: i64,
+    pub service_name_fa: String,
+    pub district_number: Option<i64>,
+    pub neighborhood_name_fa: Option<String>,
+    pub handler_name_fa: Option<String>,
+    pub due_at: DateTime<Utc>,
+    pub recipient_org_id: i64,
+    pub recipient_name_fa: String,
+    /// May be empty: the notification then waits as `no_address`.
+    pub recipient_email: String,
+}
+
+/// Open requests with a response deadline in `window` (see
+/// `mahalle_core::reminders::request_window`) that no notification of `kind` covers yet, by
+/// recipient and oldest deadline first, at most `limit`. Recipients: the handling organisation
+/// for overdue notices; for escalations, the one `request_escalation_recipient` names.
+pub async fn request_candidates(
+    store: &Store,
+    kind: RequestKind,
+    window: (Option<DateTime<Utc>>, DateTime<Utc>),
+    limit: i64,
+) -> Result<Vec<RequestCandidate>> {
+    let recipient = match kind {
+        RequestKind::Overdue => "q.organisation_id",
+        // The district office, unless it is the handler: then the handler's parent (see core).
+        RequestKind::Escalation => {
+            "CASE WHEN dof.id IS NOT NULL AND (h.id IS NULL OR dof.id <> h.id) THEN dof.id \
+             ELSE COALESCE(h.parent_id, dof.id) END"
+        }
+    };
+    let mut sql = Sql::new(&format!(
+        "SELECT x.*, o.name_fa AS recipient_name_fa, o.email AS recipient_email FROM (\
+         SELECT q.id AS request_id, s.name_fa AS service_name_fa, d.number AS district_number, \
+         n.name_fa AS neighborhood_name_fa, h.name_fa AS handler_name_fa, q.due_at, {recipient} AS recipient_org_id \
+         FROM service_requests q JOIN services s ON s.id = q.service_id \
+         LEFT JOIN districts d ON d.id = q.district_id LEFT JOIN neighborhoods n ON n.id = q.neighborhood_id \
+         LEFT JOIN organisations h ON h.id = q.organisation_id \
+         LEFT JOIN organisations dof ON dof.kind = 'district_office' AND dof.district_id = q.district_id \
+         WHERE q.status IN ('submitted','accepted') AND q.due_at < "
+    ));
+    sql.arg(window.1);
+    if let Some(from) = window.0 {
+        sql.push(" AND q.due_at >= ").arg(from);
+    }
+    sql.push(" AND NOT EXISTS (SELECT 1 FROM notification_requests i WHERE i.request_id = q.id AND i.kind = ")
+        .arg(kind.as_str())
+        .push(")) x JOIN organisations o ON o.id = x.recipient_org_id ORDER BY x.recipient_org_id, x.due_at, x.request_id LIMIT ")
+        .arg(limit);
+    store.fetch_all(&sql).await
+}
+
+/// A digest about citizens' requests, its text already composed.
+#[derive(Debug, Clone)]
+pub struct NewRequestNotification {
+    pub kind: RequestKind,
+    pub dedupe_key: String,
+    pub recipient_org_id: i64,
+    pub recipient_email: String,
+    pub subject: String,
+    pub body: String,
+    /// At least one; the notification's date is the first one's deadline.
+    pub requests: Vec<(i64, DateTime<Utc>)>,
+}
+
+/// Records request digests and the requests they cover in one transaction; escalations write an
+/// internal `escalated` step into each request's history. Skips a digest whose key exists;
+/// `Conflict` when another process covered one of its requests meanwhile (nothing is recorded).
+pub async fn insert_requests(
+    store: &Store,
+    items: &[NewRequestNotification],
+    now: DateTime<Utc>,
+) -> Result<Inserted> {
+    let mut out = Inserted::default();
+    let mut tx = store.begin().await?;
+    for n in items {
+        let Some((_, first_due)) = n.requests.first() else {
+            continue;
+        };
+        let state = if n.recipient_email.trim().is_empty() {
+            State::NoAddress
+        } else {
+            State::Pending
+        };
+        let row: Option<(i64,)> = tx
+            .fetch_optional(
+                &Sql::new(
+                    "INSERT INTO notifications (resolution_id, kind, deadline, recipient_org_id, recipient_email, subject, body, \
+                     dedupe_key, state, next_attempt_at, created_at) VALUES (NULL, $1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
+                     ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
+                )
+                .bind(n.kind.as_str())
+                .bind(first_due.date_naive())
+                .bind(n.recipient_org_id)
+                .bind(n.recipient_email.trim())
+                .bind(n.subject.as_str())
+                .bind(n.body.as_str())
+                .bind(n.dedupe_key.as_str())
+                .bind(state.as_str())
+                .bind(now),
+            )
+            .await?;
+        let Some((id,)) = row else {
+            continue;
+        };
+        out.created += 1;
+        if state == State::NoAddress {
+            out.no_address += 1;
+        }
+        if n.requests.len() > 1 {
+            out.digests += 1;
+        }
+        for chunk in n.requests.chunks(150) {
+            let mut sql = Sql::new(
+                "INSERT INTO notification_requests (notification_id, request_id, kind) VALUES ",
+            );
+            for (i, (request_id, _)) in chunk.iter().enumerate() {
+                sql.push(if i == 0 { "(" } else { ", (" });
+                sql.arg(id).push(", ").arg(*request_id).push(", ");
+                sql.arg(n.kind.as_str()).push(")");
+            }
+            tx.execute(&sql).await?;
+        }
+        out.covered += n.requests.len() as u64;
+        if n.kind == RequestKind::Escalation {
+            for (request_id, _) in &n.requests {
+                tx.execute(
+                    &Sql::new(
+                        "INSERT INTO request_events (request_id, at, kind, organisation_id, note, public) \
+                         VALUES ($1, $2, 'escalated', $3, '', FALSE)",
+                    )
+                    .bind(*request_id)
+                    .bind(now)
+                    .bind(n.recipient_org_id),
+                )
+                .await?;
+                out.escalated += 1;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
 /// Puts `no_address` notifications whose organisation has an e-mail address by now back in the
 /// queue, with that address. Returns how many.
 pub async fn revive_no_address(store: &Store, now: DateTime<Utc>) -> Result<u64> {
@@ -385,7 +533,8 @@ pub async fn revive_no_address(store: &Store, now: DateTime<Utc>) -> Result<u64>
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Claimed {
     pub id: i64,
-    pub resolution_id: i64,
+    /// None for notifications about citizens' requests.
+    pub resolution_id: Option<i64>,
     pub kind: String,
     pub deadline: NaiveDate,
     pub recipient_email: String,
@@ -394,12 +543,15 @@ pub struct Claimed {
     pub body: String,
     /// The fencing token: this claim's attempt number.
     pub attempts: i64,
-    pub resolution_status: String,
-    pub resolution_deadline: NaiveDate,
+    pub resolution_status: Option<String>,
+    pub resolution_deadline: Option<NaiveDate>,
     /// Resolutions the notification covers (more than one: a digest).
     pub items: i64,
     /// Of those, the ones still open at the deadline they were reminded of.
     pub open_items: i64,
+    /// Citizens' requests it covers, and how many of them are still unanswered.
+    pub request_items: i64,
+    pub open_request_items: i64,
 }
 
 const CLAIMABLE: &str =
@@ -443,8 +595,11 @@ pub async fn claim_next(
                          n.subject, n.body, n.attempts, r.status AS resolution_status, r.deadline AS resolution_deadline, \
                          (SELECT COUNT(*) FROM notification_items i WHERE i.notification_id = n.id) AS items, \
                          (SELECT COUNT(*) FROM notification_items i JOIN resolutions ir ON ir.id = i.resolution_id \
-                          WHERE i.notification_id = n.id AND ir.status IN ('approved','in_progress') AND ir.deadline = i.deadline) AS open_items \
-                         FROM notifications n JOIN resolutions r ON r.id = n.resolution_id \
+                          WHERE i.notification_id = n.id AND ir.status IN ('approved','in_progress') AND ir.deadline = i.deadline) AS open_items, \
+                         (SELECT COUNT(*) FROM notification_requests i WHERE i.notification_id = n.id) AS request_items, \
+                         (SELECT COUNT(*) FROM notification_requests i JOIN service_requests q ON q.id = i.request_id \
+                          WHERE i.notification_id = n.id AND q.status IN ('submitted','accepted')) AS open_request_items \
+                         FROM notifications n LEFT JOIN resolutions r ON r.id = n.resolution_id \
                          LEFT JOIN organisations o ON o.id = n.recipient_org_id WHERE n.id = $1",
                     )
                     .bind(id),
@@ -584,8 +739,9 @@ pub async fn retry(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> Result<State> {
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
 pub struct Notification {
     pub id: i64,
-    pub resolution_id: i64,
-    /// due_in_7_days, due_today, overdue or escalation
+    /// None for notifications about citizens' requests.
+    pub resolution_id: Option<i64>,
+    /// due_in_7_days, due_today, overdue, escalation, request_overdue or request_escalation
     pub kind: String,
     pub deadline: NaiveDate,
     pub recipient_org_id: Option<i64>,
@@ -617,7 +773,8 @@ const SELECT: &str = "SELECT n.id, n.resolution_id, n.kind, n.deadline, n.recipi
 #[derive(Debug, Clone, Default)]
 pub struct OutboxFilter {
     pub state: Option<State>,
-    pub kind: Option<Kind>,
+    /// A `Kind` or `RequestKind` code.
+    pub kind: Option<&'static str>,
     pub resolution_id: Option<i64>,
 }
 
@@ -627,7 +784,7 @@ fn apply(s: &mut Sql, f: &OutboxFilter) {
         s.push(" AND n.state = ").arg(st.as_str());
     }
     if let Some(k) = f.kind {
-        s.push(" AND n.kind = ").arg(k.as_str());
+        s.push(" AND n.kind = ").arg(k);
     }
     if let Some(r) = f.resolution_id {
         s.push(" AND n.resolution_id = ").arg(r);

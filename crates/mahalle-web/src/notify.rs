@@ -33,7 +33,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use mahalle_core::{jalali, reminders, resolutions::number, text};
-use mahalle_db::notifications::{self as store_n, Candidate, Kind, NewNotification, State};
+use mahalle_db::notifications::{
+    self as store_n, Candidate, Kind, NewNotification, RequestKind, State,
+};
 use mahalle_db::{DbError, Store};
 use serde::Serialize;
 
@@ -42,7 +44,8 @@ use serde::Serialize;
 pub struct Message {
     /// The notification's id in the outbox.
     pub id: i64,
-    pub resolution_id: i64,
+    /// None for notifications about citizens' requests.
+    pub resolution_id: Option<i64>,
     /// E-mail address.
     pub to: String,
     /// The recipient organisation's name (may be empty).
@@ -264,6 +267,9 @@ impl Notifier for Mailbox {
 pub struct ReminderConfig {
     /// Overdue days after which a resolution is escalated to the chair's office (at least 1).
     pub escalate_after_days: i64,
+    /// Hours past its response deadline after which an unanswered citizens' request is
+    /// escalated to the district's municipal office (at least 1).
+    pub request_escalate_after_hours: i64,
     /// Overdue reminders only for deadlines at most this many days ago; older arrears stay in
     /// the overdue lists and are escalated in digests.
     pub overdue_cutoff_days: i64,
@@ -286,6 +292,7 @@ impl Default for ReminderConfig {
     fn default() -> Self {
         ReminderConfig {
             escalate_after_days: 14,
+            request_escalate_after_hours: 48,
             overdue_cutoff_days: 30,
             daily_digest: true,
             interval: Duration::from_secs(300),
@@ -460,12 +467,22 @@ pub struct GenerateCounts {
     pub digests: u64,
     /// Reminders (resolution, kind) the new notifications cover.
     pub covered: u64,
+    /// Digests about citizens' requests: overdue notices to the handlers, escalations above them.
+    pub request_overdue: u64,
+    pub request_escalations: u64,
+    /// Requests those digests cover (each request at most once per kind).
+    pub requests_covered: u64,
 }
 
 impl GenerateCounts {
     /// New notifications of every kind.
     pub fn created(&self) -> u64 {
-        self.due_in_7_days + self.due_today + self.overdue + self.escalations
+        self.due_in_7_days
+            + self.due_today
+            + self.overdue
+            + self.escalations
+            + self.request_overdue
+            + self.request_escalations
     }
 }
 
@@ -550,7 +567,135 @@ pub async fn generate(
             }
         }
     }
+    generate_for_requests(store, now, cfg, &mut counts).await?;
     Ok(counts)
+}
+
+/// Digests about citizens' requests: to each handling organisation, the requests that passed
+/// their response deadline (within the cut-off); to the office above, those still unanswered
+/// `request_escalate_after_hours` later (each escalation is also an internal step in the
+/// request's history).
+async fn generate_for_requests(
+    store: &Store,
+    now: DateTime<Utc>,
+    cfg: &ReminderConfig,
+    counts: &mut GenerateCounts,
+) -> Result<(), DbError> {
+    let policy = cfg.policy();
+    let day = now.with_timezone(&crate::tehran_offset()).date_naive();
+    for kind in RequestKind::ALL {
+        let window = reminders::request_window(
+            kind,
+            now,
+            policy.overdue_cutoff_days,
+            cfg.request_escalate_after_hours,
+        );
+        for _ in 0..10_000 {
+            let found = store_n::request_candidates(store, kind, window, CHUNK).await?;
+            let full = found.len() as i64 >= CHUNK;
+            let by_recipient = found.into_iter().map(|c| (c.recipient_org_id, c)).collect();
+            let items: Vec<store_n::NewRequestNotification> =
+                reminders::digests(by_recipient, policy.max_digest_items)
+                    .into_iter()
+                    .map(|(recipient, list)| {
+                        let (subject, body) =
+                            compose_request_digest(kind, &list, now, &cfg.public_url);
+                        store_n::NewRequestNotification {
+                            kind,
+                            dedupe_key: format!(
+                                "digest:{}:{recipient}:{}:{}",
+                                kind.as_str(),
+                                day.format("%Y-%m-%d"),
+                                list[0].request_id
+                            ),
+                            recipient_org_id: recipient,
+                            recipient_email: list[0].recipient_email.clone(),
+                            subject,
+                            body,
+                            requests: list.iter().map(|c| (c.request_id, c.due_at)).collect(),
+                        }
+                    })
+                    .collect();
+            let ins = match store_n::insert_requests(store, &items, now).await {
+                Ok(ins) => ins,
+                Err(DbError::Conflict(_)) => continue,
+                Err(e) => return Err(e),
+            };
+            match kind {
+                RequestKind::Overdue => counts.request_overdue += ins.created,
+                RequestKind::Escalation => counts.request_escalations += ins.created,
+            }
+            counts.no_address += ins.no_address;
+            counts.requests_covered += ins.covered;
+            if !full || ins.created == 0 {
+                break;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The link to a request's staff page, absolute when the public address is known.
+pub fn request_link(public_url: &str, request_id: i64) -> String {
+    format!(
+        "{}/requests/{request_id}",
+        public_url.trim().trim_end_matches('/')
+    )
+}
+
+/// The text of a digest about citizens' requests to one organisation: (subject, body).
+pub fn compose_request_digest(
+    kind: RequestKind,
+    items: &[store_n::RequestCandidate],
+    now: DateTime<Utc>,
+    public_url: &str,
+) -> (String, String) {
+    let n = fa(items.len() as i64);
+    let subject = match kind {
+        RequestKind::Overdue => format!("مهلت پاسخ {n} درخواست شهروندان گذشته است"),
+        RequestKind::Escalation => format!("{n} درخواست شهروندان بی‌پاسخ مانده است"),
+    };
+    let mut body = String::new();
+    if let Some(c) = items.first() {
+        if !c.recipient_name_fa.trim().is_empty() {
+            body.push_str(&format!("به: {}\n\n", c.recipient_name_fa.trim()));
+        }
+    }
+    body.push_str(match kind {
+        RequestKind::Overdue => "مهلت پاسخ به درخواست‌های زیر گذشته است. لطفاً پاسخ دهید یا درخواست را به دستگاه مسئول ارجاع کنید.",
+        RequestKind::Escalation => "درخواست‌های زیر پس از گذشت مهلت پاسخ هنوز بی‌پاسخ مانده‌اند و طبق روال پیگیری به شما گزارش می‌شوند.",
+    });
+    body.push_str("\n\n");
+    for c in items {
+        let hours = (now - c.due_at).num_hours().max(0);
+        body.push_str(&format!(
+            "• #{} — {}",
+            fa(c.request_id),
+            c.service_name_fa.trim()
+        ));
+        if let Some(d) = c.district_number {
+            body.push_str(&format!(" — منطقه {}", fa(d)));
+        }
+        if let Some(nb) = &c.neighborhood_name_fa {
+            body.push_str(&format!("، {}", nb.trim()));
+        }
+        if kind == RequestKind::Escalation {
+            if let Some(h) = &c.handler_name_fa {
+                body.push_str(&format!(" — رسیدگی‌کننده: {}", h.trim()));
+            }
+        }
+        let late = if hours >= 48 {
+            format!("{} روز", fa(hours / 24))
+        } else {
+            format!("{} ساعت", fa(hours))
+        };
+        body.push_str(&format!(
+            " — تأخیر: {late}\n  {}\n",
+            request_link(public_url, c.request_id)
+        ));
+    }
+    body.push_str("\nاین پیام را سامانه‌ی محله به‌طور خودکار فرستاده است.\n");
+    (subject, body)
 }
 
 /// The notification for one group of [`reminders::group`]: a group of one has the reminder's
@@ -653,17 +798,19 @@ pub async fn deliver_due(
         counts.claimed += 1;
         let kind = Kind::parse(&c.kind).unwrap_or(Kind::Overdue);
         let today = at.with_timezone(&crate::tehran_offset()).date_naive();
-        let obsolete = if c.items > 1 {
+        let obsolete = if c.request_items > 0 {
+            reminders::digest_obsolete(c.open_request_items)
+                .then_some("every request of the digest answered before delivery")
+        } else if c.items > 1 {
             reminders::digest_obsolete(c.open_items)
                 .then_some("every resolution of the digest closed or moved before delivery")
         } else {
-            store_n::obsolete(
-                kind,
-                c.deadline,
-                &c.resolution_status,
-                c.resolution_deadline,
-                today,
-            )
+            match (&c.resolution_status, c.resolution_deadline) {
+                (Some(status), Some(deadline)) => {
+                    store_n::obsolete(kind, c.deadline, status, deadline, today)
+                }
+                _ => Some("nothing left to remind of"),
+            }
         };
         if let Some(reason) = obsolete {
             if store_n::mark_dropped(store, c.id, c.attempts, reason).await? {
@@ -874,7 +1021,7 @@ mod tests {
     fn message(to: &str) -> Message {
         Message {
             id: 1,
-            resolution_id: 42,
+            resolution_id: Some(42),
             to: to.into(),
             to_name: "شرکت آب و فاضلاب".into(),
             subject: "یادآوری مهلت مصوبه ۱۴۰۴/۲۳/۱۲".into(),

@@ -124,6 +124,14 @@ pub struct ServeArgs {
     /// Overdue days after which a resolution is escalated to the chair's office.
     #[arg(long, env = "MAHALLE_ESCALATE_AFTER_DAYS", default_value_t = 14)]
     pub escalate_after_days: i64,
+    /// Hours past its response deadline after which an unanswered citizens' request is reported
+    /// to the district's municipal office (or the organisation above the handler).
+    #[arg(
+        long,
+        env = "MAHALLE_REQUEST_ESCALATE_AFTER_HOURS",
+        default_value_t = 48
+    )]
+    pub request_escalate_after_hours: i64,
     /// Overdue reminders only for deadlines at most this many days ago; older arrears stay in
     /// the overdue lists and are escalated in one digest per organisation.
     #[arg(long, env = "MAHALLE_OVERDUE_CUTOFF_DAYS", default_value_t = 30)]
@@ -158,6 +166,7 @@ impl Default for ServeArgs {
             smtp_url: None,
             mail_from: "سامانه محله <noreply@localhost>".into(),
             escalate_after_days: 14,
+            request_escalate_after_hours: 48,
             overdue_cutoff_days: 30,
             no_digest: false,
             reminder_minutes: 5,
@@ -347,6 +356,7 @@ async fn serve(store: Store, url: &str, args: ServeArgs) -> anyhow::Result<()> {
         notifier,
         mahalle_web::notify::ReminderConfig {
             escalate_after_days: args.escalate_after_days.max(1),
+            request_escalate_after_hours: args.request_escalate_after_hours.max(1),
             overdue_cutoff_days: args.overdue_cutoff_days.max(1),
             daily_digest: !args.no_digest,
             interval: std::time::Duration::from_secs(args.reminder_minutes.max(1) * 60),

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use mahalle_core::paging::{ListQuery, Listing};
 use mahalle_db::audit;
-use mahalle_db::notifications::{self, Kind, Notification, OutboxFilter, StateCounts};
+use mahalle_db::notifications::{self, Kind, Notification, OutboxFilter, RequestKind, StateCounts};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -35,6 +35,8 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("nt_kind_due_today", "مهلت امروز", "Due today"),
     ("nt_kind_overdue", "گذشتن از مهلت", "Overdue"),
     ("nt_kind_escalation", "ارجاع به رئیس جلسه", "Escalation"),
+    ("nt_kind_request_overdue", "درخواست‌های شهروندان با مهلت گذشته", "Citizens' requests overdue"),
+    ("nt_kind_request_escalation", "درخواست‌های بی‌پاسخ، گزارش به مقام بالاتر", "Unanswered requests escalated"),
     ("nt_created", "زمان ثبت", "Recorded"),
     ("nt_kind", "نوع اعلان", "Kind"),
     ("nt_recipient", "گیرنده", "Recipient"),
@@ -60,7 +62,9 @@ impl OutboxQuery {
     fn filter(&self) -> OutboxFilter {
         OutboxFilter {
             state: notifications::State::parse(&self.state),
-            kind: Kind::parse(&self.kind),
+            kind: Kind::parse(&self.kind)
+                .map(Kind::as_str)
+                .or_else(|| RequestKind::parse(&self.kind).map(RequestKind::as_str)),
             resolution_id: None,
         }
     }
@@ -72,7 +76,7 @@ impl OutboxQuery {
             s.push_str(&format!("&state={}", st.as_str()));
         }
         if let Some(k) = f.kind {
-            s.push_str(&format!("&kind={}", k.as_str()));
+            s.push_str(&format!("&kind={k}"));
         }
         s
     }
@@ -99,7 +103,11 @@ impl OutboxTemplate {
     }
 
     fn kinds(&self) -> Vec<&'static str> {
-        Kind::ALL.iter().map(|k| k.as_str()).collect()
+        Kind::ALL
+            .iter()
+            .map(|k| k.as_str())
+            .chain(RequestKind::ALL.iter().map(|k| k.as_str()))
+            .collect()
     }
 
     fn state_label(&self, s: &str) -> &'static str {
@@ -118,8 +126,22 @@ impl OutboxTemplate {
             "due_in_7_days" => "nt_kind_due_in_7_days",
             "due_today" => "nt_kind_due_today",
             "overdue" => "nt_kind_overdue",
+            "request_overdue" => "nt_kind_request_overdue",
+            "request_escalation" => "nt_kind_request_escalation",
             _ => "nt_kind_escalation",
         })
+    }
+
+    /// Where a notification's subject leads: its resolution, or the recipient's queue of late
+    /// requests for a digest about citizens' requests.
+    fn link(&self, n: &mahalle_db::notifications::Notification) -> String {
+        match (n.resolution_id, n.recipient_org_id) {
+            (Some(r), _) => format!("/resolutions/{r}"),
+            (None, Some(o)) if n.kind == "request_overdue" => {
+                format!("/requests?f=1&org={o}&overdue=1")
+            }
+            _ => "/requests?f=1&overdue=1".to_string(),
+        }
     }
 
     /// A warning badge for states that need a person's attention.

@@ -111,6 +111,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("rq_ev_close", "پاسخ و بستن", "Answered and closed"),
     ("rq_ev_reject", "رد", "Rejected"),
     ("rq_ev_reopen", "بازگشایی", "Reopened"),
+    ("rq_ev_escalated", "گزارش تأخیر به مقام بالاتر", "Escalated for being late"),
     ("rq_services", "فهرست خدمات", "Service catalogue"),
     ("rq_services_intro", "موضوع‌هایی که می‌توانید درخواست کنید، مهلت پاسخ هر کدام و دستگاه رسیدگی‌کننده.", "What you can ask for, how soon each is answered, and who handles it."),
     ("rq_group", "گروه", "Group"),

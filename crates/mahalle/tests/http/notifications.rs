@@ -45,8 +45,15 @@ fn plus(d: NaiveDate, days: i64) -> NaiveDate {
 }
 
 /// Leaves exactly one open resolution per offset (deadline = today + offset days) and cancels
-/// every other open one, so that counts are exact. Returns the ids, in the offsets' order.
+/// every other open one, so that counts are exact; citizens' requests are all answered, so that
+/// no digest about them is due. Returns the ids, in the offsets' order.
 async fn keep_open(store: &Store, today: NaiveDate, offsets: &[i64]) -> Vec<i64> {
+    store
+        .execute(&Sql::new(
+            "UPDATE service_requests SET status = 'closed' WHERE status IN ('submitted','accepted')",
+        ))
+        .await
+        .unwrap();
     let ids: Vec<(i64,)> = store
         .fetch_all(
             &Sql::new(
@@ -279,8 +286,11 @@ async fn delivery_sends_each_notification_once() {
     assert!(msgs.iter().all(|m| !m.to.is_empty() && m.to.contains('@')));
     assert!(msgs.iter().all(|m| m
         .body
-        .contains(&format!("/resolutions/{}", m.resolution_id))));
-    let today_msg = msgs.iter().find(|m| m.resolution_id == ids[1]).unwrap();
+        .contains(&format!("/resolutions/{}", m.resolution_id.unwrap()))));
+    let today_msg = msgs
+        .iter()
+        .find(|m| m.resolution_id == Some(ids[1]))
+        .unwrap();
     assert!(today_msg.subject.contains("امروز"), "{}", today_msg.subject);
     // Persian digits in the resolution number.
     assert!(today_msg.subject.contains('۱'), "{}", today_msg.subject);
@@ -393,7 +403,7 @@ async fn closed_resolutions_are_not_reminded() {
         .await
         .unwrap();
     assert_eq!((d.sent, d.dropped), (1, 1), "{d:?}");
-    assert_eq!(mailbox.messages()[0].resolution_id, ids[1]);
+    assert_eq!(mailbox.messages()[0].resolution_id, Some(ids[1]));
     let (state, _, why): (String, i64, String) = store
         .fetch_one(
             &Sql::new(
@@ -786,4 +796,134 @@ async fn the_outbox_page_is_for_the_city_secretariat() {
         .await
         .unwrap();
     assert_eq!(d.sent, 1);
+}
+
+#[tokio::test]
+async fn late_citizens_requests_reach_their_handlers_and_are_escalated_above_them() {
+    let (_, store) = open().await;
+    // Only requests are due: the resolutions are out of the way, and everyone has an address.
+    store
+        .execute(&Sql::new(
+            "UPDATE resolutions SET status = 'cancelled' WHERE status IN ('approved','in_progress')",
+        ))
+        .await
+        .unwrap();
+    store
+        .execute(&Sql::new(
+            "UPDATE organisations SET email = 'org' || id || '@example.ir'",
+        ))
+        .await
+        .unwrap();
+    let now = Utc::now();
+    let cfg = ReminderConfig::default();
+    let month_ago = now - chrono::Duration::days(cfg.overdue_cutoff_days);
+    let two_days_ago = now - chrono::Duration::hours(cfg.request_escalate_after_hours);
+    let late = |from: DateTime<Utc>, to: DateTime<Utc>| {
+        Sql::new(
+            "SELECT COUNT(*) FROM service_requests WHERE status IN ('submitted','accepted') \
+             AND due_at >= $1 AND due_at < $2",
+        )
+        .bind(from)
+        .bind(to)
+    };
+    let recent_late: i64 = store.scalar(&late(month_ago, now)).await.unwrap();
+    let very_late: i64 = store
+        .scalar(&late(now - chrono::Duration::days(100_000), two_days_ago))
+        .await
+        .unwrap();
+    assert!(
+        recent_late > 0 && very_late > 0,
+        "the demo has late requests"
+    );
+
+    let first = generate(&store, mahalle_web::today(), &cfg).await.unwrap();
+    assert!(
+        first.request_overdue > 0 && first.request_escalations > 0,
+        "{first:?}"
+    );
+    assert_eq!(
+        first.requests_covered as i64,
+        recent_late + very_late,
+        "each late request is in exactly one digest of each kind it is due for"
+    );
+    // Overdue notices go to the handler; escalations to someone else, with a step in the history.
+    assert_eq!(
+        count(
+            &store,
+            "SELECT COUNT(*) FROM notification_requests i JOIN notifications n ON n.id = i.notification_id \
+             JOIN service_requests q ON q.id = i.request_id \
+             WHERE i.kind = 'request_overdue' AND n.recipient_org_id IS DISTINCT FROM q.organisation_id",
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(
+            &store,
+            "SELECT COUNT(*) FROM notification_requests i JOIN notifications n ON n.id = i.notification_id \
+             JOIN service_requests q ON q.id = i.request_id \
+             WHERE i.kind = 'request_escalation' AND n.recipient_org_id = q.organisation_id \
+             AND EXISTS (SELECT 1 FROM organisations p WHERE p.id = q.organisation_id AND p.parent_id IS NOT NULL)",
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(
+            &store,
+            "SELECT COUNT(*) FROM request_events WHERE kind = 'escalated' AND public = FALSE"
+        )
+        .await,
+        very_late
+    );
+    // Nothing twice.
+    let again = generate(&store, mahalle_web::today(), &cfg).await.unwrap();
+    assert_eq!(again.created(), 0, "{again:?}");
+
+    // A digest whose requests were all answered meanwhile is not sent; the others are.
+    let (digest, _): (i64, i64) = store
+        .fetch_one(&Sql::new(
+            "SELECT notification_id, COUNT(*) FROM notification_requests WHERE kind = 'request_overdue' \
+             GROUP BY notification_id ORDER BY 2, 1 LIMIT 1",
+        ))
+        .await
+        .unwrap();
+    store
+        .execute(
+            &Sql::new(
+                "UPDATE service_requests SET status = 'closed' WHERE id IN \
+                 (SELECT request_id FROM notification_requests WHERE notification_id = $1)",
+            )
+            .bind(digest),
+        )
+        .await
+        .unwrap();
+    let mailbox = Mailbox::new();
+    let total = count(&store, "SELECT COUNT(*) FROM notifications").await;
+    let d = deliver_due(
+        &store,
+        &mailbox,
+        Utc::now(),
+        &ReminderConfig {
+            batch: 10_000,
+            ..cfg.clone()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!((d.sent + d.dropped) as i64, total, "{d:?}");
+    assert!(d.dropped >= 1);
+    let dropped: (String, String) = store
+        .fetch_one(
+            &Sql::new("SELECT state, last_error FROM notifications WHERE id = $1").bind(digest),
+        )
+        .await
+        .unwrap();
+    assert_eq!(dropped.0, "dropped");
+    assert!(dropped.1.contains("answered"), "{}", dropped.1);
+    let messages = mailbox.messages();
+    assert!(messages.iter().all(|m| m.resolution_id.is_none()));
+    assert!(messages
+        .iter()
+        .any(|m| m.subject.contains("بی‌پاسخ") && m.body.contains("/requests/")));
 }

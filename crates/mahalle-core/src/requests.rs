@@ -248,11 +248,14 @@ pub fn is_valid_code(code: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
 }
 
+/// One choice of a list question: (key, Persian name, English name).
+pub type Choice = (String, String, String);
+
 /// The choices of a list question as an administrator types them, one per line:
 /// `key = Persian name | English name` (the English name, or both names, may be left out and
 /// default to what is given). Blank lines are skipped. On a bad line, its 1-based number.
-pub fn parse_choice_lines(text: &str) -> Result<Vec<(String, String, String)>, usize> {
-    let mut out: Vec<(String, String, String)> = Vec::new();
+pub fn parse_choice_lines(text: &str) -> Result<Vec<Choice>, usize> {
+    let mut out: Vec<Choice> = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() {

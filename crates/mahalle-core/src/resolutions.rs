@@ -252,7 +252,7 @@ pub fn number(year: i64, session: i64, item: i64, persian_digits: bool) -> Strin
 pub fn parse_number(s: &str) -> Option<(i64, i64, i64)> {
     let latin = crate::text::to_latin_digits(s.trim());
     let parts: Vec<&str> = latin
-        .split(|c: char| matches!(c, '/' | '-' | '.' | '\u{066B}' | '\u{060C}' | '\\'))
+        .split(['/', '-', '.', '\u{066B}', '\u{060C}', '\\'])
         .map(str::trim)
         .collect();
     let [y, se, it] = parts.as_slice() else {

@@ -182,7 +182,7 @@ async fn resolve(store: &Store, typed: &str) -> Result<Option<i64>, AppError> {
         )),
         many => Err(AppError::Invalid(vec![FieldError::new(
             "resolution",
-            &format!(
+            format!(
                 "چند مصوبه این شماره را دارند ({}); شناسه مصوبه را بنویسید: {}.",
                 many.iter()
                     .map(|(_, b)| b.as_str())
@@ -193,7 +193,7 @@ async fn resolve(store: &Store, typed: &str) -> Result<Option<i64>, AppError> {
                     .collect::<Vec<_>>()
                     .join("، ")
             ),
-            &format!(
+            format!(
                 "Several resolutions have this number; write the resolution's id: {}.",
                 many.iter()
                     .map(|(id, _)| id.to_string())

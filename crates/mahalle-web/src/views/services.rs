@@ -711,7 +711,7 @@ pub async fn delete_route(
 fn check_attribute(
     f: &AttributeForm,
     existing: &[Attribute],
-) -> Result<(Datatype, Vec<(String, String, String)>), Vec<FieldError>> {
+) -> Result<(Datatype, Vec<rules::Choice>), Vec<FieldError>> {
     let mut errors = Vec::new();
     let code = f.code.trim();
     if !rules::is_valid_code(code) {

@@ -4,7 +4,8 @@
 
 pub mod format;
 
-use axum::extract::{FromRequest, Path, RawQuery, Request, State};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -195,6 +196,37 @@ fn base_url(headers: &HeaderMap) -> String {
     format!("{proto}://{host}")
 }
 
+/// What every Open311 GET starts with: the resource and format from the file name
+/// (`requests.json`, `STREET-LIGHT.xml`), the query's parameters with `jurisdiction_id`
+/// checked, the language of names and messages, and the server's address for links.
+struct Call {
+    name: String,
+    format: Format,
+    params: Vec<(String, String)>,
+    lang: Lang,
+    base: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Call {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Call, Response> {
+        let Path(file) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let (name, format) = split_file(&file).map_err(IntoResponse::into_response)?;
+        let params = parse_query(format, parts.uri.query()).map_err(IntoResponse::into_response)?;
+        check_jurisdiction(format, &params).map_err(IntoResponse::into_response)?;
+        Ok(Call {
+            name: name.to_string(),
+            format,
+            lang: lang(&parts.headers, &params),
+            base: base_url(&parts.headers),
+            params,
+        })
+    }
+}
+
 async fn discovery(Path(ext): Path<String>, headers: HeaderMap) -> Response {
     let format = match Format::split(&format!("discovery.{ext}")) {
         Some((_, f)) => f,
@@ -237,37 +269,20 @@ async fn discovery(Path(ext): Path<String>, headers: HeaderMap) -> Response {
 }
 
 /// `services.{fmt}` and `requests.{fmt}` share a path pattern.
-async fn root_get(
-    State(state): State<AppState>,
-    Path(file): Path<String>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
-) -> Response {
-    let (name, format) = match split_file(&file) {
-        Ok(x) => x,
-        Err(e) => return e.into_response(),
-    };
-    let result = match name {
-        "services" => services(&state, format, &headers, raw.as_deref()).await,
-        "requests" => requests(&state, format, &headers, raw.as_deref()).await,
+async fn root_get(State(state): State<AppState>, call: Call) -> Result<Response, Error311> {
+    match call.name.as_str() {
+        "services" => services(&state, &call).await,
+        "requests" => requests(&state, &call).await,
         _ => Err(Error311::new(
             StatusCode::NOT_FOUND,
-            format,
+            call.format,
             "unknown resource",
         )),
-    };
-    result.unwrap_or_else(IntoResponse::into_response)
+    }
 }
 
-async fn services(
-    state: &AppState,
-    format: Format,
-    headers: &HeaderMap,
-    raw: Option<&str>,
-) -> Result<Response, Error311> {
-    let params = parse_query(format, raw)?;
-    check_jurisdiction(format, &params)?;
-    let lang = lang(headers, &params);
+async fn services(state: &AppState, call: &Call) -> Result<Response, Error311> {
+    let (format, lang) = (call.format, call.lang);
     let list = store_requests::services(&state.store, false)
         .await
         .map_err(|e| Error311::from_app(e.into(), format, lang))?;
@@ -299,87 +314,72 @@ async fn services(
 
 async fn service_definition(
     State(state): State<AppState>,
-    Path(file): Path<String>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
-) -> Response {
-    async fn inner(
-        state: &AppState,
-        file: &str,
-        headers: &HeaderMap,
-        raw: Option<&str>,
-    ) -> Result<Response, Error311> {
-        let (code, format) = split_file(file)?;
-        let params = parse_query(format, raw)?;
-        check_jurisdiction(format, &params)?;
-        let lang = lang(headers, &params);
-        let fail = |e: mahalle_db::DbError| Error311::from_app(e.into(), format, lang);
-        let service = store_requests::service_by_code(&state.store, code)
-            .await
-            .map_err(fail)?
-            .filter(|s| s.active)
-            .ok_or_else(|| {
-                Error311::new(
-                    StatusCode::NOT_FOUND,
-                    format,
-                    format!("service_code not found: {code}"),
-                )
-            })?;
-        let attrs = store_requests::attributes(&state.store, service.id)
-            .await
-            .map_err(fail)?;
-        let attributes = attrs
-            .into_iter()
-            .map(|a| {
-                let values = a
-                    .values
-                    .into_iter()
-                    .map(|v| {
-                        V::O(vec![
-                            ("key", v.key.into()),
-                            (
-                                "name",
-                                if lang == Lang::Fa {
-                                    v.name_fa
-                                } else {
-                                    v.name_en
-                                }
-                                .into(),
-                            ),
-                        ])
-                    })
-                    .collect();
-                let description = if lang == Lang::Fa || a.description_en.is_empty() {
-                    a.description_fa
-                } else {
-                    a.description_en
-                };
-                V::O(vec![
-                    ("variable", V::B(a.variable)),
-                    ("code", a.code.into()),
-                    ("datatype", a.datatype.into()),
-                    ("required", V::B(a.required)),
-                    (
-                        "datatype_description",
-                        Some(a.datatype_description)
-                            .filter(|d| !d.is_empty())
-                            .into(),
-                    ),
-                    ("order", V::I(a.sort_order)),
-                    ("description", description.into()),
-                    ("values", V::L("value", values)),
-                ])
-            })
-            .collect();
-        let v = V::O(vec![
-            ("service_code", service.code.into()),
-            ("attributes", V::L("attribute", attributes)),
-        ]);
-        Ok(respond(format, StatusCode::OK, "service_definition", &v))
-    }
-    inner(&state, &file, &headers, raw.as_deref())
+    call: Call,
+) -> Result<Response, Error311> {
+    let (code, format, lang) = (call.name.as_str(), call.format, call.lang);
+    let fail = |e: mahalle_db::DbError| Error311::from_app(e.into(), format, lang);
+    let service = store_requests::service_by_code(&state.store, code)
         .await
-        .unwrap_or_else(IntoResponse::into_response)
+        .map_err(fail)?
+        .filter(|s| s.active)
+        .ok_or_else(|| {
+            Error311::new(
+                StatusCode::NOT_FOUND,
+                format,
+                format!("service_code not found: {code}"),
+            )
+        })?;
+    let attrs = store_requests::attributes(&state.store, service.id)
+        .await
+        .map_err(fail)?;
+    let attributes = attrs
+        .into_iter()
+        .map(|a| {
+            let values = a
+                .values
+                .into_iter()
+                .map(|v| {
+                    V::O(vec![
+                        ("key", v.key.into()),
+                        (
+                            "name",
+                            if lang == Lang::Fa {
+                                v.name_fa
+                            } else {
+                                v.name_en
+                            }
+                            .into(),
+                        ),
+                    ])
+                })
+                .collect();
+            let description = if lang == Lang::Fa || a.description_en.is_empty() {
+                a.description_fa
+            } else {
+                a.description_en
+            };
+            V::O(vec![
+                ("variable", V::B(a.variable)),
+                ("code", a.code.into()),
+                ("datatype", a.datatype.into()),
+                ("required", V::B(a.required)),
+                (
+                    "datatype_description",
+                    Some(a.datatype_description)
+                        .filter(|d| !d.is_empty())
+                        .into(),
+                ),
+                ("order", V::I(a.sort_order)),
+                ("description", description.into()),
+                ("values", V::L("value", values)),
+            ])
+        })
+        .collect();
+    let v = V::O(vec![
+        ("service_code", service.code.into()),
+        ("attributes", V::L("attribute", attributes)),
+    ]);
+    Ok(respond(format, StatusCode::OK, "service_definition", &v))
 }
 
 fn request_value(r: ServiceRequest, lang: Lang, base: &str) -> V {
@@ -444,15 +444,8 @@ fn ids(format: Format, list: &str, what: &str) -> Result<Vec<i64>, Error311> {
         .collect()
 }
 
-async fn requests(
-    state: &AppState,
-    format: Format,
-    headers: &HeaderMap,
-    raw: Option<&str>,
-) -> Result<Response, Error311> {
-    let params = parse_query(format, raw)?;
-    check_jurisdiction(format, &params)?;
-    let lang = lang(headers, &params);
+async fn requests(state: &AppState, call: &Call) -> Result<Response, Error311> {
+    let (format, lang, params) = (call.format, call.lang, &call.params);
     let bad = |m: String| Error311::new(StatusCode::BAD_REQUEST, format, m);
     let date = |name: &str| -> Result<Option<DateTime<Utc>>, Error311> {
         param(&params, name)
@@ -530,10 +523,9 @@ async fn requests(
     let found = store_requests::search(&state.store, &search)
         .await
         .map_err(|e| Error311::from_app(e.into(), format, lang))?;
-    let base = base_url(headers);
     let items = found
         .into_iter()
-        .map(|r| request_value(r, lang, &base))
+        .map(|r| request_value(r, lang, &call.base))
         .collect();
     Ok(respond(
         format,
@@ -543,90 +535,54 @@ async fn requests(
     ))
 }
 
-async fn one_request(
-    State(state): State<AppState>,
-    Path(file): Path<String>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
-) -> Response {
-    async fn inner(
-        state: &AppState,
-        file: &str,
-        headers: &HeaderMap,
-        raw: Option<&str>,
-    ) -> Result<Response, Error311> {
-        let (id, format) = split_file(file)?;
-        let params = parse_query(format, raw)?;
-        check_jurisdiction(format, &params)?;
-        let lang = lang(headers, &params);
-        let not_found = || {
-            Error311::new(
-                StatusCode::NOT_FOUND,
-                format,
-                format!("service_request_id not found: {id}"),
-            )
-        };
-        let id: i64 = id.trim().parse().map_err(|_| not_found())?;
-        let r = match store_requests::get(&state.store, id).await {
-            Ok(r) => r,
-            Err(mahalle_db::DbError::NotFound) => return Err(not_found()),
-            Err(e) => return Err(Error311::from_app(e.into(), format, lang)),
-        };
-        let v = V::L("request", vec![request_value(r, lang, &base_url(headers))]);
-        Ok(respond(format, StatusCode::OK, "service_requests", &v))
-    }
-    inner(&state, &file, &headers, raw.as_deref())
-        .await
-        .unwrap_or_else(IntoResponse::into_response)
+async fn one_request(State(state): State<AppState>, call: Call) -> Result<Response, Error311> {
+    let (id, format, lang) = (call.name.as_str(), call.format, call.lang);
+    let not_found = || {
+        Error311::new(
+            StatusCode::NOT_FOUND,
+            format,
+            format!("service_request_id not found: {id}"),
+        )
+    };
+    let id: i64 = id.trim().parse().map_err(|_| not_found())?;
+    let r = match store_requests::get(&state.store, id).await {
+        Ok(r) => r,
+        Err(mahalle_db::DbError::NotFound) => return Err(not_found()),
+        Err(e) => return Err(Error311::from_app(e.into(), format, lang)),
+    };
+    let v = V::L("request", vec![request_value(r, lang, &call.base)]);
+    Ok(respond(format, StatusCode::OK, "service_requests", &v))
 }
 
 /// Tokens are the tracking codes citizens are given; this maps one back to the request.
-async fn token(
-    State(state): State<AppState>,
-    Path(file): Path<String>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
-) -> Response {
-    async fn inner(
-        state: &AppState,
-        file: &str,
-        headers: &HeaderMap,
-        raw: Option<&str>,
-    ) -> Result<Response, Error311> {
-        let (token, format) = split_file(file)?;
-        let params = parse_query(format, raw)?;
-        check_jurisdiction(format, &params)?;
-        let lang = lang(headers, &params);
-        let not_found = || {
-            Error311::new(
-                StatusCode::NOT_FOUND,
-                format,
-                format!("token not found: {token}"),
-            )
-        };
-        let id = state
-            .intake
-            .id_of(&state.store, token)
-            .await
-            .map_err(|e| Error311::from_app(e, format, lang))?
-            .ok_or_else(not_found)?;
-        match store_requests::get(&state.store, id).await {
-            Ok(_) => {}
-            Err(mahalle_db::DbError::NotFound) => return Err(not_found()),
-            Err(e) => return Err(Error311::from_app(e.into(), format, lang)),
-        }
-        let v = V::L(
-            "request",
-            vec![V::O(vec![
-                ("service_request_id", V::I(id)),
-                ("token", token.into()),
-            ])],
-        );
-        Ok(respond(format, StatusCode::OK, "service_requests", &v))
-    }
-    inner(&state, &file, &headers, raw.as_deref())
+async fn token(State(state): State<AppState>, call: Call) -> Result<Response, Error311> {
+    let (token, format, lang) = (call.name.as_str(), call.format, call.lang);
+    let not_found = || {
+        Error311::new(
+            StatusCode::NOT_FOUND,
+            format,
+            format!("token not found: {token}"),
+        )
+    };
+    let id = state
+        .intake
+        .id_of(&state.store, token)
         .await
-        .unwrap_or_else(IntoResponse::into_response)
+        .map_err(|e| Error311::from_app(e, format, lang))?
+        .ok_or_else(not_found)?;
+    match store_requests::get(&state.store, id).await {
+        Ok(_) => {}
+        Err(mahalle_db::DbError::NotFound) => return Err(not_found()),
+        Err(e) => return Err(Error311::from_app(e.into(), format, lang)),
+    }
+    let v = V::L(
+        "request",
+        vec![V::O(vec![
+            ("service_request_id", V::I(id)),
+            ("token", token.into()),
+        ])],
+    );
+    Ok(respond(format, StatusCode::OK, "service_requests", &v))
 }
 
 async fn post_request(

@@ -131,9 +131,13 @@ pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(cq): Query<ChallengeQuery>,
-    Query(q): Query<ListQuery>,
+    Query(mut q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
     ctx.require_user()?;
+    // By default the needs raised most often come first.
+    if q.sort.is_none() && q.dir.is_none() {
+        q.dir = Some("desc".into());
+    }
     let l = Listing::from_query(&q, store_challenges::SORTS);
     let page = store_challenges::list(&state.store, &cq.filter(), &l).await?;
     render(&ListTemplate {

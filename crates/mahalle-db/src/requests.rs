@@ -1,5 +1,5 @@
 //! Citizens' requests: the service catalogue (categories, routing rules, extra questions),
-//! requests with their history and photos, Open311 API keys, and neighborhood challenges.
+//! requests with their history and photos, and Open311 API keys (challenges: `challenges`).
 //! What a step does to a request is decided in `mahalle_core::requests`; this module records it.
 
 use chrono::{DateTime, Utc};
@@ -595,13 +595,9 @@ pub async fn get(store: &Store, id: i64) -> Result<Request> {
 }
 
 /// The status and organisation a step starts from, read inside the step's transaction.
-pub async fn current(
-    tx: &mut Tx,
-    id: i64,
-) -> Result<(String, Option<i64>, Option<i64>, Option<i64>)> {
+pub async fn current(tx: &mut Tx, id: i64) -> Result<(String, Option<i64>)> {
     tx.fetch_one(
-        &Sql::new("SELECT status, organisation_id, district_id, neighborhood_id FROM service_requests WHERE id = $1")
-            .bind(id),
+        &Sql::new("SELECT status, organisation_id FROM service_requests WHERE id = $1").bind(id),
     )
     .await
 }

@@ -533,7 +533,7 @@ pub async fn act(
     let now = Utc::now();
     let mut tx = store.begin().await?;
     // Decide on the state inside the transaction, so two clerks cannot close it twice.
-    let (status, org, _, _) = store_requests::current(&mut tx, id).await?;
+    let (status, org) = store_requests::current(&mut tx, id).await?;
     let from = RequestStatus::parse(&status).unwrap_or(RequestStatus::Submitted);
     let to = rules::apply(from, org, &action)?;
     let new_org = match &action {

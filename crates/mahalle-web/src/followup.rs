@@ -636,41 +636,60 @@ pub async fn commit_import(
         ));
     }
     let now = Utc::now();
+    let drafts: Vec<NewResolution> = check
+        .drafts
+        .iter()
+        .map(|d| {
+            let (scope, district, neighborhood) = match d.scope {
+                crate::transfer::DraftScope::City => ("city", None, None),
+                crate::transfer::DraftScope::District(x) => ("district", Some(x), None),
+                crate::transfer::DraftScope::Neighborhood { id, district_id } => {
+                    ("neighborhood", Some(district_id), Some(id))
+                }
+            };
+            NewResolution {
+                meeting_id,
+                item_number: d.item_number,
+                title: &d.title,
+                body: &d.body,
+                domain: d.domain.as_str(),
+                scope,
+                district_id: district,
+                neighborhood_id: neighborhood,
+                lead_org_id: d.lead_org_id,
+                partners: &d.partner_org_ids,
+                priority: d.priority.as_str(),
+                deadline: d.deadline,
+                created_by: Some(who.user_id),
+            }
+        })
+        .collect();
     let mut tx = store.begin().await?;
-    for d in &check.drafts {
-        let (scope, district, neighborhood) = match d.scope {
-            crate::transfer::DraftScope::City => ("city", None, None),
-            crate::transfer::DraftScope::District(x) => ("district", Some(x), None),
-            crate::transfer::DraftScope::Neighborhood { id, district_id } => {
-                ("neighborhood", Some(district_id), Some(id))
-            }
-        };
-        let new = NewResolution {
-            meeting_id,
-            item_number: d.item_number,
-            title: &d.title,
-            body: &d.body,
-            domain: d.domain.as_str(),
-            scope,
-            district_id: district,
-            neighborhood_id: neighborhood,
-            lead_org_id: d.lead_org_id,
-            partners: &d.partner_org_ids,
-            priority: d.priority.as_str(),
-            deadline: d.deadline,
-            created_by: Some(who.user_id),
-        };
-        match resolutions::create(&mut tx, &new, now).await {
-            Ok(_) => {}
-            Err(DbError::Conflict(_)) => {
-                return Err(invalid(
-                    "file",
-                    format!("ردیف {}: شماره بند تکراری است.", d.line),
-                    format!("Row {}: the item number is already used.", d.line),
-                ))
-            }
-            Err(e) => return Err(e.into()),
+    match resolutions::create_many(&mut tx, meeting_id, &drafts, now).await {
+        Ok(_) => {}
+        Err(DbError::Conflict(_)) => {
+            // Someone numbered an item of this meeting meanwhile: name the first row it hits.
+            drop(tx);
+            let taken: Vec<(i64,)> = store
+                .fetch_all(
+                    &mahalle_db::Sql::new(
+                        "SELECT item_number FROM resolutions WHERE meeting_id = $1",
+                    )
+                    .bind(meeting_id),
+                )
+                .await?;
+            let line = check
+                .drafts
+                .iter()
+                .find(|d| taken.iter().any(|(n,)| *n == d.item_number))
+                .map_or(0, |d| d.line);
+            return Err(invalid(
+                "file",
+                format!("ردیف {line}: شماره بند تکراری است."),
+                format!("Row {line}: the item number is already used."),
+            ));
         }
+        Err(e) => return Err(e.into()),
     }
     audit::record(
         &mut tx,

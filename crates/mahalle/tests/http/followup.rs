@@ -557,10 +557,21 @@ async fn import_previews_every_error_then_commits_all_or_nothing() {
         )
         .await;
     assert_eq!(r.status().as_u16(), 422);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("در این جلسه پیش‌تر ثبت شده است"));
     let (_, again) = sec
         .get_json(&format!("/api/v1/resolutions?meeting={meeting}&per_page=1"))
         .await;
     assert_eq!(again["total"], 450);
+    // The inbox and accountability counters took in the 450 new resolutions exactly.
+    let store = mahalle_db::Store::connect(&sec.db_url).await.unwrap();
+    let diff = mahalle_db::counters::differences(&store, mahalle_web::today())
+        .await
+        .unwrap();
+    assert!(diff.is_empty(), "{}", diff.join("\n"));
     // The template downloads.
     let t = sec.get("/import/template.xlsx").await;
     assert_eq!(t.status().as_u16(), 200);

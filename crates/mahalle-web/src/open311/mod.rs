@@ -448,7 +448,7 @@ async fn requests(state: &AppState, call: &Call) -> Result<Response, Error311> {
     let (format, lang, params) = (call.format, call.lang, &call.params);
     let bad = |m: String| Error311::new(StatusCode::BAD_REQUEST, format, m);
     let date = |name: &str| -> Result<Option<DateTime<Utc>>, Error311> {
-        param(&params, name)
+        param(params, name)
             .map(|v| {
                 rules::parse_w3c(v).ok_or_else(|| {
                     bad(format!(
@@ -462,7 +462,7 @@ async fn requests(state: &AppState, call: &Call) -> Result<Response, Error311> {
         limit: MAX_RESULTS,
         ..Search::default()
     };
-    if let Some(list) = param(&params, "service_request_id") {
+    if let Some(list) = param(params, "service_request_id") {
         search.ids = ids(format, list, "service_request_id")?;
         search.ids.truncate(MAX_RESULTS as usize);
     } else {
@@ -475,14 +475,14 @@ async fn requests(state: &AppState, call: &Call) -> Result<Response, Error311> {
             ));
         }
         search.window = Some(window);
-        if let Some(codes) = param(&params, "service_code") {
+        if let Some(codes) = param(params, "service_code") {
             search.service_codes = codes
                 .split(',')
                 .map(|c| c.trim().to_string())
                 .filter(|c| !c.is_empty())
                 .collect();
         }
-        if let Some(st) = param(&params, "status") {
+        if let Some(st) = param(params, "status") {
             let (mut open, mut closed) = (false, false);
             for s in st.split(',').map(|s| s.trim().to_ascii_lowercase()) {
                 match s.as_str() {
@@ -501,7 +501,7 @@ async fn requests(state: &AppState, call: &Call) -> Result<Response, Error311> {
             };
         }
         // Extensions: a district (1–22) and paging within the window.
-        if let Some(d) = param(&params, "district") {
+        if let Some(d) = param(params, "district") {
             search.district_number = Some(
                 mahalle_core::text::to_latin_digits(d)
                     .parse()
@@ -509,7 +509,7 @@ async fn requests(state: &AppState, call: &Call) -> Result<Response, Error311> {
             );
         }
         let num = |name: &str, default: i64, max: i64| -> Result<i64, Error311> {
-            match param(&params, name) {
+            match param(params, name) {
                 None => Ok(default),
                 Some(v) => match v.parse::<i64>() {
                     Ok(n) if (1..=max).contains(&n) => Ok(n),

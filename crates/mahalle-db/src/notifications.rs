@@ -259,6 +259,59 @@ pub struct Inserted {
     pub escalated: u64,
 }
 
+/// One outbox row to record.
+struct OutboxRow<'a> {
+    resolution_id: Option<i64>,
+    kind: &'a str,
+    deadline: NaiveDate,
+    recipient_org_id: Option<i64>,
+    recipient_email: &'a str,
+    subject: &'a str,
+    body: &'a str,
+    dedupe_key: &'a str,
+}
+
+/// Inserts an outbox row unless its key exists (then `None`): pending, or `no_address` without
+/// an address. Counts it in `out`.
+async fn outbox_row(
+    tx: &mut Tx,
+    n: &OutboxRow<'_>,
+    now: DateTime<Utc>,
+    out: &mut Inserted,
+) -> Result<Option<i64>> {
+    let state = if n.recipient_email.trim().is_empty() {
+        State::NoAddress
+    } else {
+        State::Pending
+    };
+    let row: Option<(i64,)> = tx
+        .fetch_optional(
+            &Sql::new(
+                "INSERT INTO notifications (resolution_id, kind, deadline, recipient_org_id, recipient_email, subject, body, \
+                 dedupe_key, state, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
+                 ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
+            )
+            .bind(n.resolution_id)
+            .bind(n.kind)
+            .bind(n.deadline)
+            .bind(n.recipient_org_id)
+            .bind(n.recipient_email.trim())
+            .bind(n.subject)
+            .bind(n.body)
+            .bind(n.dedupe_key)
+            .bind(state.as_str())
+            .bind(now),
+        )
+        .await?;
+    if row.is_some() {
+        out.created += 1;
+        if state == State::NoAddress {
+            out.no_address += 1;
+        }
+    }
+    Ok(row.map(|(id,)| id))
+}
+
 /// Records notifications and the resolutions they cover in one transaction; escalations get an
 /// `escalated` event in each covered resolution's timeline in the same transaction. A
 /// notification whose key exists already (an earlier run, another process) is skipped.
@@ -278,38 +331,25 @@ pub async fn insert(
         let Some(first) = n.items.first() else {
             continue;
         };
-        let state = if n.recipient_email.trim().is_empty() {
-            State::NoAddress
-        } else {
-            State::Pending
-        };
-        let row: Option<(i64,)> = tx
-            .fetch_optional(
-                &Sql::new(
-                    "INSERT INTO notifications (resolution_id, kind, deadline, recipient_org_id, recipient_email, subject, body, \
-                     dedupe_key, state, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-                     ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
-                )
-                .bind(first.resolution_id)
-                .bind(n.kind.as_str())
-                .bind(first.deadline)
-                .bind(n.recipient_org_id)
-                .bind(n.recipient_email.trim())
-                .bind(n.subject.as_str())
-                .bind(n.body.as_str())
-                .bind(n.dedupe_key.as_str())
-                .bind(state.as_str())
-                .bind(now)
-                .bind(now),
-            )
-            .await?;
-        let Some((id,)) = row else {
+        let Some(id) = outbox_row(
+            &mut tx,
+            &OutboxRow {
+                resolution_id: Some(first.resolution_id),
+                kind: n.kind.as_str(),
+                deadline: first.deadline,
+                recipient_org_id: n.recipient_org_id,
+                recipient_email: &n.recipient_email,
+                subject: &n.subject,
+                body: &n.body,
+                dedupe_key: &n.dedupe_key,
+            },
+            now,
+            &mut out,
+        )
+        .await?
+        else {
             continue;
         };
-        out.created += 1;
-        if state == State::NoAddress {
-            out.no_address += 1;
-        }
         if n.items.len() > 1 {
             out.digests += 1;
         }
@@ -449,36 +489,25 @@ pub async fn insert_requests(
         let Some((_, first_due)) = n.requests.first() else {
             continue;
         };
-        let state = if n.recipient_email.trim().is_empty() {
-            State::NoAddress
-        } else {
-            State::Pending
-        };
-        let row: Option<(i64,)> = tx
-            .fetch_optional(
-                &Sql::new(
-                    "INSERT INTO notifications (resolution_id, kind, deadline, recipient_org_id, recipient_email, subject, body, \
-                     dedupe_key, state, next_attempt_at, created_at) VALUES (NULL, $1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
-                     ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
-                )
-                .bind(n.kind.as_str())
-                .bind(first_due.date_naive())
-                .bind(n.recipient_org_id)
-                .bind(n.recipient_email.trim())
-                .bind(n.subject.as_str())
-                .bind(n.body.as_str())
-                .bind(n.dedupe_key.as_str())
-                .bind(state.as_str())
-                .bind(now),
-            )
-            .await?;
-        let Some((id,)) = row else {
+        let Some(id) = outbox_row(
+            &mut tx,
+            &OutboxRow {
+                resolution_id: None,
+                kind: n.kind.as_str(),
+                deadline: first_due.date_naive(),
+                recipient_org_id: Some(n.recipient_org_id),
+                recipient_email: &n.recipient_email,
+                subject: &n.subject,
+                body: &n.body,
+                dedupe_key: &n.dedupe_key,
+            },
+            now,
+            &mut out,
+        )
+        .await?
+        else {
             continue;
         };
-        out.created += 1;
-        if state == State::NoAddress {
-            out.no_address += 1;
-        }
         if n.requests.len() > 1 {
             out.digests += 1;
         }

@@ -153,6 +153,28 @@ impl Store {
         Ok(())
     }
 
+    /// Applies the migrations up to `version` only, for tests that upgrade a database written by
+    /// an older release.
+    #[doc(hidden)]
+    pub async fn migrate_to(&self, version: i64) -> Result<()> {
+        let older = |all: &sqlx::migrate::Migrator| sqlx::migrate::Migrator {
+            migrations: std::borrow::Cow::Owned(
+                all.iter()
+                    .filter(|m| m.version <= version)
+                    .cloned()
+                    .collect(),
+            ),
+            ignore_missing: false,
+            locking: true,
+            no_tx: false,
+        };
+        match &self.backend {
+            Backend::Sqlite(p) => older(&SQLITE_MIGRATIONS).run(p).await?,
+            Backend::Postgres(p) => older(&POSTGRES_MIGRATIONS).run(p).await?,
+        }
+        Ok(())
+    }
+
     /// Migrations known to this binary and whether each is applied: (version, description, applied).
     pub async fn migration_status(&self) -> Result<Vec<(i64, String, bool)>> {
         let migrator = match self.backend {

@@ -7,10 +7,14 @@
 -- Such rows have no resolution; `notification_requests` records which requests each covers, and
 -- its key (request, kind) is the "already notified" guard shared by every server process.
 --
--- SQLite cannot drop NOT NULL or change a CHECK in place: the table is rebuilt under the same
--- name and ids (foreign keys to it are checked at commit, when the new table holds every row).
+-- SQLite cannot drop NOT NULL or change a CHECK in place: the rows are copied aside, the table
+-- is dropped and created anew under the same name, and the rows go back with their ids. Foreign
+-- keys to it (notification_items) are checked at commit: dropping the table counts their rows as
+-- violations, and putting each parent row back clears them.
 PRAGMA defer_foreign_keys = ON;
-CREATE TABLE notifications_new (
+CREATE TABLE notifications_copy AS SELECT * FROM notifications;
+DROP TABLE notifications;
+CREATE TABLE notifications (
     id                INTEGER PRIMARY KEY,
     resolution_id     INTEGER REFERENCES resolutions(id),
     kind              TEXT NOT NULL CHECK (kind IN ('due_in_7_days','due_today','overdue','escalation','request_overdue','request_escalation')),
@@ -28,12 +32,11 @@ CREATE TABLE notifications_new (
     created_at        TEXT NOT NULL,
     sent_at           TEXT
 );
-INSERT INTO notifications_new (id, resolution_id, kind, deadline, recipient_org_id, recipient_email, subject, body,
+INSERT INTO notifications (id, resolution_id, kind, deadline, recipient_org_id, recipient_email, subject, body,
     dedupe_key, state, attempts, next_attempt_at, locked_until, last_error, created_at, sent_at)
     SELECT id, resolution_id, kind, deadline, recipient_org_id, recipient_email, subject, body,
-    dedupe_key, state, attempts, next_attempt_at, locked_until, last_error, created_at, sent_at FROM notifications;
-DROP TABLE notifications;
-ALTER TABLE notifications_new RENAME TO notifications;
+    dedupe_key, state, attempts, next_attempt_at, locked_until, last_error, created_at, sent_at FROM notifications_copy;
+DROP TABLE notifications_copy;
 CREATE INDEX notifications_due ON notifications(state, next_attempt_at);
 CREATE INDEX notifications_state ON notifications(state, id);
 CREATE INDEX notifications_resolution ON notifications(resolution_id, kind, deadline);

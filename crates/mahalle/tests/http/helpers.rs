@@ -99,6 +99,22 @@ async fn template() -> &'static str {
         .await
 }
 
+/// A new, empty database (no schema); returns its URL.
+pub async fn empty_database() -> String {
+    match pg_url() {
+        Some(url) => {
+            let name = unique("mahalle_e");
+            admin_exec(&url, &format!("CREATE DATABASE {name}")).await;
+            with_db(&url, &name)
+        }
+        None => {
+            let dir = std::env::temp_dir().join(unique("mahalle_e"));
+            std::fs::create_dir_all(&dir).unwrap();
+            format!("sqlite://{}", dir.join("test.db").display())
+        }
+    }
+}
+
 /// A fresh database holding the demo city; returns its URL.
 pub async fn fresh_database() -> String {
     let tpl = template().await;

@@ -14,3 +14,4 @@ mod notifications;
 mod open311;
 mod pages;
 mod requests_pages;
+mod upgrade;

@@ -408,58 +408,66 @@ async fn escalated_event(
 
 // ---------------------------------------------------------------- citizens' requests
 
-/// An unanswered request a notification is due for, with what a message needs.
+/// An unanswered request a notification is due for, with what a message needs and the
+/// organisations that may receive it (`mahalle_core::reminders::request_escalation_recipient`
+/// chooses among them).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RequestCandidate {
     pub request_id: i64,
     pub service_name_fa: String,
     pub district_number: Option<i64>,
     pub neighborhood_name_fa: Option<String>,
-    pub handler_name_fa: Option<String>,
     pub due_at: DateTime<Utc>,
-    pub recipient_org_id: i64,
-    pub recipient_name_fa: String,
-    /// May be empty: the notification then waits as `no_address`.
-    pub recipient_email: String,
+    pub handler_id: Option<i64>,
+    pub handler_name_fa: Option<String>,
+    pub handler_parent_id: Option<i64>,
+    /// The municipal office of the request's district (the first one, should there be several).
+    pub district_office_id: Option<i64>,
 }
 
 /// Open requests with a response deadline in `window` (see
-/// `mahalle_core::reminders::request_window`) that no notification of `kind` covers yet, by
-/// recipient and oldest deadline first, at most `limit`. Recipients: the handling organisation
-/// for overdue notices; for escalations, the one `request_escalation_recipient` names.
+/// `mahalle_core::reminders::request_window`) that no notification of `kind` covers yet,
+/// oldest deadline first, at most `limit`. Overdue notices need a handler; escalations a
+/// handler or a district.
 pub async fn request_candidates(
     store: &Store,
     kind: RequestKind,
     window: (Option<DateTime<Utc>>, DateTime<Utc>),
     limit: i64,
 ) -> Result<Vec<RequestCandidate>> {
-    let recipient = match kind {
-        RequestKind::Overdue => "q.organisation_id",
-        // The district office, unless it is the handler: then the handler's parent (see core).
-        RequestKind::Escalation => {
-            "CASE WHEN dof.id IS NOT NULL AND (h.id IS NULL OR dof.id <> h.id) THEN dof.id \
-             ELSE COALESCE(h.parent_id, dof.id) END"
-        }
-    };
-    let mut sql = Sql::new(&format!(
-        "SELECT x.*, o.name_fa AS recipient_name_fa, o.email AS recipient_email FROM (\
-         SELECT q.id AS request_id, s.name_fa AS service_name_fa, d.number AS district_number, \
-         n.name_fa AS neighborhood_name_fa, h.name_fa AS handler_name_fa, q.due_at, {recipient} AS recipient_org_id \
+    let mut sql = Sql::new(
+        "SELECT q.id AS request_id, s.name_fa AS service_name_fa, d.number AS district_number, \
+         n.name_fa AS neighborhood_name_fa, q.due_at, h.id AS handler_id, h.name_fa AS handler_name_fa, \
+         h.parent_id AS handler_parent_id, \
+         (SELECT MIN(o.id) FROM organisations o WHERE o.kind = 'district_office' AND o.district_id = q.district_id) AS district_office_id \
          FROM service_requests q JOIN services s ON s.id = q.service_id \
          LEFT JOIN districts d ON d.id = q.district_id LEFT JOIN neighborhoods n ON n.id = q.neighborhood_id \
          LEFT JOIN organisations h ON h.id = q.organisation_id \
-         LEFT JOIN organisations dof ON dof.kind = 'district_office' AND dof.district_id = q.district_id \
-         WHERE q.status IN ('submitted','accepted') AND q.due_at < "
-    ));
+         WHERE q.status IN ('submitted','accepted') AND q.due_at < ",
+    );
     sql.arg(window.1);
     if let Some(from) = window.0 {
         sql.push(" AND q.due_at >= ").arg(from);
     }
+    sql.push(match kind {
+        RequestKind::Overdue => " AND q.organisation_id IS NOT NULL",
+        RequestKind::Escalation => {
+            " AND (q.organisation_id IS NOT NULL OR q.district_id IS NOT NULL)"
+        }
+    });
     sql.push(" AND NOT EXISTS (SELECT 1 FROM notification_requests i WHERE i.request_id = q.id AND i.kind = ")
         .arg(kind.as_str())
-        .push(")) x JOIN organisations o ON o.id = x.recipient_org_id ORDER BY x.recipient_org_id, x.due_at, x.request_id LIMIT ")
+        .push(") ORDER BY q.due_at, q.id LIMIT ")
         .arg(limit);
     store.fetch_all(&sql).await
+}
+
+/// Every organisation's Persian name and e-mail address (possibly empty), for addressing digests.
+pub async fn addresses(store: &Store) -> Result<std::collections::HashMap<i64, (String, String)>> {
+    let rows: Vec<(i64, String, String)> = store
+        .fetch_all(&Sql::new("SELECT id, name_fa, email FROM organisations"))
+        .await?;
+    Ok(rows.into_iter().map(|(id, n, e)| (id, (n, e))).collect())
 }
 
 /// A digest about citizens' requests, its text already composed.
@@ -471,8 +479,10 @@ pub struct NewRequestNotification {
     pub recipient_email: String,
     pub subject: String,
     pub body: String,
-    /// At least one; the notification's date is the first one's deadline.
-    pub requests: Vec<(i64, DateTime<Utc>)>,
+    /// The city's date of the first request's deadline.
+    pub deadline: NaiveDate,
+    /// The requests it covers: at least one.
+    pub requests: Vec<i64>,
 }
 
 /// Records request digests and the requests they cover in one transaction; escalations write an
@@ -486,15 +496,15 @@ pub async fn insert_requests(
     let mut out = Inserted::default();
     let mut tx = store.begin().await?;
     for n in items {
-        let Some((_, first_due)) = n.requests.first() else {
+        if n.requests.is_empty() {
             continue;
-        };
+        }
         let Some(id) = outbox_row(
             &mut tx,
             &OutboxRow {
                 resolution_id: None,
                 kind: n.kind.as_str(),
-                deadline: first_due.date_naive(),
+                deadline: n.deadline,
                 recipient_org_id: Some(n.recipient_org_id),
                 recipient_email: &n.recipient_email,
                 subject: &n.subject,
@@ -515,7 +525,7 @@ pub async fn insert_requests(
             let mut sql = Sql::new(
                 "INSERT INTO notification_requests (notification_id, request_id, kind) VALUES ",
             );
-            for (i, (request_id, _)) in chunk.iter().enumerate() {
+            for (i, request_id) in chunk.iter().enumerate() {
                 sql.push(if i == 0 { "(" } else { ", (" });
                 sql.arg(id).push(", ").arg(*request_id).push(", ");
                 sql.arg(n.kind.as_str()).push(")");
@@ -524,7 +534,7 @@ pub async fn insert_requests(
         }
         out.covered += n.requests.len() as u64;
         if n.kind == RequestKind::Escalation {
-            for (request_id, _) in &n.requests {
+            for request_id in &n.requests {
                 tx.execute(
                     &Sql::new(
                         "INSERT INTO request_events (request_id, at, kind, organisation_id, note, public) \

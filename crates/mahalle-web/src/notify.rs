@@ -582,7 +582,9 @@ async fn generate_for_requests(
     counts: &mut GenerateCounts,
 ) -> Result<(), DbError> {
     let policy = cfg.policy();
-    let day = now.with_timezone(&crate::tehran_offset()).date_naive();
+    let tehran = crate::tehran_offset();
+    let day = now.with_timezone(&tehran).date_naive();
+    let addresses = store_n::addresses(store).await?;
     for kind in RequestKind::ALL {
         let window = reminders::request_window(
             kind,
@@ -590,35 +592,57 @@ async fn generate_for_requests(
             policy.overdue_cutoff_days,
             cfg.request_escalate_after_hours,
         );
+        let mut conflicts = 0;
         for _ in 0..10_000 {
             let found = store_n::request_candidates(store, kind, window, CHUNK).await?;
             let full = found.len() as i64 >= CHUNK;
-            let by_recipient = found.into_iter().map(|c| (c.recipient_org_id, c)).collect();
+            let mut addressed: Vec<(i64, store_n::RequestCandidate)> = found
+                .into_iter()
+                .filter_map(|c| {
+                    let to = match kind {
+                        RequestKind::Overdue => c.handler_id,
+                        RequestKind::Escalation => reminders::request_escalation_recipient(
+                            c.handler_id,
+                            c.handler_parent_id,
+                            c.district_office_id,
+                        ),
+                    };
+                    to.map(|to| (to, c))
+                })
+                .collect();
+            // Oldest deadline first within each recipient (the query gave deadline order).
+            addressed.sort_by_key(|(to, _)| *to);
             let items: Vec<store_n::NewRequestNotification> =
-                reminders::digests(by_recipient, policy.max_digest_items)
+                reminders::digests(addressed, policy.max_digest_items)
                     .into_iter()
-                    .map(|(recipient, list)| {
+                    .map(|(to, list)| {
+                        let (name, email) = addresses.get(&to).cloned().unwrap_or_default();
                         let (subject, body) =
-                            compose_request_digest(kind, &list, now, &cfg.public_url);
+                            compose_request_digest(kind, &name, &list, now, &cfg.public_url);
                         store_n::NewRequestNotification {
                             kind,
                             dedupe_key: format!(
-                                "digest:{}:{recipient}:{}:{}",
+                                "digest:{}:{to}:{}:{}",
                                 kind.as_str(),
                                 day.format("%Y-%m-%d"),
                                 list[0].request_id
                             ),
-                            recipient_org_id: recipient,
-                            recipient_email: list[0].recipient_email.clone(),
+                            recipient_org_id: to,
+                            recipient_email: email,
                             subject,
                             body,
-                            requests: list.iter().map(|c| (c.request_id, c.due_at)).collect(),
+                            deadline: list[0].due_at.with_timezone(&tehran).date_naive(),
+                            requests: list.iter().map(|c| c.request_id).collect(),
                         }
                     })
                     .collect();
             let ins = match store_n::insert_requests(store, &items, now).await {
                 Ok(ins) => ins,
-                Err(DbError::Conflict(_)) => continue,
+                // Another process covered some of them meanwhile: look again, a few times.
+                Err(DbError::Conflict(_)) if conflicts < 3 => {
+                    conflicts += 1;
+                    continue;
+                }
                 Err(e) => return Err(e),
             };
             match kind {
@@ -646,6 +670,7 @@ pub fn request_link(public_url: &str, request_id: i64) -> String {
 /// The text of a digest about citizens' requests to one organisation: (subject, body).
 pub fn compose_request_digest(
     kind: RequestKind,
+    recipient_name: &str,
     items: &[store_n::RequestCandidate],
     now: DateTime<Utc>,
     public_url: &str,
@@ -656,10 +681,8 @@ pub fn compose_request_digest(
         RequestKind::Escalation => format!("{n} درخواست شهروندان بی‌پاسخ مانده است"),
     };
     let mut body = String::new();
-    if let Some(c) = items.first() {
-        if !c.recipient_name_fa.trim().is_empty() {
-            body.push_str(&format!("به: {}\n\n", c.recipient_name_fa.trim()));
-        }
+    if !recipient_name.trim().is_empty() {
+        body.push_str(&format!("به: {}\n\n", recipient_name.trim()));
     }
     body.push_str(match kind {
         RequestKind::Overdue => "مهلت پاسخ به درخواست‌های زیر گذشته است. لطفاً پاسخ دهید یا درخواست را به دستگاه مسئول ارجاع کنید.",

@@ -752,21 +752,32 @@ pub async fn attach_to_meeting(
 /// A change of a meeting's chair and attendance, from the meeting page or the API.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 pub struct AttendanceInput {
-    /// The chair (a person's id); `null` for none.
-    #[serde(default)]
-    pub chair_person_id: Option<i64>,
+    /// The chair (a person's id); `null` for none; left out, the chair stays.
+    #[serde(default, deserialize_with = "present_field")]
+    #[schema(value_type = Option<i64>)]
+    pub chair_person_id: Option<Option<i64>>,
     /// People to invite in addition to those invited already.
     #[serde(default)]
     pub invite_people: Vec<i64>,
     /// Organisations to invite in addition to those invited already.
     #[serde(default)]
     pub invite_organisations: Vec<i64>,
-    /// Exactly the invited people who were present (others are recorded absent).
+    /// Exactly the invited people who were present (others are recorded absent); left out,
+    /// the people's presence stays as it was.
     #[serde(default)]
-    pub present_people: Vec<i64>,
-    /// Exactly the invited organisations that were present.
+    pub present_people: Option<Vec<i64>>,
+    /// Exactly the invited organisations that were present; left out, as it was.
     #[serde(default)]
-    pub present_organisations: Vec<i64>,
+    pub present_organisations: Option<Vec<i64>>,
+}
+
+/// A field that was sent, even as `null` (`Some(None)`), as opposed to one left out (`None`).
+fn present_field<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
 }
 
 impl AttendanceInput {
@@ -855,7 +866,7 @@ pub async fn set_attendance(
         .iter()
         .map(|p| PersonRef::Id(*p))
         .collect();
-    if let Some(c) = input.chair_person_id {
+    if let Some(Some(c)) = input.chair_person_id {
         people.push(PersonRef::Id(c));
     }
     resolve_people(store, "invite_people", &people)
@@ -864,11 +875,29 @@ pub async fn set_attendance(
     check_organisations(store, &input.invite_organisations).await?;
     let mut tx = store.begin().await?;
     let old = meetings::attendance(&mut tx, meeting_id).await?;
+    // What the input leaves out stays as it is.
+    let was_present = |person: bool| -> Vec<i64> {
+        old.present
+            .iter()
+            .filter_map(|p| match (p, person) {
+                (Party::Person(id), true) | (Party::Organisation(id), false) => Some(*id),
+                _ => None,
+            })
+            .collect()
+    };
+    let present_people = input
+        .present_people
+        .clone()
+        .unwrap_or_else(|| was_present(true));
+    let present_orgs = input
+        .present_organisations
+        .clone()
+        .unwrap_or_else(|| was_present(false));
     let new = decide_attendance(
         &old.invited,
-        input.chair_person_id,
+        input.chair_person_id.unwrap_or(old.chair_person_id),
         &AttendanceInput::parties(&input.invite_people, &input.invite_organisations),
-        &AttendanceInput::parties(&input.present_people, &input.present_organisations),
+        &AttendanceInput::parties(&present_people, &present_orgs),
     )
     .map_err(AppError::Invalid)?;
     if new == old {

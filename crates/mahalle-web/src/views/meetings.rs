@@ -750,16 +750,18 @@ pub async fn attendance(
             p
         })
         .collect();
+    // The form shows every field: what it sends is the whole new state.
     let mut input = followup::AttendanceInput {
-        chair_person_id: chair,
+        chair_person_id: Some(chair),
         invite_people: people,
         invite_organisations: ids(&f.invited_orgs),
-        ..Default::default()
+        present_people: Some(Vec::new()),
+        present_organisations: Some(Vec::new()),
     };
     for p in present {
         match p {
-            Party::Person(p) => input.present_people.push(p),
-            Party::Organisation(o) => input.present_organisations.push(o),
+            Party::Person(p) => input.present_people.get_or_insert_default().push(p),
+            Party::Organisation(o) => input.present_organisations.get_or_insert_default().push(o),
         }
     }
     let result = if errors.is_empty() {

@@ -257,6 +257,35 @@ async fn the_api_shows_and_records_attendance_with_a_token() {
     assert_eq!(r.status().as_u16(), 422);
     let err: serde_json::Value = r.json().await.unwrap();
     assert_eq!(err["error"]["fields"][0]["field"], "present");
+    // A client that only invites someone leaves the chair and who was present as they were.
+    let r = api
+        .post(&url)
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "invite_organisations": [hq] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let (_, m) = sec.get_json(&format!("/api/v1/meetings/{meeting}")).await;
+    assert_eq!(m["chair_person_id"], ppl[0].0);
+    let att = m["attendees"].as_array().unwrap();
+    assert_eq!(att.len(), 3, "{m}");
+    assert_eq!(
+        att.iter().filter(|a| a["present"] == true).count(),
+        2,
+        "{m}"
+    );
+    // An explicit null removes the chair.
+    let r = api
+        .post(&url)
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "chair_person_id": null }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let (_, m) = sec.get_json(&format!("/api/v1/meetings/{meeting}")).await;
+    assert!(m["chair_person_id"].is_null(), "{m}");
     // The OpenAPI document describes the endpoint.
     let (_, doc) = sec.get_json("/api/openapi.json").await;
     assert!(doc["paths"]["/api/v1/meetings/{id}/attendance"]["post"].is_object());

@@ -234,13 +234,21 @@ pub struct NewNotification {
     pub items: Vec<NewItem>,
 }
 
-/// "digest:overdue:12:2026-01-31:4711": the digest of a kind for an organisation on a day,
-/// named by its first resolution (a large backlog makes several digests a day).
-pub fn digest_key(kind: Kind, org: i64, day: NaiveDate, first_resolution: i64) -> String {
+/// "digest:overdue:12:2026-01-31:4711:2026-01-20": the digest of a kind (a [`Kind`] or
+/// [`RequestKind`] code) for an organisation on a day, named by its first item and that item's
+/// deadline (a large backlog makes several digests a day, and a deadline moved the same day
+/// makes a new one).
+pub fn digest_key(
+    kind: &str,
+    org: i64,
+    day: NaiveDate,
+    first: i64,
+    first_deadline: NaiveDate,
+) -> String {
     format!(
-        "digest:{}:{org}:{}:{first_resolution}",
-        kind.as_str(),
-        day.format("%Y-%m-%d")
+        "digest:{kind}:{org}:{}:{first}:{}",
+        day.format("%Y-%m-%d"),
+        first_deadline.format("%Y-%m-%d")
     )
 }
 

@@ -15,8 +15,9 @@ use serde_json::json;
 use crate::citizen::may_handle;
 use crate::error::AppError;
 
-/// Creates a challenge in the request's neighborhood, titled by staff, with the request's words
-/// as its body, and points the request at it. Returns the challenge's id.
+/// Creates a challenge in the request's neighborhood, titled by staff, and points the request at
+/// it. The citizen's own words stay with the request (whose readers are limited): challenges are
+/// read by all staff. Returns the challenge's id.
 pub async fn create_from_request(
     store: &Store,
     who: &Principal,
@@ -44,7 +45,7 @@ pub async fn create_from_request(
             neighborhood_id,
             domain: &service.domain,
             title: &title,
-            body: &r.description,
+            body: "",
             created_by: Some(who.user_id),
         },
         now,

@@ -619,19 +619,21 @@ async fn generate_for_requests(
                         let (name, email) = addresses.get(&to).cloned().unwrap_or_default();
                         let (subject, body) =
                             compose_request_digest(kind, &name, &list, now, &cfg.public_url);
+                        let deadline = list[0].due_at.with_timezone(&tehran).date_naive();
                         store_n::NewRequestNotification {
                             kind,
-                            dedupe_key: format!(
-                                "digest:{}:{to}:{}:{}",
+                            dedupe_key: store_n::digest_key(
                                 kind.as_str(),
-                                day.format("%Y-%m-%d"),
-                                list[0].request_id
+                                to,
+                                day,
+                                list[0].request_id,
+                                deadline,
                             ),
                             recipient_org_id: to,
                             recipient_email: email,
                             subject,
                             body,
-                            deadline: list[0].due_at.with_timezone(&tehran).date_naive(),
+                            deadline,
                             requests: list.iter().map(|c| c.request_id).collect(),
                         }
                     })
@@ -742,7 +744,13 @@ fn notification(
         let cands: Vec<&Candidate> = group.iter().map(|d| d.item).collect();
         let (subject, body, notes) = compose_digest(kind, &cands, today, public_url);
         (
-            store_n::digest_key(kind, first.recipient_org_id, today, first.resolution_id),
+            store_n::digest_key(
+                kind.as_str(),
+                first.recipient_org_id,
+                today,
+                first.resolution_id,
+                first.deadline,
+            ),
             subject,
             body,
             notes,

@@ -221,12 +221,35 @@ pub async fn add_route(
     };
     // A neighborhood rule also records its district, so lists can show where it applies.
     let district_id = match f.neighborhood_id {
-        Some(n) => Some(places::get_neighborhood(&state.store, n).await?.district_id),
+        Some(n) => places::get_neighborhood(&state.store, n)
+            .await
+            .ok()
+            .map(|n| n.district_id),
         None => match f.district_id {
-            Some(d) => Some(places::get_district(&state.store, d).await?.id),
+            Some(d) => places::get_district(&state.store, d)
+                .await
+                .ok()
+                .map(|d| d.id),
             None => None,
         },
     };
+    if district_id.is_none() && (f.neighborhood_id.is_some() || f.district_id.is_some()) {
+        let msgs = ctx.messages(vec![FieldError::new(
+            "district_id",
+            "منطقه یا محله انتخاب‌شده پیدا نشد.",
+            "The chosen district or neighborhood does not exist.",
+        )]);
+        return if f.back == "edit" {
+            edit_page(&state, &ctx, id, msgs, EditForms::default()).await
+        } else {
+            catalogue_page(&state, &ctx, msgs).await
+        };
+    }
+    // The rule this one replaces, for the audit log.
+    let replaced = store_requests::routes(&state.store, id)
+        .await?
+        .into_iter()
+        .find(|r| r.district_id == district_id && r.neighborhood_id == f.neighborhood_id);
     let mut tx = state.store.begin().await?;
     store_requests::set_route(&mut tx, id, district_id, f.neighborhood_id, org.id).await?;
     audit::record(
@@ -236,7 +259,13 @@ pub async fn add_route(
             action: "set_route",
             entity: "service",
             entity_id: Some(id),
-            before: None,
+            before: replaced.map(|r| {
+                json!({
+                    "district_id": r.district_id,
+                    "neighborhood_id": r.neighborhood_id,
+                    "organisation_id": r.organisation_id
+                })
+            }),
             after: Some(json!({
                 "district_id": district_id,
                 "neighborhood_id": f.neighborhood_id,
@@ -853,6 +882,11 @@ pub async fn remove_attribute(
     CsrfForm(_): CsrfForm<super::account::Empty>,
 ) -> Result<Response, AppError> {
     let me = ctx.require_admin()?;
+    let removed = store_requests::attributes(&state.store, id)
+        .await?
+        .into_iter()
+        .find(|a| a.id == attribute_id)
+        .ok_or(AppError::NotFound)?;
     let mut tx = state.store.begin().await?;
     if !store_requests::remove_attribute(&mut tx, id, attribute_id).await? {
         return Err(AppError::NotFound);
@@ -864,7 +898,7 @@ pub async fn remove_attribute(
             action: "remove_attribute",
             entity: "service",
             entity_id: Some(id),
-            before: Some(json!({"attribute_id": attribute_id})),
+            before: Some(serde_json::to_value(&removed).unwrap_or_default()),
             after: None,
         },
     )

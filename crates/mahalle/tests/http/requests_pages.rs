@@ -730,14 +730,18 @@ async fn a_challenge_lists_its_requests_and_the_resolution_that_answers_it() {
         .unwrap();
     assert_eq!(audits, 3, "created, answered, cleared");
     // Anonymous visitors are sent to sign in.
-    let (status, _) = crate::helpers::TestApp {
+    let r = crate::helpers::TestApp {
         addr: app.addr.clone(),
         db_url: app.db_url.clone(),
         client: crate::helpers::new_client(),
     }
-    .get_text(&page)
+    .get(&page)
     .await;
-    assert_ne!(status, 200);
+    assert_eq!(r.status().as_u16(), 303);
+    assert!(r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("/login"));
 }
 
 #[tokio::test]
@@ -871,6 +875,20 @@ async fn an_administrator_builds_a_category_with_questions_and_routes() {
     assert_eq!(r.status().as_u16(), 303);
     let (_, def) = app.get_json("/open311/v2/services/FLOOD.json").await;
     assert_eq!(def["attributes"].as_array().map_or(0, Vec::len), 0);
+    // The audit log keeps what was removed, choices included.
+    let (before,): (String,) = store
+        .fetch_one(
+            &Sql::new(
+                "SELECT before FROM audit_log WHERE entity = 'service' AND entity_id = $1 AND action = 'remove_attribute'",
+            )
+            .bind(id),
+        )
+        .await
+        .unwrap();
+    assert!(
+        before.contains("depth") && before.contains("knee"),
+        "{before}"
+    );
     let (_, page) = app.get_text(&edit).await;
     assert!(page.contains("پرسش اضافه‌ای ندارد"));
     assert_eq!(

@@ -822,7 +822,6 @@ pub struct OutboxFilter {
     pub state: Option<State>,
     /// A `Kind` or `RequestKind` code.
     pub kind: Option<&'static str>,
-    pub resolution_id: Option<i64>,
 }
 
 fn apply(s: &mut Sql, f: &OutboxFilter) {
@@ -832,9 +831,6 @@ fn apply(s: &mut Sql, f: &OutboxFilter) {
     }
     if let Some(k) = f.kind {
         s.push(" AND n.kind = ").arg(k);
-    }
-    if let Some(r) = f.resolution_id {
-        s.push(" AND n.resolution_id = ").arg(r);
     }
 }
 

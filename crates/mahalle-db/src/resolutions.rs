@@ -340,51 +340,8 @@ pub struct NewResolution<'a> {
 /// Records a resolution with its partners and its first timeline event; returns its id.
 /// A number already used in the meeting is `DbError::Conflict`.
 pub async fn create(tx: &mut Tx, r: &NewResolution<'_>, at: DateTime<Utc>) -> Result<i64> {
-    let key = search_key(&format!("{} {}", r.title, r.item_number));
-    let id = tx
-        .scalar(
-            &Sql::new(
-                "INSERT INTO resolutions (meeting_id, item_number, title, body, domain, scope, district_id, neighborhood_id, \
-                 lead_org_id, priority, deadline, status, progress, search_key, created_by, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'approved', 0, $12, $13, $14, $14) RETURNING id",
-            )
-            .bind(r.meeting_id)
-            .bind(r.item_number)
-            .bind(r.title)
-            .bind(r.body)
-            .bind(r.domain)
-            .bind(r.scope)
-            .bind(r.district_id)
-            .bind(r.neighborhood_id)
-            .bind(r.lead_org_id)
-            .bind(r.priority)
-            .bind(r.deadline)
-            .bind(key)
-            .bind(r.created_by)
-            .bind(at),
-        )
-        .await?;
-    for &p in r.partners.iter().filter(|&&p| p != r.lead_org_id) {
-        tx.execute(
-            &Sql::new("INSERT INTO resolution_partners (resolution_id, organisation_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .bind(id)
-                .bind(p),
-        )
-        .await?;
-    }
-    event(
-        tx,
-        id,
-        at,
-        r.created_by,
-        "created",
-        None,
-        Some("approved"),
-        "",
-        None,
-    )
-    .await?;
-    Ok(id)
+    let ids = create_many(tx, r.meeting_id, std::slice::from_ref(r), at).await?;
+    ids.first().copied().ok_or(DbError::NotFound)
 }
 
 /// Records many resolutions of one meeting (a session's import) with their partners and first

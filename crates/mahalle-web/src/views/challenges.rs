@@ -119,12 +119,6 @@ impl ListTemplate {
     pub fn is_district(&self, id: &i64) -> bool {
         self.cq.district == Some(*id)
     }
-    pub fn domains(&self) -> Vec<(&'static str, &'static str)> {
-        Domain::ALL
-            .iter()
-            .map(|d| (d.as_str(), self.p.domain(d.as_str())))
-            .collect()
-    }
 }
 
 pub async fn list(

@@ -239,6 +239,14 @@ impl Page {
         self.coded(Domain::parse(s), Domain::label_fa, Domain::label_en)
     }
 
+    /// Every domain as (code, label), for a choice.
+    pub fn domains(&self) -> Vec<(&'static str, &'static str)> {
+        mahalle_core::resolutions::Domain::ALL
+            .iter()
+            .map(|d| (d.as_str(), self.domain(d.as_str())))
+            .collect()
+    }
+
     pub fn priority(&self, s: &str) -> &'static str {
         use mahalle_core::resolutions::Priority;
         self.coded(Priority::parse(s), Priority::label_fa, Priority::label_en)

@@ -65,7 +65,6 @@ impl OutboxQuery {
             kind: Kind::parse(&self.kind)
                 .map(Kind::as_str)
                 .or_else(|| RequestKind::parse(&self.kind).map(RequestKind::as_str)),
-            resolution_id: None,
         }
     }
 

@@ -496,12 +496,6 @@ struct EditTemplate {
 }
 
 impl EditTemplate {
-    pub fn domains(&self) -> Vec<(&'static str, &'static str)> {
-        Domain::ALL
-            .iter()
-            .map(|d| (d.as_str(), self.p.domain(d.as_str())))
-            .collect()
-    }
     pub fn datatypes(&self) -> Vec<(&'static str, &'static str)> {
         Datatype::ALL
             .iter()
@@ -716,7 +710,9 @@ pub async fn delete_route(
         .find(|r| r.id == route_id)
         .ok_or(AppError::NotFound)?;
     let mut tx = state.store.begin().await?;
-    store_requests::delete_route(&mut tx, id, route_id).await?;
+    if !store_requests::delete_route(&mut tx, id, route_id).await? {
+        return Err(AppError::NotFound);
+    }
     audit::record(
         &mut tx,
         audit::Change {

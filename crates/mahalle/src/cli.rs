@@ -136,7 +136,9 @@ pub struct ServeArgs {
     /// the overdue lists and are escalated in one digest per organisation.
     #[arg(long, env = "MAHALLE_OVERDUE_CUTOFF_DAYS", default_value_t = 30)]
     pub overdue_cutoff_days: i64,
-    /// One reminder per resolution instead of one digest per organisation, day and kind.
+    /// One reminder per resolution instead of one digest per organisation, day and kind
+    /// (escalations of deadlines beyond the cut-off and late citizens' requests still come in
+    /// digests).
     #[arg(long, env = "MAHALLE_NO_DIGEST")]
     pub no_digest: bool,
     /// Minutes between reminder runs.

@@ -18,6 +18,8 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("people", "افراد", "People"),
     ("person", "فرد", "Person"),
     ("admin", "مدیریت", "Administration"),
+    ("admin_users", "کاربران و گزارش تغییرات", "Users and audit log"),
+    ("nav_follow_up", "پیگیری مصوبات", "Follow-up"),
     ("users", "کاربران", "Users"),
     ("account", "حساب من", "My account"),
     ("login", "ورود", "Sign in"),

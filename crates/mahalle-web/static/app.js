@@ -4,3 +4,10 @@ document.addEventListener("submit", (e) => {
   const q = e.target.getAttribute("data-confirm");
   if (q && !window.confirm(q)) e.preventDefault();
 });
+
+// One header menu open at a time; a click elsewhere closes it.
+document.addEventListener("click", (e) => {
+  for (const d of document.querySelectorAll("details.menu[open]")) {
+    if (!d.contains(e.target)) d.removeAttribute("open");
+  }
+});

@@ -305,6 +305,11 @@ impl Page {
         self.user_name.is_some()
     }
 
+    /// Whether this page belongs to one of these sections (marks its menu in the header).
+    pub fn nav_in(&self, sections: &[&str]) -> bool {
+        sections.contains(&self.nav)
+    }
+
     pub fn org_kinds(&self) -> Vec<(&'static str, &'static str)> {
         OrgKind::ALL
             .into_iter()

@@ -55,13 +55,25 @@ pub fn password(input: &str) -> Result<String, FieldError> {
     Ok(input.to_string())
 }
 
-/// A required free-text field, normalised (Arabic letters to Persian, spacing).
+/// A required one-line text field, normalised (Arabic letters to Persian, spacing).
 pub fn required_text(
     field: &'static str,
     input: &str,
     max_chars: usize,
 ) -> Result<String, FieldError> {
-    let t = crate::text::normalize(input);
+    required(field, crate::text::normalize(input), max_chars)
+}
+
+/// A required free text whose writer's line breaks and paragraphs are kept (a report, a body).
+pub fn required_paragraphs(
+    field: &'static str,
+    input: &str,
+    max_chars: usize,
+) -> Result<String, FieldError> {
+    required(field, crate::text::normalize_multiline(input), max_chars)
+}
+
+fn required(field: &'static str, t: String, max_chars: usize) -> Result<String, FieldError> {
     if t.is_empty() {
         return Err(FieldError::new(
             field,
@@ -108,6 +120,20 @@ pub fn optional_email(input: &str) -> Result<String, FieldError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn free_text_keeps_paragraphs_one_line_text_does_not() {
+        assert_eq!(
+            required_paragraphs("body", " الف\r\n\r\nب ", 100).unwrap(),
+            "الف\n\nب"
+        );
+        assert_eq!(required_text("title", " الف\r\nب ", 100).unwrap(), "الف ب");
+        assert_eq!(
+            required_paragraphs("body", "\n \n", 100).unwrap_err().field,
+            "body"
+        );
+        assert!(required_paragraphs("body", "خیلی بلند", 3).is_err());
+    }
 
     #[test]
     fn usernames() {

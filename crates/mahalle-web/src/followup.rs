@@ -175,7 +175,7 @@ pub async fn create_resolution(
     } else {
         "city"
     };
-    let body = mahalle_core::text::normalize(&input.body);
+    let body = mahalle_core::text::normalize_multiline(&input.body);
     let now = Utc::now();
     let mut tx = store.begin().await?;
     let item = match input.item_number {
@@ -333,7 +333,7 @@ pub async fn report(
             "Progress must be between 0 and 100.",
         ));
     }
-    let body = validate::required_text("body", body, 10_000)
+    let body = validate::required_paragraphs("body", body, 10_000)
         .map_err(|e| errors.push(e))
         .ok();
     let today = crate::today();
@@ -424,7 +424,7 @@ pub async fn request_extension(
         return Err(AppError::Forbidden);
     }
     let new = parse_date("new_deadline", new_deadline)?;
-    let reason = mahalle_core::text::normalize(reason);
+    let reason = mahalle_core::text::normalize_multiline(reason);
     let now = Utc::now();
     let mut tx = store.begin().await?;
     let cur = resolutions::current(&mut tx, id).await?;
@@ -474,7 +474,7 @@ pub async fn decide_extension(
     if ext.state != "pending" {
         return Err(rules::ExtensionError::AlreadyDecided.into());
     }
-    let note = mahalle_core::text::normalize(note);
+    let note = mahalle_core::text::normalize_multiline(note);
     if !approve && note.is_empty() {
         return Err(invalid(
             "note",
@@ -515,7 +515,7 @@ pub async fn edit(
     let r = resolutions::get(store, id).await?;
     allowed(store, who, &r, Act::Secretariat).await?;
     let title = validate::required_text("title", title, 500)?;
-    let body = mahalle_core::text::normalize(body);
+    let body = mahalle_core::text::normalize_multiline(body);
     let mut tx = store.begin().await?;
     resolutions::edit(&mut tx, id, &title, &body, Some(who.user_id), Utc::now()).await?;
     audit::record(

@@ -322,7 +322,7 @@ pub async fn create(
             Party::Organisation(id) => orgs.push((id, false)),
         }
     }
-    let minutes = mahalle_core::text::normalize(&f.minutes);
+    let minutes = mahalle_core::text::normalize_multiline(&f.minutes);
     let place = mahalle_core::text::normalize(&f.place);
     let session = meetings::next_session_number(&state.store, body_id, year).await?;
     let mut tx = state.store.begin().await?;
@@ -671,7 +671,7 @@ pub async fn minutes(
     if !me.principal.is_secretariat_for(m.district_id) {
         return Err(AppError::Forbidden);
     }
-    let text = mahalle_core::text::normalize(&f.minutes);
+    let text = mahalle_core::text::normalize_multiline(&f.minutes);
     let mut tx = state.store.begin().await?;
     let old = meetings::set_minutes(&mut tx, id, &text).await?;
     audit::record(

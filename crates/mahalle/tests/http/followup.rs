@@ -730,8 +730,10 @@ async fn minutes_are_recorded_after_the_meeting_and_the_old_text_is_kept() {
     let sec = TestApp::spawn().await;
     sec.login_as("mayor").await;
     let meeting = new_meeting(&sec, "جلسه صورت‌جلسه").await;
-    for text in ["پیش‌نویس صورت‌جلسه", "صورت‌جلسه نهایی با امضای حاضران"]
-    {
+    for text in [
+        "پیش‌نویس صورت‌جلسه",
+        "صورت‌جلسه نهایی با امضای حاضران\r\n\r\n۱. بند نخست\r\n۲. بند دوم",
+    ] {
         let r = sec
             .post_form(
                 &format!("/meetings/{meeting}/minutes"),
@@ -741,7 +743,10 @@ async fn minutes_are_recorded_after_the_meeting_and_the_old_text_is_kept() {
         assert_eq!(r.status().as_u16(), 303);
     }
     let (_, page) = sec.get_text(&format!("/meetings/{meeting}")).await;
-    assert!(page.contains("صورت‌جلسه نهایی با امضای حاضران"));
+    assert!(
+        page.contains("صورت‌جلسه نهایی با امضای حاضران\n\n۱. بند نخست\n۲. بند دوم"),
+        "paragraphs and numbered lines are kept"
+    );
     // A liaison cannot change them.
     let water = TestApp::spawn_on(&sec.db_url).await;
     water.login_as("water").await;

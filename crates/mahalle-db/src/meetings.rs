@@ -323,6 +323,53 @@ pub async fn set_attendance(
     Ok(())
 }
 
+/// A meeting's title, place and start as they were before a change (for the audit log).
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct Details {
+    pub title: String,
+    pub place: String,
+    pub starts_at: DateTime<Utc>,
+}
+
+/// Changes a meeting's title, place and start (its number and body stay); returns what they
+/// were.
+pub async fn set_details(tx: &mut Tx, id: i64, new: &Details) -> Result<Details> {
+    let (old, year, session): (Details, i64, i64) = {
+        let row: (String, String, DateTime<Utc>, i64, i64) = tx
+            .fetch_one(
+                &Sql::new(
+                    "SELECT title, place, starts_at, jalali_year, session_number FROM meetings WHERE id = $1",
+                )
+                .bind(id),
+            )
+            .await?;
+        (
+            Details {
+                title: row.0,
+                place: row.1,
+                starts_at: row.2,
+            },
+            row.3,
+            row.4,
+        )
+    };
+    tx.execute(
+        &Sql::new(
+            "UPDATE meetings SET title = $1, place = $2, starts_at = $3, search_key = $4 WHERE id = $5",
+        )
+        .bind(new.title.as_str())
+        .bind(new.place.as_str())
+        .bind(new.starts_at)
+        .bind(search_key(&format!(
+            "{} {} {year} {session}",
+            new.title, new.place
+        )))
+        .bind(id),
+    )
+    .await?;
+    Ok(old)
+}
+
 /// Replaces the minutes text; returns the previous text, which goes to the audit log.
 pub async fn set_minutes(tx: &mut Tx, id: i64, minutes: &str) -> Result<String> {
     let (old,): (String,) = tx

@@ -20,6 +20,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("admin", "مدیریت", "Administration"),
     ("admin_users", "کاربران و گزارش تغییرات", "Users and audit log"),
     ("nav_follow_up", "پیگیری مصوبات", "Follow-up"),
+    ("edit_meeting_details", "اصلاح عنوان، محل یا زمان جلسه", "Correct the title, place or time"),
     ("users", "کاربران", "Users"),
     ("account", "حساب من", "My account"),
     ("login", "ورود", "Sign in"),

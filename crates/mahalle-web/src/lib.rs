@@ -128,6 +128,7 @@ pub fn app(state: AppState) -> Router {
         .route("/import/{file}", get(import::template))
         .route("/meetings/{id}/attachments", post(meetings::attach))
         .route("/meetings/{id}/minutes", post(meetings::minutes))
+        .route("/meetings/{id}/details", post(meetings::details))
         .route("/meetings/{id}/attendance", post(meetings::attendance))
         .route("/attachments/{id}", get(meetings::download))
         .route("/resolutions/{id}/report", post(resolutions::report))

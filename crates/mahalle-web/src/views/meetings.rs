@@ -238,16 +238,7 @@ pub async fn create(
     let date = followup::parse_date("date", &f.date)
         .map_err(|e| push_invalid(&mut errors, e))
         .ok();
-    let time =
-        NaiveTime::parse_from_str(&mahalle_core::text::to_latin_digits(f.time.trim()), "%H:%M")
-            .ok();
-    if time.is_none() {
-        errors.push(FieldError::new(
-            "time",
-            "ساعت را به صورت ۱۰:۳۰ بنویسید.",
-            "Write the time as 10:30.",
-        ));
-    }
+    let time = parse_time(&f.time).map_err(|e| errors.push(e)).ok();
     let district_id = parse_id(&f.district_id);
     if !me.principal.is_secretariat_for(district_id) {
         errors.push(FieldError::new(
@@ -414,7 +405,7 @@ struct MeetingTemplate {
     priorities: Vec<Priority>,
     f: NewResolutionForm,
     errors: Vec<String>,
-    /// Which form `errors` belong to: "add" (a resolution) or "attendance".
+    /// Which form `errors` belong to: "add" (a resolution), "attendance" or "details".
     errors_for: &'static str,
     files: Vec<mahalle_db::attachments::Attachment>,
 }
@@ -543,6 +534,16 @@ pub async fn add_resolution(
 }
 
 impl MeetingTemplate {
+    /// The start as the details form writes it: Jalali date and Tehran time.
+    pub fn start_date(&self) -> String {
+        let local = self.m.starts_at.with_timezone(&crate::tehran_offset());
+        jalali::format_numeric(local.date_naive(), self.p.fa())
+    }
+    pub fn start_time(&self) -> String {
+        let local = self.m.starts_at.with_timezone(&crate::tehran_offset());
+        local.format("%H:%M").to_string()
+    }
+
     pub fn invited(&self) -> Vec<&Attendee> {
         self.attendees.iter().collect()
     }
@@ -688,6 +689,93 @@ pub async fn minutes(
     .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/meetings/{id}#minutes")).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DetailsForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    time: String,
+}
+
+/// The time of day as a form writes it ("10:30", Persian digits allowed).
+fn parse_time(s: &str) -> Result<NaiveTime, FieldError> {
+    NaiveTime::parse_from_str(&mahalle_core::text::to_latin_digits(s.trim()), "%H:%M").map_err(
+        |_| {
+            FieldError::new(
+                "time",
+                "ساعت را به صورت ۱۰:۳۰ بنویسید.",
+                "Write the time as 10:30.",
+            )
+        },
+    )
+}
+
+/// Corrects a meeting's title, place, date or time (its body and number stay); audited.
+pub async fn details(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<DetailsForm>,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    let m = meetings::get(&state.store, id, crate::today()).await?;
+    if !me.principal.is_secretariat_for(m.district_id) {
+        return Err(AppError::Forbidden);
+    }
+    let mut errors = Vec::new();
+    let title = validate::required_text("title", &f.title, 300)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let date = followup::parse_date("date", &f.date)
+        .map_err(|e| push_invalid(&mut errors, e))
+        .ok();
+    let time = parse_time(&f.time).map_err(|e| errors.push(e)).ok();
+    let starts_at = date.zip(time).and_then(|(d, t)| {
+        crate::tehran_offset()
+            .from_local_datetime(&d.and_time(t))
+            .single()
+            .map(|t| t.with_timezone(&chrono::Utc))
+    });
+    let (Some(title), Some(starts_at), true) = (title, starts_at, errors.is_empty()) else {
+        let msgs = ctx.messages(errors);
+        return meeting_page(
+            &state,
+            &ctx,
+            id,
+            &ListQuery::default(),
+            NewResolutionForm::default(),
+            msgs,
+            "details",
+        )
+        .await;
+    };
+    let new = meetings::Details {
+        title,
+        place: mahalle_core::text::normalize(&f.place),
+        starts_at,
+    };
+    let mut tx = state.store.begin().await?;
+    let old = meetings::set_details(&mut tx, id, &new).await?;
+    audit::record(
+        &mut tx,
+        audit::Change {
+            user_id: Some(me.user.id),
+            action: "edit_details",
+            entity: "meeting",
+            entity_id: Some(id),
+            before: Some(json!(old)),
+            after: Some(json!(new)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/meetings/{id}")).into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -769,6 +769,78 @@ async fn minutes_are_recorded_after_the_meeting_and_the_old_text_is_kept() {
 }
 
 #[tokio::test]
+async fn a_meetings_title_place_and_time_can_be_corrected_and_the_old_ones_are_kept() {
+    let sec = TestApp::spawn().await;
+    sec.login_as("mayor").await;
+    let meeting = new_meeting(&sec, "جلسه با عنوان اشتباه").await;
+    let url = format!("/meetings/{meeting}/details");
+    let (_, page) = sec.get_text(&format!("/meetings/{meeting}")).await;
+    assert!(
+        page.contains("value=\"09:30\""),
+        "the form starts from the meeting's time"
+    );
+    // A bad time is refused with a message; nothing changes.
+    let r = sec
+        .post_form(
+            &url,
+            &[
+                ("title", "جلسه درست"),
+                ("place", "تالار"),
+                ("date", &jalali_in(1)),
+                ("time", "۲۵:۰۰"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("ساعت را به صورت"));
+    let r = sec
+        .post_form(
+            &url,
+            &[
+                ("title", "جلسه درست"),
+                ("place", "تالار شهر"),
+                ("date", &jalali_in(1)),
+                ("time", "۱۴:۰۰"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, m) = sec.get_json(&format!("/api/v1/meetings/{meeting}")).await;
+    assert_eq!(m["title"], "جلسه درست");
+    assert_eq!(m["place"], "تالار شهر");
+    assert!(
+        m["starts_at"].as_str().unwrap().contains("T10:30:00"),
+        "14:00 in Tehran is 10:30 UTC: {m}"
+    );
+    // Found by its new title; the old one is in the audit log.
+    let (_, list) = sec
+        .get_json(&format!("/api/v1/meetings?q={}", urlencode("جلسه درست")))
+        .await;
+    assert_eq!(list["total"], 1);
+    let store = mahalle_db::Store::connect(&sec.db_url).await.unwrap();
+    let entries = mahalle_db::audit::recent(&store, 20).await.unwrap();
+    let edit = entries
+        .iter()
+        .find(|e| e.action == "edit_details" && e.entity_id == Some(meeting))
+        .unwrap();
+    assert!(edit
+        .before
+        .as_deref()
+        .unwrap()
+        .contains("جلسه با عنوان اشتباه"));
+    // Only the secretariat may.
+    let water = TestApp::spawn_on(&sec.db_url).await;
+    water.login_as("water").await;
+    let r = water
+        .post_form(
+            &url,
+            &[("title", "x"), ("date", &jalali_in(1)), ("time", "10:00")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 403);
+}
+
+#[tokio::test]
 async fn a_neighborhood_resolution_belongs_to_its_district() {
     let sec = TestApp::spawn().await;
     sec.login_as("mayor").await;

@@ -804,6 +804,8 @@ pub struct Notification {
     pub last_error: String,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+    /// Resolutions or requests it covers (more than one: a digest).
+    pub items: i64,
 }
 
 impl Notification {
@@ -814,7 +816,10 @@ impl Notification {
 
 const SELECT: &str = "SELECT n.id, n.resolution_id, n.kind, n.deadline, n.recipient_org_id, o.name_fa AS recipient_name_fa, \
      o.name_en AS recipient_name_en, n.recipient_email, n.subject, n.body, n.state, n.attempts, n.next_attempt_at, \
-     n.last_error, n.created_at, n.sent_at FROM notifications n LEFT JOIN organisations o ON o.id = n.recipient_org_id";
+     n.last_error, n.created_at, n.sent_at, \
+     (SELECT COUNT(*) FROM notification_items i WHERE i.notification_id = n.id) \
+     + (SELECT COUNT(*) FROM notification_requests i WHERE i.notification_id = n.id) AS items \
+     FROM notifications n LEFT JOIN organisations o ON o.id = n.recipient_org_id";
 
 /// Which notifications the outbox shows.
 #[derive(Debug, Clone, Default)]

@@ -39,6 +39,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("nt_kind_request_escalation", "درخواست‌های بی‌پاسخ، گزارش به مقام بالاتر", "Unanswered requests escalated"),
     ("nt_created", "زمان ثبت", "Recorded"),
     ("nt_kind", "نوع اعلان", "Kind"),
+    ("nt_items", "مورد در این خلاصه", "items in this digest"),
     ("nt_recipient", "گیرنده", "Recipient"),
     ("nt_subject", "موضوع", "Subject"),
     ("nt_state", "وضعیت ارسال", "State"),

@@ -800,7 +800,7 @@ async fn the_outbox_page_is_for_the_city_secretariat() {
 
 #[tokio::test]
 async fn late_citizens_requests_reach_their_handlers_and_are_escalated_above_them() {
-    let (_, store) = open().await;
+    let (url, store) = open().await;
     // Only requests are due: the resolutions are out of the way, and everyone has an address.
     store
         .execute(&Sql::new(
@@ -895,6 +895,13 @@ async fn late_citizens_requests_reach_their_handlers_and_are_escalated_above_the
     // Nothing twice.
     let again = generate(&store, mahalle_web::today(), &cfg).await.unwrap();
     assert_eq!(again.created(), 0, "{again:?}");
+    // The secretariat sees the digests in the outbox, with how many requests each lists.
+    let app = TestApp::spawn_on(&url).await;
+    app.login_as("admin").await;
+    let (status, outbox) = app.get_text("/notifications?kind=request_escalation").await;
+    assert_eq!(status, 200);
+    assert!(outbox.contains("درخواست‌های بی‌پاسخ، گزارش به مقام بالاتر"));
+    assert!(outbox.contains("مورد در این خلاصه"));
 
     // A digest whose requests were all answered meanwhile is not sent; the others are.
     let (digest, _): (i64, i64) = store

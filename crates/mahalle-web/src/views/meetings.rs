@@ -247,22 +247,8 @@ pub async fn create(
             "You are not this meeting's secretariat; a district mayor records meetings of their own district only.",
         ));
     }
-    let chair = match PersonRef::parse(&f.chair) {
-        None => None,
-        Some(r) => followup::resolve_people(&state.store, "chair", &[r])
-            .await
-            .map_err(|mut e| errors.append(&mut e))
-            .ok()
-            .and_then(|v| v.first().copied()),
-    };
-    let people = followup::resolve_people(
-        &state.store,
-        "invite_people",
-        &PersonRef::parse_list(&f.invite_people),
-    )
-    .await
-    .map_err(|mut e| errors.append(&mut e))
-    .unwrap_or_default();
+    let (chair, people) =
+        chair_and_people(&state.store, &f.chair, &f.invite_people, &mut errors).await;
     let orgs = ids(&f.invited_orgs);
     let invites: Vec<Party> = people
         .iter()
@@ -691,6 +677,33 @@ pub async fn minutes(
     Ok(Redirect::to(&format!("/meetings/{id}#minutes")).into_response())
 }
 
+/// The chair and the people to invite as the meeting forms name them (by name or `#id`);
+/// names that match no one, or several, add their errors.
+async fn chair_and_people(
+    store: &Store,
+    chair: &str,
+    invite_people: &str,
+    errors: &mut Vec<FieldError>,
+) -> (Option<i64>, Vec<i64>) {
+    let chair = match PersonRef::parse(chair) {
+        None => None,
+        Some(r) => followup::resolve_people(store, "chair", &[r])
+            .await
+            .map_err(|mut e| errors.append(&mut e))
+            .ok()
+            .and_then(|v| v.first().copied()),
+    };
+    let people = followup::resolve_people(
+        store,
+        "invite_people",
+        &PersonRef::parse_list(invite_people),
+    )
+    .await
+    .map_err(|mut e| errors.append(&mut e))
+    .unwrap_or_default();
+    (chair, people)
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct DetailsForm {
     #[serde(default)]
@@ -806,22 +819,8 @@ pub async fn attendance(
         return Err(AppError::Forbidden);
     }
     let mut errors = Vec::new();
-    let chair = match PersonRef::parse(&f.chair) {
-        None => None,
-        Some(r) => followup::resolve_people(&state.store, "chair", &[r])
-            .await
-            .map_err(|mut e| errors.append(&mut e))
-            .ok()
-            .and_then(|v| v.first().copied()),
-    };
-    let people = followup::resolve_people(
-        &state.store,
-        "invite_people",
-        &PersonRef::parse_list(&f.invite_people),
-    )
-    .await
-    .map_err(|mut e| errors.append(&mut e))
-    .unwrap_or_default();
+    let (chair, people) =
+        chair_and_people(&state.store, &f.chair, &f.invite_people, &mut errors).await;
     let present: Vec<Party> = f
         .present
         .split(',')

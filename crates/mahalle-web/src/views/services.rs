@@ -165,16 +165,13 @@ pub async fn update(
     let before = store_requests::service(&state.store, id).await?;
     let mut tx = state.store.begin().await?;
     store_requests::update_service(&mut tx, id, hours, active, Utc::now()).await?;
-    audit::record(
+    audit_service(
         &mut tx,
-        audit::Change {
-            user_id: Some(me.user.id),
-            action: "update",
-            entity: "service",
-            entity_id: Some(id),
-            before: Some(json!({"sla_hours": before.sla_hours, "active": before.active})),
-            after: Some(json!({"sla_hours": hours, "active": active})),
-        },
+        me.user.id,
+        id,
+        "update",
+        Some(json!({"sla_hours": before.sla_hours, "active": before.active})),
+        Some(json!({"sla_hours": hours, "active": active})),
     )
     .await?;
     tx.commit().await?;
@@ -252,26 +249,17 @@ pub async fn add_route(
         .find(|r| r.district_id == district_id && r.neighborhood_id == f.neighborhood_id);
     let mut tx = state.store.begin().await?;
     store_requests::set_route(&mut tx, id, district_id, f.neighborhood_id, org.id).await?;
-    audit::record(
+    audit_service(
         &mut tx,
-        audit::Change {
-            user_id: Some(me.user.id),
-            action: "set_route",
-            entity: "service",
-            entity_id: Some(id),
-            before: replaced.map(|r| {
-                json!({
-                    "district_id": r.district_id,
-                    "neighborhood_id": r.neighborhood_id,
-                    "organisation_id": r.organisation_id
-                })
-            }),
-            after: Some(json!({
-                "district_id": district_id,
-                "neighborhood_id": f.neighborhood_id,
-                "organisation_id": org.id
-            })),
-        },
+        me.user.id,
+        id,
+        "set_route",
+        replaced.map(|r| json!(r)),
+        Some(json!({
+            "district_id": district_id,
+            "neighborhood_id": f.neighborhood_id,
+            "organisation_id": org.id
+        })),
     )
     .await?;
     tx.commit().await?;
@@ -635,16 +623,13 @@ pub async fn create(
     if !d.active {
         store_requests::update_service(&mut tx, id, d.sla_hours, false, now).await?;
     }
-    audit::record(
+    audit_service(
         &mut tx,
-        audit::Change {
-            user_id: Some(me.user.id),
-            action: "create",
-            entity: "service",
-            entity_id: Some(id),
-            before: None,
-            after: Some(json!({"code": d.code, "name_fa": d.name_fa, "sla_hours": d.sla_hours})),
-        },
+        me.user.id,
+        id,
+        "create",
+        None,
+        Some(json!({"code": d.code, "name_fa": d.name_fa, "sla_hours": d.sla_hours})),
     )
     .await?;
     tx.commit().await?;
@@ -676,20 +661,17 @@ pub async fn save(
     let mut tx = state.store.begin().await?;
     store_requests::edit_service(&mut tx, id, &d.as_new(), now).await?;
     store_requests::update_service(&mut tx, id, d.sla_hours, d.active, now).await?;
-    audit::record(
+    audit_service(
         &mut tx,
-        audit::Change {
-            user_id: Some(me.user.id),
-            action: "update",
-            entity: "service",
-            entity_id: Some(id),
-            before: Some(serde_json::to_value(&before).unwrap_or_default()),
-            after: Some(json!({
-                "name_fa": d.name_fa, "name_en": d.name_en, "group_fa": d.group_fa,
-                "group_en": d.group_en, "domain": d.domain, "sla_hours": d.sla_hours,
-                "active": d.active, "keywords": d.keywords
-            })),
-        },
+        me.user.id,
+        id,
+        "update",
+        Some(json!(before)),
+        Some(json!({
+            "name_fa": d.name_fa, "name_en": d.name_en, "group_fa": d.group_fa,
+            "group_en": d.group_en, "domain": d.domain, "sla_hours": d.sla_hours,
+            "active": d.active, "keywords": d.keywords
+        })),
     )
     .await?;
     tx.commit().await?;
@@ -713,20 +695,13 @@ pub async fn delete_route(
     if !store_requests::delete_route(&mut tx, id, route_id).await? {
         return Err(AppError::NotFound);
     }
-    audit::record(
+    audit_service(
         &mut tx,
-        audit::Change {
-            user_id: Some(me.user.id),
-            action: "delete_route",
-            entity: "service",
-            entity_id: Some(id),
-            before: Some(json!({
-                "district_id": before.district_id,
-                "neighborhood_id": before.neighborhood_id,
-                "organisation_id": before.organisation_id
-            })),
-            after: None,
-        },
+        me.user.id,
+        id,
+        "delete_route",
+        Some(json!(before)),
+        None,
     )
     .await?;
     tx.commit().await?;
@@ -851,19 +826,16 @@ pub async fn add_attribute(
         },
     )
     .await?;
-    audit::record(
+    audit_service(
         &mut tx,
-        audit::Change {
-            user_id: Some(me.user.id),
-            action: "add_attribute",
-            entity: "service",
-            entity_id: Some(id),
-            before: None,
-            after: Some(json!({
-                "attribute_id": attribute_id, "code": f.code.trim(),
-                "datatype": datatype.as_str(), "choices": choices.len()
-            })),
-        },
+        me.user.id,
+        id,
+        "add_attribute",
+        None,
+        Some(json!({
+            "attribute_id": attribute_id, "code": f.code.trim(),
+            "datatype": datatype.as_str(), "choices": choices.len()
+        })),
     )
     .await?;
     tx.commit().await?;
@@ -887,18 +859,39 @@ pub async fn remove_attribute(
     if !store_requests::remove_attribute(&mut tx, id, attribute_id).await? {
         return Err(AppError::NotFound);
     }
-    audit::record(
+    audit_service(
         &mut tx,
-        audit::Change {
-            user_id: Some(me.user.id),
-            action: "remove_attribute",
-            entity: "service",
-            entity_id: Some(id),
-            before: Some(serde_json::to_value(&removed).unwrap_or_default()),
-            after: None,
-        },
+        me.user.id,
+        id,
+        "remove_attribute",
+        Some(json!(removed)),
+        None,
     )
     .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/services/{id}/edit#questions")).into_response())
+}
+
+/// One catalogue change in the audit log, in the transaction that makes it.
+async fn audit_service(
+    tx: &mut mahalle_db::Tx,
+    user_id: i64,
+    service_id: i64,
+    action: &'static str,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> Result<(), AppError> {
+    audit::record(
+        tx,
+        audit::Change {
+            user_id: Some(user_id),
+            action,
+            entity: "service",
+            entity_id: Some(service_id),
+            before,
+            after,
+        },
+    )
+    .await?;
+    Ok(())
 }

@@ -175,14 +175,24 @@ pub struct RouteRow {
     pub organisation_name_en: String,
 }
 
-impl RouteRow {
-    pub fn rule(&self) -> Route {
-        Route {
-            district: self.district_id,
-            neighborhood: self.neighborhood_id,
-            organisation: self.organisation_id,
-        }
-    }
+/// A category's routing rules alone, for routing a submission (no names: this runs per request).
+pub async fn route_rules(store: &Store, service_id: i64) -> Result<Vec<Route>> {
+    let rows: Vec<(Option<i64>, Option<i64>, i64)> = store
+        .fetch_all(
+            &Sql::new(
+                "SELECT district_id, neighborhood_id, organisation_id FROM service_routes WHERE service_id = $1",
+            )
+            .bind(service_id),
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(district, neighborhood, organisation)| Route {
+            district,
+            neighborhood,
+            organisation,
+        })
+        .collect())
 }
 
 pub async fn routes(store: &Store, service_id: i64) -> Result<Vec<RouteRow>> {

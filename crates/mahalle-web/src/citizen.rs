@@ -485,11 +485,7 @@ async fn route(
     district_id: Option<i64>,
     neighborhood_id: Option<i64>,
 ) -> Result<Option<i64>, AppError> {
-    let rules_here: Vec<_> = store_requests::routes(store, service.id)
-        .await?
-        .iter()
-        .map(|r| r.rule())
-        .collect();
+    let rules_here = store_requests::route_rules(store, service.id).await?;
     if let Some(o) = rules::route(&rules_here, district_id, neighborhood_id) {
         return Ok(Some(o));
     }

@@ -612,6 +612,19 @@ pub async fn current(tx: &mut Tx, id: i64) -> Result<(String, Option<i64>)> {
     .await
 }
 
+/// Who typed the request in for a caller (staff only; not part of the request row).
+pub async fn entered_by(store: &Store, id: i64) -> Result<Option<String>> {
+    Ok(store
+        .fetch_optional::<(String,)>(
+            &Sql::new(
+                "SELECT u.display_name FROM service_requests q JOIN users u ON u.id = q.entered_by WHERE q.id = $1",
+            )
+            .bind(id),
+        )
+        .await?
+        .map(|(n,)| n))
+}
+
 pub async fn contact(store: &Store, id: i64) -> Result<Contact> {
     store
         .fetch_one(

@@ -1050,17 +1050,7 @@ async fn request_page(
     } else {
         None
     };
-    // Not in the store's request row: who typed a phone call in.
-    let entered_by = state
-        .store
-        .fetch_optional::<(String,)>(
-            &mahalle_db::Sql::new(
-                "SELECT u.display_name FROM service_requests q JOIN users u ON u.id = q.entered_by WHERE q.id = $1",
-            )
-            .bind(id),
-        )
-        .await?
-        .map(|(n,)| n);
+    let entered_by = store_requests::entered_by(&state.store, id).await?;
     let challenges = match r.neighborhood_id {
         Some(n) => mahalle_db::challenges::of_neighborhood(&state.store, n).await?,
         None => Vec::new(),

@@ -3,6 +3,8 @@
 //! edits of lead, district, domain and deadline, partners added and removed, and deletion.
 //! SQLite always; PostgreSQL too when MAHALLE_TEST_DATABASE_URL is set.
 
+mod common;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use mahalle_core::resolutions::Status;
 use mahalle_db::counters;
@@ -369,42 +371,17 @@ async fn scenario(store: &Store) {
 
 #[tokio::test]
 async fn counters_agree_with_the_scan_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("counters.db");
-    let store = Store::connect(path.to_str().unwrap()).await.unwrap();
-    store.migrate().await.unwrap();
+    let (store, _dir) = common::sqlite().await;
     scenario(&store).await;
     store.close().await;
 }
 
 #[tokio::test]
 async fn counters_agree_with_the_scan_on_postgres() {
-    let Some(url) = std::env::var("MAHALLE_TEST_DATABASE_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-    else {
+    let Some(url) = common::pg_url() else {
         return;
     };
-    let name = format!("mahalle_counters_test_{}", std::process::id());
-    let admin = Store::connect(&url).await.unwrap();
-    admin
-        .execute(&Sql::new(&format!("DROP DATABASE IF EXISTS {name}")))
-        .await
-        .unwrap();
-    admin
-        .execute(&Sql::new(&format!("CREATE DATABASE {name}")))
-        .await
-        .unwrap();
-    let (base, _) = url.rsplit_once('/').unwrap();
-    let store = Store::connect(&format!("{base}/{name}")).await.unwrap();
-    store.migrate().await.unwrap();
+    let (store, name) = common::postgres(&url, "counters").await;
     scenario(&store).await;
-    store.close().await;
-    admin
-        .execute(&Sql::new(&format!(
-            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-        )))
-        .await
-        .unwrap();
-    admin.close().await;
+    common::drop_pg(&url, store, &name).await;
 }

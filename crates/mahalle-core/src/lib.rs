@@ -17,6 +17,7 @@ pub mod ratelimit;
 pub mod reminders;
 pub mod requests;
 pub mod resolutions;
+pub mod retry;
 pub mod text;
 pub mod tracking;
 pub mod validate;

@@ -1064,19 +1064,24 @@ pub async fn check_rows(store: &Store) -> Result<Vec<String>> {
 /// fills them as migration 0004 did. Returns the number of counter rows written.
 pub async fn rebuild(store: &Store) -> Result<u64> {
     let statements = fill_statements(store);
-    let mut tx = store.begin().await?;
-    for stmt in &statements {
-        if let Some((table, _, _)) = parse_fill(stmt) {
-            tx.execute(&Sql::new(&format!("DELETE FROM {table}")))
-                .await?;
-        }
-    }
-    let mut rows = 0;
-    for stmt in &statements {
-        rows += tx.execute(&Sql::new(stmt)).await?;
-    }
-    tx.commit().await?;
-    Ok(rows)
+    let statements = &statements;
+    store
+        .write(|tx, _| {
+            Box::pin(async move {
+                for stmt in statements {
+                    if let Some((table, _, _)) = parse_fill(stmt) {
+                        tx.execute(&Sql::new(&format!("DELETE FROM {table}")))
+                            .await?;
+                    }
+                }
+                let mut rows = 0;
+                for stmt in statements {
+                    rows += tx.execute(&Sql::new(stmt)).await?;
+                }
+                Ok(rows)
+            })
+        })
+        .await
 }
 
 #[cfg(test)]

@@ -22,8 +22,8 @@ pub mod settings;
 mod sql;
 mod store;
 
-pub use error::DbError;
+pub use error::{DbError, TxError};
 pub use sql::{Arg, Sql};
-pub use store::{redact as redact_url, Backend, Store, Tx};
+pub use store::{redact as redact_url, Backend, BoxFuture, Scope, Store, Tx};
 
 pub type Result<T, E = DbError> = std::result::Result<T, E>;

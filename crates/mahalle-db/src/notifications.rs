@@ -330,17 +330,17 @@ pub async fn insert(
     items: &[NewNotification],
     now: DateTime<Utc>,
 ) -> Result<Inserted> {
-    let mut out = Inserted::default();
     if items.is_empty() {
-        return Ok(out);
+        return Ok(Inserted::default());
     }
-    let mut tx = store.begin().await?;
+    store.write(|tx, _| Box::pin(async move {
+    let mut out = Inserted::default();
     for n in items {
         let Some(first) = n.items.first() else {
             continue;
         };
         let Some(id) = outbox_row(
-            &mut tx,
+            tx,
             &OutboxRow {
                 resolution_id: Some(first.resolution_id),
                 kind: n.kind.as_str(),
@@ -384,13 +384,13 @@ pub async fn insert(
                     "deadline": it.deadline,
                     "recipient_org_id": n.recipient_org_id,
                 });
-                escalated_event(&mut tx, it.resolution_id, now, &it.event_note, data).await?;
+                escalated_event(tx, it.resolution_id, now, &it.event_note, data).await?;
                 out.escalated += 1;
             }
         }
     }
-    tx.commit().await?;
     Ok(out)
+    })).await
 }
 
 async fn escalated_event(
@@ -501,14 +501,14 @@ pub async fn insert_requests(
     items: &[NewRequestNotification],
     now: DateTime<Utc>,
 ) -> Result<Inserted> {
+    store.write(|tx, _| Box::pin(async move {
     let mut out = Inserted::default();
-    let mut tx = store.begin().await?;
     for n in items {
         if n.requests.is_empty() {
             continue;
         }
         let Some(id) = outbox_row(
-            &mut tx,
+            tx,
             &OutboxRow {
                 resolution_id: None,
                 kind: n.kind.as_str(),
@@ -557,8 +557,8 @@ pub async fn insert_requests(
             }
         }
     }
-    tx.commit().await?;
     Ok(out)
+    })).await
 }
 
 /// Puts `no_address` notifications whose organisation has an e-mail address by now back in the

@@ -263,6 +263,16 @@ pub async fn list_all(
     store.fetch_all(&sql).await
 }
 
+/// The item numbers a meeting's resolutions already use.
+pub async fn item_numbers(store: &Store, meeting_id: i64) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = store
+        .fetch_all(
+            &Sql::new("SELECT item_number FROM resolutions WHERE meeting_id = $1").bind(meeting_id),
+        )
+        .await?;
+    Ok(rows.into_iter().map(|(n,)| n).collect())
+}
+
 pub async fn get(store: &Store, id: i64) -> Result<Resolution> {
     let mut sql = Sql::new(&format!("{COLUMNS} FROM resolutions r{JOINS}"));
     sql.push(" WHERE r.id = ").arg(id);
@@ -675,6 +685,13 @@ pub async fn extensions(store: &Store, resolution_id: i64) -> Result<Vec<Extensi
     store.fetch_all(&sql).await
 }
 
+pub async fn extension(store: &Store, id: i64) -> Result<Extension> {
+    let mut sql = Sql::new(EXT_SELECT);
+    sql.push(" WHERE e.id = ").arg(id);
+    store.fetch_one(&sql).await
+}
+
+/// An extension as the transaction sees it (one it has just requested, say).
 pub async fn get_extension(tx: &mut Tx, id: i64) -> Result<Extension> {
     let mut sql = Sql::new(EXT_SELECT);
     sql.push(" WHERE e.id = ").arg(id);

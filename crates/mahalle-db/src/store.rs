@@ -1,7 +1,12 @@
 //! Connection to one of the two backends, migrations, and the executor every query goes through.
 
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
 use std::str::FromStr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use mahalle_core::retry::Backoff;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::sqlite::{
@@ -10,7 +15,7 @@ use sqlx::sqlite::{
 use sqlx::{FromRow, PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 
 use crate::sql::{Arg, Sql};
-use crate::{DbError, Result};
+use crate::{DbError, Result, TxError};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -26,6 +31,17 @@ pub enum Backend {
 pub struct Store {
     backend: Backend,
 }
+
+/// The future a transaction body returns.
+pub type BoxFuture<'t, T> = Pin<Box<dyn Future<Output = T> + Send + 't>>;
+
+/// The second argument of a transaction body. It carries no data: its type tells the compiler
+/// that the body's borrows of the caller (`'a`) outlive the transaction (`'t`), so a body can
+/// use the caller's variables without cloning them.
+pub type Scope<'t, 'a> = PhantomData<&'t &'a ()>;
+
+/// How long a SQLite connection waits for another's write lock before reporting busy.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A row type that both backends can decode.
 pub trait Row: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
@@ -96,6 +112,12 @@ impl Store {
     /// Opens the database named by `url`: `sqlite://path`, `sqlite:path`, a plain file path, or
     /// `postgres://…`/`postgresql://…`. SQLite files are created on first use.
     pub async fn connect(url: &str) -> Result<Store> {
+        Self::connect_with_busy_timeout(url, SQLITE_BUSY_TIMEOUT).await
+    }
+
+    /// As `connect`, with SQLite's lock wait set (tests make it short to provoke busy errors).
+    #[doc(hidden)]
+    pub async fn connect_with_busy_timeout(url: &str, busy_timeout: Duration) -> Result<Store> {
         let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let opts = PgConnectOptions::from_str(url).map_err(|_| DbError::BadUrl(redact(url)))?;
             let pool = PgPoolOptions::new()
@@ -121,7 +143,7 @@ impl Store {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10));
+                .busy_timeout(busy_timeout);
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 .connect_with(opts)
@@ -209,7 +231,42 @@ impl Store {
         }
     }
 
-    /// Starts a write transaction. On SQLite it is `BEGIN IMMEDIATE`: a deferred transaction
+    /// Runs `body` in a write transaction and commits it. When the database aborts it for
+    /// reasons of its own (`TxError::transient`: a PostgreSQL serialization failure or deadlock,
+    /// SQLite busy), the work is rolled back and run again from the start, on the schedule of
+    /// `Backoff::TRANSACTIONS`; any other error rolls back and is returned. Every write goes
+    /// through here, so `body` must be safe to run more than once: no effects outside the
+    /// transaction. Write it as `|tx, _| Box::pin(async move { … })`.
+    pub async fn write<'a, T, E, F>(&self, mut body: F) -> std::result::Result<T, E>
+    where
+        E: TxError,
+        F: for<'t> FnMut(&'t mut Tx, Scope<'t, 'a>) -> BoxFuture<'t, std::result::Result<T, E>>,
+    {
+        let started = Instant::now();
+        let mut failed = 0;
+        loop {
+            let outcome = match self.begin().await {
+                Ok(mut tx) => match body(&mut tx, PhantomData).await {
+                    Ok(value) => tx.commit().await.map(|()| value).map_err(E::from),
+                    Err(e) => Err(e),
+                },
+                Err(e) => Err(E::from(e)),
+            };
+            match outcome {
+                Err(e) if e.transient() => {
+                    failed += 1;
+                    let wait =
+                        Backoff::TRANSACTIONS.delay(failed, started.elapsed(), rand::random());
+                    let Some(wait) = wait else { return Err(e) };
+                    tracing::debug!(attempt = failed, ?wait, "transaction aborted; retrying");
+                    tokio::time::sleep(wait).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Starts a write transaction; prefer `write`, which retries. On SQLite it is `BEGIN IMMEDIATE`: a deferred transaction
     /// that reads and then writes fails outright when another connection wrote in between.
     pub async fn begin(&self) -> Result<Tx> {
         Ok(match &self.backend {

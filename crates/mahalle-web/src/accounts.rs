@@ -106,21 +106,24 @@ pub async fn create_user(
         return Err(AppError::Invalid(errors));
     };
     let hash = hash_password(password).await?;
-    let mut tx = store.begin().await?;
-    let id = match auth::create_user(&mut tx, &username, &display, &hash).await {
-        Ok(id) => id,
-        Err(DbError::Conflict(_)) => {
-            return Err(AppError::Invalid(vec![validate::FieldError::new(
-                "username",
-                "این نام کاربری پیش‌تر گرفته شده است.",
-                "This username is already taken.",
-            )]))
-        }
-        Err(e) => return Err(e.into()),
-    };
-    auth::set_grants(&mut tx, id, grants).await?;
-    audit::record(
-        &mut tx,
+    store
+        .write(|tx, _| {
+            let (display, hash, username) = (&display, &hash, &username);
+            Box::pin(async move {
+                let id = match auth::create_user(tx, username, display, hash).await {
+                    Ok(id) => id,
+                    Err(DbError::Conflict(_)) => {
+                        return Err(AppError::Invalid(vec![validate::FieldError::new(
+                            "username",
+                            "این نام کاربری پیش‌تر گرفته شده است.",
+                            "This username is already taken.",
+                        )]))
+                    }
+                    Err(e) => return Err(e.into()),
+                };
+                auth::set_grants(tx, id, grants).await?;
+                audit::record(
+        tx,
         audit::Change {
             user_id: actor,
             action: "create",
@@ -131,8 +134,10 @@ pub async fn create_user(
         },
     )
     .await?;
-    tx.commit().await?;
-    Ok(id)
+                Ok(id)
+            })
+        })
+        .await
 }
 
 /// Sets a new password; every session of the account ends.
@@ -147,22 +152,27 @@ pub async fn change_password(
         .await?
         .ok_or(AppError::NotFound)?;
     let hash = hash_password(password).await?;
-    let mut tx = store.begin().await?;
-    auth::set_password(&mut tx, user.id, &hash).await?;
-    audit::record(
-        &mut tx,
-        audit::Change {
-            user_id: actor,
-            action: "change_password",
-            entity: "user",
-            entity_id: Some(user.id),
-            before: None,
-            after: None,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    store
+        .write(|tx, _| {
+            let hash = &hash;
+            Box::pin(async move {
+                auth::set_password(tx, user.id, hash).await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: actor,
+                        action: "change_password",
+                        entity: "user",
+                        entity_id: Some(user.id),
+                        before: None,
+                        after: None,
+                    },
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .await
 }
 
 /// Issues an API token for a user; returns (id, the secret token). Only its hash is stored.
@@ -174,39 +184,48 @@ pub async fn issue_api_token(
 ) -> Result<(i64, String), AppError> {
     let name = validate::required_text("name", name, 80)?;
     let token = format!("mht_{}", new_token());
-    let mut tx = store.begin().await?;
-    let id = auth::create_api_token(&mut tx, user_id, &name, &hash_token(&token)).await?;
-    audit::record(
-        &mut tx,
-        audit::Change {
-            user_id: actor,
-            action: "create",
-            entity: "api_token",
-            entity_id: Some(id),
-            before: None,
-            after: Some(json!({ "user_id": user_id, "name": name })),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((id, token))
+    store
+        .write(|tx, _| {
+            let (name, token) = (&name, &token);
+            Box::pin(async move {
+                let id = auth::create_api_token(tx, user_id, name, &hash_token(token)).await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: actor,
+                        action: "create",
+                        entity: "api_token",
+                        entity_id: Some(id),
+                        before: None,
+                        after: Some(json!({ "user_id": user_id, "name": name })),
+                    },
+                )
+                .await?;
+                Ok((id, token.clone()))
+            })
+        })
+        .await
 }
 
 pub async fn revoke_api_token(store: &Store, actor: i64, token_id: i64) -> Result<(), AppError> {
-    let mut tx = store.begin().await?;
-    auth::revoke_api_token(&mut tx, actor, token_id).await?;
-    audit::record(
-        &mut tx,
-        audit::Change {
-            user_id: Some(actor),
-            action: "revoke",
-            entity: "api_token",
-            entity_id: Some(token_id),
-            before: None,
-            after: None,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    store
+        .write(|tx, _| {
+            Box::pin(async move {
+                auth::revoke_api_token(tx, actor, token_id).await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: Some(actor),
+                        action: "revoke",
+                        entity: "api_token",
+                        entity_id: Some(token_id),
+                        before: None,
+                        after: None,
+                    },
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .await
 }

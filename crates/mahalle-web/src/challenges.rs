@@ -38,46 +38,51 @@ pub async fn create_from_request(
     };
     let service = store_requests::service(store, r.service_id).await?;
     let now = Utc::now();
-    let mut tx = store.begin().await?;
-    let id = store_challenges::create(
-        &mut tx,
-        &NewChallenge {
-            neighborhood_id,
-            domain: &service.domain,
-            title: &title,
-            body: "",
-            created_by: Some(who.user_id),
-        },
-        now,
-    )
-    .await?;
-    store_requests::set_challenge(&mut tx, request_id, Some(id), now).await?;
-    audit::record(
-        &mut tx,
-        audit::Change {
-            user_id: Some(who.user_id),
-            action: "create",
-            entity: "challenge",
-            entity_id: Some(id),
-            before: None,
-            after: Some(json!({"title": title, "from_request": request_id})),
-        },
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        audit::Change {
-            user_id: Some(who.user_id),
-            action: "link_challenge",
-            entity: "service_request",
-            entity_id: Some(request_id),
-            before: Some(json!({"challenge_id": r.challenge_id})),
-            after: Some(json!({"challenge_id": id})),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
+    store
+        .write(|tx, _| {
+            let (service, title) = (&service, &title);
+            Box::pin(async move {
+                let id = store_challenges::create(
+                    tx,
+                    &NewChallenge {
+                        neighborhood_id,
+                        domain: &service.domain,
+                        title,
+                        body: "",
+                        created_by: Some(who.user_id),
+                    },
+                    now,
+                )
+                .await?;
+                store_requests::set_challenge(tx, request_id, Some(id), now).await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: Some(who.user_id),
+                        action: "create",
+                        entity: "challenge",
+                        entity_id: Some(id),
+                        before: None,
+                        after: Some(json!({"title": title, "from_request": request_id})),
+                    },
+                )
+                .await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: Some(who.user_id),
+                        action: "link_challenge",
+                        entity: "service_request",
+                        entity_id: Some(request_id),
+                        before: Some(json!({"challenge_id": r.challenge_id})),
+                        after: Some(json!({"challenge_id": id})),
+                    },
+                )
+                .await?;
+                Ok(id)
+            })
+        })
+        .await
 }
 
 /// Points a request at a neighborhood challenge (or at none).
@@ -101,22 +106,26 @@ pub async fn link_request(
             )]));
         }
     }
-    let mut tx = store.begin().await?;
-    store_requests::set_challenge(&mut tx, id, challenge_id, Utc::now()).await?;
-    audit::record(
-        &mut tx,
-        audit::Change {
-            user_id: Some(who.user_id),
-            action: "link_challenge",
-            entity: "service_request",
-            entity_id: Some(id),
-            before: Some(json!({"challenge_id": r.challenge_id})),
-            after: Some(json!({"challenge_id": challenge_id})),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    store
+        .write(|tx, _| {
+            Box::pin(async move {
+                store_requests::set_challenge(tx, id, challenge_id, Utc::now()).await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: Some(who.user_id),
+                        action: "link_challenge",
+                        entity: "service_request",
+                        entity_id: Some(id),
+                        before: Some(json!({"challenge_id": r.challenge_id})),
+                        after: Some(json!({"challenge_id": challenge_id})),
+                    },
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .await
 }
 
 /// What the secretariat typed to name the answering resolution: its number («۱۴۰۴/۲۳/۱۲») or
@@ -132,22 +141,27 @@ pub async fn answer_with(
         return Err(AppError::Forbidden);
     }
     let resolution_id = resolve(store, resolution).await?;
-    let mut tx = store.begin().await?;
-    store_challenges::set_resolution(&mut tx, challenge_id, resolution_id, Utc::now()).await?;
-    audit::record(
-        &mut tx,
-        audit::Change {
-            user_id: Some(who.user_id),
-            action: "answer",
-            entity: "challenge",
-            entity_id: Some(challenge_id),
-            before: Some(json!({"resolution_id": ch.resolution_id})),
-            after: Some(json!({"resolution_id": resolution_id})),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(resolution_id)
+    store
+        .write(|tx, _| {
+            Box::pin(async move {
+                store_challenges::set_resolution(tx, challenge_id, resolution_id, Utc::now())
+                    .await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: Some(who.user_id),
+                        action: "answer",
+                        entity: "challenge",
+                        entity_id: Some(challenge_id),
+                        before: Some(json!({"resolution_id": ch.resolution_id})),
+                        after: Some(json!({"resolution_id": resolution_id})),
+                    },
+                )
+                .await?;
+                Ok(resolution_id)
+            })
+        })
+        .await
 }
 
 async fn resolve(store: &Store, typed: &str) -> Result<Option<i64>, AppError> {

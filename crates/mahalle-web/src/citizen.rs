@@ -432,13 +432,17 @@ async fn writer(store: Store, mut jobs: tokio::sync::mpsc::Receiver<Job>) {
 }
 
 async fn insert_all(store: &Store, batch: &[Job]) -> Result<Vec<i64>, DbError> {
-    let mut tx = store.begin().await?;
-    let mut ids = Vec::with_capacity(batch.len());
-    for job in batch {
-        ids.push(store_requests::insert(&mut tx, &job.request.row()).await?);
-    }
-    tx.commit().await?;
-    Ok(ids)
+    store
+        .write(|tx, _| {
+            Box::pin(async move {
+                let mut ids = Vec::with_capacity(batch.len());
+                for job in batch {
+                    ids.push(store_requests::insert(tx, &job.request.row()).await?);
+                }
+                Ok(ids)
+            })
+        })
+        .await
 }
 
 /// A photo as it will be stored: an image by its content, at most 5 MB, location removed.
@@ -527,38 +531,41 @@ pub async fn act(
         }
     }
     let now = Utc::now();
-    let mut tx = store.begin().await?;
-    // Decide on the state inside the transaction, so two clerks cannot close it twice.
-    let (status, org) = store_requests::current(&mut tx, id).await?;
-    let from = RequestStatus::parse(&status).unwrap_or(RequestStatus::Submitted);
-    let to = rules::apply(from, org, &action)?;
-    let new_org = match &action {
-        Action::Reassign { organisation, .. } => Some(*organisation),
-        _ => org,
-    };
-    let note = text::normalize_multiline(action.note());
-    let public_note = action
-        .is_public()
-        .then_some(note.as_str())
-        .filter(|n| !n.is_empty());
-    store_requests::record_step(&mut tx, id, to, new_org, public_note, now).await?;
-    store_requests::event(
-        &mut tx,
-        &NewEvent {
-            request_id: id,
-            at: now,
-            user_id: Some(who.user_id),
-            kind: action.name(),
-            from_status: Some(from.as_str()),
-            to_status: Some(to.as_str()),
-            organisation_id: new_org,
-            note: &note,
-            public: action.is_public(),
-        },
-    )
-    .await?;
-    audit::record(
-        &mut tx,
+    store
+        .write(|tx, _| {
+            let action = &action;
+            Box::pin(async move {
+                // Decide on the state inside the transaction, so two clerks cannot close it twice.
+                let (status, org) = store_requests::current(tx, id).await?;
+                let from = RequestStatus::parse(&status).unwrap_or(RequestStatus::Submitted);
+                let to = rules::apply(from, org, action)?;
+                let new_org = match &action {
+                    Action::Reassign { organisation, .. } => Some(*organisation),
+                    _ => org,
+                };
+                let note = text::normalize_multiline(action.note());
+                let public_note = action
+                    .is_public()
+                    .then_some(note.as_str())
+                    .filter(|n| !n.is_empty());
+                store_requests::record_step(tx, id, to, new_org, public_note, now).await?;
+                store_requests::event(
+                    tx,
+                    &NewEvent {
+                        request_id: id,
+                        at: now,
+                        user_id: Some(who.user_id),
+                        kind: action.name(),
+                        from_status: Some(from.as_str()),
+                        to_status: Some(to.as_str()),
+                        organisation_id: new_org,
+                        note: &note,
+                        public: action.is_public(),
+                    },
+                )
+                .await?;
+                audit::record(
+        tx,
         audit::Change {
             user_id: Some(who.user_id),
             action: action.name(),
@@ -569,8 +576,10 @@ pub async fn act(
         },
     )
     .await?;
-    tx.commit().await?;
-    Ok(to)
+                Ok(to)
+            })
+        })
+        .await
 }
 
 /// A new API key: (id, the key itself, shown once). Only its SHA-256 is stored.
@@ -583,24 +592,35 @@ pub async fn create_api_key(
     let name = validate::required_text("name", name, 100)?;
     let key = format!("mk_{}", hex::encode(rand::random::<[u8; 20]>()));
     let hash = hex::encode(sha2::Sha256::digest(key.as_bytes()));
-    let mut tx = store.begin().await?;
-    let id =
-        store_requests::create_api_key(&mut tx, &name, &hash, &key[..7], created_by, Utc::now())
-            .await?;
-    audit::record(
-        &mut tx,
-        audit::Change {
-            user_id: created_by,
-            action: "create",
-            entity: "api_key",
-            entity_id: Some(id),
-            before: None,
-            after: Some(json!({"name": name})),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((id, key))
+    store
+        .write(|tx, _| {
+            let (hash, key, name) = (&hash, &key, &name);
+            Box::pin(async move {
+                let id = store_requests::create_api_key(
+                    tx,
+                    name,
+                    hash,
+                    &key[..7],
+                    created_by,
+                    Utc::now(),
+                )
+                .await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: created_by,
+                        action: "create",
+                        entity: "api_key",
+                        entity_id: Some(id),
+                        before: None,
+                        after: Some(json!({"name": name})),
+                    },
+                )
+                .await?;
+                Ok((id, key.clone()))
+            })
+        })
+        .await
 }
 
 impl Intake {
@@ -628,22 +648,26 @@ impl Intake {
 }
 
 pub async fn revoke_api_key(store: &Store, id: i64, by: Option<i64>) -> Result<bool, AppError> {
-    let mut tx = store.begin().await?;
-    let done = store_requests::revoke_api_key(&mut tx, id, Utc::now()).await?;
-    if done {
-        audit::record(
-            &mut tx,
-            audit::Change {
-                user_id: by,
-                action: "revoke",
-                entity: "api_key",
-                entity_id: Some(id),
-                before: None,
-                after: None,
-            },
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(done)
+    store
+        .write(|tx, _| {
+            Box::pin(async move {
+                let done = store_requests::revoke_api_key(tx, id, Utc::now()).await?;
+                if done {
+                    audit::record(
+                        tx,
+                        audit::Change {
+                            user_id: by,
+                            action: "revoke",
+                            entity: "api_key",
+                            entity_id: Some(id),
+                            before: None,
+                            after: None,
+                        },
+                    )
+                    .await?;
+                }
+                Ok(done)
+            })
+        })
+        .await
 }

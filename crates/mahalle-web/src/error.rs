@@ -30,6 +30,10 @@ pub enum AppError {
     Conflict(String),
     #[error("too many attempts")]
     TooManyRequests,
+    /// The database kept aborting the write (conflicts with other writers) after the store's
+    /// retries; nothing was saved and the same request may be sent again.
+    #[error("busy")]
+    Busy,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -39,8 +43,15 @@ impl From<DbError> for AppError {
         match e {
             DbError::NotFound => AppError::NotFound,
             DbError::Conflict(what) => AppError::Conflict(what),
+            DbError::Transient(_) => AppError::Busy,
             other => AppError::Internal(other.into()),
         }
+    }
+}
+
+impl mahalle_db::TxError for AppError {
+    fn transient(&self) -> bool {
+        matches!(self, AppError::Busy)
     }
 }
 
@@ -80,6 +91,7 @@ impl AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -126,6 +138,11 @@ impl AppError {
                 "Too many attempts. Wait a few minutes and try again.".into(),
                 "تلاش‌ها بیش از حد مجاز است. چند دقیقه بعد دوباره تلاش کنید.".into(),
             ),
+            AppError::Busy => (
+                "busy",
+                "The system is busy and nothing was saved. Try again in a moment.".into(),
+                "سامانه لحظه‌ای شلوغ است و چیزی ذخیره نشد. چند لحظه دیگر دوباره تلاش کنید.".into(),
+            ),
             AppError::Internal(_) => (
                 "internal",
                 "Something went wrong on our side. It has been logged.".into(),
@@ -169,6 +186,10 @@ impl IntoResponse for AppError {
                 header::HeaderValue::from_static("Bearer"),
             );
         }
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+        }
         resp.extensions_mut().insert(ErrorMark(detail, status));
         resp
     }
@@ -192,4 +213,22 @@ pub async fn html_errors(req: Request, next: Next) -> Response {
         return axum::response::Redirect::to(&to).into_response();
     }
     crate::views::error_page(lang, status, &detail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_write_the_store_could_not_retry_away_asks_the_client_to_try_again() {
+        let e = AppError::from(DbError::Transient("deadlock detected".into()));
+        assert!(mahalle_db::TxError::transient(&e));
+        let resp = e.into_response();
+        assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(resp.headers()[header::RETRY_AFTER], "1");
+        let ErrorMark(detail, _) = resp.extensions().get::<ErrorMark>().unwrap().clone();
+        assert_eq!(detail.code, "busy");
+        assert!(detail.message_fa.contains("ذخیره نشد"));
+        assert!(!mahalle_db::TxError::transient(&AppError::NotFound));
+    }
 }

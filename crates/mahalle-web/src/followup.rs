@@ -177,7 +177,7 @@ pub async fn create_resolution(
     };
     let body = mahalle_core::text::normalize_multiline(&input.body);
     let now = Utc::now();
-    let mut tx = store.begin().await?;
+    store.write(|tx, _| { let (body, title) = (&body, &title); Box::pin(async move {
     let item = match input.item_number {
         Some(n) => n,
         None => {
@@ -188,8 +188,8 @@ pub async fn create_resolution(
     let new = NewResolution {
         meeting_id,
         item_number: item,
-        title: &title,
-        body: &body,
+        title,
+        body,
         domain: domain.as_str(),
         scope,
         district_id,
@@ -200,7 +200,7 @@ pub async fn create_resolution(
         deadline,
         created_by: Some(who.user_id),
     };
-    let id = match resolutions::create(&mut tx, &new, now).await {
+    let id = match resolutions::create(tx, &new, now).await {
         Ok(id) => id,
         Err(DbError::Conflict(_)) => {
             return Err(invalid(
@@ -219,7 +219,7 @@ pub async fn create_resolution(
         Err(e) => return Err(e.into()),
     };
     audit::record(
-        &mut tx,
+        tx,
         audit::Change {
             user_id: Some(who.user_id),
             action: "create",
@@ -230,8 +230,8 @@ pub async fn create_resolution(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
+    }) }).await
 }
 
 /// Applies a status change, if the workflow and the user's role allow it.
@@ -249,47 +249,51 @@ pub async fn transition(
     allowed(store, who, &r, act).await?;
     let now = Utc::now();
     let today = crate::today();
-    let mut tx = store.begin().await?;
-    let cur = resolutions::current(&mut tx, id).await?;
-    let from = Status::parse(&cur.status).unwrap_or(Status::Approved);
-    let to = rules::transition(from, t)?;
-    let done = (to == Status::Done).then(|| {
-        let created = cur
-            .created_at
-            .with_timezone(&crate::tehran_offset())
-            .date_naive();
-        (
-            today,
-            rules::done_late(today, cur.deadline),
-            (today - created).num_days().max(0),
-        )
-    });
-    resolutions::set_status(
-        &mut tx,
-        id,
-        from,
-        to,
-        t.name(),
-        t.note(),
-        Some(who.user_id),
-        now,
-        done,
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        audit::Change {
-            user_id: Some(who.user_id),
-            action: t.name(),
-            entity: "resolution",
-            entity_id: Some(id),
-            before: Some(json!({ "status": from.as_str() })),
-            after: Some(json!({ "status": to.as_str(), "note": t.note() })),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(to)
+    store
+        .write(|tx, _| {
+            Box::pin(async move {
+                let cur = resolutions::current(tx, id).await?;
+                let from = Status::parse(&cur.status).unwrap_or(Status::Approved);
+                let to = rules::transition(from, t)?;
+                let done = (to == Status::Done).then(|| {
+                    let created = cur
+                        .created_at
+                        .with_timezone(&crate::tehran_offset())
+                        .date_naive();
+                    (
+                        today,
+                        rules::done_late(today, cur.deadline),
+                        (today - created).num_days().max(0),
+                    )
+                });
+                resolutions::set_status(
+                    tx,
+                    id,
+                    from,
+                    to,
+                    t.name(),
+                    t.note(),
+                    Some(who.user_id),
+                    now,
+                    done,
+                )
+                .await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: Some(who.user_id),
+                        action: t.name(),
+                        entity: "resolution",
+                        entity_id: Some(id),
+                        before: Some(json!({ "status": from.as_str() })),
+                        after: Some(json!({ "status": to.as_str(), "note": t.note() })),
+                    },
+                )
+                .await?;
+                Ok(to)
+            })
+        })
+        .await
 }
 
 /// Files a progress report for one of the user's organisations on the resolution.
@@ -357,54 +361,59 @@ pub async fn report(
         return Err(AppError::Invalid(errors));
     };
     let now = Utc::now();
-    let mut tx = store.begin().await?;
-    let from =
-        Status::parse(&resolutions::current(&mut tx, id).await?.status).unwrap_or(Status::Approved);
-    let to = rules::status_after_report(from)?;
-    let rid = resolutions::add_report(
-        &mut tx,
-        &NewReport {
-            resolution_id: id,
-            organisation_id: org,
-            user_id: Some(who.user_id),
-            reported_on: on,
-            percent,
-            body: &body,
-        },
-        from,
-        to,
-        now,
-    )
-    .await?;
-    if let (Some((name, kind, hash)), Some(f)) = (&checked, file) {
-        mahalle_db::attachments::add(
-            &mut tx,
-            &mahalle_db::attachments::NewAttachment {
-                meeting_id: None,
-                report_id: Some(rid),
-                filename: name,
-                content_type: kind,
-                sha256: hash,
-                content: &f.1,
-                uploaded_by: Some(who.user_id),
-            },
-        )
-        .await?;
-    }
-    audit::record(
-        &mut tx,
-        audit::Change {
-            user_id: Some(who.user_id),
-            action: "report",
-            entity: "resolution",
-            entity_id: Some(id),
-            before: None,
-            after: Some(json!({ "report_id": rid, "percent": percent })),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(rid)
+    store
+        .write(|tx, _| {
+            let (body, checked) = (&body, &checked);
+            Box::pin(async move {
+                let from = Status::parse(&resolutions::current(tx, id).await?.status)
+                    .unwrap_or(Status::Approved);
+                let to = rules::status_after_report(from)?;
+                let rid = resolutions::add_report(
+                    tx,
+                    &NewReport {
+                        resolution_id: id,
+                        organisation_id: org,
+                        user_id: Some(who.user_id),
+                        reported_on: on,
+                        percent,
+                        body,
+                    },
+                    from,
+                    to,
+                    now,
+                )
+                .await?;
+                if let (Some((name, kind, hash)), Some(f)) = (&checked, file) {
+                    mahalle_db::attachments::add(
+                        tx,
+                        &mahalle_db::attachments::NewAttachment {
+                            meeting_id: None,
+                            report_id: Some(rid),
+                            filename: name,
+                            content_type: kind,
+                            sha256: hash,
+                            content: &f.1,
+                            uploaded_by: Some(who.user_id),
+                        },
+                    )
+                    .await?;
+                }
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: Some(who.user_id),
+                        action: "report",
+                        entity: "resolution",
+                        entity_id: Some(id),
+                        before: None,
+                        after: Some(json!({ "report_id": rid, "percent": percent })),
+                    },
+                )
+                .await?;
+                Ok(rid)
+            })
+        })
+        .await
 }
 
 pub async fn request_extension(
@@ -426,36 +435,41 @@ pub async fn request_extension(
     let new = parse_date("new_deadline", new_deadline)?;
     let reason = mahalle_core::text::normalize_multiline(reason);
     let now = Utc::now();
-    let mut tx = store.begin().await?;
-    let cur = resolutions::current(&mut tx, id).await?;
-    if !Status::parse(&cur.status).is_some_and(Status::is_open) {
-        return Err(rules::ExtensionError::Closed.into());
-    }
-    rules::check_extension(cur.deadline, new, &reason)?;
-    let eid = resolutions::request_extension(
-        &mut tx,
-        id,
-        cur.deadline,
-        new,
-        &reason,
-        Some(who.user_id),
-        now,
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        audit::Change {
-            user_id: Some(who.user_id),
-            action: "request_extension",
-            entity: "resolution",
-            entity_id: Some(id),
-            before: Some(json!({ "deadline": cur.deadline })),
-            after: Some(json!({ "requested": new, "reason": reason })),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(eid)
+    store
+        .write(|tx, _| {
+            let reason = &reason;
+            Box::pin(async move {
+                let cur = resolutions::current(tx, id).await?;
+                if !Status::parse(&cur.status).is_some_and(Status::is_open) {
+                    return Err(rules::ExtensionError::Closed.into());
+                }
+                rules::check_extension(cur.deadline, new, reason)?;
+                let eid = resolutions::request_extension(
+                    tx,
+                    id,
+                    cur.deadline,
+                    new,
+                    reason,
+                    Some(who.user_id),
+                    now,
+                )
+                .await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: Some(who.user_id),
+                        action: "request_extension",
+                        entity: "resolution",
+                        entity_id: Some(id),
+                        before: Some(json!({ "deadline": cur.deadline })),
+                        after: Some(json!({ "requested": new, "reason": reason })),
+                    },
+                )
+                .await?;
+                Ok(eid)
+            })
+        })
+        .await
 }
 
 pub async fn decide_extension(
@@ -466,10 +480,8 @@ pub async fn decide_extension(
     note: &str,
 ) -> Result<(), AppError> {
     let now = Utc::now();
-    let mut tx = store.begin().await?;
-    let ext = resolutions::get_extension(&mut tx, ext_id).await?;
+    let ext = resolutions::extension(store, ext_id).await?;
     let r = resolutions::get(store, ext.resolution_id).await?;
-    drop(tx);
     allowed(store, who, &r, Act::Secretariat).await?;
     if ext.state != "pending" {
         return Err(rules::ExtensionError::AlreadyDecided.into());
@@ -482,14 +494,14 @@ pub async fn decide_extension(
             "Give the reason for refusing.",
         ));
     }
-    let mut tx = store.begin().await?;
-    match resolutions::decide_extension(&mut tx, &ext, approve, &note, Some(who.user_id), now).await
+    store.write(|tx, _| { let (ext, note) = (&ext, &note); Box::pin(async move {
+    match resolutions::decide_extension(tx, ext, approve, note, Some(who.user_id), now).await
     {
         Err(DbError::Conflict(_)) => return Err(rules::ExtensionError::AlreadyDecided.into()),
         other => other?,
     }
     audit::record(
-        &mut tx,
+        tx,
         audit::Change {
             user_id: Some(who.user_id),
             action: if approve { "approve_extension" } else { "refuse_extension" },
@@ -500,8 +512,8 @@ pub async fn decide_extension(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(())
+    }) }).await
 }
 
 /// Edits a resolution's title and text (secretariat); the old text stays in the timeline.
@@ -516,22 +528,27 @@ pub async fn edit(
     allowed(store, who, &r, Act::Secretariat).await?;
     let title = validate::required_text("title", title, 500)?;
     let body = mahalle_core::text::normalize_multiline(body);
-    let mut tx = store.begin().await?;
-    resolutions::edit(&mut tx, id, &title, &body, Some(who.user_id), Utc::now()).await?;
-    audit::record(
-        &mut tx,
-        audit::Change {
-            user_id: Some(who.user_id),
-            action: "edit",
-            entity: "resolution",
-            entity_id: Some(id),
-            before: Some(json!({ "title": r.title, "body": r.body })),
-            after: Some(json!({ "title": title, "body": body })),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    store
+        .write(|tx, _| {
+            let (body, r, title) = (&body, &r, &title);
+            Box::pin(async move {
+                resolutions::edit(tx, id, title, body, Some(who.user_id), Utc::now()).await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: Some(who.user_id),
+                        action: "edit",
+                        entity: "resolution",
+                        entity_id: Some(id),
+                        before: Some(json!({ "title": r.title, "body": r.body })),
+                        after: Some(json!({ "title": title, "body": body })),
+                    },
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .await
 }
 
 /// Names of every organisation, district and neighborhood, for matching spreadsheet cells.
@@ -664,47 +681,44 @@ pub async fn commit_import(
             }
         })
         .collect();
-    let mut tx = store.begin().await?;
-    match resolutions::create_many(&mut tx, meeting_id, &drafts, now).await {
-        Ok(_) => {}
-        Err(DbError::Conflict(_)) => {
-            // Someone numbered an item of this meeting meanwhile: name the first row it hits.
-            drop(tx);
-            let taken: Vec<(i64,)> = store
-                .fetch_all(
-                    &mahalle_db::Sql::new(
-                        "SELECT item_number FROM resolutions WHERE meeting_id = $1",
-                    )
-                    .bind(meeting_id),
+    let written = store
+        .write(|tx, _| {
+            let drafts = &drafts;
+            Box::pin(async move {
+                resolutions::create_many(tx, meeting_id, drafts, now).await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: Some(who.user_id),
+                        action: "import",
+                        entity: "meeting",
+                        entity_id: Some(meeting_id),
+                        before: None,
+                        after: Some(json!({ "file": filename, "resolutions": drafts.len() })),
+                    },
                 )
                 .await?;
+                Ok::<_, DbError>(drafts.len())
+            })
+        })
+        .await;
+    match written {
+        Err(DbError::Conflict(_)) => {
+            // Someone numbered an item of this meeting meanwhile: name the first row it hits.
+            let taken = resolutions::item_numbers(store, meeting_id).await?;
             let line = check
                 .drafts
                 .iter()
-                .find(|d| taken.iter().any(|(n,)| *n == d.item_number))
+                .find(|d| taken.contains(&d.item_number))
                 .map_or(0, |d| d.line);
-            return Err(invalid(
+            Err(invalid(
                 "file",
                 format!("ردیف {line}: شماره بند تکراری است."),
                 format!("Row {line}: the item number is already used."),
-            ));
+            ))
         }
-        Err(e) => return Err(e.into()),
+        other => Ok(other?),
     }
-    audit::record(
-        &mut tx,
-        audit::Change {
-            user_id: Some(who.user_id),
-            action: "import",
-            entity: "meeting",
-            entity_id: Some(meeting_id),
-            before: None,
-            after: Some(json!({ "file": filename, "resolutions": check.drafts.len() })),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(check.drafts.len())
 }
 
 /// Attaches a file to a meeting (its secretariat only).
@@ -719,34 +733,41 @@ pub async fn attach_to_meeting(
         return Err(AppError::Forbidden);
     }
     let (name, kind, hash) = check_upload(file)?;
-    let mut tx = store.begin().await?;
-    let id = mahalle_db::attachments::add(
-        &mut tx,
-        &mahalle_db::attachments::NewAttachment {
-            meeting_id: Some(meeting_id),
-            report_id: None,
-            filename: &name,
-            content_type: kind,
-            sha256: &hash,
-            content: &file.1,
-            uploaded_by: Some(who.user_id),
-        },
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        audit::Change {
-            user_id: Some(who.user_id),
-            action: "attach",
-            entity: "meeting",
-            entity_id: Some(meeting_id),
-            before: None,
-            after: Some(json!({ "attachment_id": id, "filename": name, "sha256": hash })),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
+    store
+        .write(|tx, _| {
+            let (hash, name) = (&hash, &name);
+            Box::pin(async move {
+                let id = mahalle_db::attachments::add(
+                    tx,
+                    &mahalle_db::attachments::NewAttachment {
+                        meeting_id: Some(meeting_id),
+                        report_id: None,
+                        filename: name,
+                        content_type: kind,
+                        sha256: hash,
+                        content: &file.1,
+                        uploaded_by: Some(who.user_id),
+                    },
+                )
+                .await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: Some(who.user_id),
+                        action: "attach",
+                        entity: "meeting",
+                        entity_id: Some(meeting_id),
+                        before: None,
+                        after: Some(
+                            json!({ "attachment_id": id, "filename": name, "sha256": hash }),
+                        ),
+                    },
+                )
+                .await?;
+                Ok(id)
+            })
+        })
+        .await
 }
 
 /// A change of a meeting's chair and attendance, from the meeting page or the API.
@@ -873,49 +894,55 @@ pub async fn set_attendance(
         .await
         .map_err(AppError::Invalid)?;
     check_organisations(store, &input.invite_organisations).await?;
-    let mut tx = store.begin().await?;
-    let old = meetings::attendance(&mut tx, meeting_id).await?;
-    // What the input leaves out stays as it is.
-    let was_present = |person: bool| -> Vec<i64> {
-        old.present
-            .iter()
-            .filter_map(|p| match (p, person) {
-                (Party::Person(id), true) | (Party::Organisation(id), false) => Some(*id),
-                _ => None,
+    store
+        .write(|tx, _| {
+            Box::pin(async move {
+                let old = meetings::attendance(tx, meeting_id).await?;
+                // What the input leaves out stays as it is.
+                let was_present = |person: bool| -> Vec<i64> {
+                    old.present
+                        .iter()
+                        .filter_map(|p| match (p, person) {
+                            (Party::Person(id), true) | (Party::Organisation(id), false) => {
+                                Some(*id)
+                            }
+                            _ => None,
+                        })
+                        .collect()
+                };
+                let present_people = input
+                    .present_people
+                    .clone()
+                    .unwrap_or_else(|| was_present(true));
+                let present_orgs = input
+                    .present_organisations
+                    .clone()
+                    .unwrap_or_else(|| was_present(false));
+                let new = decide_attendance(
+                    &old.invited,
+                    input.chair_person_id.unwrap_or(old.chair_person_id),
+                    &AttendanceInput::parties(&input.invite_people, &input.invite_organisations),
+                    &AttendanceInput::parties(&present_people, &present_orgs),
+                )
+                .map_err(AppError::Invalid)?;
+                if new == old {
+                    return Ok(());
+                }
+                meetings::set_attendance(tx, meeting_id, &old, &new).await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: Some(who.user_id),
+                        action: "edit_attendance",
+                        entity: "meeting",
+                        entity_id: Some(meeting_id),
+                        before: Some(json!(old)),
+                        after: Some(json!(new)),
+                    },
+                )
+                .await?;
+                Ok(())
             })
-            .collect()
-    };
-    let present_people = input
-        .present_people
-        .clone()
-        .unwrap_or_else(|| was_present(true));
-    let present_orgs = input
-        .present_organisations
-        .clone()
-        .unwrap_or_else(|| was_present(false));
-    let new = decide_attendance(
-        &old.invited,
-        input.chair_person_id.unwrap_or(old.chair_person_id),
-        &AttendanceInput::parties(&input.invite_people, &input.invite_organisations),
-        &AttendanceInput::parties(&present_people, &present_orgs),
-    )
-    .map_err(AppError::Invalid)?;
-    if new == old {
-        return Ok(());
-    }
-    meetings::set_attendance(&mut tx, meeting_id, &old, &new).await?;
-    audit::record(
-        &mut tx,
-        audit::Change {
-            user_id: Some(who.user_id),
-            action: "edit_attendance",
-            entity: "meeting",
-            entity_id: Some(meeting_id),
-            before: Some(json!(old)),
-            after: Some(json!(new)),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+        })
+        .await
 }

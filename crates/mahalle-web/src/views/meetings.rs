@@ -302,39 +302,53 @@ pub async fn create(
     let minutes = mahalle_core::text::normalize_multiline(&f.minutes);
     let place = mahalle_core::text::normalize(&f.place);
     let session = meetings::next_session_number(&state.store, body_id, year).await?;
-    let mut tx = state.store.begin().await?;
-    let id = meetings::create(
-        &mut tx,
-        &meetings::NewMeeting {
-            kind: kind.as_str(),
-            body_id,
-            jalali_year: year,
-            session_number: session,
-            title: &title,
-            chair_person_id: attendance.chair_person_id,
-            place: &place,
-            starts_at,
-            district_id,
-            neighborhood_id: None,
-            minutes: &minutes,
-            agenda: &agenda,
-            organisations: &orgs,
-            people: &people,
-            created_by: Some(me.user.id),
-        },
-    )
-    .await
-    .map_err(|e| match e {
-        // An organisation id that is not in the list (a hand-made request).
-        mahalle_db::DbError::MissingReference(_) => AppError::Invalid(vec![FieldError::new(
-            "invited_orgs",
-            "دستگاه دعوت‌شده پیدا نشد.",
-            "An invited organisation does not exist.",
-        )]),
-        e => e.into(),
-    })?;
-    audit::record(
-        &mut tx,
+    state
+        .store
+        .write(|tx, _| {
+            let (agenda, attendance, minutes, orgs, people, place, title) = (
+                &agenda,
+                &attendance,
+                &minutes,
+                &orgs,
+                &people,
+                &place,
+                &title,
+            );
+            Box::pin(async move {
+                let id = meetings::create(
+                    tx,
+                    &meetings::NewMeeting {
+                        kind: kind.as_str(),
+                        body_id,
+                        jalali_year: year,
+                        session_number: session,
+                        title,
+                        chair_person_id: attendance.chair_person_id,
+                        place,
+                        starts_at,
+                        district_id,
+                        neighborhood_id: None,
+                        minutes,
+                        agenda,
+                        organisations: orgs,
+                        people,
+                        created_by: Some(me.user.id),
+                    },
+                )
+                .await
+                .map_err(|e| match e {
+                    // An organisation id that is not in the list (a hand-made request).
+                    mahalle_db::DbError::MissingReference(_) => {
+                        AppError::Invalid(vec![FieldError::new(
+                            "invited_orgs",
+                            "دستگاه دعوت‌شده پیدا نشد.",
+                            "An invited organisation does not exist.",
+                        )])
+                    }
+                    e => e.into(),
+                })?;
+                audit::record(
+        tx,
         audit::Change {
             user_id: Some(me.user.id),
             action: "create",
@@ -348,8 +362,10 @@ pub async fn create(
         },
     )
     .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/meetings/{id}")).into_response())
+                Ok(Redirect::to(&format!("/meetings/{id}")).into_response())
+            })
+        })
+        .await
 }
 
 fn push_invalid(errors: &mut Vec<FieldError>, e: AppError) {
@@ -659,22 +675,28 @@ pub async fn minutes(
         return Err(AppError::Forbidden);
     }
     let text = mahalle_core::text::normalize_multiline(&f.minutes);
-    let mut tx = state.store.begin().await?;
-    let old = meetings::set_minutes(&mut tx, id, &text).await?;
-    audit::record(
-        &mut tx,
-        audit::Change {
-            user_id: Some(me.user.id),
-            action: "edit_minutes",
-            entity: "meeting",
-            entity_id: Some(id),
-            before: Some(json!({ "minutes": old })),
-            after: Some(json!({ "minutes": text })),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/meetings/{id}#minutes")).into_response())
+    state
+        .store
+        .write(|tx, _| {
+            let text = &text;
+            Box::pin(async move {
+                let old = meetings::set_minutes(tx, id, text).await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: Some(me.user.id),
+                        action: "edit_minutes",
+                        entity: "meeting",
+                        entity_id: Some(id),
+                        before: Some(json!({ "minutes": old })),
+                        after: Some(json!({ "minutes": text })),
+                    },
+                )
+                .await?;
+                Ok(Redirect::to(&format!("/meetings/{id}#minutes")).into_response())
+            })
+        })
+        .await
 }
 
 /// The chair and the people to invite as the meeting forms name them (by name or `#id`);
@@ -773,22 +795,28 @@ pub async fn details(
         place: mahalle_core::text::normalize(&f.place),
         starts_at,
     };
-    let mut tx = state.store.begin().await?;
-    let old = meetings::set_details(&mut tx, id, &new).await?;
-    audit::record(
-        &mut tx,
-        audit::Change {
-            user_id: Some(me.user.id),
-            action: "edit_details",
-            entity: "meeting",
-            entity_id: Some(id),
-            before: Some(json!(old)),
-            after: Some(json!(new)),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/meetings/{id}")).into_response())
+    state
+        .store
+        .write(|tx, _| {
+            let new = &new;
+            Box::pin(async move {
+                let old = meetings::set_details(tx, id, new).await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: Some(me.user.id),
+                        action: "edit_details",
+                        entity: "meeting",
+                        entity_id: Some(id),
+                        before: Some(json!(old)),
+                        after: Some(json!(new)),
+                    },
+                )
+                .await?;
+                Ok(Redirect::to(&format!("/meetings/{id}")).into_response())
+            })
+        })
+        .await
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -207,21 +207,28 @@ pub async fn retry(
 ) -> Result<Response, AppError> {
     let me = require_secretariat(&ctx)?;
     let before = notifications::get(&state.store, id).await?;
-    let mut tx = state.store.begin().await?;
-    let after = notifications::retry(&mut tx, id, Utc::now()).await?;
-    audit::record(
-        &mut tx,
-        audit::Change {
-            user_id: Some(me.user.id),
-            action: "retry",
-            entity: "notification",
-            entity_id: Some(id),
-            before: Some(json!({ "state": before.state, "attempts": before.attempts, "last_error": before.last_error })),
-            after: Some(json!({ "state": after.as_str() })),
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    let before = &before;
+    state
+        .store
+        .write(|tx, _| {
+            Box::pin(async move {
+                let after = notifications::retry(tx, id, Utc::now()).await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: Some(me.user.id),
+                        action: "retry",
+                        entity: "notification",
+                        entity_id: Some(id),
+                        before: Some(json!({ "state": before.state, "attempts": before.attempts, "last_error": before.last_error })),
+                        after: Some(json!({ "state": after.as_str() })),
+                    },
+                )
+                .await?;
+                Ok::<_, AppError>(())
+            })
+        })
+        .await?;
     let next = safe_next(f.next.as_deref());
     let next = if next.starts_with("/notifications") {
         next

@@ -163,19 +163,24 @@ pub async fn update(
     };
     let active = !f.active.is_empty();
     let before = store_requests::service(&state.store, id).await?;
-    let mut tx = state.store.begin().await?;
-    store_requests::update_service(&mut tx, id, hours, active, Utc::now()).await?;
-    audit_service(
-        &mut tx,
-        me.user.id,
-        id,
-        "update",
-        Some(json!({"sla_hours": before.sla_hours, "active": before.active})),
-        Some(json!({"sla_hours": hours, "active": active})),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/services#service-{id}")).into_response())
+    state
+        .store
+        .write(|tx, _| {
+            Box::pin(async move {
+                store_requests::update_service(tx, id, hours, active, Utc::now()).await?;
+                audit_service(
+                    tx,
+                    me.user.id,
+                    id,
+                    "update",
+                    Some(json!({"sla_hours": before.sla_hours, "active": before.active})),
+                    Some(json!({"sla_hours": hours, "active": active})),
+                )
+                .await?;
+                Ok(Redirect::to(&format!("/services#service-{id}")).into_response())
+            })
+        })
+        .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -247,28 +252,34 @@ pub async fn add_route(
         .await?
         .into_iter()
         .find(|r| r.district_id == district_id && r.neighborhood_id == f.neighborhood_id);
-    let mut tx = state.store.begin().await?;
-    store_requests::set_route(&mut tx, id, district_id, f.neighborhood_id, org.id).await?;
-    audit_service(
-        &mut tx,
-        me.user.id,
-        id,
-        "set_route",
-        replaced.map(|r| json!(r)),
-        Some(json!({
-            "district_id": district_id,
-            "neighborhood_id": f.neighborhood_id,
-            "organisation_id": org.id
-        })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&if f.back == "edit" {
-        format!("/services/{id}/edit#routes")
-    } else {
-        format!("/services#service-{id}")
-    })
-    .into_response())
+    state
+        .store
+        .write(|tx, _| {
+            let (f, replaced) = (&f, &replaced);
+            Box::pin(async move {
+                store_requests::set_route(tx, id, district_id, f.neighborhood_id, org.id).await?;
+                audit_service(
+                    tx,
+                    me.user.id,
+                    id,
+                    "set_route",
+                    replaced.as_ref().map(|r| json!(r)),
+                    Some(json!({
+                        "district_id": district_id,
+                        "neighborhood_id": f.neighborhood_id,
+                        "organisation_id": org.id
+                    })),
+                )
+                .await?;
+                Ok(Redirect::to(&if f.back == "edit" {
+                    format!("/services/{id}/edit#routes")
+                } else {
+                    format!("/services#service-{id}")
+                })
+                .into_response())
+            })
+        })
+        .await
 }
 
 // ---------------------------------------------------------------- one category (administrators)
@@ -618,22 +629,28 @@ pub async fn create(
         }
     };
     let now = Utc::now();
-    let mut tx = state.store.begin().await?;
-    let id = store_requests::create_service(&mut tx, &d.as_new(), now).await?;
-    if !d.active {
-        store_requests::update_service(&mut tx, id, d.sla_hours, false, now).await?;
-    }
-    audit_service(
-        &mut tx,
-        me.user.id,
-        id,
-        "create",
-        None,
-        Some(json!({"code": d.code, "name_fa": d.name_fa, "sla_hours": d.sla_hours})),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/services/{id}/edit")).into_response())
+    state
+        .store
+        .write(|tx, _| {
+            let d = &d;
+            Box::pin(async move {
+                let id = store_requests::create_service(tx, &d.as_new(), now).await?;
+                if !d.active {
+                    store_requests::update_service(tx, id, d.sla_hours, false, now).await?;
+                }
+                audit_service(
+                    tx,
+                    me.user.id,
+                    id,
+                    "create",
+                    None,
+                    Some(json!({"code": d.code, "name_fa": d.name_fa, "sla_hours": d.sla_hours})),
+                )
+                .await?;
+                Ok(Redirect::to(&format!("/services/{id}/edit")).into_response())
+            })
+        })
+        .await
 }
 
 /// Saves a category's names, texts, domain, response time and whether it is offered.
@@ -658,24 +675,30 @@ pub async fn save(
         }
     };
     let now = Utc::now();
-    let mut tx = state.store.begin().await?;
-    store_requests::edit_service(&mut tx, id, &d.as_new(), now).await?;
-    store_requests::update_service(&mut tx, id, d.sla_hours, d.active, now).await?;
-    audit_service(
-        &mut tx,
-        me.user.id,
-        id,
-        "update",
-        Some(json!(before)),
-        Some(json!({
-            "name_fa": d.name_fa, "name_en": d.name_en, "group_fa": d.group_fa,
-            "group_en": d.group_en, "domain": d.domain, "sla_hours": d.sla_hours,
-            "active": d.active, "keywords": d.keywords
-        })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/services/{id}/edit")).into_response())
+    state
+        .store
+        .write(|tx, _| {
+            let (before, d) = (&before, &d);
+            Box::pin(async move {
+                store_requests::edit_service(tx, id, &d.as_new(), now).await?;
+                store_requests::update_service(tx, id, d.sla_hours, d.active, now).await?;
+                audit_service(
+                    tx,
+                    me.user.id,
+                    id,
+                    "update",
+                    Some(json!(before)),
+                    Some(json!({
+                        "name_fa": d.name_fa, "name_en": d.name_en, "group_fa": d.group_fa,
+                        "group_en": d.group_en, "domain": d.domain, "sla_hours": d.sla_hours,
+                        "active": d.active, "keywords": d.keywords
+                    })),
+                )
+                .await?;
+                Ok(Redirect::to(&format!("/services/{id}/edit")).into_response())
+            })
+        })
+        .await
 }
 
 /// Removes one routing rule.
@@ -691,21 +714,27 @@ pub async fn delete_route(
         .into_iter()
         .find(|r| r.id == route_id)
         .ok_or(AppError::NotFound)?;
-    let mut tx = state.store.begin().await?;
-    if !store_requests::delete_route(&mut tx, id, route_id).await? {
-        return Err(AppError::NotFound);
-    }
-    audit_service(
-        &mut tx,
-        me.user.id,
-        id,
-        "delete_route",
-        Some(json!(before)),
-        None,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/services/{id}/edit#routes")).into_response())
+    state
+        .store
+        .write(|tx, _| {
+            let before = &before;
+            Box::pin(async move {
+                if !store_requests::delete_route(tx, id, route_id).await? {
+                    return Err(AppError::NotFound);
+                }
+                audit_service(
+                    tx,
+                    me.user.id,
+                    id,
+                    "delete_route",
+                    Some(json!(before)),
+                    None,
+                )
+                .await?;
+                Ok(Redirect::to(&format!("/services/{id}/edit#routes")).into_response())
+            })
+        })
+        .await
 }
 
 fn check_attribute(
@@ -811,35 +840,42 @@ pub async fn add_attribute(
     let description_fa = text::normalize(&f.description_fa);
     let description_en = text::normalize(&f.description_en);
     let sort_order = number(&f.sort_order).unwrap_or(existing.len() as i64 + 1);
-    let mut tx = state.store.begin().await?;
-    let attribute_id = store_requests::add_attribute(
-        &mut tx,
-        id,
-        &NewAttribute {
-            code: f.code.trim(),
-            datatype,
-            required: !f.required.is_empty(),
-            description_fa: &description_fa,
-            description_en: &description_en,
-            sort_order,
-            values: &values,
-        },
-    )
-    .await?;
-    audit_service(
-        &mut tx,
-        me.user.id,
-        id,
-        "add_attribute",
-        None,
-        Some(json!({
-            "attribute_id": attribute_id, "code": f.code.trim(),
-            "datatype": datatype.as_str(), "choices": choices.len()
-        })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/services/{id}/edit#questions")).into_response())
+    state
+        .store
+        .write(|tx, _| {
+            let (choices, description_en, description_fa, f, values) =
+                (&choices, &description_en, &description_fa, &f, &values);
+            Box::pin(async move {
+                let attribute_id = store_requests::add_attribute(
+                    tx,
+                    id,
+                    &NewAttribute {
+                        code: f.code.trim(),
+                        datatype,
+                        required: !f.required.is_empty(),
+                        description_fa,
+                        description_en,
+                        sort_order,
+                        values,
+                    },
+                )
+                .await?;
+                audit_service(
+                    tx,
+                    me.user.id,
+                    id,
+                    "add_attribute",
+                    None,
+                    Some(json!({
+                        "attribute_id": attribute_id, "code": f.code.trim(),
+                        "datatype": datatype.as_str(), "choices": choices.len()
+                    })),
+                )
+                .await?;
+                Ok(Redirect::to(&format!("/services/{id}/edit#questions")).into_response())
+            })
+        })
+        .await
 }
 
 /// Removes a question; answers already given stay with their requests.
@@ -855,21 +891,27 @@ pub async fn remove_attribute(
         .into_iter()
         .find(|a| a.id == attribute_id)
         .ok_or(AppError::NotFound)?;
-    let mut tx = state.store.begin().await?;
-    if !store_requests::remove_attribute(&mut tx, id, attribute_id).await? {
-        return Err(AppError::NotFound);
-    }
-    audit_service(
-        &mut tx,
-        me.user.id,
-        id,
-        "remove_attribute",
-        Some(json!(removed)),
-        None,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/services/{id}/edit#questions")).into_response())
+    state
+        .store
+        .write(|tx, _| {
+            let removed = &removed;
+            Box::pin(async move {
+                if !store_requests::remove_attribute(tx, id, attribute_id).await? {
+                    return Err(AppError::NotFound);
+                }
+                audit_service(
+                    tx,
+                    me.user.id,
+                    id,
+                    "remove_attribute",
+                    Some(json!(removed)),
+                    None,
+                )
+                .await?;
+                Ok(Redirect::to(&format!("/services/{id}/edit#questions")).into_response())
+            })
+        })
+        .await
 }
 
 /// One catalogue change in the audit log, in the transaction that makes it.

@@ -88,6 +88,50 @@ pub async fn members_of(store: &Store, body_id: i64, term_id: Option<i64>) -> Re
     store.fetch_all(&sql).await
 }
 
+/// A body's term with its members, as pages and the API show it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TermMembers {
+    #[serde(flatten)]
+    pub term: Term,
+    /// Whether `today` falls in the term.
+    pub current: bool,
+    pub members: Vec<Member>,
+}
+
+/// Every term of a body, newest first, each with its members (officers first), in two queries.
+pub async fn terms_with_members(
+    store: &Store,
+    body_id: i64,
+    today: NaiveDate,
+) -> Result<Vec<TermMembers>> {
+    let terms = terms_of(store, body_id).await?;
+    if terms.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(MEMBER_SELECT);
+    sql.push(" WHERE m.body_id = ").arg(body_id).push(
+        " AND m.term_id IS NOT NULL ORDER BY CASE m.role WHEN 'chair' THEN 0 WHEN 'vice_chair' THEN 1 \
+         WHEN 'secretary' THEN 2 WHEN 'member' THEN 3 ELSE 4 END, p.sort_key, m.id",
+    );
+    let mut members: Vec<Member> = store.fetch_all(&sql).await?;
+    Ok(terms
+        .into_iter()
+        .map(|term| {
+            let (mine, rest) = members.drain(..).partition(|m| m.term_id == Some(term.id));
+            members = rest;
+            TermMembers {
+                current: mahalle_core::councils::term_is_current(
+                    term.starts_on,
+                    term.ends_on,
+                    today,
+                ),
+                members: mine,
+                term,
+            }
+        })
+        .collect())
+}
+
 pub async fn memberships_of_person(store: &Store, person_id: i64) -> Result<Vec<PersonMembership>> {
     store
         .fetch_all(

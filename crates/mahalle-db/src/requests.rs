@@ -832,6 +832,9 @@ fn apply(s: &mut Sql, f: &Filter, terms: &[String], now: DateTime<Utc>) {
 }
 
 /// A page of a work queue.
+/// Sort keys of the staff work queue.
+pub const QUEUE_SORTS: &[&str] = &["due", "requested", "status", "updated"];
+
 pub async fn list(
     store: &Store,
     f: &Filter,

@@ -224,6 +224,13 @@ impl Store {
             .collect())
     }
 
+    /// Whether the database answers a trivial query.
+    pub async fn ping(&self) -> Result<()> {
+        self.scalar(&Sql::new("SELECT CAST(1 AS BIGINT)"))
+            .await
+            .map(|_| ())
+    }
+
     pub async fn close(&self) {
         match &self.backend {
             Backend::Sqlite(p) => p.close().await,

@@ -1,30 +1,28 @@
-//! The web layer: HTML pages, the JSON API, sign-in, static assets.
-//! Data flows one way: HTTP → handler (parse, authorise) → core rule → store → view.
+//! The web layer, one folder per capability (named as in core and db), each with its operations
+//! (`ops`), pages, API handlers, strings and one `router()`; shared HTTP plumbing in `http`.
+//! Data flows one way: HTTP → handler (parse) → operation (authorise, core rule, store) → view.
 
 pub mod accounts;
-pub mod api;
-mod assets;
+pub mod calendar;
 pub mod challenges;
-pub mod citizen;
-pub mod csrf;
-pub mod ctx;
-pub mod error;
-mod extract;
-pub mod followup;
-pub mod i18n;
-pub mod notify;
-pub mod open311;
-pub mod transfer;
-pub mod views;
+pub mod home;
+pub mod http;
+pub mod meetings;
+pub mod notifications;
+pub mod org;
+pub mod people;
+pub mod places;
+pub mod requests;
+pub mod resolutions;
+pub mod services;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{FromRef, State};
+use axum::extract::FromRef;
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::IntoResponse;
-use axum::routing::{get, post};
-use axum::Router;
+use axum::routing::{any, get};
+use axum::{Json, Router};
 use chrono::{FixedOffset, NaiveDate, Utc};
 use mahalle_db::Store;
 use serde::{Deserialize, Deserializer};
@@ -34,6 +32,11 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::http::error::AppError;
+use crate::http::Capability;
 
 /// Settings the web layer needs.
 #[derive(Debug, Clone)]
@@ -60,7 +63,7 @@ impl Default for WebConfig {
 pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
-    pub intake: Arc<citizen::Intake>,
+    pub intake: Arc<requests::ops::Intake>,
 }
 
 impl AppState {
@@ -68,7 +71,7 @@ impl AppState {
         AppState {
             store,
             config: Arc::new(config),
-            intake: Arc::new(citizen::Intake::default()),
+            intake: Arc::new(requests::ops::Intake::default()),
         }
     }
 }
@@ -103,126 +106,54 @@ pub fn empty_as_none<'de, D: Deserializer<'de>, T: std::str::FromStr>(
     }
 }
 
-/// The whole application: pages, API, health checks, static files.
+/// Every capability, once: its routes and its strings. Adding a capability is one line here.
+pub const CAPABILITIES: &[Capability] = &[
+    accounts::CAPABILITY,
+    calendar::CAPABILITY,
+    challenges::CAPABILITY,
+    home::CAPABILITY,
+    meetings::CAPABILITY,
+    notifications::CAPABILITY,
+    org::CAPABILITY,
+    people::CAPABILITY,
+    places::CAPABILITY,
+    requests::CAPABILITY,
+    resolutions::CAPABILITY,
+    services::CAPABILITY,
+];
+
+/// The whole application: every capability's pages, API and machine endpoints, the OpenAPI
+/// document they describe, health checks and static files, under one stack of tower layers.
 pub fn app(state: AppState) -> Router {
-    use views::{account, home, import, meetings, org, people, places, resolutions};
-    let pages = Router::new()
-        .route("/", get(home::home))
-        .route("/districts", get(places::districts))
-        .route("/districts/{id}", get(places::district))
-        .route("/neighborhoods", get(places::neighborhoods))
-        .route("/neighborhoods/{id}", get(places::neighborhood))
-        .route("/organisations", get(org::organisations))
-        .route("/organisations/{id}", get(org::organisation))
-        .route("/people", get(people::people))
-        .route("/people/{id}", get(people::person))
-        .route("/meetings", get(meetings::list).post(meetings::create))
-        .route("/meetings/new", get(meetings::new_form))
-        .route("/meetings/{id}", get(meetings::show))
-        .route("/meetings/{id}/resolutions", post(meetings::add_resolution))
-        .route(
-            "/meetings/{id}/import",
-            get(import::form).post(import::upload),
-        )
-        .route("/meetings/{id}/import/commit", post(import::commit))
-        .route("/import/{file}", get(import::template))
-        .route("/meetings/{id}/attachments", post(meetings::attach))
-        .route("/meetings/{id}/minutes", post(meetings::minutes))
-        .route("/meetings/{id}/details", post(meetings::details))
-        .route("/meetings/{id}/attendance", post(meetings::attendance))
-        .route("/attachments/{id}", get(meetings::download))
-        .route("/resolutions/{id}/report", post(resolutions::report))
-        .route("/resolutions", get(resolutions::list))
-        .route("/resolutions/export", get(resolutions::export))
-        .route("/resolutions/{id}", get(resolutions::show))
-        .route("/resolutions/{id}/act", post(resolutions::act))
-        .route("/inbox", get(resolutions::inbox))
-        .route("/overdue", get(resolutions::overdue))
-        .route("/accountability", get(resolutions::accountability))
-        .route("/login", get(account::login_form).post(account::login))
-        .route("/logout", post(account::logout))
-        .route("/account", get(account::account))
-        .route("/account/tokens", post(account::create_token))
-        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
-        .route(
-            "/admin/users",
-            get(account::users).post(account::create_user),
-        )
-        .route("/settings/lang/{lang}", get(account::set_lang))
-        .route("/settings/calendar/{cal}", get(account::set_calendar))
-        .route("/calendar", get(views::calendar::month))
-        .route("/notifications", get(views::notifications::outbox))
-        .route(
-            "/notifications/{id}/retry",
-            post(views::notifications::retry),
-        )
-        .route(
-            "/requests",
-            get(views::requests::list)
-                .post(views::requests::submit)
-                .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024)),
-        )
-        .route(
-            "/requests/new",
-            get(views::requests::new_form)
-                .post(views::requests::refresh_form)
-                .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024)),
-        )
-        .route("/requests/export.csv", get(views::requests::export))
-        .route("/requests/{id}", get(views::requests::show))
-        .route("/requests/{id}/act", post(views::requests::act))
-        .route("/requests/{id}/challenge", post(views::requests::challenge))
-        .route("/challenges", get(views::challenges::list))
-        .route("/challenges/{id}", get(views::challenges::show))
-        .route(
-            "/challenges/{id}/resolution",
-            post(views::challenges::answer),
-        )
-        .route("/requests/{id}/photo", get(views::requests::photo))
-        .route("/track", get(views::requests::track_lookup))
-        .route("/track/{code}", get(views::requests::track))
-        .route("/services", get(views::services::catalogue))
-        .route("/services/{id}", post(views::services::update))
-        .route("/services/{id}/routes", post(views::services::add_route))
-        .route(
-            "/services/new",
-            get(views::services::new_form).post(views::services::create),
-        )
-        .route(
-            "/services/{id}/edit",
-            get(views::services::edit_form).post(views::services::save),
-        )
-        .route(
-            "/services/{id}/routes/{route}/delete",
-            post(views::services::delete_route),
-        )
-        .route(
-            "/services/{id}/attributes",
-            post(views::services::add_attribute),
-        )
-        .route(
-            "/services/{id}/attributes/{attribute}/delete",
-            post(views::services::remove_attribute),
-        )
-        .route(
-            "/admin/api-keys",
-            get(views::api_keys::list).post(views::api_keys::create),
-        )
-        .route("/admin/api-keys/{id}/revoke", post(views::api_keys::revoke))
-        .fallback(|| async { error::AppError::NotFound })
-        .layer(axum::middleware::from_fn(error::html_errors))
-        .layer(axum::middleware::from_fn(csrf::ensure_cookie));
+    let mut pages = Router::new();
+    let mut api = OpenApiRouter::with_openapi(http::api::ApiDoc::openapi());
+    let mut machine = Router::new();
+    for c in CAPABILITIES {
+        let r = (c.routes)();
+        pages = pages.merge(r.pages);
+        api = api.merge(r.api);
+        machine = machine.merge(r.machine);
+    }
+    let (api, doc) = api.split_for_parts();
+    let doc = Arc::new(doc);
+    let pages = pages
+        .fallback(|| async { AppError::NotFound })
+        .layer(axum::middleware::from_fn(http::error::html_errors))
+        .layer(axum::middleware::from_fn(http::csrf::ensure_cookie));
 
     Router::new()
-        .nest("/api/v1", api::router())
-        .merge(open311::router())
-        .route("/api/openapi.json", get(api::openapi_json))
-        // Calendar clients authenticate with a token and must get 401, not the sign-in page.
-        .route("/calendar/{file}", get(views::calendar::feed))
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(readyz))
-        .route("/static/{*path}", get(assets::serve))
-        .route("/favicon.ico", get(|| async { axum::response::Redirect::permanent("/static/favicon.svg") }))
+        .merge(api)
+        .route("/api/v1", any(|| async { AppError::NotFound }))
+        .route("/api/v1/{*rest}", any(|| async { AppError::NotFound }))
+        .route(
+            "/api/openapi.json",
+            get(move || {
+                let doc = doc.clone();
+                async move { Json(doc.as_ref().clone()) }
+            }),
+        )
+        .merge(machine)
+        .merge(http::router())
         .merge(pages)
         .layer(
             tower::ServiceBuilder::new()
@@ -248,21 +179,6 @@ pub fn app(state: AppState) -> Router {
                 .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30))),
         )
         .with_state(state)
-}
-
-/// Ready when the database answers.
-async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    match state
-        .store
-        .scalar(&mahalle_db::Sql::new("SELECT CAST(1 AS BIGINT)"))
-        .await
-    {
-        Ok(_) => (StatusCode::OK, "ready"),
-        Err(e) => {
-            tracing::warn!(error = %e, "database not ready");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
-        }
-    }
 }
 
 /// Housekeeping that is safe to run in every server process at once: each step is an idempotent

@@ -187,7 +187,7 @@ pub async fn run(store: &Store, o: Options) -> anyhow::Result<()> {
         .await?;
         tx.commit().await?;
         let t = Instant::now();
-        let n = mahalle_web::followup::commit_import(store, &who, m, "session.xlsx", &xlsx)
+        let n = mahalle_web::resolutions::ops::commit_import(store, &who, m, "session.xlsx", &xlsx)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         d.push(t.elapsed());

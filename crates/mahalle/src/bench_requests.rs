@@ -84,7 +84,7 @@ pub async fn run(store: Store, o: Options) -> anyhow::Result<()> {
     );
 
     // POST: many clients at once, each waiting for its answer (so each request was committed).
-    let (_, key) = mahalle_web::citizen::create_api_key(&store, "bench", None)
+    let (_, key) = mahalle_web::requests::ops::create_api_key(&store, "bench", None)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let before = store

@@ -351,12 +351,13 @@ async fn serve(store: Store, url: &str, args: ServeArgs) -> anyhow::Result<()> {
         secure_cookies: args.secure_cookies,
         trusted_proxies: args.trusted_proxies.0,
     };
-    let notifier = mahalle_web::notify::from_config(args.smtp_url.as_deref(), &args.mail_from)
-        .map_err(|e| anyhow::anyhow!("--smtp-url: {e}"))?;
-    let reminders = mahalle_web::notify::spawn_reminders(
+    let notifier =
+        mahalle_web::notifications::jobs::from_config(args.smtp_url.as_deref(), &args.mail_from)
+            .map_err(|e| anyhow::anyhow!("--smtp-url: {e}"))?;
+    let reminders = mahalle_web::notifications::jobs::spawn_reminders(
         store.clone(),
         notifier,
-        mahalle_web::notify::ReminderConfig {
+        mahalle_web::notifications::jobs::ReminderConfig {
             escalate_after_days: args.escalate_after_days.max(1),
             request_escalate_after_hours: args.request_escalate_after_hours.max(1),
             overdue_cutoff_days: args.overdue_cutoff_days.max(1),
@@ -415,9 +416,9 @@ fn read_password() -> anyhow::Result<String> {
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
-fn web_error(e: mahalle_web::error::AppError) -> anyhow::Error {
+fn web_error(e: mahalle_web::http::error::AppError) -> anyhow::Error {
     match e {
-        mahalle_web::error::AppError::Invalid(fields) => {
+        mahalle_web::http::error::AppError::Invalid(fields) => {
             anyhow::anyhow!(fields
                 .iter()
                 .map(|f| f.en.clone())
@@ -436,13 +437,13 @@ async fn user(store: &Store, cmd: UserCommand) -> anyhow::Result<()> {
             role,
             scope,
         } => {
-            let grant = mahalle_web::views::account::parse_grant(
+            let grant = mahalle_web::accounts::ops::parse_grant(
                 &role,
                 &scope.map(|s| s.to_string()).unwrap_or_default(),
             )
             .map_err(web_error)?;
             let password = read_password()?;
-            let id = mahalle_web::accounts::create_user(
+            let id = mahalle_web::accounts::ops::create_user(
                 store,
                 None,
                 &username,
@@ -456,7 +457,7 @@ async fn user(store: &Store, cmd: UserCommand) -> anyhow::Result<()> {
         }
         UserCommand::Passwd { username } => {
             let password = read_password()?;
-            mahalle_web::accounts::change_password(store, None, &username, &password)
+            mahalle_web::accounts::ops::change_password(store, None, &username, &password)
                 .await
                 .map_err(web_error)?;
             println!("password changed for {username}; their sessions were ended");
@@ -488,7 +489,7 @@ async fn user(store: &Store, cmd: UserCommand) -> anyhow::Result<()> {
             let u = auth::user_by_name(store, &username.to_lowercase())
                 .await?
                 .with_context(|| format!("no user {username}"))?;
-            let (_, token) = mahalle_web::accounts::issue_api_token(store, None, u.id, &name)
+            let (_, token) = mahalle_web::accounts::ops::issue_api_token(store, None, u.id, &name)
                 .await
                 .map_err(web_error)?;
             println!("API token for {username} ({name}); it is shown only once:");
@@ -499,10 +500,10 @@ async fn user(store: &Store, cmd: UserCommand) -> anyhow::Result<()> {
 }
 
 async fn api_key(store: &Store, cmd: ApiKeyCommand) -> anyhow::Result<()> {
-    use mahalle_web::citizen;
+    use mahalle_web::requests::ops;
     match cmd {
         ApiKeyCommand::Create { name } => {
-            let (id, key) = citizen::create_api_key(store, &name, None)
+            let (id, key) = ops::create_api_key(store, &name, None)
                 .await
                 .map_err(web_error)?;
             println!("API key {id} for {name}; it is shown only once:");
@@ -525,7 +526,7 @@ async fn api_key(store: &Store, cmd: ApiKeyCommand) -> anyhow::Result<()> {
             }
         }
         ApiKeyCommand::Revoke { id } => {
-            if citizen::revoke_api_key(store, id, None)
+            if ops::revoke_api_key(store, id, None)
                 .await
                 .map_err(web_error)?
             {

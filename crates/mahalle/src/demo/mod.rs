@@ -362,7 +362,7 @@ async fn load_city(store: &Store) -> anyhow::Result<Summary> {
     s.reports = f.reports;
 
     // Demo accounts.
-    let hash = mahalle_web::accounts::hash_password(DEMO_PASSWORD.to_string()).await?;
+    let hash = mahalle_web::accounts::ops::hash_password(DEMO_PASSWORD.to_string()).await?;
     let water = org_ids.iter().find(|(c, _)| *c == "AG-WATER").map(|x| x.1);
     for login in LOGINS {
         let scope = match login.role {

@@ -126,7 +126,7 @@ async fn forms_without_the_csrf_token_are_refused() {
 #[tokio::test]
 async fn repeated_failures_are_throttled() {
     let app = TestApp::spawn().await;
-    for _ in 0..mahalle_web::accounts::MAX_FAILURES {
+    for _ in 0..mahalle_web::accounts::ops::MAX_FAILURES {
         assert_eq!(
             app.login("viewer", "not the password")
                 .await

@@ -8,7 +8,7 @@ use crate::helpers::TestApp;
 
 async fn api_key(app: &TestApp) -> String {
     let store = Store::connect(&app.db_url).await.unwrap();
-    let (_, key) = mahalle_web::citizen::create_api_key(&store, "test client", None)
+    let (_, key) = mahalle_web::requests::ops::create_api_key(&store, "test client", None)
         .await
         .unwrap();
     key

@@ -223,5 +223,5 @@ async fn organisations_filter_by_kind() {
 }
 
 pub fn urlencode(s: &str) -> String {
-    mahalle_web::views::url_encode(s)
+    mahalle_web::http::page::url_encode(s)
 }

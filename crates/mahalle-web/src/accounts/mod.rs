@@ -1,0 +1,30 @@
+//! Accounts: sign-in, sessions, API tokens, users and their roles, language and calendar.
+
+pub mod api;
+pub mod ops;
+pub mod pages;
+
+use axum::routing::{get, post};
+
+use crate::http::{Capability, Routes};
+
+pub const CAPABILITY: Capability = Capability {
+    routes: router,
+    strings: &[],
+};
+
+pub fn router() -> Routes {
+    Routes {
+        pages: axum::Router::new()
+            .route("/login", get(pages::login_form).post(pages::login))
+            .route("/logout", post(pages::logout))
+            .route("/account", get(pages::account))
+            .route("/account/tokens", post(pages::create_token))
+            .route("/account/tokens/{id}/revoke", post(pages::revoke_token))
+            .route("/admin/users", get(pages::users).post(pages::create_user))
+            .route("/settings/lang/{lang}", get(pages::set_lang))
+            .route("/settings/calendar/{cal}", get(pages::set_calendar)),
+        api: api::router(),
+        ..Routes::default()
+    }
+}

@@ -1,0 +1,268 @@
+//! Account operations shared by the web UI, the API and the CLI: password hashing, creating
+//! users, changing passwords, issuing API tokens. Each change is written with its audit row.
+
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
+use argon2::Argon2;
+use mahalle_core::access::Grant;
+use mahalle_core::validate;
+use mahalle_db::{audit, auth, DbError, Store};
+use serde_json::json;
+
+use crate::http::csrf::{hash_token, new_token};
+use crate::http::error::AppError;
+
+/// Argon2id with the crate's defaults (19 MiB, 2 passes): OWASP's recommended minimum.
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing: {e}")))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))?
+}
+
+pub async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash).is_ok_and(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A hash of a random password, to spend the same time on unknown usernames as on known ones.
+static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(b"not a real password", &salt)
+        .map(|h| h.to_string())
+        .unwrap_or_default()
+});
+
+/// Failed attempts allowed per username in the throttling window.
+pub const MAX_FAILURES: i64 = 10;
+pub const FAILURE_WINDOW_SECS: i64 = 15 * 60;
+
+/// Checks a username and password; returns the user id. Throttled per username in the database,
+/// so the limit holds across every server process.
+pub async fn authenticate(
+    store: &Store,
+    username: &str,
+    password: &str,
+) -> Result<Option<i64>, AppError> {
+    let username = username.trim().to_lowercase();
+    let now = chrono::Utc::now().timestamp();
+    if auth::login_failures_since(store, &username, now - FAILURE_WINDOW_SECS).await?
+        >= MAX_FAILURES
+    {
+        return Err(AppError::TooManyRequests);
+    }
+    let creds = auth::credentials(store, &username).await?;
+    let (hash, id) = match &creds {
+        Some(c) if c.active => (c.password_hash.clone(), Some(c.id)),
+        _ => (DUMMY_HASH.clone(), None),
+    };
+    let ok = verify_password(password.to_string(), hash).await;
+    match (ok, id) {
+        (true, Some(id)) => {
+            auth::clear_login_failures(store, &username).await?;
+            Ok(Some(id))
+        }
+        _ => {
+            auth::record_login_failure(store, &username, now).await?;
+            Ok(None)
+        }
+    }
+}
+
+/// Creates an account with its roles. `actor` is who did it (None from the CLI).
+pub async fn create_user(
+    store: &Store,
+    actor: Option<i64>,
+    username: &str,
+    display_name: &str,
+    password: &str,
+    grants: &[Grant],
+) -> Result<i64, AppError> {
+    let mut errors = Vec::new();
+    let username = validate::username(username)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let display = validate::required_text("display_name", display_name, 100)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let password = validate::password(password)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let (Some(username), Some(display), Some(password)) = (username, display, password) else {
+        return Err(AppError::Invalid(errors));
+    };
+    let hash = hash_password(password).await?;
+    store
+        .write(|tx, _| {
+            let (display, hash, username) = (&display, &hash, &username);
+            Box::pin(async move {
+                let id = match auth::create_user(tx, username, display, hash).await {
+                    Ok(id) => id,
+                    Err(DbError::Conflict(_)) => {
+                        return Err(AppError::Invalid(vec![validate::FieldError::new(
+                            "username",
+                            "این نام کاربری پیش‌تر گرفته شده است.",
+                            "This username is already taken.",
+                        )]))
+                    }
+                    Err(e) => return Err(e.into()),
+                };
+                auth::set_grants(tx, id, grants).await?;
+                audit::record(
+        tx,
+        audit::Change {
+            user_id: actor,
+            action: "create",
+            entity: "user",
+            entity_id: Some(id),
+            before: None,
+            after: Some(json!({ "username": username, "display_name": display, "grants": grants })),
+        },
+    )
+    .await?;
+                Ok(id)
+            })
+        })
+        .await
+}
+
+/// Sets a new password; every session of the account ends.
+pub async fn change_password(
+    store: &Store,
+    actor: Option<i64>,
+    username: &str,
+    password: &str,
+) -> Result<(), AppError> {
+    let password = validate::password(password)?;
+    let user = auth::user_by_name(store, &username.trim().to_lowercase())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let hash = hash_password(password).await?;
+    store
+        .write(|tx, _| {
+            let hash = &hash;
+            Box::pin(async move {
+                auth::set_password(tx, user.id, hash).await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: actor,
+                        action: "change_password",
+                        entity: "user",
+                        entity_id: Some(user.id),
+                        before: None,
+                        after: None,
+                    },
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .await
+}
+
+/// Issues an API token for a user; returns (id, the secret token). Only its hash is stored.
+pub async fn issue_api_token(
+    store: &Store,
+    actor: Option<i64>,
+    user_id: i64,
+    name: &str,
+) -> Result<(i64, String), AppError> {
+    let name = validate::required_text("name", name, 80)?;
+    let token = format!("mht_{}", new_token());
+    store
+        .write(|tx, _| {
+            let (name, token) = (&name, &token);
+            Box::pin(async move {
+                let id = auth::create_api_token(tx, user_id, name, &hash_token(token)).await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: actor,
+                        action: "create",
+                        entity: "api_token",
+                        entity_id: Some(id),
+                        before: None,
+                        after: Some(json!({ "user_id": user_id, "name": name })),
+                    },
+                )
+                .await?;
+                Ok((id, token.clone()))
+            })
+        })
+        .await
+}
+
+pub async fn revoke_api_token(store: &Store, actor: i64, token_id: i64) -> Result<(), AppError> {
+    store
+        .write(|tx, _| {
+            Box::pin(async move {
+                auth::revoke_api_token(tx, actor, token_id).await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: Some(actor),
+                        action: "revoke",
+                        entity: "api_token",
+                        entity_id: Some(token_id),
+                        before: None,
+                        after: None,
+                    },
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .await
+}
+
+/// A role from the form, with the scope id its kind needs.
+pub fn parse_grant(role: &str, scope_id: &str) -> Result<mahalle_core::access::Grant, AppError> {
+    let bad_role = || {
+        AppError::Invalid(vec![mahalle_core::validate::FieldError::new(
+            "role",
+            "نقش نامعتبر است.",
+            "Unknown role.",
+        )])
+    };
+    let role = mahalle_core::access::Role::parse(role).ok_or_else(bad_role)?;
+    let id: Option<i64> = mahalle_core::text::to_latin_digits(scope_id.trim())
+        .parse()
+        .ok();
+    let scope = match (role.scope_kind(), id) {
+        (mahalle_core::access::ScopeKind::City, _) => mahalle_core::access::Scope::City,
+        (mahalle_core::access::ScopeKind::District, Some(id)) => {
+            mahalle_core::access::Scope::District(id)
+        }
+        (mahalle_core::access::ScopeKind::Organisation, Some(id)) => {
+            mahalle_core::access::Scope::Organisation(id)
+        }
+        (mahalle_core::access::ScopeKind::Neighborhood, Some(id)) => {
+            mahalle_core::access::Scope::Neighborhood(id)
+        }
+        (_, None) => {
+            return Err(AppError::Invalid(vec![
+                mahalle_core::validate::FieldError::new(
+                    "scope_id",
+                    "این نقش به شناسه منطقه، دستگاه یا محله نیاز دارد.",
+                    "This role needs the id of its district, organisation or neighborhood.",
+                ),
+            ]))
+        }
+    };
+    mahalle_core::access::Grant::new(role, scope).map_err(|_| bad_role())
+}

@@ -1,0 +1,70 @@
+//! Query and path extractors whose rejections are our typed errors (JSON for the API, a page
+//! for HTML), so malformed input is a 400 with a message, never a bare text body.
+
+use std::net::SocketAddr;
+
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{ConnectInfo, FromRequestParts, Request};
+
+use crate::http::error::AppError;
+
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(AppError))]
+pub struct Q<T>(pub T);
+
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(AppError))]
+pub struct P<T>(pub T);
+
+impl From<QueryRejection> for AppError {
+    fn from(e: QueryRejection) -> Self {
+        AppError::BadRequest(e.body_text())
+    }
+}
+
+impl From<PathRejection> for AppError {
+    fn from(e: PathRejection) -> Self {
+        AppError::BadRequest(e.body_text())
+    }
+}
+
+/// The caller's address for per-IP limits: the peer, or the client named by a trusted proxy
+/// (see `mahalle_core::forwarded`). "unknown" when the server runs without connection info.
+pub fn client_ip(req: &Request, trusted: &[mahalle_core::forwarded::Network]) -> String {
+    let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>() else {
+        return "unknown".into();
+    };
+    let forwarded: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    mahalle_core::forwarded::client_address(peer.ip(), &forwarded, trusted).to_string()
+}
+
+/// A form with no fields but the CSRF token.
+#[derive(serde::Deserialize)]
+pub struct Empty {}
+
+/// A file as uploaded: its name and bytes.
+pub type Upload = (String, Vec<u8>);
+
+/// Checks an uploaded file and gives what to store: clean name, real MIME type, SHA-256.
+pub fn check_upload(
+    file: &Upload,
+) -> Result<(String, &'static str, String), crate::http::error::AppError> {
+    use mahalle_core::attachments::{clean_filename, sniff};
+    let kind = sniff(&file.0, &file.1).map_err(|e| {
+        crate::http::error::AppError::Invalid(vec![mahalle_core::validate::FieldError::new(
+            "file",
+            e.message_fa(),
+            e.to_string(),
+        )])
+    })?;
+    let hash = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(&file.1))
+    };
+    Ok((clean_filename(&file.0), kind, hash))
+}

@@ -1,0 +1,75 @@
+//! HTTP plumbing every capability shares: request context, CSRF, errors, extractors, static
+//! assets, string look-up, page basics and the API's common types. Capabilities import from
+//! here and never from each other.
+
+pub mod api;
+pub mod assets;
+pub mod csrf;
+pub mod ctx;
+pub mod error;
+pub mod extract;
+pub mod i18n;
+pub mod page;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::AppState;
+
+/// The strings a capability's pages use: (key, Persian, English).
+pub type Strings = &'static [(&'static str, &'static str, &'static str)];
+
+/// One capability as `lib.rs` lists it: its routes and its strings.
+pub struct Capability {
+    pub routes: fn() -> Routes,
+    pub strings: Strings,
+}
+
+/// A capability's routes, by how they answer.
+pub struct Routes {
+    /// HTML pages: errors come back as pages in the visitor's language, and the CSRF cookie is
+    /// set.
+    pub pages: Router<AppState>,
+    /// JSON under /api/v1, each route registered with its OpenAPI description (`routes!`), so
+    /// the two cannot drift apart.
+    pub api: OpenApiRouter<AppState>,
+    /// Other machine endpoints (Open311, calendar feeds), answered as they are.
+    pub machine: Router<AppState>,
+}
+
+impl Default for Routes {
+    fn default() -> Self {
+        Routes {
+            pages: Router::new(),
+            api: OpenApiRouter::new(),
+            machine: Router::new(),
+        }
+    }
+}
+
+/// Health checks, static files and the favicon.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/static/{*path}", get(assets::serve))
+        .route(
+            "/favicon.ico",
+            get(|| async { axum::response::Redirect::permanent("/static/favicon.svg") }),
+        )
+}
+
+/// Ready when the database answers.
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ready"),
+        Err(e) => {
+            tracing::warn!(error = %e, "database not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}

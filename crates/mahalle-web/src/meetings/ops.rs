@@ -1,0 +1,237 @@
+//! Meeting operations shared by pages and the API: attachments and attendance. Each checks the
+//! secretariat's authority and writes its change with an audit row in one transaction.
+
+use mahalle_core::access::Principal;
+use mahalle_core::meetings::{decide_attendance, Party, PersonRef};
+use mahalle_core::validate::FieldError;
+use mahalle_db::{audit, meetings, DbError, Store};
+use serde_json::json;
+
+use crate::http::error::AppError;
+use crate::http::extract::{check_upload, Upload};
+
+/// Attaches a file to a meeting (its secretariat only).
+pub async fn attach_to_meeting(
+    store: &Store,
+    who: &Principal,
+    meeting_id: i64,
+    file: &Upload,
+) -> Result<i64, AppError> {
+    let m = meetings::get(store, meeting_id, crate::today()).await?;
+    if !who.is_secretariat_for(m.district_id) {
+        return Err(AppError::Forbidden);
+    }
+    let (name, kind, hash) = check_upload(file)?;
+    store
+        .write(|tx, _| {
+            let (hash, name) = (&hash, &name);
+            Box::pin(async move {
+                let id = mahalle_db::attachments::add(
+                    tx,
+                    &mahalle_db::attachments::NewAttachment {
+                        meeting_id: Some(meeting_id),
+                        report_id: None,
+                        filename: name,
+                        content_type: kind,
+                        sha256: hash,
+                        content: &file.1,
+                        uploaded_by: Some(who.user_id),
+                    },
+                )
+                .await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: Some(who.user_id),
+                        action: "attach",
+                        entity: "meeting",
+                        entity_id: Some(meeting_id),
+                        before: None,
+                        after: Some(
+                            json!({ "attachment_id": id, "filename": name, "sha256": hash }),
+                        ),
+                    },
+                )
+                .await?;
+                Ok(id)
+            })
+        })
+        .await
+}
+
+/// A change of a meeting's chair and attendance, from the meeting page or the API.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct AttendanceInput {
+    /// The chair (a person's id); `null` for none; left out, the chair stays.
+    #[serde(default, deserialize_with = "present_field")]
+    #[schema(value_type = Option<i64>)]
+    pub chair_person_id: Option<Option<i64>>,
+    /// People to invite in addition to those invited already.
+    #[serde(default)]
+    pub invite_people: Vec<i64>,
+    /// Organisations to invite in addition to those invited already.
+    #[serde(default)]
+    pub invite_organisations: Vec<i64>,
+    /// Exactly the invited people who were present (others are recorded absent); left out,
+    /// the people's presence stays as it was.
+    #[serde(default)]
+    pub present_people: Option<Vec<i64>>,
+    /// Exactly the invited organisations that were present; left out, as it was.
+    #[serde(default)]
+    pub present_organisations: Option<Vec<i64>>,
+}
+
+/// A field that was sent, even as `null` (`Some(None)`), as opposed to one left out (`None`).
+fn present_field<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
+impl AttendanceInput {
+    fn parties(people: &[i64], orgs: &[i64]) -> Vec<Party> {
+        people
+            .iter()
+            .map(|p| Party::Person(*p))
+            .chain(orgs.iter().map(|o| Party::Organisation(*o)))
+            .collect()
+    }
+}
+
+/// People named in a form (by number or full name), each checked to exist; one message per
+/// name that does not pick exactly one person.
+pub async fn resolve_people(
+    store: &Store,
+    field: &'static str,
+    refs: &[PersonRef],
+) -> Result<Vec<i64>, Vec<FieldError>> {
+    let mut ids = Vec::new();
+    let mut errors = Vec::new();
+    for r in refs {
+        let found = match r {
+            PersonRef::Id(id) => mahalle_db::people::candidates(store, Some(*id), None).await,
+            PersonRef::Name { key, .. } => {
+                mahalle_db::people::candidates(store, None, Some(key)).await
+            }
+        };
+        match found {
+            Ok(c) => match r.pick(field, &c) {
+                Ok(id) => ids.push(id),
+                Err(e) => errors.push(e),
+            },
+            Err(e) => {
+                tracing::error!(error = %e, "looking people up");
+                errors.push(FieldError::new(
+                    field,
+                    "جستجوی افراد ممکن نشد.",
+                    "People could not be looked up.",
+                ));
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(ids)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Organisation ids that do not exist, as a field error.
+async fn check_organisations(store: &Store, ids: &[i64]) -> Result<(), AppError> {
+    for id in ids {
+        match mahalle_db::org::get(store, *id).await {
+            Ok(_) => {}
+            Err(DbError::NotFound) => {
+                return Err(AppError::invalid(
+                    "invited_orgs",
+                    format!(
+                        "دستگاهی با شماره {} نیست.",
+                        mahalle_core::text::to_persian_digits(&id.to_string())
+                    ),
+                    format!("There is no organisation number {id}."),
+                ))
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
+/// Sets a meeting's chair, adds invitees and records who was present (the meeting's secretariat
+/// only), in one transaction with its audit row.
+pub async fn set_attendance(
+    store: &Store,
+    who: &Principal,
+    meeting_id: i64,
+    input: &AttendanceInput,
+) -> Result<(), AppError> {
+    let m = meetings::get(store, meeting_id, crate::today()).await?;
+    if !who.is_secretariat_for(m.district_id) {
+        return Err(AppError::Forbidden);
+    }
+    let mut people: Vec<PersonRef> = input
+        .invite_people
+        .iter()
+        .map(|p| PersonRef::Id(*p))
+        .collect();
+    if let Some(Some(c)) = input.chair_person_id {
+        people.push(PersonRef::Id(c));
+    }
+    resolve_people(store, "invite_people", &people)
+        .await
+        .map_err(AppError::Invalid)?;
+    check_organisations(store, &input.invite_organisations).await?;
+    store
+        .write(|tx, _| {
+            Box::pin(async move {
+                let old = meetings::attendance(tx, meeting_id).await?;
+                // What the input leaves out stays as it is.
+                let was_present = |person: bool| -> Vec<i64> {
+                    old.present
+                        .iter()
+                        .filter_map(|p| match (p, person) {
+                            (Party::Person(id), true) | (Party::Organisation(id), false) => {
+                                Some(*id)
+                            }
+                            _ => None,
+                        })
+                        .collect()
+                };
+                let present_people = input
+                    .present_people
+                    .clone()
+                    .unwrap_or_else(|| was_present(true));
+                let present_orgs = input
+                    .present_organisations
+                    .clone()
+                    .unwrap_or_else(|| was_present(false));
+                let new = decide_attendance(
+                    &old.invited,
+                    input.chair_person_id.unwrap_or(old.chair_person_id),
+                    &AttendanceInput::parties(&input.invite_people, &input.invite_organisations),
+                    &AttendanceInput::parties(&present_people, &present_orgs),
+                )
+                .map_err(AppError::Invalid)?;
+                if new == old {
+                    return Ok(());
+                }
+                meetings::set_attendance(tx, meeting_id, &old, &new).await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: Some(who.user_id),
+                        action: "edit_attendance",
+                        entity: "meeting",
+                        entity_id: Some(meeting_id),
+                        before: Some(json!(old)),
+                        after: Some(json!(new)),
+                    },
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .await
+}

@@ -1,0 +1,916 @@
+//! Meetings: the list, a new-meeting form, and a meeting's page with its resolutions.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{NaiveTime, TimeZone};
+use mahalle_core::jalali;
+use mahalle_core::meetings::{decide_attendance, Party, PersonRef};
+use mahalle_core::org::OrgKind;
+use mahalle_core::paging::{ListQuery, Listing};
+use mahalle_core::resolutions::{Domain, MeetingKind, Priority};
+use mahalle_core::validate::{self, FieldError};
+use mahalle_db::meetings::{self, AgendaItem, Attendee, Meeting, MeetingFilter};
+use mahalle_db::org::{self, Organisation};
+use mahalle_db::places::{self, District};
+use mahalle_db::resolutions::{self, Filter, Resolution, StatusCounts};
+use mahalle_db::{audit, Store};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::http::csrf::CsrfForm;
+use crate::http::ctx::{Ctx, Lang};
+use crate::http::error::AppError;
+use crate::http::extract::{P as Path, Q as Query};
+use crate::http::page::{render, render_form, ListView, Page};
+use crate::meetings::ops;
+use crate::resolutions::ops::ResolutionInput;
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "meetings.html")]
+struct MeetingsTemplate {
+    p: Page,
+    list: ListView,
+    items: Vec<Meeting>,
+    kind: String,
+    kinds: Vec<MeetingKind>,
+    can_create: bool,
+}
+
+#[derive(Deserialize)]
+pub struct KindQuery {
+    #[serde(default)]
+    kind: String,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(k): Query<KindQuery>,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    let l = Listing::from_query(&q, meetings::MEETING_SORTS);
+    let kind = MeetingKind::parse(&k.kind);
+    let f = MeetingFilter {
+        kind: kind.map(|k| k.as_str().to_string()),
+        ..Default::default()
+    };
+    let page = meetings::list(&state.store, &f, &l, crate::today()).await?;
+    let keep = kind
+        .map(|k| format!("&kind={}", k.as_str()))
+        .unwrap_or_default();
+    render(&MeetingsTemplate {
+        p: Page::new(&ctx, "meetings", crate::http::i18n::t(ctx.lang, "meetings")),
+        list: ListView::new("/meetings", keep, &l, &page),
+        items: page.items,
+        kind: k.kind,
+        kinds: MeetingKind::ALL.to_vec(),
+        can_create: me.principal.is_secretariat_for(None)
+            || !me.principal.reach().districts.is_empty(),
+    })
+}
+
+/// The choices a meeting form offers.
+pub struct MeetingChoices {
+    pub neighborhoods: Vec<mahalle_db::places::Neighborhood>,
+    pub bodies: Vec<Organisation>,
+    pub districts: Vec<District>,
+    pub orgs: Vec<Organisation>,
+}
+
+async fn choices(store: &Store) -> Result<MeetingChoices, AppError> {
+    let all = Listing::from_query(
+        &ListQuery {
+            per_page: Some(200),
+            ..Default::default()
+        },
+        org::ORG_SORTS,
+    );
+    let mut bodies = Vec::new();
+    for k in [
+        OrgKind::Headquarters,
+        OrgKind::Council,
+        OrgKind::Municipality,
+        OrgKind::Deputy,
+        OrgKind::DistrictOffice,
+    ] {
+        bodies.extend(
+            org::list(
+                store,
+                org::OrgFilter {
+                    kind: Some(k),
+                    district_id: None,
+                },
+                &all,
+            )
+            .await?
+            .items,
+        );
+    }
+    let orgs = org::list(store, org::OrgFilter::default(), &all)
+        .await?
+        .items;
+    let districts = places::list_districts(
+        store,
+        &Listing::from_query(
+            &ListQuery {
+                per_page: Some(200),
+                ..Default::default()
+            },
+            places::DISTRICT_SORTS,
+        ),
+    )
+    .await?
+    .items;
+    let neighborhoods = places::all_neighborhoods(store).await?;
+    Ok(MeetingChoices {
+        neighborhoods,
+        bodies,
+        districts,
+        orgs,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "meeting_form.html")]
+struct MeetingFormTemplate {
+    p: Page,
+    c: MeetingChoices,
+    kinds: Vec<MeetingKind>,
+    f: MeetingForm,
+    errors: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MeetingForm {
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub body_id: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub date: String,
+    #[serde(default)]
+    pub time: String,
+    #[serde(default)]
+    pub place: String,
+    #[serde(default)]
+    pub district_id: String,
+    #[serde(default)]
+    pub agenda: String,
+    #[serde(default)]
+    pub minutes: String,
+    /// The chair: a person's number or full name.
+    #[serde(default)]
+    pub chair: String,
+    /// Invited people, one a line, by number or full name.
+    #[serde(default)]
+    pub invite_people: String,
+    /// Invited organisation ids, comma-separated or repeated.
+    #[serde(default)]
+    pub invited_orgs: String,
+}
+
+impl MeetingForm {
+    pub fn invites(&self, id: &i64) -> bool {
+        self.invited_orgs
+            .split([',', ' '])
+            .any(|s| s.trim() == id.to_string())
+    }
+}
+
+fn ids(list: &str) -> Vec<i64> {
+    list.split([',', ' ']).filter_map(parse_id).collect()
+}
+
+pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    ctx.require_user()?;
+    let today = jalali::format_numeric(crate::today(), ctx.lang == Lang::Fa);
+    let f = MeetingForm {
+        date: today,
+        time: "10:00".into(),
+        ..Default::default()
+    };
+    render(&MeetingFormTemplate {
+        p: Page::new(
+            &ctx,
+            "meetings",
+            crate::http::i18n::t(ctx.lang, "new_meeting"),
+        ),
+        c: choices(&state.store).await?,
+        kinds: MeetingKind::ALL.to_vec(),
+        f,
+        errors: Vec::new(),
+    })
+}
+
+fn parse_id(s: &str) -> Option<i64> {
+    mahalle_core::text::to_latin_digits(s.trim()).parse().ok()
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: axum::body::Bytes,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    // Repeated checkbox fields (attending=1&attending=2) are joined before parsing the form.
+    let CsrfForm(f) = crate::http::csrf::check_form_bytes::<MeetingForm>(
+        &ctx,
+        &join_repeated(&body, "invited_orgs"),
+    )?;
+    let mut errors: Vec<FieldError> = Vec::new();
+    let kind = MeetingKind::parse(&f.kind);
+    if kind.is_none() {
+        errors.push(FieldError::new(
+            "kind",
+            "نوع جلسه را انتخاب کنید.",
+            "Choose the kind of meeting.",
+        ));
+    }
+    let body_id = parse_id(&f.body_id);
+    if body_id.is_none() {
+        errors.push(FieldError::new(
+            "body_id",
+            "برگزارکننده را انتخاب کنید.",
+            "Choose who holds the meeting.",
+        ));
+    }
+    let title = validate::required_text("title", &f.title, 300)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let date = crate::resolutions::ops::parse_date("date", &f.date)
+        .map_err(|e| push_invalid(&mut errors, e))
+        .ok();
+    let time = parse_time(&f.time).map_err(|e| errors.push(e)).ok();
+    let district_id = parse_id(&f.district_id);
+    if !me.principal.is_secretariat_for(district_id) {
+        errors.push(FieldError::new(
+            "district_id",
+            "شما دبیرخانه این جلسه نیستید؛ شهردار منطقه تنها برای منطقه خود جلسه ثبت می‌کند.",
+            "You are not this meeting's secretariat; a district mayor records meetings of their own district only.",
+        ));
+    }
+    let (chair, people) =
+        chair_and_people(&state.store, &f.chair, &f.invite_people, &mut errors).await;
+    let orgs = ids(&f.invited_orgs);
+    let invites: Vec<Party> = people
+        .iter()
+        .map(|p| Party::Person(*p))
+        .chain(orgs.iter().map(|o| Party::Organisation(*o)))
+        .collect();
+    // Invited, not yet present: presence is marked on the meeting's page after it.
+    let attendance = decide_attendance(&[], chair, &invites, &[])
+        .map_err(|mut e| errors.append(&mut e))
+        .ok();
+    let (Some(kind), Some(body_id), Some(title), Some(date), Some(time), Some(attendance), true) = (
+        kind,
+        body_id,
+        title,
+        date,
+        time,
+        attendance,
+        errors.is_empty(),
+    ) else {
+        return render_form(
+            &MeetingFormTemplate {
+                p: Page::new(
+                    &ctx,
+                    "meetings",
+                    crate::http::i18n::t(ctx.lang, "new_meeting"),
+                ),
+                c: choices(&state.store).await?,
+                kinds: MeetingKind::ALL.to_vec(),
+                errors: ctx.messages(errors),
+                f,
+            },
+            true,
+        );
+    };
+    let starts_at = crate::tehran_offset()
+        .from_local_datetime(&date.and_time(time))
+        .single()
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .ok_or_else(|| AppError::BadRequest("time".into()))?;
+    let year = i64::from(jalali::JalaliDate::from_gregorian(date).year);
+    let agenda: Vec<String> = f
+        .agenda
+        .lines()
+        .map(mahalle_core::text::normalize)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let mut orgs: Vec<(i64, bool)> = Vec::new();
+    let mut people: Vec<(i64, bool)> = Vec::new();
+    for p in &attendance.invited {
+        match *p {
+            Party::Person(id) => people.push((id, false)),
+            Party::Organisation(id) => orgs.push((id, false)),
+        }
+    }
+    let minutes = mahalle_core::text::normalize_multiline(&f.minutes);
+    let place = mahalle_core::text::normalize(&f.place);
+    let session = meetings::next_session_number(&state.store, body_id, year).await?;
+    state
+        .store
+        .write(|tx, _| {
+            let (agenda, attendance, minutes, orgs, people, place, title) = (
+                &agenda,
+                &attendance,
+                &minutes,
+                &orgs,
+                &people,
+                &place,
+                &title,
+            );
+            Box::pin(async move {
+                let id = meetings::create(
+                    tx,
+                    &meetings::NewMeeting {
+                        kind: kind.as_str(),
+                        body_id,
+                        jalali_year: year,
+                        session_number: session,
+                        title,
+                        chair_person_id: attendance.chair_person_id,
+                        place,
+                        starts_at,
+                        district_id,
+                        neighborhood_id: None,
+                        minutes,
+                        agenda,
+                        organisations: orgs,
+                        people,
+                        created_by: Some(me.user.id),
+                    },
+                )
+                .await
+                .map_err(|e| match e {
+                    // An organisation id that is not in the list (a hand-made request).
+                    mahalle_db::DbError::MissingReference(_) => {
+                        AppError::Invalid(vec![FieldError::new(
+                            "invited_orgs",
+                            "دستگاه دعوت‌شده پیدا نشد.",
+                            "An invited organisation does not exist.",
+                        )])
+                    }
+                    e => e.into(),
+                })?;
+                audit::record(
+        tx,
+        audit::Change {
+            user_id: Some(me.user.id),
+            action: "create",
+            entity: "meeting",
+            entity_id: Some(id),
+            before: None,
+            after: Some(json!({
+                "kind": kind.as_str(), "title": title, "year": year, "session": session,
+                "chair_person_id": attendance.chair_person_id, "invited": attendance.invited,
+            })),
+        },
+    )
+    .await?;
+                Ok(Redirect::to(&format!("/meetings/{id}")).into_response())
+            })
+        })
+        .await
+}
+
+fn push_invalid(errors: &mut Vec<FieldError>, e: AppError) {
+    if let AppError::Invalid(mut f) = e {
+        errors.append(&mut f);
+    }
+}
+
+/// `a=1&a=2` → `a=1,2`, so a plain struct can take a multi-select.
+pub fn join_repeated(body: &[u8], field: &str) -> Vec<u8> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
+    let joined: Vec<String> = pairs
+        .iter()
+        .filter(|(k, _)| k == field)
+        .map(|(_, v)| v.clone())
+        .collect();
+    let mut out: Vec<(String, String)> = pairs.into_iter().filter(|(k, _)| k != field).collect();
+    out.push((field.to_string(), joined.join(",")));
+    serde_urlencoded::to_string(out)
+        .unwrap_or_default()
+        .into_bytes()
+}
+
+#[derive(Template)]
+#[template(path = "meeting.html")]
+struct MeetingTemplate {
+    p: Page,
+    m: Meeting,
+    agenda: Vec<AgendaItem>,
+    attendees: Vec<Attendee>,
+    /// The chair as the attendance form writes it: "#12 name".
+    chair_ref: String,
+    counts: StatusCounts,
+    list: ListView,
+    items: Vec<Resolution>,
+    can_edit: bool,
+    c: Option<MeetingChoices>,
+    domains: Vec<Domain>,
+    priorities: Vec<Priority>,
+    f: NewResolutionForm,
+    errors: Vec<String>,
+    /// Which form `errors` belong to: "add" (a resolution), "attendance" or "details".
+    errors_for: &'static str,
+    files: Vec<mahalle_db::attachments::Attachment>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NewResolutionForm {
+    #[serde(default)]
+    pub item_number: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub domain: String,
+    #[serde(default)]
+    pub lead_org_id: String,
+    #[serde(default)]
+    pub partners: String,
+    #[serde(default)]
+    pub district_id: String,
+    #[serde(default)]
+    pub neighborhood_id: String,
+    #[serde(default)]
+    pub deadline: String,
+    #[serde(default)]
+    pub priority: String,
+}
+
+async fn meeting_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    q: &ListQuery,
+    f: NewResolutionForm,
+    errors: Vec<String>,
+    errors_for: &'static str,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    let today = crate::today();
+    let m = meetings::get(&state.store, id, today).await?;
+    let l = Listing::from_query(q, resolutions::RESOLUTION_SORTS);
+    let filter = Filter {
+        meeting_id: Some(id),
+        reach: Some(me.principal.reach()),
+        ..Default::default()
+    };
+    let page = resolutions::list(&state.store, &filter, &l, today).await?;
+    let counts = resolutions::status_counts(&state.store, &filter, today).await?;
+    let can_edit = me.principal.is_secretariat_for(m.district_id);
+    let p = Page::new(ctx, "meetings", m.title.clone());
+    let invalid = !errors.is_empty();
+    render_form(
+        &MeetingTemplate {
+            p,
+            agenda: meetings::agenda(&state.store, id).await?,
+            attendees: meetings::attendees(&state.store, id).await?,
+            chair_ref: match (m.chair_person_id, &m.chair_name_fa) {
+                (Some(id), Some(name)) => format!("#{id} {name}"),
+                _ => String::new(),
+            },
+            counts,
+            list: ListView::new(&format!("/meetings/{id}"), String::new(), &l, &page),
+            items: page.items,
+            can_edit,
+            c: if can_edit {
+                Some(choices(&state.store).await?)
+            } else {
+                None
+            },
+            domains: Domain::ALL.to_vec(),
+            priorities: Priority::ALL.to_vec(),
+            f,
+            errors,
+            errors_for,
+            files: mahalle_db::attachments::of_meeting(&state.store, id).await?,
+            m,
+        },
+        invalid,
+    )
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let f = NewResolutionForm {
+        priority: "normal".into(),
+        ..Default::default()
+    };
+    meeting_page(&state, &ctx, id, &q, f, Vec::new(), "add").await
+}
+
+pub async fn add_resolution(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    let CsrfForm(f) = crate::http::csrf::check_form_bytes::<NewResolutionForm>(
+        &ctx,
+        &join_repeated(&body, "partners"),
+    )?;
+    let input = ResolutionInput {
+        item_number: parse_id(&f.item_number),
+        title: f.title.clone(),
+        body: f.body.clone(),
+        domain: f.domain.clone(),
+        lead_org_id: parse_id(&f.lead_org_id).unwrap_or(0),
+        partner_org_ids: f.partners.split(',').filter_map(parse_id).collect(),
+        district_id: parse_id(&f.district_id),
+        neighborhood_id: parse_id(&f.neighborhood_id),
+        deadline: f.deadline.clone(),
+        priority: Some(f.priority.clone()),
+    };
+    match crate::resolutions::ops::create_resolution(&state.store, &me.principal, id, &input).await
+    {
+        Ok(rid) => Ok(Redirect::to(&format!("/resolutions/{rid}")).into_response()),
+        Err(AppError::Invalid(fields)) => {
+            let msgs = ctx.messages(fields);
+            meeting_page(&state, &ctx, id, &ListQuery::default(), f, msgs, "add").await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+impl MeetingTemplate {
+    /// The start as the details form writes it: Jalali date and Tehran time.
+    pub fn start_date(&self) -> String {
+        let local = self.m.starts_at.with_timezone(&crate::tehran_offset());
+        jalali::format_numeric(local.date_naive(), self.p.fa())
+    }
+    pub fn start_time(&self) -> String {
+        let local = self.m.starts_at.with_timezone(&crate::tehran_offset());
+        local.format("%H:%M").to_string()
+    }
+
+    pub fn invited(&self) -> Vec<&Attendee> {
+        self.attendees.iter().collect()
+    }
+
+    pub fn present(&self) -> Vec<&Attendee> {
+        self.attendees.iter().filter(|a| a.present).collect()
+    }
+
+    pub fn party_key(&self, a: &Attendee) -> String {
+        match (a.person_id, a.organisation_id) {
+            (Some(p), _) => Party::Person(p).key(),
+            (None, Some(o)) => Party::Organisation(o).key(),
+            _ => String::new(),
+        }
+    }
+
+    pub fn is_partner(&self, id: &i64) -> bool {
+        self.f
+            .partners
+            .split(',')
+            .any(|s| s.trim() == id.to_string())
+    }
+}
+
+/// Attaches a file (minutes, a presentation) to a meeting.
+pub async fn attach(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    mp: axum::extract::Multipart,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    let form = crate::http::csrf::multipart_form(&ctx, mp).await?;
+    let Some(file) = form.file else {
+        let msg = if ctx.lang == Lang::Fa {
+            "فایلی انتخاب نشده است."
+        } else {
+            "No file was chosen."
+        };
+        return meeting_page(
+            &state,
+            &ctx,
+            id,
+            &ListQuery::default(),
+            NewResolutionForm::default(),
+            vec![msg.into()],
+            "add",
+        )
+        .await;
+    };
+    match ops::attach_to_meeting(&state.store, &me.principal, id, &file).await {
+        Ok(_) => Ok(Redirect::to(&format!("/meetings/{id}#files")).into_response()),
+        Err(AppError::Invalid(fields)) => {
+            let msgs = ctx.messages(fields);
+            meeting_page(
+                &state,
+                &ctx,
+                id,
+                &ListQuery::default(),
+                NewResolutionForm::default(),
+                msgs,
+                "add",
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Downloads an attachment, for those who may see what it is attached to.
+pub async fn download(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    let a = mahalle_db::attachments::get(&state.store, id).await?;
+    if let Some(report) = a.report_id {
+        let rid = mahalle_db::attachments::resolution_of_report(&state.store, report).await?;
+        let r = resolutions::get(&state.store, rid).await?;
+        let (mut involved, _) = crate::resolutions::ops::parties(&state.store, &r).await?;
+        involved.push(r.lead_org_id);
+        if !me
+            .principal
+            .reach()
+            .sees(r.district_id, r.neighborhood_id, &involved)
+        {
+            return Err(AppError::Forbidden);
+        }
+    }
+    let bytes = mahalle_db::attachments::content(&state.store, id).await?;
+    // Always a download, never rendered in our origin; the name is RFC 5987-encoded for Persian.
+    let disposition = format!(
+        "attachment; filename=\"file\"; filename*=UTF-8''{}",
+        crate::http::page::url_encode(&a.filename)
+    );
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, a.content_type.clone()),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+            (
+                axum::http::header::CACHE_CONTROL,
+                "private, no-store".to_string(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct MinutesForm {
+    #[serde(default)]
+    minutes: String,
+}
+
+/// Records the minutes after the meeting; the previous text stays in the audit log.
+pub async fn minutes(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<MinutesForm>,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    let m = meetings::get(&state.store, id, crate::today()).await?;
+    if !me.principal.is_secretariat_for(m.district_id) {
+        return Err(AppError::Forbidden);
+    }
+    let text = mahalle_core::text::normalize_multiline(&f.minutes);
+    state
+        .store
+        .write(|tx, _| {
+            let text = &text;
+            Box::pin(async move {
+                let old = meetings::set_minutes(tx, id, text).await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: Some(me.user.id),
+                        action: "edit_minutes",
+                        entity: "meeting",
+                        entity_id: Some(id),
+                        before: Some(json!({ "minutes": old })),
+                        after: Some(json!({ "minutes": text })),
+                    },
+                )
+                .await?;
+                Ok(Redirect::to(&format!("/meetings/{id}#minutes")).into_response())
+            })
+        })
+        .await
+}
+
+/// The chair and the people to invite as the meeting forms name them (by name or `#id`);
+/// names that match no one, or several, add their errors.
+async fn chair_and_people(
+    store: &Store,
+    chair: &str,
+    invite_people: &str,
+    errors: &mut Vec<FieldError>,
+) -> (Option<i64>, Vec<i64>) {
+    let chair = match PersonRef::parse(chair) {
+        None => None,
+        Some(r) => ops::resolve_people(store, "chair", &[r])
+            .await
+            .map_err(|mut e| errors.append(&mut e))
+            .ok()
+            .and_then(|v| v.first().copied()),
+    };
+    let people = ops::resolve_people(
+        store,
+        "invite_people",
+        &PersonRef::parse_list(invite_people),
+    )
+    .await
+    .map_err(|mut e| errors.append(&mut e))
+    .unwrap_or_default();
+    (chair, people)
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DetailsForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    time: String,
+}
+
+/// The time of day as a form writes it ("10:30", Persian digits allowed).
+fn parse_time(s: &str) -> Result<NaiveTime, FieldError> {
+    NaiveTime::parse_from_str(&mahalle_core::text::to_latin_digits(s.trim()), "%H:%M").map_err(
+        |_| {
+            FieldError::new(
+                "time",
+                "ساعت را به صورت ۱۰:۳۰ بنویسید.",
+                "Write the time as 10:30.",
+            )
+        },
+    )
+}
+
+/// Corrects a meeting's title, place, date or time (its body and number stay); audited.
+pub async fn details(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<DetailsForm>,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    let m = meetings::get(&state.store, id, crate::today()).await?;
+    if !me.principal.is_secretariat_for(m.district_id) {
+        return Err(AppError::Forbidden);
+    }
+    let mut errors = Vec::new();
+    let title = validate::required_text("title", &f.title, 300)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let date = crate::resolutions::ops::parse_date("date", &f.date)
+        .map_err(|e| push_invalid(&mut errors, e))
+        .ok();
+    let time = parse_time(&f.time).map_err(|e| errors.push(e)).ok();
+    let starts_at = date.zip(time).and_then(|(d, t)| {
+        crate::tehran_offset()
+            .from_local_datetime(&d.and_time(t))
+            .single()
+            .map(|t| t.with_timezone(&chrono::Utc))
+    });
+    let (Some(title), Some(starts_at), true) = (title, starts_at, errors.is_empty()) else {
+        let msgs = ctx.messages(errors);
+        return meeting_page(
+            &state,
+            &ctx,
+            id,
+            &ListQuery::default(),
+            NewResolutionForm::default(),
+            msgs,
+            "details",
+        )
+        .await;
+    };
+    let new = meetings::Details {
+        title,
+        place: mahalle_core::text::normalize(&f.place),
+        starts_at,
+    };
+    state
+        .store
+        .write(|tx, _| {
+            let new = &new;
+            Box::pin(async move {
+                let old = meetings::set_details(tx, id, new).await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: Some(me.user.id),
+                        action: "edit_details",
+                        entity: "meeting",
+                        entity_id: Some(id),
+                        before: Some(json!(old)),
+                        after: Some(json!(new)),
+                    },
+                )
+                .await?;
+                Ok(Redirect::to(&format!("/meetings/{id}")).into_response())
+            })
+        })
+        .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AttendanceForm {
+    #[serde(default)]
+    chair: String,
+    #[serde(default)]
+    invite_people: String,
+    #[serde(default)]
+    invited_orgs: String,
+    /// Party keys (`p12`, `o5`) of those present, comma-separated or repeated.
+    #[serde(default)]
+    present: String,
+}
+
+/// Sets the chair, adds invitees and marks who was present, from the meeting's page.
+pub async fn attendance(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    let joined = join_repeated(&join_repeated(&body, "present"), "invited_orgs");
+    let CsrfForm(f) = crate::http::csrf::check_form_bytes::<AttendanceForm>(&ctx, &joined)?;
+    let m = meetings::get(&state.store, id, crate::today()).await?;
+    if !me.principal.is_secretariat_for(m.district_id) {
+        return Err(AppError::Forbidden);
+    }
+    let mut errors = Vec::new();
+    let (chair, people) =
+        chair_and_people(&state.store, &f.chair, &f.invite_people, &mut errors).await;
+    let present: Vec<Party> = f
+        .present
+        .split(',')
+        .filter(|s| !s.trim().is_empty())
+        .filter_map(|s| {
+            let p = Party::parse(s);
+            if p.is_none() {
+                errors.push(FieldError::new(
+                    "present",
+                    "فهرست حاضران نامعتبر است.",
+                    "The list of those present is not valid.",
+                ));
+            }
+            p
+        })
+        .collect();
+    // The form shows every field: what it sends is the whole new state.
+    let mut input = ops::AttendanceInput {
+        chair_person_id: Some(chair),
+        invite_people: people,
+        invite_organisations: ids(&f.invited_orgs),
+        present_people: Some(Vec::new()),
+        present_organisations: Some(Vec::new()),
+    };
+    for p in present {
+        match p {
+            Party::Person(p) => input.present_people.get_or_insert_default().push(p),
+            Party::Organisation(o) => input.present_organisations.get_or_insert_default().push(o),
+        }
+    }
+    let result = if errors.is_empty() {
+        ops::set_attendance(&state.store, &me.principal, id, &input).await
+    } else {
+        Err(AppError::Invalid(errors))
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/meetings/{id}#attendance")).into_response()),
+        Err(AppError::Invalid(fields)) => {
+            let msgs = ctx.messages(fields);
+            meeting_page(
+                &state,
+                &ctx,
+                id,
+                &ListQuery::default(),
+                NewResolutionForm::default(),
+                msgs,
+                "attendance",
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}

@@ -11,6 +11,7 @@ pub mod challenges;
 pub mod councils;
 pub mod counters;
 mod error;
+pub mod maintenance;
 pub mod meetings;
 pub mod notifications;
 pub mod org;

@@ -383,3 +383,47 @@ pub async fn set_minutes(tx: &mut Tx, id: i64, minutes: &str) -> Result<String> 
     .await?;
     Ok(old)
 }
+
+/// Bodies of these kinds that have held meetings: (id, kind, Persian name, English name, number
+/// of meetings).
+pub async fn bodies_with_meetings(
+    store: &Store,
+    kinds: &[mahalle_core::org::OrgKind],
+) -> Result<Vec<(i64, String, String, String, i64)>> {
+    let mut sql = Sql::new(
+        "SELECT o.id, o.kind, o.name_fa, o.name_en, COUNT(m.id) AS meetings FROM organisations o \
+         JOIN meetings m ON m.body_id = o.id WHERE o.kind IN (",
+    );
+    for (i, k) in kinds.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.arg(k.as_str());
+    }
+    if kinds.is_empty() {
+        sql.push("NULL");
+    }
+    sql.push(") GROUP BY o.id, o.kind, o.name_fa, o.name_en");
+    store.fetch_all(&sql).await
+}
+
+/// Creation time and agenda item (in order; none gives one row with NULL) of each meeting of a
+/// body that starts in [from, until), in one query.
+pub async fn created_and_agenda(
+    store: &Store,
+    body_id: i64,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<(i64, DateTime<Utc>, Option<String>)>> {
+    store
+        .fetch_all(
+            &Sql::new(
+                "SELECT m.id, m.created_at, a.title FROM meetings m LEFT JOIN agenda_items a ON a.meeting_id = m.id \
+                 WHERE m.body_id = $1 AND m.starts_at >= $2 AND m.starts_at < $3 ORDER BY m.id, a.position",
+            )
+            .bind(body_id)
+            .bind(from)
+            .bind(until),
+        )
+        .await
+}

@@ -80,6 +80,37 @@ pub async fn list(store: &Store, f: OrgFilter, l: &Listing) -> Result<Paged<Orga
     })
 }
 
+/// (id, code, Persian name, English name) of every organisation, for matching typed names.
+pub async fn names(store: &Store) -> Result<Vec<(i64, String, String, String)>> {
+    store
+        .fetch_all(&Sql::new(
+            "SELECT id, code, name_fa, name_en FROM organisations",
+        ))
+        .await
+}
+
+/// Persian names of the first `n` agencies and departments (examples in import templates).
+pub async fn some_agency_names(store: &Store, n: i64) -> Result<Vec<String>> {
+    let rows: Vec<(String,)> = store
+        .fetch_all(
+            &Sql::new("SELECT name_fa FROM organisations WHERE kind IN ('agency', 'department') ORDER BY id LIMIT $1")
+                .bind(n),
+        )
+        .await?;
+    Ok(rows.into_iter().map(|(n,)| n).collect())
+}
+
+/// The municipality office of a district (the first, should there be several).
+pub async fn district_office(store: &Store, district_id: i64) -> Result<Option<i64>> {
+    Ok(store
+        .fetch_optional::<(i64,)>(
+            &Sql::new("SELECT id FROM organisations WHERE kind = 'district_office' AND district_id = $1 ORDER BY id LIMIT 1")
+                .bind(district_id),
+        )
+        .await?
+        .map(|r| r.0))
+}
+
 pub async fn get(store: &Store, id: i64) -> Result<Organisation> {
     let mut sql = Sql::new(ORG_SELECT);
     sql.push(" WHERE o.id = ").arg(id);

@@ -87,6 +87,34 @@ pub async fn list_districts(store: &Store, l: &Listing) -> Result<Paged<District
     })
 }
 
+/// The id of the district with this number (1–22 in Tehran).
+pub async fn district_id_by_number(store: &Store, number: i64) -> Result<Option<i64>> {
+    Ok(store
+        .fetch_optional::<(i64,)>(
+            &Sql::new("SELECT id FROM districts WHERE number = $1").bind(number),
+        )
+        .await?
+        .map(|r| r.0))
+}
+
+/// (id, code, number, Persian name, English name) of every district, for matching typed names.
+pub async fn district_names(store: &Store) -> Result<Vec<(i64, String, i64, String, String)>> {
+    store
+        .fetch_all(&Sql::new(
+            "SELECT id, code, number, name_fa, name_en FROM districts",
+        ))
+        .await
+}
+
+/// (id, district id, code, Persian name, English name) of every neighborhood.
+pub async fn neighborhood_names(store: &Store) -> Result<Vec<(i64, i64, String, String, String)>> {
+    store
+        .fetch_all(&Sql::new(
+            "SELECT id, district_id, code, name_fa, name_en FROM neighborhoods",
+        ))
+        .await
+}
+
 pub async fn get_district(store: &Store, id: i64) -> Result<District> {
     let mut sql = Sql::new(DISTRICT_SELECT);
     sql.push(" WHERE d.id = ").arg(id);

@@ -263,6 +263,36 @@ pub async fn list_all(
     store.fetch_all(&sql).await
 }
 
+/// Who is involved in a resolution, for the access rule: its partner organisations, and its
+/// district (its own, or else its meeting's).
+pub async fn parties(store: &Store, r: &Resolution) -> Result<(Vec<i64>, Option<i64>)> {
+    let partners = partners(store, r.id)
+        .await?
+        .into_iter()
+        .map(|p| p.organisation_id)
+        .collect();
+    let meeting_district: Option<(Option<i64>,)> = store
+        .fetch_optional(
+            &Sql::new("SELECT district_id FROM meetings WHERE id = $1").bind(r.meeting_id),
+        )
+        .await?;
+    Ok((
+        partners,
+        r.district_id.or(meeting_district.and_then(|(d,)| d)),
+    ))
+}
+
+/// The number after the highest item of a meeting (1 for an empty one).
+pub async fn next_item_number(tx: &mut Tx, meeting_id: i64) -> Result<i64> {
+    tx.scalar(
+        &Sql::new(
+            "SELECT COALESCE(MAX(item_number), 0) + 1 FROM resolutions WHERE meeting_id = $1",
+        )
+        .bind(meeting_id),
+    )
+    .await
+}
+
 /// The item numbers a meeting's resolutions already use.
 pub async fn item_numbers(store: &Store, meeting_id: i64) -> Result<Vec<i64>> {
     let rows: Vec<(i64,)> = store

@@ -18,3 +18,18 @@ pub async fn set(tx: &mut Tx, key: &str, value: &str) -> Result<()> {
     .await?;
     Ok(())
 }
+
+/// Stores `value` under `key` unless the key has one already; returns the value kept (another
+/// process may have stored its own first).
+pub async fn get_or_insert(store: &Store, key: &str, value: &str) -> Result<String> {
+    store
+        .execute(
+            &Sql::new(
+                "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+            )
+            .bind(key)
+            .bind(value),
+        )
+        .await?;
+    Ok(get(store, key).await?.unwrap_or_default())
+}

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use clap::{Args, Parser, Subcommand};
-use mahalle_db::{auth, settings, Sql, Store};
+use mahalle_db::{auth, maintenance, settings, Store};
 use mahalle_web::WebConfig;
 
 use crate::{demo, server::Application};
@@ -331,12 +331,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 async fn serve(store: Store, url: &str, args: ServeArgs) -> anyhow::Result<()> {
-    if !args.no_demo
-        && store
-            .scalar(&Sql::new("SELECT COUNT(*) FROM districts"))
-            .await?
-            == 0
-    {
+    if !args.no_demo && maintenance::count(&store, "districts").await? == 0 {
         tracing::info!("empty database: loading the demo city");
         let s = demo::load(&store).await?;
         tracing::info!(
@@ -549,9 +544,7 @@ async fn backup(store: &Store, url: &str, file: &std::path::Path) -> anyhow::Res
             let path = file
                 .to_str()
                 .context("the backup path must be valid UTF-8")?;
-            store
-                .execute(&Sql::new("VACUUM INTO $1").bind(path))
-                .await?;
+            maintenance::sqlite_backup(store, path).await?;
             println!("backup written to {}", file.display());
         }
         _ => {
@@ -582,35 +575,32 @@ async fn check(store: &Store, url: &str) -> anyhow::Result<ExitCode> {
             problems += 1;
         }
     }
-    if store.kind() == "sqlite" {
-        let rows: Vec<(String,)> = store.fetch_all(&Sql::new("PRAGMA integrity_check")).await?;
-        let ok = rows.len() == 1 && rows[0].0 == "ok";
-        println!(
-            "integrity: {}",
-            if ok {
-                "ok".to_string()
-            } else {
-                format!("{rows:?}")
-            }
-        );
-        problems += usize::from(!ok);
-        let fk: Vec<(String, i64, String, i64)> = store
-            .fetch_all(&Sql::new("PRAGMA foreign_key_check"))
-            .await?;
-        println!(
-            "foreign keys: {}",
-            if fk.is_empty() {
-                "ok".to_string()
-            } else {
-                format!("{} broken references", fk.len())
-            }
-        );
-        problems += usize::from(!fk.is_empty());
-    } else {
-        let v: Vec<(String,)> = store.fetch_all(&Sql::new("SELECT version()")).await?;
-        println!("server: {}", v.first().map(|r| r.0.as_str()).unwrap_or("?"));
+    match maintenance::health(store).await? {
+        maintenance::Health::Sqlite {
+            integrity,
+            broken_references,
+        } => {
+            println!(
+                "integrity: {}",
+                if integrity.is_empty() {
+                    "ok".to_string()
+                } else {
+                    format!("{integrity:?}")
+                }
+            );
+            problems += usize::from(!integrity.is_empty());
+            println!(
+                "foreign keys: {}",
+                if broken_references == 0 {
+                    "ok".to_string()
+                } else {
+                    format!("{broken_references} broken references")
+                }
+            );
+            problems += usize::from(broken_references > 0);
+        }
+        maintenance::Health::Postgres { version } => println!("server: {version}"),
     }
-    let count = |t: &str| Sql::new(&format!("SELECT COUNT(*) FROM {t}"));
     for t in [
         "districts",
         "neighborhoods",
@@ -619,9 +609,9 @@ async fn check(store: &Store, url: &str) -> anyhow::Result<ExitCode> {
         "memberships",
         "users",
     ] {
-        println!("{t}: {}", store.scalar(&count(t)).await?);
+        println!("{t}: {}", maintenance::count(store, t).await?);
     }
-    let admins = store.scalar(&Sql::new("SELECT COUNT(*) FROM user_roles r JOIN users u ON u.id = r.user_id WHERE r.role = 'admin' AND u.active = TRUE")).await?;
+    let admins = maintenance::active_admins(store).await?;
     println!("active administrators: {admins}");
     if admins == 0 {
         println!("warning: no administrator; create one with `mahalle user add NAME --name ... --role admin`");

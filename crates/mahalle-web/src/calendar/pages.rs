@@ -21,7 +21,7 @@ use mahalle_core::paging::Listing;
 use mahalle_core::resolutions::MeetingKind;
 use mahalle_core::text;
 use mahalle_db::meetings::{self, Meeting, MeetingFilter};
-use mahalle_db::{auth, org, Sql, Store};
+use mahalle_db::{auth, org, Store};
 use serde::Deserialize;
 
 use crate::http::ctx::{Ctx, Lang, SESSION_COOKIE};
@@ -208,18 +208,15 @@ async fn meetings_in(
 
 /// Headquarters, the City Council and the Municipality that have held meetings.
 async fn feeds(store: &Store, lang: Lang) -> Result<Vec<Feed>, AppError> {
-    let rows: Vec<(i64, String, String, String, i64)> = store
-        .fetch_all(
-            &Sql::new(
-                "SELECT o.id, o.kind, o.name_fa, o.name_en, COUNT(m.id) AS meetings FROM organisations o \
-                 JOIN meetings m ON m.body_id = o.id WHERE o.kind IN ($1, $2, $3) \
-                 GROUP BY o.id, o.kind, o.name_fa, o.name_en",
-            )
-            .bind(OrgKind::Headquarters.as_str())
-            .bind(OrgKind::Council.as_str())
-            .bind(OrgKind::Municipality.as_str()),
-        )
-        .await?;
+    let rows = meetings::bodies_with_meetings(
+        store,
+        &[
+            OrgKind::Headquarters,
+            OrgKind::Council,
+            OrgKind::Municipality,
+        ],
+    )
+    .await?;
     let rank = |k: &str| match OrgKind::parse(k) {
         Some(OrgKind::Headquarters) => 0,
         Some(OrgKind::Council) => 1,
@@ -448,17 +445,7 @@ async fn details(
     let (Some(from), Some(until)) = (f.from, f.until) else {
         return Ok(HashMap::new());
     };
-    let rows: Vec<(i64, DateTime<Utc>, Option<String>)> = store
-        .fetch_all(
-            &Sql::new(
-                "SELECT m.id, m.created_at, a.title FROM meetings m LEFT JOIN agenda_items a ON a.meeting_id = m.id \
-                 WHERE m.body_id = $1 AND m.starts_at >= $2 AND m.starts_at < $3 ORDER BY m.id, a.position",
-            )
-            .bind(body_id)
-            .bind(from)
-            .bind(until),
-        )
-        .await?;
+    let rows = meetings::created_and_agenda(store, body_id, from, until).await?;
     let mut out: HashMap<i64, (DateTime<Utc>, Vec<String>)> = HashMap::new();
     for (id, created, item) in rows {
         let e = out.entry(id).or_insert_with(|| (created, Vec::new()));
@@ -652,12 +639,6 @@ mod tests {
             );
             // Looking the key up finds this table's entry, not one from another table.
             assert_eq!(i18n::t(Lang::Fa, k), *fa, "{k} is defined elsewhere too");
-            assert!(
-                !crate::notifications::pages::STRINGS
-                    .iter()
-                    .any(|(o, _, _)| o == k),
-                "{k} is a notifications key too"
-            );
         }
         let template = include_str!("../../templates/calendar.html");
         for part in template.split("t(\"").skip(1) {

@@ -1,5 +1,6 @@
-//! Query and path extractors whose rejections are our typed errors (JSON for the API, a page
-//! for HTML), so malformed input is a 400 with a message, never a bare text body.
+//! Reading input: query and path extractors whose rejections are our typed errors (JSON for the
+//! API, a page for HTML), so malformed input is a 400 with a message, never a bare text body;
+//! typed dates; uploaded files.
 
 use std::net::SocketAddr;
 
@@ -67,4 +68,16 @@ pub fn check_upload(
         hex::encode(sha2::Sha256::digest(&file.1))
     };
     Ok((clean_filename(&file.0), kind, hash))
+}
+
+/// A Jalali date typed by a user ("۱۴۰۴/۰۸/۳۰", "1404-8-30") or an ISO date from a machine.
+pub fn parse_date(field: &'static str, input: &str) -> Result<chrono::NaiveDate, AppError> {
+    let t = mahalle_core::text::to_latin_digits(input.trim());
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(&t, "%Y-%m-%d") {
+        if chrono::Datelike::year_ce(&d).1 > 1700 {
+            return Ok(d);
+        }
+    }
+    mahalle_core::jalali::parse(&t)
+        .map_err(|e| AppError::invalid(field, e.message_fa(), e.to_string()))
 }

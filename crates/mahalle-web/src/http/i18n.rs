@@ -245,21 +245,15 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("ev_escalated", "ارجاع به دفتر رئیس جلسه", "Escalated to the chair"),
 ];
 
-/// Every table of strings; capabilities may keep their own beside their views.
-const TABLES: &[&[(&str, &str, &str)]] = &[
-    STRINGS,
-    crate::calendar::pages::STRINGS,
-    crate::notifications::pages::STRINGS,
-    crate::requests::pages::STRINGS,
-    crate::challenges::pages::STRINGS,
-    crate::services::pages::STRINGS,
-];
+/// Every table of strings: the shared one and each capability's (`Capability::strings`).
+fn tables() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
+    STRINGS
+        .iter()
+        .chain(crate::CAPABILITIES.iter().flat_map(|c| c.strings.iter()))
+}
 
 fn lookup(key: &str) -> Option<&'static (&'static str, &'static str, &'static str)> {
-    TABLES
-        .iter()
-        .flat_map(|t| t.iter())
-        .find(|(k, _, _)| *k == key)
+    tables().find(|(k, _, _)| *k == key)
 }
 
 pub fn t(lang: Lang, key: &str) -> &'static str {
@@ -281,11 +275,7 @@ mod tests {
 
     #[test]
     fn keys_are_unique() {
-        let all: Vec<&str> = TABLES
-            .iter()
-            .flat_map(|t| t.iter())
-            .map(|(k, _, _)| *k)
-            .collect();
+        let all: Vec<&str> = tables().map(|(k, _, _)| *k).collect();
         for (i, k) in all.iter().enumerate() {
             assert!(!all[..i].contains(k), "duplicate key {k}");
         }

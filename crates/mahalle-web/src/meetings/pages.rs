@@ -242,7 +242,7 @@ pub async fn create(
     let title = validate::required_text("title", &f.title, 300)
         .map_err(|e| errors.push(e))
         .ok();
-    let date = crate::resolutions::ops::parse_date("date", &f.date)
+    let date = crate::http::extract::parse_date("date", &f.date)
         .map_err(|e| push_invalid(&mut errors, e))
         .ok();
     let time = parse_time(&f.time).map_err(|e| errors.push(e)).ok();
@@ -638,7 +638,7 @@ pub async fn download(
     if let Some(report) = a.report_id {
         let rid = mahalle_db::attachments::resolution_of_report(&state.store, report).await?;
         let r = resolutions::get(&state.store, rid).await?;
-        let (mut involved, _) = crate::resolutions::ops::parties(&state.store, &r).await?;
+        let (mut involved, _) = resolutions::parties(&state.store, &r).await?;
         involved.push(r.lead_org_id);
         if !me
             .principal
@@ -779,7 +779,7 @@ pub async fn details(
     let title = validate::required_text("title", &f.title, 300)
         .map_err(|e| errors.push(e))
         .ok();
-    let date = crate::resolutions::ops::parse_date("date", &f.date)
+    let date = crate::http::extract::parse_date("date", &f.date)
         .map_err(|e| push_invalid(&mut errors, e))
         .ok();
     let time = parse_time(&f.time).map_err(|e| errors.push(e)).ok();

@@ -1107,14 +1107,14 @@ pub async fn challenge(
 ) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
     let result = if !f.title.trim().is_empty() {
-        crate::challenges::ops::create_from_request(&state.store, &me.principal, id, &f.title)
+        ops::create_from_request(&state.store, &me.principal, id, &f.title)
             .await
             .map(|_| ())
     } else {
         let c = mahalle_core::text::to_latin_digits(f.challenge_id.trim())
             .parse::<i64>()
             .ok();
-        crate::challenges::ops::link_request(&state.store, &me.principal, id, c).await
+        ops::link_request(&state.store, &me.principal, id, c).await
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/requests/{id}#challenge")).into_response()),

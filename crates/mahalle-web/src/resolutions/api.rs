@@ -19,8 +19,7 @@ use crate::http::api::{ApiResult, ListParams};
 use crate::http::ctx::Ctx;
 use crate::http::error::{AppError, ErrorBody};
 use crate::http::extract::{P, Q};
-use crate::resolutions::ops::{self, ResolutionInput};
-use crate::resolutions::pages::FilterQuery;
+use crate::resolutions::ops::{self, FilterQuery, ResolutionInput};
 use crate::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -278,7 +277,7 @@ async fn report(
 ) -> Result<(StatusCode, Json<Created>), AppError> {
     let me = ctx.require_api_writer()?;
     let on = match r.reported_on.as_deref().filter(|d| !d.trim().is_empty()) {
-        Some(d) => Some(ops::parse_date("reported_on", d)?),
+        Some(d) => Some(crate::http::extract::parse_date("reported_on", d)?),
         None => None,
     };
     let id = ops::report(&s.store, &me.principal, id, r.percent, &r.text, on, None).await?;

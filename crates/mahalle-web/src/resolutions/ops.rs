@@ -11,7 +11,7 @@ use mahalle_db::{audit, meetings, DbError, Store};
 use serde_json::json;
 
 use crate::http::error::AppError;
-use crate::http::extract::{check_upload, Upload};
+use crate::http::extract::{check_upload, parse_date, Upload};
 
 impl From<rules::WorkflowError> for AppError {
     fn from(e: rules::WorkflowError) -> Self {
@@ -25,19 +25,8 @@ impl From<rules::ExtensionError> for AppError {
     }
 }
 
-/// Who is involved in a resolution, for the access rule.
-pub async fn parties(store: &Store, r: &Resolution) -> Result<(Vec<i64>, Option<i64>), AppError> {
-    let partners = resolutions::partners(store, r.id)
-        .await?
-        .into_iter()
-        .map(|p| p.organisation_id)
-        .collect();
-    let meeting = meetings::get(store, r.meeting_id, crate::today()).await?;
-    Ok((partners, r.district_id.or(meeting.district_id)))
-}
-
 async fn allowed(store: &Store, who: &Principal, r: &Resolution, act: Act) -> Result<(), AppError> {
-    let (partners, district) = parties(store, r).await?;
+    let (partners, district) = resolutions::parties(store, r).await?;
     if who.may(
         act,
         Parties {
@@ -52,19 +41,91 @@ async fn allowed(store: &Store, who: &Principal, r: &Resolution, act: Act) -> Re
     }
 }
 
-/// A Jalali date typed by a user ("۱۴۰۴/۰۸/۳۰", "1404-8-30") or an ISO date from a machine.
-pub fn parse_date(field: &'static str, input: &str) -> Result<NaiveDate, AppError> {
-    let t = mahalle_core::text::to_latin_digits(input.trim());
-    if let Ok(d) = NaiveDate::parse_from_str(&t, "%Y-%m-%d") {
-        if d.year_ce().1 > 1700 {
-            return Ok(d);
-        }
-    }
-    mahalle_core::jalali::parse(&t)
-        .map_err(|e| AppError::invalid(field, e.message_fa(), e.to_string()))
+/// Filters of the follow-up lists, as they arrive from the query string.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct FilterQuery {
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub domain: String,
+    #[serde(default, deserialize_with = "crate::empty_as_none")]
+    pub district: Option<i64>,
+    #[serde(default, deserialize_with = "crate::empty_as_none")]
+    pub lead: Option<i64>,
+    #[serde(default, deserialize_with = "crate::empty_as_none")]
+    pub org: Option<i64>,
+    #[serde(default, deserialize_with = "crate::empty_as_none")]
+    pub meeting: Option<i64>,
+    /// "1" for overdue only.
+    #[serde(default)]
+    pub overdue: String,
+    /// Due within this many days.
+    #[serde(default, deserialize_with = "crate::empty_as_none")]
+    pub due: Option<i64>,
+    /// Deadline range, Jalali or ISO.
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
 }
 
-use chrono::Datelike;
+impl FilterQuery {
+    /// The store filter, limited to what the user may see.
+    pub fn to_filter(
+        &self,
+        me: &crate::http::ctx::SignedIn,
+    ) -> Result<resolutions::Filter, AppError> {
+        let date = |field: &'static str, s: &str| -> Result<Option<NaiveDate>, AppError> {
+            if s.trim().is_empty() {
+                Ok(None)
+            } else {
+                crate::http::extract::parse_date(field, s).map(Some)
+            }
+        };
+        Ok(resolutions::Filter {
+            meeting_id: self.meeting,
+            lead_org_id: self.lead,
+            involving_org_id: self.org,
+            partner_org_id: None,
+            district_id: self.district,
+            domain: Domain::parse(&self.domain).map(|d| d.as_str().to_string()),
+            status: Status::parse(&self.status).map(|s| s.as_str().to_string()),
+            overdue: self.overdue == "1",
+            open_only: false,
+            due_within: self.due,
+            deadline_from: date("from", &self.from)?,
+            deadline_to: date("to", &self.to)?,
+            reach: Some(me.principal.reach()),
+        })
+    }
+
+    /// The filters as query parameters, to keep across sorting and paging links.
+    pub fn keep(&self) -> String {
+        let mut s = String::new();
+        let mut add = |k: &str, v: String| {
+            if !v.is_empty() {
+                s.push_str(&format!("&{k}={}", crate::http::page::url_encode(&v)));
+            }
+        };
+        add("status", self.status.clone());
+        add("domain", self.domain.clone());
+        add(
+            "district",
+            self.district.map(|d| d.to_string()).unwrap_or_default(),
+        );
+        add("lead", self.lead.map(|d| d.to_string()).unwrap_or_default());
+        add("org", self.org.map(|d| d.to_string()).unwrap_or_default());
+        add(
+            "meeting",
+            self.meeting.map(|d| d.to_string()).unwrap_or_default(),
+        );
+        add("overdue", self.overdue.clone());
+        add("due", self.due.map(|d| d.to_string()).unwrap_or_default());
+        add("from", self.from.clone());
+        add("to", self.to.clone());
+        s
+    }
+}
 
 /// The fields of a new resolution as typed.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
@@ -178,8 +239,7 @@ pub async fn create_resolution(
     let item = match input.item_number {
         Some(n) => n,
         None => {
-            tx.scalar(&mahalle_db::Sql::new("SELECT COALESCE(MAX(item_number), 0) + 1 FROM resolutions WHERE meeting_id = $1").bind(meeting_id))
-                .await?
+            resolutions::next_item_number(tx, meeting_id).await?
         }
     };
     let new = NewResolution {
@@ -305,7 +365,7 @@ pub async fn report(
 ) -> Result<i64, AppError> {
     let r = resolutions::get(store, id).await?;
     allowed(store, who, &r, Act::Execute).await?;
-    let (partners, _) = parties(store, &r).await?;
+    let (partners, _) = resolutions::parties(store, &r).await?;
     // The report is filed for the organisation the user acts for; the secretariat reports for the lead.
     let org = std::iter::once(r.lead_org_id)
         .chain(partners)
@@ -406,7 +466,7 @@ pub async fn request_extension(
     reason: &str,
 ) -> Result<i64, AppError> {
     let r = resolutions::get(store, id).await?;
-    let (partners, district) = parties(store, &r).await?;
+    let (partners, district) = resolutions::parties(store, &r).await?;
     if !who.may_request_extension(Parties {
         lead: r.lead_org_id,
         partners: &partners,
@@ -536,27 +596,15 @@ pub async fn edit(
 /// Names of every organisation, district and neighborhood, for matching spreadsheet cells.
 pub async fn lookup(store: &Store) -> Result<crate::resolutions::transfer::Lookup, AppError> {
     let mut l = crate::resolutions::transfer::Lookup::default();
-    let orgs: Vec<(i64, String, String, String)> = store
-        .fetch_all(&mahalle_db::Sql::new(
-            "SELECT id, code, name_fa, name_en FROM organisations",
-        ))
-        .await?;
+    let orgs = mahalle_db::org::names(store).await?;
     for (id, code, fa, en) in &orgs {
         l.add_org(*id, &[code, fa, en]);
     }
-    let districts: Vec<(i64, String, i64, String, String)> = store
-        .fetch_all(&mahalle_db::Sql::new(
-            "SELECT id, code, number, name_fa, name_en FROM districts",
-        ))
-        .await?;
+    let districts = mahalle_db::places::district_names(store).await?;
     for (id, code, number, fa, en) in &districts {
         l.add_district(*id, &[code, &number.to_string(), fa, en]);
     }
-    let neighborhoods: Vec<(i64, i64, String, String, String)> = store
-        .fetch_all(&mahalle_db::Sql::new(
-            "SELECT id, district_id, code, name_fa, name_en FROM neighborhoods",
-        ))
-        .await?;
+    let neighborhoods = mahalle_db::places::neighborhood_names(store).await?;
     for (id, district, code, fa, en) in &neighborhoods {
         l.add_neighborhood(*id, *district, &[code, fa, en]);
     }
@@ -580,16 +628,11 @@ pub async fn check_import(
     let rows = crate::resolutions::transfer::read_table(filename, bytes)
         .map_err(|e| AppError::invalid("file", e.message_fa(), e.to_string()))?;
     let (drafts, mut errors) = crate::resolutions::transfer::validate(&rows, &lookup(store).await?);
-    let used: Vec<(i64,)> = store
-        .fetch_all(
-            &mahalle_db::Sql::new("SELECT item_number FROM resolutions WHERE meeting_id = $1")
-                .bind(meeting_id),
-        )
-        .await?;
+    let used = resolutions::item_numbers(store, meeting_id).await?;
     let drafts: Vec<_> = drafts
         .into_iter()
         .filter(|d| {
-            let clash = used.iter().any(|(n,)| *n == d.item_number);
+            let clash = used.contains(&d.item_number);
             if clash {
                 let n = d.item_number.to_string();
                 errors.push(crate::resolutions::transfer::RowError {

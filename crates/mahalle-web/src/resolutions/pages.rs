@@ -7,7 +7,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use mahalle_core::paging::{ListQuery, Listing};
-use mahalle_core::resolutions::{self as rules, Domain, Status, Transition};
+use mahalle_core::resolutions::{self as rules, Domain, Transition};
 use mahalle_db::org::{self, Organisation};
 use mahalle_db::places::{self, District};
 use mahalle_db::resolutions::{
@@ -16,95 +16,12 @@ use mahalle_db::resolutions::{
 use serde::Deserialize;
 
 use crate::http::csrf::CsrfForm;
-use crate::http::ctx::{Ctx, Lang, SignedIn};
+use crate::http::ctx::{Ctx, Lang};
 use crate::http::error::AppError;
 use crate::http::extract::{P as Path, Q as Query};
-use crate::http::page::{render, render_form, url_encode, ListView, Page};
-use crate::resolutions::ops;
+use crate::http::page::{render, render_form, ListView, Page};
+use crate::resolutions::ops::{self, FilterQuery};
 use crate::AppState;
-
-/// Filters of the follow-up lists, as they arrive from the query string.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct FilterQuery {
-    #[serde(default)]
-    pub status: String,
-    #[serde(default)]
-    pub domain: String,
-    #[serde(default, deserialize_with = "crate::empty_as_none")]
-    pub district: Option<i64>,
-    #[serde(default, deserialize_with = "crate::empty_as_none")]
-    pub lead: Option<i64>,
-    #[serde(default, deserialize_with = "crate::empty_as_none")]
-    pub org: Option<i64>,
-    #[serde(default, deserialize_with = "crate::empty_as_none")]
-    pub meeting: Option<i64>,
-    /// "1" for overdue only.
-    #[serde(default)]
-    pub overdue: String,
-    /// Due within this many days.
-    #[serde(default, deserialize_with = "crate::empty_as_none")]
-    pub due: Option<i64>,
-    /// Deadline range, Jalali or ISO.
-    #[serde(default)]
-    pub from: String,
-    #[serde(default)]
-    pub to: String,
-}
-
-impl FilterQuery {
-    /// The store filter, limited to what the user may see.
-    pub fn to_filter(&self, me: &SignedIn) -> Result<Filter, AppError> {
-        let date = |field: &'static str, s: &str| -> Result<Option<NaiveDate>, AppError> {
-            if s.trim().is_empty() {
-                Ok(None)
-            } else {
-                ops::parse_date(field, s).map(Some)
-            }
-        };
-        Ok(Filter {
-            meeting_id: self.meeting,
-            lead_org_id: self.lead,
-            involving_org_id: self.org,
-            partner_org_id: None,
-            district_id: self.district,
-            domain: Domain::parse(&self.domain).map(|d| d.as_str().to_string()),
-            status: Status::parse(&self.status).map(|s| s.as_str().to_string()),
-            overdue: self.overdue == "1",
-            open_only: false,
-            due_within: self.due,
-            deadline_from: date("from", &self.from)?,
-            deadline_to: date("to", &self.to)?,
-            reach: Some(me.principal.reach()),
-        })
-    }
-
-    /// The filters as query parameters, to keep across sorting and paging links.
-    pub fn keep(&self) -> String {
-        let mut s = String::new();
-        let mut add = |k: &str, v: String| {
-            if !v.is_empty() {
-                s.push_str(&format!("&{k}={}", url_encode(&v)));
-            }
-        };
-        add("status", self.status.clone());
-        add("domain", self.domain.clone());
-        add(
-            "district",
-            self.district.map(|d| d.to_string()).unwrap_or_default(),
-        );
-        add("lead", self.lead.map(|d| d.to_string()).unwrap_or_default());
-        add("org", self.org.map(|d| d.to_string()).unwrap_or_default());
-        add(
-            "meeting",
-            self.meeting.map(|d| d.to_string()).unwrap_or_default(),
-        );
-        add("overdue", self.overdue.clone());
-        add("due", self.due.map(|d| d.to_string()).unwrap_or_default());
-        add("from", self.from.clone());
-        add("to", self.to.clone());
-        s
-    }
-}
 
 pub fn days_overdue(r: &Resolution, today: NaiveDate) -> i64 {
     rules::days_overdue(r.status(), r.deadline, today)
@@ -362,7 +279,7 @@ async fn resolution_page(
 ) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
     let r = resolutions::get(&state.store, id).await?;
-    let (partner_ids, district) = ops::parties(&state.store, &r).await?;
+    let (partner_ids, district) = mahalle_db::resolutions::parties(&state.store, &r).await?;
     let parties = mahalle_core::access::Parties {
         lead: r.lead_org_id,
         partners: &partner_ids,
@@ -437,7 +354,10 @@ pub async fn act(
             let on = if f.reported_on.trim().is_empty() {
                 None
             } else {
-                Some(ops::parse_date("reported_on", &f.reported_on)?)
+                Some(crate::http::extract::parse_date(
+                    "reported_on",
+                    &f.reported_on,
+                )?)
             };
             ops::report(store, p, id, percent, &f.body, on, None)
                 .await
@@ -607,7 +527,10 @@ pub async fn report(
     let on = if f.reported_on.trim().is_empty() {
         None
     } else {
-        Some(ops::parse_date("reported_on", &f.reported_on))
+        Some(crate::http::extract::parse_date(
+            "reported_on",
+            &f.reported_on,
+        ))
     };
     let result = match on.transpose() {
         Ok(on) => ops::report(

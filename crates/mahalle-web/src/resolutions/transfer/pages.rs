@@ -180,16 +180,9 @@ pub async fn template(
         q.lang == "fa"
     };
     // Real names from this city's directory, so the examples import as they are.
-    let names: Vec<(String,)> = state
-        .store
-        .fetch_all(&mahalle_db::Sql::new("SELECT name_fa FROM organisations WHERE kind IN ('agency', 'department') ORDER BY id LIMIT 2"))
-        .await?;
-    let name = |i: usize, default: &str| {
-        names
-            .get(i)
-            .map(|r| r.0.clone())
-            .unwrap_or_else(|| default.to_string())
-    };
+    let names = mahalle_db::org::some_agency_names(&state.store, 2).await?;
+    let name =
+        |i: usize, default: &str| names.get(i).cloned().unwrap_or_else(|| default.to_string());
     let ex = transfer::TemplateExample {
         lead: name(0, "شرکت آب و فاضلاب استان تهران"),
         partner: name(1, "سازمان آتش‌نشانی و خدمات ایمنی"),

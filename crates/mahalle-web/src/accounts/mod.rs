@@ -1,6 +1,7 @@
 //! Accounts: sign-in, sessions, API tokens, users and their roles, language and calendar.
 
 pub mod api;
+pub mod jobs;
 pub mod ops;
 pub mod pages;
 

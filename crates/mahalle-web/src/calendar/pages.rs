@@ -86,10 +86,10 @@ const GREGORIAN_MONTHS_FA: [&str; 12] = [
 #[derive(Debug, Deserialize)]
 pub struct MonthQuery {
     /// Jalali year; Persian digits are accepted.
-    #[serde(default, deserialize_with = "crate::empty_as_none")]
+    #[serde(default, deserialize_with = "crate::http::extract::empty_as_none")]
     year: Option<i32>,
     /// Jalali month, 1–12.
-    #[serde(default, deserialize_with = "crate::empty_as_none")]
+    #[serde(default, deserialize_with = "crate::http::extract::empty_as_none")]
     month: Option<u8>,
 }
 

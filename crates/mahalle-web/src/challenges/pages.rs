@@ -62,9 +62,9 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ChallengeQuery {
-    #[serde(default, deserialize_with = "crate::empty_as_none")]
+    #[serde(default, deserialize_with = "crate::http::extract::empty_as_none")]
     pub district: Option<i64>,
-    #[serde(default, deserialize_with = "crate::empty_as_none")]
+    #[serde(default, deserialize_with = "crate::http::extract::empty_as_none")]
     pub neighborhood: Option<i64>,
     #[serde(default)]
     pub domain: String,

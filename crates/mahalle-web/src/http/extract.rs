@@ -81,3 +81,17 @@ pub fn parse_date(field: &'static str, input: &str) -> Result<chrono::NaiveDate,
     mahalle_core::jalali::parse(&t)
         .map_err(|e| AppError::invalid(field, e.message_fa(), e.to_string()))
 }
+
+/// Treats `?x=` like an absent `x` (forms submit empty selects that way).
+pub fn empty_as_none<'de, D: serde::Deserializer<'de>, T: std::str::FromStr>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    let s: Option<String> = serde::Deserialize::deserialize(d)?;
+    match s.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => mahalle_core::text::to_latin_digits(v)
+            .parse()
+            .map(Some)
+            .map_err(|_| serde::de::Error::custom(format!("not a valid value: {v}"))),
+    }
+}

@@ -4,12 +4,14 @@
 
 pub mod api;
 pub mod assets;
+pub mod clock;
 pub mod csrf;
 pub mod ctx;
 pub mod error;
 pub mod extract;
 pub mod i18n;
 pub mod page;
+pub mod state;
 
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -1,5 +1,6 @@
-//! Meeting operations shared by pages and the API: attachments and attendance. Each checks the
-//! secretariat's authority and writes its change with an audit row in one transaction.
+//! Meeting operations shared by pages and the API: creation, minutes, details, attachments and
+//! attendance. Each writes its change with an audit row in one transaction; those given a
+//! principal check the secretariat's authority themselves.
 
 use mahalle_core::access::Principal;
 use mahalle_core::meetings::{decide_attendance, Party, PersonRef};
@@ -9,6 +10,100 @@ use serde_json::json;
 
 use crate::http::error::AppError;
 use crate::http::extract::{check_upload, Upload};
+
+/// Records a checked meeting with its agenda and invitations; returns its id.
+pub async fn create(
+    store: &Store,
+    user_id: i64,
+    new: &meetings::NewMeeting<'_>,
+    invited: &[Party],
+) -> Result<i64, AppError> {
+    store
+        .write(|tx, _| {
+            Box::pin(async move {
+                let id = meetings::create(tx, new).await.map_err(|e| match e {
+                    // An organisation id that is not in the list (a hand-made request).
+                    DbError::MissingReference(_) => AppError::invalid(
+                        "invited_orgs",
+                        "دستگاه دعوت‌شده پیدا نشد.",
+                        "An invited organisation does not exist.",
+                    ),
+                    e => e.into(),
+                })?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: Some(user_id),
+                        action: "create",
+                        entity: "meeting",
+                        entity_id: Some(id),
+                        before: None,
+                        after: Some(json!({
+                            "kind": new.kind, "title": new.title, "year": new.jalali_year,
+                            "session": new.session_number, "chair_person_id": new.chair_person_id,
+                            "invited": invited,
+                        })),
+                    },
+                )
+                .await?;
+                Ok(id)
+            })
+        })
+        .await
+}
+
+/// Replaces the minutes; the previous text goes to the audit log.
+pub async fn set_minutes(store: &Store, user_id: i64, id: i64, text: &str) -> Result<(), AppError> {
+    store
+        .write(|tx, _| {
+            Box::pin(async move {
+                let old = meetings::set_minutes(tx, id, text).await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: Some(user_id),
+                        action: "edit_minutes",
+                        entity: "meeting",
+                        entity_id: Some(id),
+                        before: Some(json!({ "minutes": old })),
+                        after: Some(json!({ "minutes": text })),
+                    },
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .await
+}
+
+/// Changes title, place and start; the old ones go to the audit log.
+pub async fn set_details(
+    store: &Store,
+    user_id: i64,
+    id: i64,
+    new: &meetings::Details,
+) -> Result<(), AppError> {
+    store
+        .write(|tx, _| {
+            Box::pin(async move {
+                let old = meetings::set_details(tx, id, new).await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: Some(user_id),
+                        action: "edit_details",
+                        entity: "meeting",
+                        entity_id: Some(id),
+                        before: Some(json!(old)),
+                        after: Some(json!(new)),
+                    },
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .await
+}
 
 /// Attaches a file to a meeting (its secretariat only).
 pub async fn attach_to_meeting(

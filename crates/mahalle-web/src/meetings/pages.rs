@@ -14,9 +14,8 @@ use mahalle_db::meetings::{self, AgendaItem, Attendee, Meeting, MeetingFilter};
 use mahalle_db::org::{self, Organisation};
 use mahalle_db::places::{self, District};
 use mahalle_db::resolutions::{self, Filter, Resolution, StatusCounts};
-use mahalle_db::{audit, Store};
+use mahalle_db::Store;
 use serde::Deserialize;
-use serde_json::json;
 
 use crate::http::csrf::CsrfForm;
 use crate::http::ctx::{Ctx, Lang};
@@ -313,70 +312,25 @@ pub async fn create(
     let minutes = mahalle_core::text::normalize_multiline(&f.minutes);
     let place = mahalle_core::text::normalize(&f.place);
     let session = meetings::next_session_number(&state.store, body_id, year).await?;
-    state
-        .store
-        .write(|tx, _| {
-            let (agenda, attendance, minutes, orgs, people, place, title) = (
-                &agenda,
-                &attendance,
-                &minutes,
-                &orgs,
-                &people,
-                &place,
-                &title,
-            );
-            Box::pin(async move {
-                let id = meetings::create(
-                    tx,
-                    &meetings::NewMeeting {
-                        kind: kind.as_str(),
-                        body_id,
-                        jalali_year: year,
-                        session_number: session,
-                        title,
-                        chair_person_id: attendance.chair_person_id,
-                        place,
-                        starts_at,
-                        district_id,
-                        neighborhood_id: None,
-                        minutes,
-                        agenda,
-                        organisations: orgs,
-                        people,
-                        created_by: Some(me.user.id),
-                    },
-                )
-                .await
-                .map_err(|e| match e {
-                    // An organisation id that is not in the list (a hand-made request).
-                    mahalle_db::DbError::MissingReference(_) => {
-                        AppError::Invalid(vec![FieldError::new(
-                            "invited_orgs",
-                            "دستگاه دعوت‌شده پیدا نشد.",
-                            "An invited organisation does not exist.",
-                        )])
-                    }
-                    e => e.into(),
-                })?;
-                audit::record(
-        tx,
-        audit::Change {
-            user_id: Some(me.user.id),
-            action: "create",
-            entity: "meeting",
-            entity_id: Some(id),
-            before: None,
-            after: Some(json!({
-                "kind": kind.as_str(), "title": title, "year": year, "session": session,
-                "chair_person_id": attendance.chair_person_id, "invited": attendance.invited,
-            })),
-        },
-    )
-    .await?;
-                Ok(Redirect::to(&format!("/meetings/{id}")).into_response())
-            })
-        })
-        .await
+    let new = meetings::NewMeeting {
+        kind: kind.as_str(),
+        body_id,
+        jalali_year: year,
+        session_number: session,
+        title: &title,
+        chair_person_id: attendance.chair_person_id,
+        place: &place,
+        starts_at,
+        district_id,
+        neighborhood_id: None,
+        minutes: &minutes,
+        agenda: &agenda,
+        organisations: &orgs,
+        people: &people,
+        created_by: Some(me.user.id),
+    };
+    let id = ops::create(&state.store, me.user.id, &new, &attendance.invited).await?;
+    Ok(Redirect::to(&format!("/meetings/{id}")).into_response())
 }
 
 fn push_invalid(errors: &mut Vec<FieldError>, e: AppError) {
@@ -687,28 +641,8 @@ pub async fn minutes(
         return Err(AppError::Forbidden);
     }
     let text = mahalle_core::text::normalize_multiline(&f.minutes);
-    state
-        .store
-        .write(|tx, _| {
-            let text = &text;
-            Box::pin(async move {
-                let old = meetings::set_minutes(tx, id, text).await?;
-                audit::record(
-                    tx,
-                    audit::Change {
-                        user_id: Some(me.user.id),
-                        action: "edit_minutes",
-                        entity: "meeting",
-                        entity_id: Some(id),
-                        before: Some(json!({ "minutes": old })),
-                        after: Some(json!({ "minutes": text })),
-                    },
-                )
-                .await?;
-                Ok(Redirect::to(&format!("/meetings/{id}#minutes")).into_response())
-            })
-        })
-        .await
+    ops::set_minutes(&state.store, me.user.id, id, &text).await?;
+    Ok(Redirect::to(&format!("/meetings/{id}#minutes")).into_response())
 }
 
 /// The chair and the people to invite as the meeting forms name them (by name or `#id`);
@@ -807,28 +741,8 @@ pub async fn details(
         place: mahalle_core::text::normalize(&f.place),
         starts_at,
     };
-    state
-        .store
-        .write(|tx, _| {
-            let new = &new;
-            Box::pin(async move {
-                let old = meetings::set_details(tx, id, new).await?;
-                audit::record(
-                    tx,
-                    audit::Change {
-                        user_id: Some(me.user.id),
-                        action: "edit_details",
-                        entity: "meeting",
-                        entity_id: Some(id),
-                        before: Some(json!(old)),
-                        after: Some(json!(new)),
-                    },
-                )
-                .await?;
-                Ok(Redirect::to(&format!("/meetings/{id}")).into_response())
-            })
-        })
-        .await
+    ops::set_details(&state.store, me.user.id, id, &new).await?;
+    Ok(Redirect::to(&format!("/meetings/{id}")).into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]

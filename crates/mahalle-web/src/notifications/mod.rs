@@ -1,6 +1,7 @@
 //! Notifications: the outbox page, and the jobs that fill it and deliver it.
 
 pub mod jobs;
+pub mod ops;
 pub mod pages;
 
 use axum::routing::{get, post};

@@ -5,18 +5,16 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
 use mahalle_core::paging::{ListQuery, Listing};
-use mahalle_db::audit;
 use mahalle_db::notifications::{self, Kind, Notification, OutboxFilter, RequestKind, StateCounts};
 use serde::Deserialize;
-use serde_json::json;
 
 use crate::http::csrf::CsrfForm;
 use crate::http::ctx::{Ctx, SignedIn};
 use crate::http::error::AppError;
 use crate::http::extract::{P as Path, Q as Query};
 use crate::http::page::{render, safe_next, ListView, Page};
+use crate::notifications::ops;
 use crate::AppState;
 
 /// Interface strings of this module: (key, Persian, English).
@@ -210,29 +208,7 @@ pub async fn retry(
     CsrfForm(f): CsrfForm<RetryForm>,
 ) -> Result<Response, AppError> {
     let me = require_secretariat(&ctx)?;
-    let before = notifications::get(&state.store, id).await?;
-    let before = &before;
-    state
-        .store
-        .write(|tx, _| {
-            Box::pin(async move {
-                let after = notifications::retry(tx, id, Utc::now()).await?;
-                audit::record(
-                    tx,
-                    audit::Change {
-                        user_id: Some(me.user.id),
-                        action: "retry",
-                        entity: "notification",
-                        entity_id: Some(id),
-                        before: Some(json!({ "state": before.state, "attempts": before.attempts, "last_error": before.last_error })),
-                        after: Some(json!({ "state": after.as_str() })),
-                    },
-                )
-                .await?;
-                Ok::<_, AppError>(())
-            })
-        })
-        .await?;
+    ops::retry(&state.store, me.user.id, id).await?;
     let next = safe_next(f.next.as_deref());
     let next = if next.starts_with("/notifications") {
         next

@@ -95,7 +95,7 @@ struct NeighborhoodsTemplate {
 /// Read beside `ListQuery` (serde's `flatten` would break its number fields in query strings).
 #[derive(Deserialize)]
 pub struct NeighborhoodFilter {
-    #[serde(default, deserialize_with = "crate::empty_as_none")]
+    #[serde(default, deserialize_with = "crate::http::extract::empty_as_none")]
     district: Option<i64>,
 }
 

@@ -62,7 +62,7 @@ async fn keys_page(
 
 #[derive(Deserialize)]
 pub struct KeysQuery {
-    #[serde(default, deserialize_with = "crate::empty_as_none")]
+    #[serde(default, deserialize_with = "crate::http::extract::empty_as_none")]
     confirm: Option<i64>,
     #[serde(default)]
     revoked: String,

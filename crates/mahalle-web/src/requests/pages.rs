@@ -665,11 +665,11 @@ pub async fn photo(
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct QueueQuery {
-    #[serde(default, deserialize_with = "crate::empty_as_none")]
+    #[serde(default, deserialize_with = "crate::http::extract::empty_as_none")]
     pub org: Option<i64>,
-    #[serde(default, deserialize_with = "crate::empty_as_none")]
+    #[serde(default, deserialize_with = "crate::http::extract::empty_as_none")]
     pub service: Option<i64>,
-    #[serde(default, deserialize_with = "crate::empty_as_none")]
+    #[serde(default, deserialize_with = "crate::http::extract::empty_as_none")]
     pub district: Option<i64>,
     /// A status, or "open".
     #[serde(default)]

@@ -48,19 +48,19 @@ pub struct FilterQuery {
     pub status: String,
     #[serde(default)]
     pub domain: String,
-    #[serde(default, deserialize_with = "crate::empty_as_none")]
+    #[serde(default, deserialize_with = "crate::http::extract::empty_as_none")]
     pub district: Option<i64>,
-    #[serde(default, deserialize_with = "crate::empty_as_none")]
+    #[serde(default, deserialize_with = "crate::http::extract::empty_as_none")]
     pub lead: Option<i64>,
-    #[serde(default, deserialize_with = "crate::empty_as_none")]
+    #[serde(default, deserialize_with = "crate::http::extract::empty_as_none")]
     pub org: Option<i64>,
-    #[serde(default, deserialize_with = "crate::empty_as_none")]
+    #[serde(default, deserialize_with = "crate::http::extract::empty_as_none")]
     pub meeting: Option<i64>,
     /// "1" for overdue only.
     #[serde(default)]
     pub overdue: String,
     /// Due within this many days.
-    #[serde(default, deserialize_with = "crate::empty_as_none")]
+    #[serde(default, deserialize_with = "crate::http::extract::empty_as_none")]
     pub due: Option<i64>,
     /// Deadline range, Jalali or ISO.
     #[serde(default)]

@@ -401,7 +401,7 @@ struct InboxTemplate {
 
 #[derive(Deserialize)]
 pub struct InboxQuery {
-    #[serde(default, deserialize_with = "crate::empty_as_none")]
+    #[serde(default, deserialize_with = "crate::http::extract::empty_as_none")]
     org: Option<i64>,
     #[serde(default)]
     tab: String,

@@ -1,5 +1,6 @@
 //! The service catalogue: what citizens can ask for, its questions and its routing.
 
+pub mod ops;
 pub mod pages;
 
 use axum::routing::{get, post};

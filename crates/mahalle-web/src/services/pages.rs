@@ -6,25 +6,21 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
 use mahalle_core::requests::{self as rules, Datatype};
 use mahalle_core::resolutions::Domain;
 use mahalle_core::text;
 use mahalle_core::validate::FieldError;
-use mahalle_db::audit;
 use mahalle_db::org::Organisation;
 use mahalle_db::places::{self, District, Neighborhood};
-use mahalle_db::requests::{
-    self as store_requests, Attribute, NewAttribute, NewService, RouteRow, Service,
-};
+use mahalle_db::requests::{self as store_requests, Attribute, NewAttribute, RouteRow, Service};
 use serde::Deserialize;
-use serde_json::json;
 
 use crate::http::csrf::CsrfForm;
 use crate::http::ctx::Ctx;
 use crate::http::error::AppError;
 use crate::http::extract::P as Path;
 use crate::http::page::{render_form, Page};
+use crate::services::ops::{self, Change, Details};
 use crate::AppState;
 
 pub const STRINGS: &[(&str, &str, &str)] = &[
@@ -167,36 +163,25 @@ pub async fn update(
     };
     let active = !f.active.is_empty();
     let before = store_requests::service(&state.store, id).await?;
-    state
-        .store
-        .write(|tx, _| {
-            Box::pin(async move {
-                store_requests::update_service(tx, id, hours, active, Utc::now()).await?;
-                audit_service(
-                    tx,
-                    me.user.id,
-                    id,
-                    "update",
-                    Some(json!({"sla_hours": before.sla_hours, "active": before.active})),
-                    Some(json!({"sla_hours": hours, "active": active})),
-                )
-                .await?;
-                Ok(Redirect::to(&format!("/services#service-{id}")).into_response())
-            })
-        })
-        .await
+    let change = Change::Update {
+        before: &before,
+        sla_hours: hours,
+        active,
+    };
+    ops::change(&state.store, me.user.id, id, change).await?;
+    Ok(Redirect::to(&format!("/services#service-{id}")).into_response())
 }
 
 #[derive(Debug, Deserialize)]
 pub struct RouteForm {
-    #[serde(default, deserialize_with = "crate::empty_as_none")]
+    #[serde(default, deserialize_with = "crate::http::extract::empty_as_none")]
     district_id: Option<i64>,
-    #[serde(default, deserialize_with = "crate::empty_as_none")]
+    #[serde(default, deserialize_with = "crate::http::extract::empty_as_none")]
     neighborhood_id: Option<i64>,
     /// Set by the category page, which is where the form sends its errors back to.
     #[serde(default)]
     back: String,
-    #[serde(default, deserialize_with = "crate::empty_as_none")]
+    #[serde(default, deserialize_with = "crate::http::extract::empty_as_none")]
     organisation_id: Option<i64>,
 }
 
@@ -256,34 +241,19 @@ pub async fn add_route(
         .await?
         .into_iter()
         .find(|r| r.district_id == district_id && r.neighborhood_id == f.neighborhood_id);
-    state
-        .store
-        .write(|tx, _| {
-            let (f, replaced) = (&f, &replaced);
-            Box::pin(async move {
-                store_requests::set_route(tx, id, district_id, f.neighborhood_id, org.id).await?;
-                audit_service(
-                    tx,
-                    me.user.id,
-                    id,
-                    "set_route",
-                    replaced.as_ref().map(|r| json!(r)),
-                    Some(json!({
-                        "district_id": district_id,
-                        "neighborhood_id": f.neighborhood_id,
-                        "organisation_id": org.id
-                    })),
-                )
-                .await?;
-                Ok(Redirect::to(&if f.back == "edit" {
-                    format!("/services/{id}/edit#routes")
-                } else {
-                    format!("/services#service-{id}")
-                })
-                .into_response())
-            })
-        })
-        .await
+    let change = Change::SetRoute {
+        district_id,
+        neighborhood_id: f.neighborhood_id,
+        organisation_id: org.id,
+        replaced: replaced.as_ref(),
+    };
+    ops::change(&state.store, me.user.id, id, change).await?;
+    Ok(Redirect::to(&if f.back == "edit" {
+        format!("/services/{id}/edit#routes")
+    } else {
+        format!("/services#service-{id}")
+    })
+    .into_response())
 }
 
 // ---------------------------------------------------------------- one category (administrators)
@@ -332,40 +302,6 @@ impl DetailsForm {
             sla_hours: s.sla_hours.to_string(),
             sort_order: s.sort_order.to_string(),
             active: if s.active { "1".into() } else { String::new() },
-        }
-    }
-}
-
-/// A checked category form: (names and texts, response hours, active).
-struct Details {
-    code: String,
-    name_fa: String,
-    name_en: String,
-    group_fa: String,
-    group_en: String,
-    description_fa: String,
-    description_en: String,
-    keywords: String,
-    domain: &'static str,
-    sla_hours: i64,
-    sort_order: i64,
-    active: bool,
-}
-
-impl Details {
-    fn as_new(&self) -> NewService<'_> {
-        NewService {
-            code: &self.code,
-            name_fa: &self.name_fa,
-            name_en: &self.name_en,
-            group_fa: &self.group_fa,
-            group_en: &self.group_en,
-            description_fa: &self.description_fa,
-            description_en: &self.description_en,
-            keywords: &self.keywords,
-            domain: self.domain,
-            sla_hours: self.sla_hours,
-            sort_order: self.sort_order,
         }
     }
 }
@@ -632,29 +568,8 @@ pub async fn create(
             return edit_page(&state, &ctx, 0, msgs, forms).await;
         }
     };
-    let now = Utc::now();
-    state
-        .store
-        .write(|tx, _| {
-            let d = &d;
-            Box::pin(async move {
-                let id = store_requests::create_service(tx, &d.as_new(), now).await?;
-                if !d.active {
-                    store_requests::update_service(tx, id, d.sla_hours, false, now).await?;
-                }
-                audit_service(
-                    tx,
-                    me.user.id,
-                    id,
-                    "create",
-                    None,
-                    Some(json!({"code": d.code, "name_fa": d.name_fa, "sla_hours": d.sla_hours})),
-                )
-                .await?;
-                Ok(Redirect::to(&format!("/services/{id}/edit")).into_response())
-            })
-        })
-        .await
+    let id = ops::create(&state.store, me.user.id, &d).await?;
+    Ok(Redirect::to(&format!("/services/{id}/edit")).into_response())
 }
 
 /// Saves a category's names, texts, domain, response time and whether it is offered.
@@ -678,31 +593,12 @@ pub async fn save(
             return edit_page(&state, &ctx, id, msgs, forms).await;
         }
     };
-    let now = Utc::now();
-    state
-        .store
-        .write(|tx, _| {
-            let (before, d) = (&before, &d);
-            Box::pin(async move {
-                store_requests::edit_service(tx, id, &d.as_new(), now).await?;
-                store_requests::update_service(tx, id, d.sla_hours, d.active, now).await?;
-                audit_service(
-                    tx,
-                    me.user.id,
-                    id,
-                    "update",
-                    Some(json!(before)),
-                    Some(json!({
-                        "name_fa": d.name_fa, "name_en": d.name_en, "group_fa": d.group_fa,
-                        "group_en": d.group_en, "domain": d.domain, "sla_hours": d.sla_hours,
-                        "active": d.active, "keywords": d.keywords
-                    })),
-                )
-                .await?;
-                Ok(Redirect::to(&format!("/services/{id}/edit")).into_response())
-            })
-        })
-        .await
+    let change = Change::Save {
+        before: &before,
+        details: &d,
+    };
+    ops::change(&state.store, me.user.id, id, change).await?;
+    Ok(Redirect::to(&format!("/services/{id}/edit")).into_response())
 }
 
 /// Removes one routing rule.
@@ -718,27 +614,14 @@ pub async fn delete_route(
         .into_iter()
         .find(|r| r.id == route_id)
         .ok_or(AppError::NotFound)?;
-    state
-        .store
-        .write(|tx, _| {
-            let before = &before;
-            Box::pin(async move {
-                if !store_requests::delete_route(tx, id, route_id).await? {
-                    return Err(AppError::NotFound);
-                }
-                audit_service(
-                    tx,
-                    me.user.id,
-                    id,
-                    "delete_route",
-                    Some(json!(before)),
-                    None,
-                )
-                .await?;
-                Ok(Redirect::to(&format!("/services/{id}/edit#routes")).into_response())
-            })
-        })
-        .await
+    ops::change(
+        &state.store,
+        me.user.id,
+        id,
+        Change::DeleteRoute { route: &before },
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/services/{id}/edit#routes")).into_response())
 }
 
 fn check_attribute(
@@ -844,42 +727,21 @@ pub async fn add_attribute(
     let description_fa = text::normalize(&f.description_fa);
     let description_en = text::normalize(&f.description_en);
     let sort_order = number(&f.sort_order).unwrap_or(existing.len() as i64 + 1);
-    state
-        .store
-        .write(|tx, _| {
-            let (choices, description_en, description_fa, f, values) =
-                (&choices, &description_en, &description_fa, &f, &values);
-            Box::pin(async move {
-                let attribute_id = store_requests::add_attribute(
-                    tx,
-                    id,
-                    &NewAttribute {
-                        code: f.code.trim(),
-                        datatype,
-                        required: !f.required.is_empty(),
-                        description_fa,
-                        description_en,
-                        sort_order,
-                        values,
-                    },
-                )
-                .await?;
-                audit_service(
-                    tx,
-                    me.user.id,
-                    id,
-                    "add_attribute",
-                    None,
-                    Some(json!({
-                        "attribute_id": attribute_id, "code": f.code.trim(),
-                        "datatype": datatype.as_str(), "choices": choices.len()
-                    })),
-                )
-                .await?;
-                Ok(Redirect::to(&format!("/services/{id}/edit#questions")).into_response())
-            })
-        })
-        .await
+    let attribute = NewAttribute {
+        code: f.code.trim(),
+        datatype,
+        required: !f.required.is_empty(),
+        description_fa: &description_fa,
+        description_en: &description_en,
+        sort_order,
+        values: &values,
+    };
+    let change = Change::AddAttribute {
+        attribute: &attribute,
+        choices: choices.len(),
+    };
+    ops::change(&state.store, me.user.id, id, change).await?;
+    Ok(Redirect::to(&format!("/services/{id}/edit#questions")).into_response())
 }
 
 /// Removes a question; answers already given stay with their requests.
@@ -895,49 +757,9 @@ pub async fn remove_attribute(
         .into_iter()
         .find(|a| a.id == attribute_id)
         .ok_or(AppError::NotFound)?;
-    state
-        .store
-        .write(|tx, _| {
-            let removed = &removed;
-            Box::pin(async move {
-                if !store_requests::remove_attribute(tx, id, attribute_id).await? {
-                    return Err(AppError::NotFound);
-                }
-                audit_service(
-                    tx,
-                    me.user.id,
-                    id,
-                    "remove_attribute",
-                    Some(json!(removed)),
-                    None,
-                )
-                .await?;
-                Ok(Redirect::to(&format!("/services/{id}/edit#questions")).into_response())
-            })
-        })
-        .await
-}
-
-/// One catalogue change in the audit log, in the transaction that makes it.
-async fn audit_service(
-    tx: &mut mahalle_db::Tx,
-    user_id: i64,
-    service_id: i64,
-    action: &'static str,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
-) -> Result<(), AppError> {
-    audit::record(
-        tx,
-        audit::Change {
-            user_id: Some(user_id),
-            action,
-            entity: "service",
-            entity_id: Some(service_id),
-            before,
-            after,
-        },
-    )
-    .await?;
-    Ok(())
+    let change = Change::RemoveAttribute {
+        attribute: &removed,
+    };
+    ops::change(&state.store, me.user.id, id, change).await?;
+    Ok(Redirect::to(&format!("/services/{id}/edit#questions")).into_response())
 }

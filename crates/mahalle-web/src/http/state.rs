@@ -1,0 +1,50 @@
+//! What every handler is given: the store, the web settings, the intake's shared state.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use mahalle_db::Store;
+
+/// Settings the web layer needs.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// How long a sign-in lasts.
+    pub session_hours: i64,
+    /// Mark cookies `Secure` (set when served over HTTPS, e.g. behind a TLS proxy).
+    pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (for per-IP limits).
+    pub trusted_proxies: Vec<mahalle_core::forwarded::Network>,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            session_hours: 12,
+            secure_cookies: false,
+            trusted_proxies: Vec::new(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<WebConfig>,
+    pub intake: Arc<crate::requests::ops::Intake>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: WebConfig) -> AppState {
+        AppState {
+            store,
+            config: Arc::new(config),
+            intake: Arc::new(crate::requests::ops::Intake::default()),
+        }
+    }
+}
+
+impl FromRef<AppState> for Store {
+    fn from_ref(s: &AppState) -> Store {
+        s.store.clone()
+    }
+}

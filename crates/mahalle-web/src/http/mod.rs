@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod cells;
 pub mod clock;
 pub mod csrf;
 pub mod ctx;

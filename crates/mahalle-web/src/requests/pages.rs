@@ -17,6 +17,7 @@ use mahalle_db::requests::{self as store_requests, Attribute, Contact, Event, Fi
 use mahalle_db::requests::{Request as ServiceRequest, Service};
 use serde::Deserialize;
 
+use crate::http::cells::{defuse_formula, push_csv_record};
 use crate::http::csrf::CsrfForm;
 use crate::http::ctx::Ctx;
 use crate::http::error::AppError;
@@ -878,9 +879,9 @@ pub async fn export(
                 r.closed_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
                 r.status_notes.clone(),
             ];
-            let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
-            out.push_str(&line.join(","));
-            out.push_str("\r\n");
+            let cells: Vec<String> = cells.iter().map(|c| defuse_formula(c)).collect();
+            let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
+            push_csv_record(&mut out, &cells);
         }
         if last {
             break;
@@ -896,20 +897,6 @@ pub async fn export(
         out,
     )
         .into_response())
-}
-
-/// One CSV field: quoted when needed; a leading formula character is defused for spreadsheets.
-fn csv_cell(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
 }
 
 // ---------------------------------------------------------------- one request (staff)
@@ -1141,14 +1128,6 @@ mod tests {
                 "{k} is defined elsewhere too"
             );
         }
-    }
-
-    #[test]
-    fn csv_cells_are_quoted_and_defused() {
-        assert_eq!(csv_cell("a,b"), "\"a,b\"");
-        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_cell("=SUM(A1)"), "'=SUM(A1)");
-        assert_eq!(csv_cell("نشت"), "نشت");
     }
 
     #[test]

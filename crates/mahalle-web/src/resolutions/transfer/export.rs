@@ -9,6 +9,7 @@ use rust_xlsxwriter::{
 };
 
 use super::{Column, MAX_ROWS};
+use crate::http::cells::{defuse_formula, push_csv_record};
 
 const BOM: &str = "\u{FEFF}";
 
@@ -343,10 +344,10 @@ fn build_template(persian: bool, ex: &TemplateExample) -> Result<Vec<u8>, XlsxEr
 pub fn template_csv(persian: bool, ex: &TemplateExample) -> Vec<u8> {
     let mut out = String::from(BOM);
     let headers: Vec<&str> = Column::ALL.iter().map(|c| header(*c, persian)).collect();
-    push_csv_line(&mut out, &headers);
+    push_csv_record(&mut out, &headers);
     for row in example_rows(persian, ex) {
         let cells: Vec<&str> = row.iter().map(String::as_str).collect();
-        push_csv_line(&mut out, &cells);
+        push_csv_record(&mut out, &cells);
     }
     out.into_bytes()
 }
@@ -415,13 +416,13 @@ fn export_texts(r: &ExportRow) -> [&str; 10] {
 /// The two numeric columns are written as plain Latin-digit numbers so Excel can sum them.
 pub fn export_csv(rows: &[ExportRow], persian: bool) -> Vec<u8> {
     let mut out = String::from(BOM);
-    push_csv_line(&mut out, &export_headers(persian));
+    push_csv_record(&mut out, &export_headers(persian));
     for r in rows {
         let mut cells: Vec<String> = export_texts(r).iter().map(|s| defuse_formula(s)).collect();
         cells.push(r.overdue_days.to_string());
         cells.push(r.progress.to_string());
         let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
-        push_csv_line(&mut out, &refs);
+        push_csv_record(&mut out, &refs);
     }
     out.into_bytes()
 }
@@ -495,33 +496,4 @@ fn column_index(column: Column) -> u16 {
         .zip(Column::ALL)
         .find(|(_, c)| *c == column)
         .map_or(0, |(i, _)| i)
-}
-
-/// `'` before text Excel would take as a formula (OWASP "CSV injection").
-fn defuse_formula(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    }
-}
-
-/// Appends one CSV record with CRLF, quoting fields that need it (RFC 4180).
-fn push_csv_line(out: &mut String, cells: &[&str]) {
-    for (i, cell) in cells.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        let needs_quotes = cell.contains([',', '"', '\n', '\r', ';', '\t'])
-            || cell.starts_with(char::is_whitespace)
-            || cell.ends_with(char::is_whitespace);
-        if needs_quotes {
-            out.push('"');
-            out.push_str(&cell.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(cell);
-        }
-    }
-    out.push_str("\r\n");
 }

@@ -1,0 +1,69 @@
+//! Spreadsheet cells written by every export: the one CSV writer (RFC 4180, CRLF) and the one
+//! formula defuser, so no export lets a cell typed by anyone run as a formula on a reader's
+//! machine (OWASP "CSV injection").
+
+/// Text Excel, LibreOffice or Sheets would take as a formula gets a leading `'`: cells starting
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return.
+pub fn defuse_formula(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    }
+}
+
+/// Appends one CSV record ending in CRLF, quoting fields that need it: separators of either
+/// convention (`,` and `;`), quotes, line breaks, tabs, and leading or trailing spaces.
+pub fn push_csv_record(out: &mut String, cells: &[&str]) {
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let needs_quotes = cell.contains([',', '"', '\n', '\r', ';', '\t'])
+            || cell.starts_with(char::is_whitespace)
+            || cell.ends_with(char::is_whitespace);
+        if needs_quotes {
+            out.push('"');
+            out.push_str(&cell.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(cell);
+        }
+    }
+    out.push_str("\r\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One cell as its export writes it: defused, then quoted if need be.
+    fn cell(s: &str) -> String {
+        let mut out = String::new();
+        push_csv_record(&mut out, &[&defuse_formula(s)]);
+        out.trim_end_matches("\r\n").to_string()
+    }
+
+    #[test]
+    fn csv_cells_are_quoted_and_defused() {
+        assert_eq!(cell("a,b"), "\"a,b\"");
+        assert_eq!(cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(cell("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(cell("نشت"), "نشت");
+    }
+
+    #[test]
+    fn a_leading_tab_or_carriage_return_is_defused_too() {
+        assert_eq!(cell("\t=1+1"), "\"'\t=1+1\"");
+        assert_eq!(cell("\r=1+1"), "\"'\r=1+1\"");
+        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(cell("-2+3"), "'-2+3");
+    }
+
+    #[test]
+    fn records_end_in_crlf_and_quote_either_separator() {
+        let mut out = String::new();
+        push_csv_record(&mut out, &["a;b", " lead", "x"]);
+        assert_eq!(out, "\"a;b\",\" lead\",x\r\n");
+    }
+}

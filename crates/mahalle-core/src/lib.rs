@@ -12,6 +12,7 @@ pub mod geo;
 pub mod jalali;
 pub mod meetings;
 pub mod org;
+pub mod outbox;
 pub mod paging;
 pub mod ratelimit;
 pub mod reminders;

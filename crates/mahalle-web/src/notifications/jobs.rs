@@ -32,7 +32,8 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, NaiveDate, Utc};
 use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
-use mahalle_core::{jalali, reminders, resolutions::number, text};
+use mahalle_core::resolutions::{number, Status};
+use mahalle_core::{jalali, reminders, text};
 use mahalle_db::notifications::{
     self as store_n, Candidate, Kind, NewNotification, RequestKind, State,
 };
@@ -836,7 +837,8 @@ pub async fn deliver_due(
             reminders::digest_obsolete(c.open_items)
                 .then_some("every resolution of the digest closed or moved before delivery")
         } else {
-            match (&c.resolution_status, c.resolution_deadline) {
+            let status = c.resolution_status.as_deref().and_then(Status::parse);
+            match (status, c.resolution_deadline) {
                 (Some(status), Some(deadline)) => {
                     store_n::obsolete(kind, c.deadline, status, deadline, today)
                 }

@@ -347,12 +347,12 @@ async fn serve(store: Store, url: &str, args: ServeArgs) -> anyhow::Result<()> {
         trusted_proxies: args.trusted_proxies.0,
     };
     let notifier =
-        mahalle_web::notifications::jobs::from_config(args.smtp_url.as_deref(), &args.mail_from)
+        mahalle_web::notifications::from_config(args.smtp_url.as_deref(), &args.mail_from)
             .map_err(|e| anyhow::anyhow!("--smtp-url: {e}"))?;
-    let reminders = mahalle_web::notifications::jobs::spawn_reminders(
+    let reminders = mahalle_web::notifications::spawn_reminders(
         store.clone(),
         notifier,
-        mahalle_web::notifications::jobs::ReminderConfig {
+        mahalle_web::notifications::ReminderConfig {
             escalate_after_days: args.escalate_after_days.max(1),
             request_escalate_after_hours: args.request_escalate_after_hours.max(1),
             overdue_cutoff_days: args.overdue_cutoff_days.max(1),

@@ -1,8 +1,20 @@
 //! Notifications: the outbox page, and the jobs that fill it and deliver it.
 
+pub mod compose;
+pub mod delivery;
 pub mod jobs;
+pub mod mail;
 pub mod ops;
 pub mod pages;
+pub mod reminders;
+#[cfg(test)]
+mod tests;
+
+pub use compose::*;
+pub use delivery::*;
+pub use jobs::spawn_reminders;
+pub use mail::*;
+pub use reminders::*;
 
 use axum::routing::{get, post};
 

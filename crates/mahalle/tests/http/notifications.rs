@@ -9,7 +9,7 @@ use std::time::Duration;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use mahalle_db::notifications::{self as nt, MAX_ATTEMPTS};
 use mahalle_db::{Sql, Store};
-use mahalle_web::notifications::jobs::{
+use mahalle_web::notifications::{
     self, deliver_due, generate, Mailbox, Notifier, OutboxOnly, ReminderConfig, SendError,
 };
 
@@ -431,7 +431,7 @@ async fn without_a_mail_server_notifications_wait_in_the_outbox() {
             &store,
             &format!(
                 "SELECT COUNT(*) FROM notifications WHERE state = 'pending' AND attempts = 0 AND last_error = '{}'",
-                jobs::NO_MAIL_SERVER
+                notifications::NO_MAIL_SERVER
             )
         )
         .await,

@@ -1,8 +1,10 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use mahalle::server::Application;
 use mahalle_db::Store;
 use mahalle_web::WebConfig;
+use reqwest::cookie::{CookieStore, Jar};
 use reqwest::redirect::Policy;
 use reqwest::{Client, Response};
 use tokio::sync::OnceCell;
@@ -138,6 +140,8 @@ pub struct TestApp {
     pub addr: String,
     pub db_url: String,
     pub client: Client,
+    /// The client's cookies, where the CSRF token is read from.
+    jar: Arc<Jar>,
 }
 
 impl TestApp {
@@ -161,10 +165,23 @@ impl TestApp {
             .expect("bind");
         let addr = format!("http://{}", app.local_addr());
         tokio::spawn(app.run_until(std::future::pending()));
+        let jar = Arc::new(Jar::default());
         TestApp {
             addr,
             db_url: db_url.to_string(),
-            client: new_client(),
+            client: client_with(jar.clone()),
+            jar,
+        }
+    }
+
+    /// Someone else on the same server: a client with no cookies of its own yet.
+    pub fn another_visitor(&self) -> TestApp {
+        let jar = Arc::new(Jar::default());
+        TestApp {
+            addr: self.addr.clone(),
+            db_url: self.db_url.clone(),
+            client: client_with(jar.clone()),
+            jar,
         }
     }
 
@@ -188,12 +205,27 @@ impl TestApp {
         (status, r.json().await.expect("JSON body"))
     }
 
-    /// The CSRF token the server gave this client (read from a page's form).
+    /// The CSRF token the server gave this client: its `mahalle_csrf` cookie, which the first
+    /// page this client opens sets (double submission: forms carry the cookie's value).
     pub async fn csrf(&self) -> String {
+        if let Some(token) = self.csrf_cookie() {
+            return token;
+        }
         let (_, body) = self.get_text("/login").await;
-        let marker = "name=\"csrf\" value=\"";
-        let start = body.find(marker).expect("csrf field") + marker.len();
-        body[start..start + 64].to_string()
+        let token = self
+            .csrf_cookie()
+            .expect("the first page sets the CSRF cookie");
+        assert!(body.contains(&token), "the form carries the cookie's token");
+        token
+    }
+
+    fn csrf_cookie(&self) -> Option<String> {
+        let url: reqwest::Url = self.addr.parse().ok()?;
+        let header = self.jar.cookies(&url)?;
+        header.to_str().ok()?.split("; ").find_map(|c| {
+            c.strip_prefix(&format!("{}=", mahalle_web::http::csrf::CSRF_COOKIE))
+                .map(str::to_string)
+        })
     }
 
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
@@ -227,9 +259,39 @@ impl TestApp {
 }
 
 pub fn new_client() -> Client {
+    client_with(Arc::new(Jar::default()))
+}
+
+/// A client that keeps its cookies in `jar` and does not follow redirects.
+pub fn client_with(jar: Arc<Jar>) -> Client {
     Client::builder()
-        .cookie_store(true)
+        .cookie_provider(jar)
         .redirect(Policy::none())
         .build()
         .unwrap()
+}
+
+/// A date `days` from today in Tehran, as the forms take it (Jalali, Persian digits).
+pub fn jalali_in(days: i64) -> String {
+    let d = mahalle_web::today() + chrono::Duration::days(days);
+    mahalle_core::jalali::format_numeric(d, true)
+}
+
+/// The id of the demo organisation with this code (through the API).
+pub async fn org_id(app: &TestApp, code: &str) -> i64 {
+    let (_, json) = app
+        .get_json(&format!("/api/v1/organisations?q={code}&per_page=200"))
+        .await;
+    json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["code"] == code)
+        .unwrap_or_else(|| panic!("{code}"))["id"]
+        .as_i64()
+        .unwrap()
+}
+
+pub fn urlencode(s: &str) -> String {
+    mahalle_web::http::page::url_encode(s)
 }

@@ -1,8 +1,8 @@
 //! A meeting's chair, invitees and attendance, as the secretariat records them before and after
 //! the meeting.
 
-use crate::followup::{jalali_in, org_id};
 use crate::helpers::TestApp;
+use crate::helpers::{jalali_in, org_id};
 
 /// (id, Persian name) of the first `n` people of the directory.
 async fn people(app: &TestApp, n: usize) -> Vec<(i64, String)> {

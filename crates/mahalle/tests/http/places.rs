@@ -1,6 +1,6 @@
 //! What a visitor sees: Persian RTL pages, Jalali dates, Persian digits, search, sort, paging.
 
-use crate::helpers::TestApp;
+use crate::helpers::{urlencode, TestApp};
 
 #[tokio::test]
 async fn home_is_persian_rtl_with_real_counts() {
@@ -220,8 +220,4 @@ async fn organisations_filter_by_kind() {
         detail["children"].as_array().unwrap().len() >= 30,
         "deputies, departments and 22 district offices"
     );
-}
-
-pub fn urlencode(s: &str) -> String {
-    mahalle_web::http::page::url_encode(s)
 }

@@ -271,11 +271,7 @@ async fn a_liaison_of_another_organisation_may_not_act() {
         .await;
     assert_eq!(r.status().as_u16(), 403);
     // The city admin may: reassign it to the water company with a reason.
-    let admin = TestApp {
-        addr: app.addr.clone(),
-        db_url: app.db_url.clone(),
-        client: crate::helpers::new_client(),
-    };
+    let admin = app.another_visitor();
     admin.login_as("admin").await;
     let water: i64 = store
         .scalar(&Sql::new(
@@ -700,11 +696,7 @@ async fn a_challenge_lists_its_requests_and_the_resolution_that_answers_it() {
     assert!(list.contains(&page));
 
     // A liaison sees the challenge but may not decide what answers it.
-    let liaison = TestApp {
-        addr: app.addr.clone(),
-        db_url: app.db_url.clone(),
-        client: crate::helpers::new_client(),
-    };
+    let liaison = app.another_visitor();
     liaison.login_as("water").await;
     let (status, body) = liaison.get_text(&page).await;
     assert_eq!(status, 200);
@@ -730,13 +722,7 @@ async fn a_challenge_lists_its_requests_and_the_resolution_that_answers_it() {
         .unwrap();
     assert_eq!(audits, 3, "created, answered, cleared");
     // Anonymous visitors are sent to sign in.
-    let r = crate::helpers::TestApp {
-        addr: app.addr.clone(),
-        db_url: app.db_url.clone(),
-        client: crate::helpers::new_client(),
-    }
-    .get(&page)
-    .await;
+    let r = app.another_visitor().get(&page).await;
     assert_eq!(r.status().as_u16(), 303);
     assert!(r.headers()["location"]
         .to_str()
@@ -829,11 +815,7 @@ async fn an_administrator_builds_a_category_with_questions_and_routes() {
         )
         .await;
     assert_eq!(r.status().as_u16(), 303);
-    let citizen = TestApp {
-        addr: app.addr.clone(),
-        db_url: app.db_url.clone(),
-        client: crate::helpers::new_client(),
-    };
+    let citizen = app.another_visitor();
     let r = citizen
         .post_form(
             "/requests",

@@ -2,28 +2,9 @@
 //! a deadline extension, completion, reopening; overdue lists, accountability, import and export.
 
 use crate::helpers::TestApp;
-use crate::pages::urlencode;
+use crate::helpers::{jalali_in, org_id, urlencode};
 
 /// A Jalali date `days` from today in Persian digits, as typed into a form.
-pub(crate) fn jalali_in(days: i64) -> String {
-    let d = mahalle_web::today() + chrono::Duration::days(days);
-    mahalle_core::jalali::format_numeric(d, true)
-}
-
-pub(crate) async fn org_id(app: &TestApp, code: &str) -> i64 {
-    let (_, json) = app
-        .get_json(&format!("/api/v1/organisations?q={code}&per_page=200"))
-        .await;
-    json["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["code"] == code)
-        .unwrap_or_else(|| panic!("{code}"))["id"]
-        .as_i64()
-        .unwrap()
-}
-
 /// Creates a meeting as the signed-in secretariat; returns its id.
 async fn new_meeting(app: &TestApp, title: &str) -> i64 {
     let hq = org_id(app, "HQ-SOCIAL").await;

@@ -4,6 +4,7 @@
 //! small executor in [`store`]; only the migrations differ per backend (`migrations/sqlite`,
 //! `migrations/postgres`). Modules carry the same names as in the other layers.
 
+pub mod api_keys;
 pub mod attachments;
 pub mod audit;
 pub mod auth;
@@ -19,6 +20,7 @@ pub mod people;
 pub mod places;
 pub mod requests;
 pub mod resolutions;
+pub mod services;
 pub mod settings;
 mod sql;
 mod store;

@@ -505,7 +505,7 @@ async fn api_key(store: &Store, cmd: ApiKeyCommand) -> anyhow::Result<()> {
             println!("{key}");
         }
         ApiKeyCommand::List => {
-            for k in mahalle_db::requests::api_keys(store).await? {
+            for k in mahalle_db::api_keys::api_keys(store).await? {
                 let state = match k.revoked_at {
                     Some(t) => format!("revoked {}", t.format("%Y-%m-%d")),
                     None => "active".into(),

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use mahalle_db::requests::{self as store_requests, ApiKey};
+use mahalle_db::api_keys::ApiKey;
 use serde::Deserialize;
 
 use crate::http::csrf::CsrfForm;
@@ -35,7 +35,7 @@ async fn keys_page(
     name: String,
     errors: Vec<String>,
 ) -> Result<Response, AppError> {
-    let keys = store_requests::api_keys(&state.store).await?;
+    let keys = mahalle_db::api_keys::api_keys(&state.store).await?;
     let confirm = confirm.and_then(|id| {
         keys.iter()
             .find(|k| k.id == id && k.revoked_at.is_none())

@@ -11,9 +11,8 @@ use mahalle_core::ratelimit::RateLimiter;
 use mahalle_core::requests::{self as rules, Action, RequestError, RequestStatus, Source};
 use mahalle_core::text;
 use mahalle_core::validate::{self, FieldError};
-use mahalle_db::requests::{
-    self as store_requests, Contact, NewEvent, NewRequest, Request, Service,
-};
+use mahalle_db::requests::{self as store_requests, Contact, NewEvent, NewRequest, Request};
+use mahalle_db::services::Service;
 use mahalle_db::{audit, DbError, Store};
 use serde_json::json;
 use tokio::sync::OnceCell;
@@ -191,7 +190,7 @@ pub async fn submit(
         text::strip_controls(v);
     }
     let mut errors = Vec::new();
-    let service = match store_requests::service_by_code(store, s.service_code.trim()).await? {
+    let service = match mahalle_db::services::service_by_code(store, s.service_code.trim()).await? {
         Some(svc) if svc.active => Some(svc),
         _ => {
             errors.push(field(
@@ -236,7 +235,7 @@ pub async fn submit(
         .ok();
     let attributes = match &service {
         Some(svc) if svc.has_attributes => {
-            let defs: Vec<_> = store_requests::attributes(store, svc.id)
+            let defs: Vec<_> = mahalle_db::services::attributes(store, svc.id)
                 .await?
                 .iter()
                 .map(|a| a.def())
@@ -478,7 +477,7 @@ async fn route(
     district_id: Option<i64>,
     neighborhood_id: Option<i64>,
 ) -> Result<Option<i64>, AppError> {
-    let rules_here = store_requests::route_rules(store, service.id).await?;
+    let rules_here = mahalle_db::services::route_rules(store, service.id).await?;
     if let Some(o) = rules::route(&rules_here, district_id, neighborhood_id) {
         return Ok(Some(o));
     }
@@ -580,7 +579,7 @@ pub async fn create_api_key(
         .write(|tx, _| {
             let (hash, key, name) = (&hash, &key, &name);
             Box::pin(async move {
-                let id = store_requests::create_api_key(
+                let id = mahalle_db::api_keys::create_api_key(
                     tx,
                     name,
                     hash,
@@ -618,9 +617,9 @@ impl Intake {
                 return Ok(*id);
             }
         }
-        let id = store_requests::api_key_by_hash(store, &hash).await?;
+        let id = mahalle_db::api_keys::api_key_by_hash(store, &hash).await?;
         if let Some(id) = id {
-            store_requests::touch_api_key(store, id, Utc::now()).await?;
+            mahalle_db::api_keys::touch_api_key(store, id, Utc::now()).await?;
         }
         let mut cache = self.keys.lock().expect("key cache");
         if cache.len() > 10_000 {
@@ -635,7 +634,7 @@ pub async fn revoke_api_key(store: &Store, id: i64, by: Option<i64>) -> Result<b
     store
         .write(|tx, _| {
             Box::pin(async move {
-                let done = store_requests::revoke_api_key(tx, id, Utc::now()).await?;
+                let done = mahalle_db::api_keys::revoke_api_key(tx, id, Utc::now()).await?;
                 if done {
                     audit::record(
                         tx,
@@ -681,7 +680,7 @@ pub async fn create_from_request(
             "This request has no neighborhood; a challenge needs one.",
         )]));
     };
-    let service = store_requests::service(store, r.service_id).await?;
+    let service = mahalle_db::services::service(store, r.service_id).await?;
     let now = Utc::now();
     store
         .write(|tx, _| {

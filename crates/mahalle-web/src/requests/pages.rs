@@ -13,8 +13,10 @@ use mahalle_core::validate::FieldError;
 use mahalle_db::challenges::Challenge;
 use mahalle_db::org::Organisation;
 use mahalle_db::places::{self, District, Neighborhood};
-use mahalle_db::requests::{self as store_requests, Attribute, Contact, Event, Filter};
-use mahalle_db::requests::{Request as ServiceRequest, Service};
+use mahalle_db::requests::Request as ServiceRequest;
+use mahalle_db::requests::{self as store_requests, Contact, Event, Filter};
+use mahalle_db::services::Attribute;
+use mahalle_db::services::Service;
 use serde::Deserialize;
 
 use crate::http::cells::{defuse_formula, push_csv_record};
@@ -367,13 +369,13 @@ async fn form_page(
     errors: Vec<String>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let services = store_requests::services(&state.store, false).await?;
+    let services = mahalle_db::services::services(&state.store, false).await?;
     let service = services
         .iter()
         .find(|s| s.code == f.service_code.trim())
         .cloned();
     let attributes = match &service {
-        Some(s) if s.has_attributes => store_requests::attributes(&state.store, s.id).await?,
+        Some(s) if s.has_attributes => mahalle_db::services::attributes(&state.store, s.id).await?,
         _ => Vec::new(),
     };
     let p = Page::new(ctx, "request_new", crate::http::i18n::t(ctx.lang, "rq_new"));
@@ -805,7 +807,7 @@ pub async fn list(
         q: l.q.clone(),
         qq,
         orgs,
-        services: store_requests::services(&state.store, true).await?,
+        services: mahalle_db::services::services(&state.store, true).await?,
         districts: all_districts(&state).await?,
         counts,
     })
@@ -1011,7 +1013,7 @@ async fn request_page(
         Some(n) => mahalle_db::challenges::of_neighborhood(&state.store, n).await?,
         None => Vec::new(),
     };
-    let attributes = store_requests::attributes(&state.store, r.service_id).await?;
+    let attributes = mahalle_db::services::attributes(&state.store, r.service_id).await?;
     let invalid = !errors.is_empty();
     let code = state.intake.code(&state.store, r.id).await?;
     let p = Page::new(

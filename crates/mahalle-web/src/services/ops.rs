@@ -3,9 +3,7 @@
 
 use chrono::Utc;
 use mahalle_db::audit;
-use mahalle_db::requests::{
-    self as store_requests, Attribute, NewAttribute, NewService, RouteRow, Service,
-};
+use mahalle_db::services::{Attribute, NewAttribute, NewService, RouteRow, Service};
 use serde_json::json;
 
 use crate::http::error::AppError;
@@ -82,9 +80,9 @@ pub async fn create(store: &mahalle_db::Store, user_id: i64, d: &Details) -> Res
     store
         .write(|tx, _| {
             Box::pin(async move {
-                let id = store_requests::create_service(tx, &d.as_new(), now).await?;
+                let id = mahalle_db::services::create_service(tx, &d.as_new(), now).await?;
                 if !d.active {
-                    store_requests::update_service(tx, id, d.sla_hours, false, now).await?;
+                    mahalle_db::services::update_service(tx, id, d.sla_hours, false, now).await?;
                 }
                 audit_service(
                     tx,
@@ -115,7 +113,7 @@ pub async fn change(
                 let now = Utc::now();
                 let (action, before, after) = match *change {
                     Change::Update { before, sla_hours, active } => {
-                        store_requests::update_service(tx, id, sla_hours, active, now).await?;
+                        mahalle_db::services::update_service(tx, id, sla_hours, active, now).await?;
                         (
                             "update",
                             Some(json!({"sla_hours": before.sla_hours, "active": before.active})),
@@ -123,8 +121,8 @@ pub async fn change(
                         )
                     }
                     Change::Save { before, details: d } => {
-                        store_requests::edit_service(tx, id, &d.as_new(), now).await?;
-                        store_requests::update_service(tx, id, d.sla_hours, d.active, now).await?;
+                        mahalle_db::services::edit_service(tx, id, &d.as_new(), now).await?;
+                        mahalle_db::services::update_service(tx, id, d.sla_hours, d.active, now).await?;
                         (
                             "update",
                             Some(json!(before)),
@@ -136,7 +134,7 @@ pub async fn change(
                         )
                     }
                     Change::SetRoute { district_id, neighborhood_id, organisation_id, replaced } => {
-                        store_requests::set_route(tx, id, district_id, neighborhood_id, organisation_id)
+                        mahalle_db::services::set_route(tx, id, district_id, neighborhood_id, organisation_id)
                             .await?;
                         (
                             "set_route",
@@ -149,13 +147,13 @@ pub async fn change(
                         )
                     }
                     Change::DeleteRoute { route } => {
-                        if !store_requests::delete_route(tx, id, route.id).await? {
+                        if !mahalle_db::services::delete_route(tx, id, route.id).await? {
                             return Err(AppError::NotFound);
                         }
                         ("delete_route", Some(json!(route)), None)
                     }
                     Change::AddAttribute { attribute, choices } => {
-                        let attribute_id = store_requests::add_attribute(tx, id, attribute).await?;
+                        let attribute_id = mahalle_db::services::add_attribute(tx, id, attribute).await?;
                         (
                             "add_attribute",
                             None,
@@ -166,7 +164,7 @@ pub async fn change(
                         )
                     }
                     Change::RemoveAttribute { attribute } => {
-                        if !store_requests::remove_attribute(tx, id, attribute.id).await? {
+                        if !mahalle_db::services::remove_attribute(tx, id, attribute.id).await? {
                             return Err(AppError::NotFound);
                         }
                         ("remove_attribute", Some(json!(attribute)), None)

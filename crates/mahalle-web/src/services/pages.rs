@@ -12,7 +12,7 @@ use mahalle_core::text;
 use mahalle_core::validate::FieldError;
 use mahalle_db::org::Organisation;
 use mahalle_db::places::{self, District, Neighborhood};
-use mahalle_db::requests::{self as store_requests, Attribute, NewAttribute, RouteRow, Service};
+use mahalle_db::services::{Attribute, NewAttribute, RouteRow, Service};
 use serde::Deserialize;
 
 use crate::http::csrf::CsrfForm;
@@ -98,8 +98,8 @@ async fn catalogue_page(
         crate::http::i18n::t(ctx.lang, "rq_services"),
     );
     let mut groups: Vec<(String, Vec<CatalogueRow>)> = Vec::new();
-    for s in store_requests::services(&state.store, admin).await? {
-        let routes = store_requests::routes(&state.store, s.id).await?;
+    for s in mahalle_db::services::services(&state.store, admin).await? {
+        let routes = mahalle_db::services::routes(&state.store, s.id).await?;
         let g = p.name(&s.group_fa, &s.group_en).to_string();
         let row = CatalogueRow { service: s, routes };
         match groups.iter_mut().find(|(name, _)| *name == g) {
@@ -162,7 +162,7 @@ pub async fn update(
         return catalogue_page(&state, &ctx, msgs).await;
     };
     let active = !f.active.is_empty();
-    let before = store_requests::service(&state.store, id).await?;
+    let before = mahalle_db::services::service(&state.store, id).await?;
     let change = Change::Update {
         before: &before,
         sla_hours: hours,
@@ -193,7 +193,7 @@ pub async fn add_route(
     CsrfForm(f): CsrfForm<RouteForm>,
 ) -> Result<Response, AppError> {
     let me = ctx.require_admin()?;
-    store_requests::service(&state.store, id).await?;
+    mahalle_db::services::service(&state.store, id).await?;
     let org = match f.organisation_id {
         Some(o) => mahalle_db::org::get(&state.store, o).await.ok(),
         None => None,
@@ -237,7 +237,7 @@ pub async fn add_route(
         };
     }
     // The rule this one replaces, for the audit log.
-    let replaced = store_requests::routes(&state.store, id)
+    let replaced = mahalle_db::services::routes(&state.store, id)
         .await?
         .into_iter()
         .find(|r| r.district_id == district_id && r.neighborhood_id == f.neighborhood_id);
@@ -475,14 +475,14 @@ async fn edit_page(
 ) -> Result<Response, AppError> {
     ctx.require_admin()?;
     let service = if id > 0 {
-        Some(store_requests::service(&state.store, id).await?)
+        Some(mahalle_db::services::service(&state.store, id).await?)
     } else {
         None
     };
     let (routes, attributes) = match &service {
         Some(s) => (
-            store_requests::routes(&state.store, s.id).await?,
-            store_requests::attributes(&state.store, s.id).await?,
+            mahalle_db::services::routes(&state.store, s.id).await?,
+            mahalle_db::services::attributes(&state.store, s.id).await?,
         ),
         None => (Vec::new(), Vec::new()),
     };
@@ -546,7 +546,7 @@ pub async fn create(
     let me = ctx.require_admin()?;
     let mut checked = check_details(&f);
     if let Ok(d) = &checked {
-        if store_requests::service_by_code(&state.store, &d.code)
+        if mahalle_db::services::service_by_code(&state.store, &d.code)
             .await?
             .is_some()
         {
@@ -580,7 +580,7 @@ pub async fn save(
     CsrfForm(mut f): CsrfForm<DetailsForm>,
 ) -> Result<Response, AppError> {
     let me = ctx.require_admin()?;
-    let before = store_requests::service(&state.store, id).await?;
+    let before = mahalle_db::services::service(&state.store, id).await?;
     f.code = before.code.clone();
     let d = match check_details(&f) {
         Ok(d) => d,
@@ -609,7 +609,7 @@ pub async fn delete_route(
     CsrfForm(_): CsrfForm<crate::http::extract::Empty>,
 ) -> Result<Response, AppError> {
     let me = ctx.require_admin()?;
-    let before = store_requests::routes(&state.store, id)
+    let before = mahalle_db::services::routes(&state.store, id)
         .await?
         .into_iter()
         .find(|r| r.id == route_id)
@@ -707,8 +707,8 @@ pub async fn add_attribute(
     CsrfForm(f): CsrfForm<AttributeForm>,
 ) -> Result<Response, AppError> {
     let me = ctx.require_admin()?;
-    store_requests::service(&state.store, id).await?;
-    let existing = store_requests::attributes(&state.store, id).await?;
+    mahalle_db::services::service(&state.store, id).await?;
+    let existing = mahalle_db::services::attributes(&state.store, id).await?;
     let (datatype, choices) = match check_attribute(&f, &existing) {
         Ok(x) => x,
         Err(fields) => {
@@ -752,7 +752,7 @@ pub async fn remove_attribute(
     CsrfForm(_): CsrfForm<crate::http::extract::Empty>,
 ) -> Result<Response, AppError> {
     let me = ctx.require_admin()?;
-    let removed = store_requests::attributes(&state.store, id)
+    let removed = mahalle_db::services::attributes(&state.store, id)
         .await?
         .into_iter()
         .find(|a| a.id == attribute_id)

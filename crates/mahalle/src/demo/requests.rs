@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 use mahalle_core::requests::{Datatype, RequestStatus};
 use mahalle_core::text::search_key;
-use mahalle_db::requests::{self as store_requests, NewAttribute, NewService};
+use mahalle_db::services::{NewAttribute, NewService};
 use mahalle_db::{Arg, Sql, Store};
 
 use super::Rng;
@@ -539,7 +539,7 @@ pub async fn load(
         let id = match existing {
             Some((id,)) => id,
             None => {
-                let id = store_requests::create_service(
+                let id = mahalle_db::services::create_service(
                     &mut tx,
                     &NewService {
                         code: c.code,
@@ -559,7 +559,7 @@ pub async fn load(
                 .await?;
                 if let Handler::Org(code) = c.handler {
                     if let Some(o) = org(code) {
-                        store_requests::set_route(&mut tx, id, None, None, o).await?;
+                        mahalle_db::services::set_route(&mut tx, id, None, None, o).await?;
                     }
                 }
                 extra_questions(&mut tx, c.code, id).await?;
@@ -578,7 +578,8 @@ pub async fn load(
                 .iter()
                 .position(|c| c.code == code)
                 .expect("in catalogue");
-            store_requests::set_route(&mut tx, service_ids[i], Some(d22), None, office).await?;
+            mahalle_db::services::set_route(&mut tx, service_ids[i], Some(d22), None, office)
+                .await?;
         }
     }
     let have = tx
@@ -664,7 +665,7 @@ async fn extra_questions(tx: &mut mahalle_db::Tx, code: &str, id: i64) -> anyhow
         _ => return Ok(()),
     };
     for a in &list {
-        store_requests::add_attribute(tx, id, a).await?;
+        mahalle_db::services::add_attribute(tx, id, a).await?;
     }
     Ok(())
 }

@@ -2,7 +2,8 @@
 //! the catalogue and Open311 API keys.
 
 use chrono::Utc;
-use mahalle_db::requests::{self as store_requests, NewService};
+use mahalle_db::requests::{self as store_requests};
+use mahalle_db::services::NewService;
 use mahalle_db::{Sql, Store};
 
 use crate::helpers::TestApp;
@@ -15,7 +16,7 @@ async fn service(app: &TestApp, code: &str, org_code: &str) -> Store {
         .await
         .unwrap();
     let mut tx = store.begin().await.unwrap();
-    let id = store_requests::create_service(
+    let id = mahalle_db::services::create_service(
         &mut tx,
         &NewService {
             code,
@@ -34,7 +35,7 @@ async fn service(app: &TestApp, code: &str, org_code: &str) -> Store {
     )
     .await
     .unwrap();
-    store_requests::set_route(&mut tx, id, None, None, org)
+    mahalle_db::services::set_route(&mut tx, id, None, None, org)
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -514,10 +515,10 @@ async fn a_category_with_questions_asks_them() {
         .await
         .unwrap();
     let mut tx = store.begin().await.unwrap();
-    store_requests::add_attribute(
+    mahalle_db::services::add_attribute(
         &mut tx,
         sid,
-        &store_requests::NewAttribute {
+        &mahalle_db::services::NewAttribute {
             code: "size",
             datatype: Datatype::SingleValueList,
             required: true,
@@ -884,7 +885,7 @@ async fn an_administrator_builds_a_category_with_questions_and_routes() {
     renamed[1] = ("name_fa", "آب‌گرفتگی خیابان");
     let r = app.post_form(&edit, &renamed).await;
     assert_eq!(r.status().as_u16(), 303);
-    let s = store_requests::service(&store, id).await.unwrap();
+    let s = mahalle_db::services::service(&store, id).await.unwrap();
     assert_eq!(
         (s.code.as_str(), s.name_fa.as_str(), s.sla_hours),
         ("FLOOD", "آب‌گرفتگی خیابان", 48)

@@ -283,7 +283,7 @@ async fn root_get(State(state): State<AppState>, call: Call) -> Result<Response,
 
 async fn services(state: &AppState, call: &Call) -> Result<Response, Error311> {
     let (format, lang) = (call.format, call.lang);
-    let list = store_requests::services(&state.store, false)
+    let list = mahalle_db::services::services(&state.store, false)
         .await
         .map_err(|e| Error311::from_app(e.into(), format, lang))?;
     let items = list
@@ -318,7 +318,7 @@ async fn service_definition(
 ) -> Result<Response, Error311> {
     let (code, format, lang) = (call.name.as_str(), call.format, call.lang);
     let fail = |e: mahalle_db::DbError| Error311::from_app(e.into(), format, lang);
-    let service = store_requests::service_by_code(&state.store, code)
+    let service = mahalle_db::services::service_by_code(&state.store, code)
         .await
         .map_err(fail)?
         .filter(|s| s.active)
@@ -329,7 +329,7 @@ async fn service_definition(
                 format!("service_code not found: {code}"),
             )
         })?;
-    let attrs = store_requests::attributes(&state.store, service.id)
+    let attrs = mahalle_db::services::attributes(&state.store, service.id)
         .await
         .map_err(fail)?;
     let attributes = attrs

@@ -19,6 +19,7 @@ pub mod reminders;
 pub mod requests;
 pub mod resolutions;
 pub mod retry;
+pub mod spans;
 pub mod text;
 pub mod tracking;
 pub mod validate;

@@ -306,7 +306,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let rows = mahalle_db::counters::rebuild(&store).await?;
             println!(
                 "counters rebuilt: {rows} rows in {} tables, {:.1} s",
-                mahalle_db::counters::tables(&store).len(),
+                mahalle_db::counters::tables().len(),
                 started.elapsed().as_secs_f64()
             );
         }

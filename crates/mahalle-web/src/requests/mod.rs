@@ -1,6 +1,7 @@
 //! Citizens' requests: submission, the staff queue and its actions, tracking, photos, exports,
 //! Open311 GeoReport v2 and its API keys.
 
+pub mod api;
 pub mod api_keys;
 pub mod open311;
 pub mod ops;
@@ -46,7 +47,7 @@ pub fn router() -> Routes {
                 get(api_keys::list).post(api_keys::create),
             )
             .route("/admin/api-keys/{id}/revoke", post(api_keys::revoke)),
+        api: api::router(),
         machine: open311::router(),
-        ..Routes::default()
     }
 }

@@ -493,6 +493,24 @@ pub fn may_handle(who: &Principal, r: &Request) -> bool {
     who.is_secretariat_for(r.district_id) || r.organisation_id.is_some_and(|o| who.acts_for(o))
 }
 
+/// A staff step as a form or an API client names it.
+pub fn parse_action(
+    action: &str,
+    note: &str,
+    organisation_id: Option<i64>,
+) -> Result<Action, AppError> {
+    let action = action.trim();
+    match Action::from_form(action, note, organisation_id) {
+        Some(a) => Ok(a),
+        None if action == "reassign" => Err(AppError::invalid(
+            "organisation_id",
+            "دستگاهی را که درخواست به آن ارجاع می‌شود انتخاب کنید.",
+            "Choose the organisation to hand the request to.",
+        )),
+        None => Err(AppError::BadRequest(format!("unknown action {action}"))),
+    }
+}
+
 /// Applies a staff step to a request.
 pub async fn act(
     store: &Store,
@@ -770,4 +788,61 @@ pub async fn link_request(
             })
         })
         .await
+}
+
+// ---------------------------------------------------------------- reading (staff)
+
+/// The staff queue's filter, within what `who` may see. `status` is a status code or "open".
+pub fn queue_filter(
+    who: &Principal,
+    organisation_id: Option<i64>,
+    service_id: Option<i64>,
+    district_id: Option<i64>,
+    status: &str,
+    overdue: bool,
+) -> store_requests::Filter {
+    let reach = who.reach();
+    store_requests::Filter {
+        organisation_id,
+        service_id,
+        district_id,
+        status: RequestStatus::parse(status),
+        open_only: status == "open",
+        overdue,
+        challenge_id: None,
+        reach: (!reach.all).then_some(reach),
+    }
+}
+
+/// A request as a member of staff reads it.
+pub struct StaffView {
+    pub request: Request,
+    /// Whether `who` may act on it (`may_handle`).
+    pub can_act: bool,
+    /// The citizen's contact: for those who act on it and the city's secretariat only.
+    pub contact: Option<Contact>,
+}
+
+/// A request for staff: `Forbidden` unless `who` may act on it or it is within their reach.
+pub async fn staff_view(store: &Store, who: &Principal, id: i64) -> Result<StaffView, AppError> {
+    let request = store_requests::get(store, id).await?;
+    let can_act = may_handle(who, &request);
+    let orgs: Vec<i64> = request.organisation_id.into_iter().collect();
+    if !can_act
+        && !who
+            .reach()
+            .sees(request.district_id, request.neighborhood_id, &orgs)
+    {
+        return Err(AppError::Forbidden);
+    }
+    let contact = if can_act || who.is_city_secretariat() {
+        Some(store_requests::contact(store, id).await?)
+    } else {
+        None
+    };
+    Ok(StaffView {
+        request,
+        can_act,
+        contact,
+    })
 }

@@ -8,7 +8,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use mahalle_core::paging::{ListQuery, Listing};
-use mahalle_core::requests::{self as rules, Action, RequestStatus, Source};
+use mahalle_core::requests::{self as rules, RequestStatus, Source};
 use mahalle_core::validate::FieldError;
 use mahalle_db::challenges::Challenge;
 use mahalle_db::org::Organisation;
@@ -770,17 +770,14 @@ pub async fn list(
             qq.status = "open".into();
         }
     }
-    let status = RequestStatus::parse(&qq.status);
-    let filter = Filter {
-        organisation_id: qq.org,
-        service_id: qq.service,
-        district_id: qq.district,
-        status,
-        open_only: qq.status == "open",
-        overdue: qq.overdue == "1",
-        challenge_id: None,
-        reach: (!reach.all).then(|| reach.clone()),
-    };
+    let filter = ops::queue_filter(
+        &me.principal,
+        qq.org,
+        qq.service,
+        qq.district,
+        &qq.status,
+        qq.overdue == "1",
+    );
     let l = Listing::from_query(&q, store_requests::QUEUE_SORTS);
     let now = Utc::now();
     let page = store_requests::list(&state.store, &filter, &l, now).await?;
@@ -992,22 +989,12 @@ async fn request_page(
     f: ActForm,
 ) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
-    let r = store_requests::get(&state.store, id).await?;
     let who = &me.principal;
-    let can_act = ops::may_handle(who, &r);
-    let orgs_of_request: Vec<i64> = r.organisation_id.into_iter().collect();
-    if !can_act
-        && !who
-            .reach()
-            .sees(r.district_id, r.neighborhood_id, &orgs_of_request)
-    {
-        return Err(AppError::Forbidden);
-    }
-    let contact = if can_act || who.is_city_secretariat() {
-        Some(store_requests::contact(&state.store, id).await?)
-    } else {
-        None
-    };
+    let ops::StaffView {
+        request: r,
+        can_act,
+        contact,
+    } = ops::staff_view(&state.store, who, id).await?;
     let entered_by = store_requests::entered_by(&state.store, id).await?;
     let challenges = match r.neighborhood_id {
         Some(n) => mahalle_db::challenges::of_neighborhood(&state.store, n).await?,
@@ -1066,16 +1053,11 @@ pub async fn act(
     let org = mahalle_core::text::to_latin_digits(f.organisation_id.trim())
         .parse::<i64>()
         .ok();
-    let result = match Action::from_form(f.action.trim(), &f.note, org) {
-        Some(action) => ops::act(&state.store, &me.principal, id, action)
+    let result = match ops::parse_action(&f.action, &f.note, org) {
+        Ok(action) => ops::act(&state.store, &me.principal, id, action)
             .await
             .map(|_| ()),
-        None if f.action == "reassign" => Err(AppError::Invalid(vec![FieldError::new(
-            "organisation_id",
-            "دستگاهی را که درخواست به آن ارجاع می‌شود انتخاب کنید.",
-            "Choose the organisation to hand the request to.",
-        )])),
-        None => Err(AppError::BadRequest("unknown action".into())),
+        Err(e) => Err(e),
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),

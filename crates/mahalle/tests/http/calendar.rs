@@ -4,6 +4,7 @@ use mahalle_core::calendar::{next_month, prev_month, unfold};
 use mahalle_core::jalali::{month_name_en, month_name_fa, JalaliDate};
 use mahalle_core::text::to_persian_digits;
 
+use crate::helpers::api_token as token;
 use crate::helpers::{new_client, TestApp};
 
 /// The id of the Social HQ, whose weekly sessions the demo loads for the past year.
@@ -19,15 +20,6 @@ async fn social_hq(app: &TestApp) -> i64 {
         .find(|o| o["code"] == "HQ-SOCIAL")
         .and_then(|o| o["id"].as_i64())
         .expect("HQ-SOCIAL in the demo")
-}
-
-/// A personal API token, made on the account page as a person would.
-async fn token(app: &TestApp) -> String {
-    let r = app.post_form("/account/tokens", &[("name", "cal")]).await;
-    assert_eq!(r.status().as_u16(), 200);
-    let body = r.text().await.unwrap();
-    let start = body.find("mht_").expect("token shown once");
-    body[start..start + 68].to_string()
 }
 
 fn this_month() -> (i32, u8) {

@@ -295,3 +295,12 @@ pub async fn org_id(app: &TestApp, code: &str) -> i64 {
 pub fn urlencode(s: &str) -> String {
     mahalle_web::http::page::url_encode(s)
 }
+
+/// A personal API token of the signed-in user, made on the account page as a person would.
+pub async fn api_token(app: &TestApp) -> String {
+    let r = app.post_form("/account/tokens", &[("name", "test")]).await;
+    assert_eq!(r.status().as_u16(), 200);
+    let body = r.text().await.unwrap();
+    let start = body.find("mht_").expect("token shown once");
+    body[start..start + 68].to_string()
+}

@@ -6,7 +6,7 @@ use mahalle_db::requests::{self as store_requests};
 use mahalle_db::services::NewService;
 use mahalle_db::{Sql, Store};
 
-use crate::helpers::TestApp;
+use crate::helpers::{api_token, new_client, TestApp};
 
 /// A category handled by `org_code` everywhere; returns the store for further checks.
 async fn service(app: &TestApp, code: &str, org_code: &str) -> Store {
@@ -895,4 +895,122 @@ async fn an_administrator_builds_a_category_with_questions_and_routes() {
     assert_eq!(status, 403);
     let r = citizen.post_form(&edit, &renamed).await;
     assert_eq!(r.status().as_u16(), 403);
+}
+
+#[tokio::test]
+async fn the_queue_and_its_steps_over_the_api() {
+    let app = TestApp::spawn().await;
+    let store = service(&app, "T-LEAK", "AG-WATER").await;
+    let n = a_neighborhood(&store).await;
+    submit(&app, "T-LEAK", &n).await;
+    let id = request_id(&store).await;
+    app.login_as("water").await;
+    let auth = format!("Bearer {}", api_token(&app).await);
+    let api = new_client();
+    let get = |path: String| {
+        let (api, auth) = (api.clone(), auth.clone());
+        let url = app.url(&path);
+        async move {
+            let r = api
+                .get(url)
+                .header("authorization", auth)
+                .send()
+                .await
+                .unwrap();
+            let status = r.status().as_u16();
+            (status, r.json::<serde_json::Value>().await.unwrap())
+        }
+    };
+    let step = |body: serde_json::Value| {
+        let (api, auth) = (api.clone(), auth.clone());
+        let url = app.url(&format!("/api/v1/requests/{id}/steps"));
+        async move {
+            let r = api
+                .post(url)
+                .header("authorization", auth)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let status = r.status().as_u16();
+            (status, r.json::<serde_json::Value>().await.unwrap())
+        }
+    };
+
+    // The liaison's queue holds the request; the detail has the contact and the history.
+    let (status, queue) = get("/api/v1/requests?status=open&sort=due".into()).await;
+    assert_eq!(status, 200, "{queue}");
+    assert!(
+        queue["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == id),
+        "{queue}"
+    );
+    let (status, detail) = get(format!("/api/v1/requests/{id}")).await;
+    assert_eq!(status, 200, "{detail}");
+    assert_eq!(detail["can_act"], true);
+    assert_eq!(detail["contact"]["phone"], "09121234567", "{detail}");
+    assert!(!detail["events"].as_array().unwrap().is_empty());
+
+    // The page's rules: closing needs an answer, an unknown step is a 400, accepting works.
+    let (status, body) = step(serde_json::json!({"action": "close", "note": ""})).await;
+    assert_eq!(status, 422, "{body}");
+    let (status, body) = step(serde_json::json!({"action": "fly"})).await;
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = step(serde_json::json!({"action": "accept"})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "accepted");
+    let audits = store
+        .scalar(
+            &Sql::new(
+                "SELECT COUNT(*) FROM audit_log WHERE entity = 'service_request' AND entity_id = $1 AND action = 'accept'",
+            )
+            .bind(id),
+        )
+        .await
+        .unwrap();
+    assert_eq!(audits, 1, "the API step is audited like the page's");
+
+    // A browser session may read but not take steps (no CSRF over JSON); strangers get 401.
+    let r = app
+        .client
+        .post(app.url(&format!("/api/v1/requests/{id}/steps")))
+        .json(&serde_json::json!({"action": "close", "note": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    let r = new_client()
+        .get(app.url(&format!("/api/v1/requests/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+    // A district mayor elsewhere does not see it.
+    let other = app.another_visitor();
+    other.login_as("d14").await;
+    let here = store_requests::get(&store, id).await.unwrap().district_id;
+    let d14: Option<i64> = store
+        .scalar(&Sql::new("SELECT id FROM districts WHERE number = 14"))
+        .await
+        .ok();
+    let r = other.get(&format!("/api/v1/requests/{id}")).await;
+    let expected = if here == d14 { 200 } else { 403 };
+    assert_eq!(
+        r.status().as_u16(),
+        expected,
+        "district {here:?}, mayor of {d14:?}"
+    );
+
+    // The document describes what the routes do.
+    let (_, doc) = app.get_json("/api/openapi.json").await;
+    for p in [
+        "/api/v1/requests",
+        "/api/v1/requests/{id}",
+        "/api/v1/requests/{id}/steps",
+    ] {
+        assert!(doc["paths"].get(p).is_some(), "missing {p}");
+    }
 }

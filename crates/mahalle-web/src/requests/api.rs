@@ -1,0 +1,133 @@
+//! /api/v1 for the staff side of citizens' requests: the queue, one request with its history,
+//! and the staff steps. Reads work with a session or a token; steps need a token. The rules
+//! are the pages' (`requests::ops`), so a client sees and may do exactly what the page allows.
+
+use axum::extract::State;
+use axum::Json;
+use chrono::Utc;
+use mahalle_core::paging::Listing;
+use mahalle_db::requests::{self as store_requests, Contact, Event, Request};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::http::api::{page_type, ApiResult, ListParams};
+use crate::http::ctx::Ctx;
+use crate::http::error::{AppError, ErrorBody};
+use crate::http::extract::{P, Q};
+use crate::requests::ops;
+use crate::AppState;
+
+page_type!(RequestPage, Request);
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_requests))
+        .routes(routes!(get_request))
+        .routes(routes!(act))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QueueParams {
+    /// Only requests with this organisation.
+    pub org: Option<i64>,
+    /// Only this category (service id).
+    pub service: Option<i64>,
+    /// Only this district (id).
+    pub district: Option<i64>,
+    /// submitted, accepted, closed, rejected, or `open` (submitted or accepted).
+    pub status: Option<String>,
+    /// `true`: only open requests past their deadline.
+    pub overdue: Option<bool>,
+}
+
+#[utoipa::path(get, path = "/api/v1/requests", tag = "requests", params(QueueParams, ListParams), security(("bearer" = [])),
+    responses((status = 200, body = RequestPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+/// The staff queue, limited to what the caller may see; sort by `due`, `requested`, `status`
+/// or `updated`.
+async fn list_requests(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Q(p): Q<QueueParams>,
+    Q(lp): Q<ListParams>,
+) -> ApiResult<RequestPage> {
+    let me = ctx.require_user()?;
+    let filter = ops::queue_filter(
+        &me.principal,
+        p.org,
+        p.service,
+        p.district,
+        p.status.as_deref().unwrap_or_default(),
+        p.overdue.unwrap_or(false),
+    );
+    let l = Listing::from_query(&lp.query(), store_requests::QUEUE_SORTS);
+    Ok(Json(
+        store_requests::list(&s.store, &filter, &l, Utc::now())
+            .await?
+            .into(),
+    ))
+}
+
+/// A request with its whole history, as staff see it.
+#[derive(Serialize, ToSchema)]
+pub struct RequestDetail {
+    #[serde(flatten)]
+    pub request: Request,
+    /// Whether the caller may take the staff steps.
+    pub can_act: bool,
+    /// The citizen's contact, for those who handle it and the city's secretariat.
+    pub contact: Option<Contact>,
+    pub events: Vec<Event>,
+}
+
+async fn detail(s: &AppState, ctx: &Ctx, id: i64) -> Result<RequestDetail, AppError> {
+    let me = ctx.require_user()?;
+    let v = ops::staff_view(&s.store, &me.principal, id).await?;
+    Ok(RequestDetail {
+        events: store_requests::events(&s.store, id, false).await?,
+        request: v.request,
+        can_act: v.can_act,
+        contact: v.contact,
+    })
+}
+
+#[utoipa::path(get, path = "/api/v1/requests/{id}", tag = "requests", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = RequestDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn get_request(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    P(id): P<i64>,
+) -> ApiResult<RequestDetail> {
+    Ok(Json(detail(&s, &ctx, id).await?))
+}
+
+/// A staff step on a request.
+#[derive(Deserialize, ToSchema)]
+pub struct StepInput {
+    /// accept, reassign, respond, close, reject or reopen.
+    pub action: String,
+    /// The reason, response or answer the step records (required by all but `accept`).
+    #[serde(default)]
+    pub note: String,
+    /// For `reassign`: the organisation the request goes to.
+    pub organisation_id: Option<i64>,
+}
+
+#[utoipa::path(post, path = "/api/v1/requests/{id}/steps", tag = "requests", params(("id" = i64, Path)), security(("bearer" = [])),
+    request_body = StepInput,
+    responses((status = 200, body = RequestDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// Takes a staff step (the same workflow and audit as the request's page).
+async fn act(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    P(id): P<i64>,
+    Json(input): Json<StepInput>,
+) -> ApiResult<RequestDetail> {
+    let me = ctx.require_api_writer()?;
+    let action = ops::parse_action(&input.action, &input.note, input.organisation_id)?;
+    ops::act(&s.store, &me.principal, id, action).await?;
+    Ok(Json(detail(&s, &ctx, id).await?))
+}

@@ -601,14 +601,7 @@ async fn check(store: &Store, url: &str) -> anyhow::Result<ExitCode> {
         }
         maintenance::Health::Postgres { version } => println!("server: {version}"),
     }
-    for t in [
-        "districts",
-        "neighborhoods",
-        "organisations",
-        "people",
-        "memberships",
-        "users",
-    ] {
+    for t in maintenance::COUNTED_TABLES {
         println!("{t}: {}", maintenance::count(store, t).await?);
     }
     let admins = maintenance::active_admins(store).await?;

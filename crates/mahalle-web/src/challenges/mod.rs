@@ -1,5 +1,6 @@
 //! Neighborhood challenges: needs raised from requests, answered by resolutions.
 
+pub mod api;
 pub mod ops;
 pub mod pages;
 
@@ -18,6 +19,7 @@ pub fn router() -> Routes {
             .route("/challenges", get(pages::list))
             .route("/challenges/{id}", get(pages::show))
             .route("/challenges/{id}/resolution", post(pages::answer)),
+        api: api::router(),
         ..Routes::default()
     }
 }

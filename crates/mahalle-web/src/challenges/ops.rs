@@ -102,3 +102,23 @@ async fn resolve(store: &Store, typed: &str) -> Result<Option<i64>, AppError> {
         )])),
     }
 }
+
+/// The challenge lists' filter as pages and the API receive it; `answered` is "yes", "no" or
+/// anything else for both.
+pub fn list_filter(
+    district_id: Option<i64>,
+    neighborhood_id: Option<i64>,
+    domain: &str,
+    answered: &str,
+) -> store_challenges::Filter {
+    store_challenges::Filter {
+        district_id,
+        neighborhood_id,
+        domain: resolutions::Domain::parse(domain).map(|d| d.as_str().to_string()),
+        answered: match answered {
+            "yes" => Some(true),
+            "no" => Some(false),
+            _ => None,
+        },
+    }
+}

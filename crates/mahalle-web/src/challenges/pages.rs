@@ -6,7 +6,6 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use mahalle_core::paging::{ListQuery, Listing};
-use mahalle_core::resolutions::Domain;
 use mahalle_db::challenges::{self as store_challenges, Challenge};
 use mahalle_db::places::District;
 use mahalle_db::requests::{self as store_requests, Filter, Request as ServiceRequest};
@@ -91,16 +90,12 @@ impl ChallengeQuery {
     }
 
     fn filter(&self) -> store_challenges::Filter {
-        store_challenges::Filter {
-            district_id: self.district,
-            neighborhood_id: self.neighborhood,
-            domain: Domain::parse(&self.domain).map(|d| d.as_str().to_string()),
-            answered: match self.answered.as_str() {
-                "yes" => Some(true),
-                "no" => Some(false),
-                _ => None,
-            },
-        }
+        crate::challenges::ops::list_filter(
+            self.district,
+            self.neighborhood,
+            &self.domain,
+            &self.answered,
+        )
     }
 }
 

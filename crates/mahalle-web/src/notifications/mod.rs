@@ -1,5 +1,6 @@
 //! Notifications: the outbox page, and the jobs that fill it and deliver it.
 
+pub mod api;
 pub mod compose;
 pub mod delivery;
 pub mod jobs;
@@ -30,6 +31,7 @@ pub fn router() -> Routes {
         pages: axum::Router::new()
             .route("/notifications", get(pages::outbox))
             .route("/notifications/{id}/retry", post(pages::retry)),
+        api: api::router(),
         ..Routes::default()
     }
 }

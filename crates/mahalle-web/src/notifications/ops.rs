@@ -5,6 +5,7 @@ use mahalle_db::notifications;
 use mahalle_db::{audit, Store};
 use serde_json::json;
 
+use crate::http::ctx::SignedIn;
 use crate::http::error::AppError;
 
 /// Puts a failed or address-less notification back in the queue, with the organisation's
@@ -32,4 +33,24 @@ pub async fn retry(store: &Store, user_id: i64, id: i64) -> Result<(), AppError>
             })
         })
         .await
+}
+
+/// The outbox is the city secretariat's (it shows every organisation's mail).
+pub fn require_secretariat(me: &SignedIn) -> Result<(), AppError> {
+    if me.principal.is_city_secretariat() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The outbox's filter from a state code and a reminder kind code (unknown codes: all).
+pub fn outbox_filter(state: &str, kind: &str) -> notifications::OutboxFilter {
+    use notifications::{Kind, RequestKind};
+    notifications::OutboxFilter {
+        state: notifications::State::parse(state),
+        kind: Kind::parse(kind)
+            .map(Kind::as_str)
+            .or_else(|| RequestKind::parse(kind).map(RequestKind::as_str)),
+    }
 }

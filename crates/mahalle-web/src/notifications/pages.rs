@@ -59,12 +59,7 @@ pub struct OutboxQuery {
 
 impl OutboxQuery {
     fn filter(&self) -> OutboxFilter {
-        OutboxFilter {
-            state: notifications::State::parse(&self.state),
-            kind: Kind::parse(&self.kind)
-                .map(Kind::as_str)
-                .or_else(|| RequestKind::parse(&self.kind).map(RequestKind::as_str)),
-        }
+        ops::outbox_filter(&self.state, &self.kind)
     }
 
     fn keep(&self) -> String {
@@ -160,11 +155,8 @@ impl OutboxTemplate {
 
 fn require_secretariat(ctx: &Ctx) -> Result<&SignedIn, AppError> {
     let me = ctx.require_user()?;
-    if me.principal.is_city_secretariat() {
-        Ok(me)
-    } else {
-        Err(AppError::Forbidden)
-    }
+    ops::require_secretariat(me)?;
+    Ok(me)
 }
 
 /// `GET /notifications`: counts by state and the paged outbox, newest first.

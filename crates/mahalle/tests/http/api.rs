@@ -86,3 +86,67 @@ async fn district_detail_and_neighborhood_filter() {
         .iter()
         .any(|n| n["name_fa"] == "پیروزی"));
 }
+
+#[tokio::test]
+async fn challenges_and_the_outbox_over_the_api() {
+    let app = TestApp::spawn().await;
+    app.login_as("admin").await;
+    let auth = format!("Bearer {}", crate::helpers::api_token(&app).await);
+    let api = crate::helpers::new_client();
+    let get = |path: &str| {
+        api.get(app.url(path))
+            .header("authorization", auth.clone())
+            .send()
+    };
+
+    let r = get("/api/v1/challenges?answered=no&sort=requests&dir=desc")
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let page: serde_json::Value = r.json().await.unwrap();
+    assert!(page["total"].as_i64().unwrap() >= 0, "{page}");
+    if let Some(c) = page["items"].as_array().unwrap().first() {
+        assert!(c["resolution_id"].is_null(), "only unanswered ones: {c}");
+        let id = c["id"].as_i64().unwrap();
+        let r = get(&format!("/api/v1/challenges/{id}")).await.unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+    }
+    let r = get("/api/v1/challenges/999999999").await.unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+
+    let r = get("/api/v1/notifications?state=pending").await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let outbox: serde_json::Value = r.json().await.unwrap();
+    assert!(outbox["counts"]["pending"].is_i64(), "{outbox}");
+    assert!(outbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|n| n["state"] == "pending"));
+    let r = api
+        .post(app.url("/api/v1/notifications/999999999/retry"))
+        .header("authorization", auth.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+
+    // The outbox is the city secretariat's: a liaison may not read it.
+    let liaison = app.another_visitor();
+    liaison.login_as("water").await;
+    assert_eq!(
+        liaison.get("/api/v1/notifications").await.status().as_u16(),
+        403
+    );
+
+    let (_, doc) = app.get_json("/api/openapi.json").await;
+    for p in [
+        "/api/v1/challenges",
+        "/api/v1/challenges/{id}",
+        "/api/v1/challenges/{id}/resolution",
+        "/api/v1/notifications",
+        "/api/v1/notifications/{id}/retry",
+    ] {
+        assert!(doc["paths"].get(p).is_some(), "missing {p}");
+    }
+}

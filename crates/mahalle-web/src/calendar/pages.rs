@@ -346,7 +346,8 @@ pub async fn month(
     })
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FeedQuery {
     /// A personal API token, for calendar apps that cannot send headers.
     #[serde(default)]
@@ -454,7 +455,13 @@ async fn details(
     Ok(out)
 }
 
-/// GET /calendar/{body_id}.ics: the body's meetings from 30 days ago to a year ahead.
+#[utoipa::path(get, path = "/calendar/{file}", tag = "calendar",
+    params(("file" = String, Path, description = "`{body_id}.ics`: the id of a body that holds meetings"), FeedQuery),
+    security(("bearer" = [])),
+    responses((status = 200, description = "iCalendar (RFC 5545) of the body's meetings", content_type = "text/calendar"),
+        (status = 401, body = crate::http::error::ErrorBody), (status = 404, body = crate::http::error::ErrorBody)))]
+/// GET /calendar/{body_id}.ics: the body's meetings from 30 days ago to a year ahead, for
+/// calendar apps (a token in the `Authorization` header or, for apps that cannot send one, `?token=`).
 pub async fn feed(
     State(state): State<AppState>,
     P(file): P<String>,

@@ -1,5 +1,6 @@
 //! The service catalogue: what citizens can ask for, its questions and its routing.
 
+pub mod api;
 pub mod ops;
 pub mod pages;
 
@@ -32,6 +33,7 @@ pub fn router() -> Routes {
                 "/services/{id}/attributes/{attribute}/delete",
                 post(pages::remove_attribute),
             ),
+        api: api::router(),
         ..Routes::default()
     }
 }

@@ -131,6 +131,34 @@ async fn challenges_and_the_outbox_over_the_api() {
         .unwrap();
     assert_eq!(r.status().as_u16(), 404);
 
+    // The catalogue: what is offered, with its questions; routing for administrators only.
+    let (status, services) = app.get_json("/api/v1/services").await;
+    assert_eq!(status, 200);
+    let first = services
+        .as_array()
+        .unwrap()
+        .first()
+        .expect("demo catalogue")
+        .clone();
+    let (status, one) = app
+        .get_json(&format!("/api/v1/services/{}", first["id"]))
+        .await;
+    assert_eq!(status, 200, "{one}");
+    assert!(one["attributes"].is_array() && one["routes"].is_array());
+    let (status, public) = crate::helpers::new_client()
+        .get(app.url(&format!("/api/v1/services/{}", first["id"])))
+        .send()
+        .await
+        .map(|r| (r.status().as_u16(), r))
+        .unwrap();
+    assert_eq!(status, 200);
+    let public: serde_json::Value = public.json().await.unwrap();
+    assert_eq!(
+        public["routes"],
+        serde_json::json!([]),
+        "routing is not public"
+    );
+
     // The outbox is the city secretariat's: a liaison may not read it.
     let liaison = app.another_visitor();
     liaison.login_as("water").await;
@@ -146,6 +174,9 @@ async fn challenges_and_the_outbox_over_the_api() {
         "/api/v1/challenges/{id}/resolution",
         "/api/v1/notifications",
         "/api/v1/notifications/{id}/retry",
+        "/api/v1/services",
+        "/api/v1/services/{id}",
+        "/calendar/{file}",
     ] {
         assert!(doc["paths"].get(p).is_some(), "missing {p}");
     }

@@ -99,18 +99,26 @@ async fn challenges_and_the_outbox_over_the_api() {
             .send()
     };
 
+    // The demo city's challenges: all of them, then the unanswered ones only.
+    let r = get("/api/v1/challenges").await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let all: serde_json::Value = r.json().await.unwrap();
+    let total = all["total"].as_i64().unwrap();
+    assert!(total > 0, "the demo city has challenges: {all}");
     let r = get("/api/v1/challenges?answered=no&sort=requests&dir=desc")
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 200);
-    let page: serde_json::Value = r.json().await.unwrap();
-    assert!(page["total"].as_i64().unwrap() >= 0, "{page}");
-    if let Some(c) = page["items"].as_array().unwrap().first() {
+    let open: serde_json::Value = r.json().await.unwrap();
+    assert!(open["total"].as_i64().unwrap() <= total);
+    for c in open["items"].as_array().unwrap() {
         assert!(c["resolution_id"].is_null(), "only unanswered ones: {c}");
-        let id = c["id"].as_i64().unwrap();
-        let r = get(&format!("/api/v1/challenges/{id}")).await.unwrap();
-        assert_eq!(r.status().as_u16(), 200);
     }
+    let id = all["items"][0]["id"].as_i64().unwrap();
+    let r = get(&format!("/api/v1/challenges/{id}")).await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let one: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(one["id"], id);
     let r = get("/api/v1/challenges/999999999").await.unwrap();
     assert_eq!(r.status().as_u16(), 404);
 

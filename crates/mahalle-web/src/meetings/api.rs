@@ -1,8 +1,11 @@
 //! /api/v1 for meetings. Reads work with a session or a token; changes need a token.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::Json;
+use mahalle_core::meetings::PersonRef;
 use mahalle_core::paging::{Listing, Paged};
+use mahalle_db::attachments::{self, Attachment};
 use mahalle_db::meetings::{self, AgendaItem, Attendee, Meeting, MeetingFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -13,14 +16,17 @@ use crate::http::api::{ApiResult, ListParams};
 use crate::http::ctx::Ctx;
 use crate::http::error::{AppError, ErrorBody};
 use crate::http::extract::{P, Q};
-use crate::meetings::ops::{self, AttendanceInput};
+use crate::meetings::ops::{self, AttendanceInput, DetailsInput, MeetingInput};
 use crate::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list_meetings))
+        .routes(routes!(list_meetings, create_meeting))
         .routes(routes!(get_meeting))
         .routes(routes!(set_attendance))
+        .routes(routes!(set_minutes))
+        .routes(routes!(set_details))
+        .routes(routes!(attach))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -78,6 +84,7 @@ pub struct MeetingDetail {
     /// Everyone invited, people and organisations, in the order they were invited; `present`
     /// says who was there.
     pub attendees: Vec<Attendee>,
+    pub attachments: Vec<Attachment>,
 }
 
 async fn meeting_detail(s: &AppState, id: i64) -> Result<MeetingDetail, AppError> {
@@ -85,6 +92,7 @@ async fn meeting_detail(s: &AppState, id: i64) -> Result<MeetingDetail, AppError
         meeting: meetings::get(&s.store, id, crate::today()).await?,
         agenda: meetings::agenda(&s.store, id).await?,
         attendees: meetings::attendees(&s.store, id).await?,
+        attachments: attachments::of_meeting(&s.store, id).await?,
     })
 }
 
@@ -114,4 +122,127 @@ async fn set_attendance(
     let me = ctx.require_api_writer()?;
     ops::set_attendance(&s.store, &me.principal, id, &input).await?;
     Ok(Json(meeting_detail(&s, id).await?))
+}
+
+/// A new meeting; it is numbered next in its body's Jalali year.
+#[derive(Deserialize, ToSchema)]
+pub struct NewMeetingRequest {
+    /// hq_session, supervisory_visit, think_tank, council_meeting or peoples_meeting
+    pub kind: String,
+    /// Id of the organisation holding the meeting.
+    pub body_id: i64,
+    pub title: String,
+    /// Jalali (`1403/07/15`) or ISO (`2024-10-06`).
+    pub date: String,
+    /// `10:30`, Tehran time.
+    pub time: String,
+    #[serde(default)]
+    pub place: String,
+    /// The district whose meeting it is; left out for a city-wide one.
+    pub district_id: Option<i64>,
+    /// Agenda items in order.
+    #[serde(default)]
+    pub agenda: Vec<String>,
+    #[serde(default)]
+    pub minutes: String,
+    pub chair_person_id: Option<i64>,
+    #[serde(default)]
+    pub invite_people: Vec<i64>,
+    #[serde(default)]
+    pub invite_organisations: Vec<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Created {
+    pub id: i64,
+}
+
+#[utoipa::path(post, path = "/api/v1/meetings", tag = "follow-up", security(("bearer" = [])),
+    request_body = NewMeetingRequest,
+    responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// Records a meeting with its agenda and invitations (its secretariat only: city-wide, or a
+/// district mayor for their district); the same checks as the new-meeting form.
+async fn create_meeting(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Json(r): Json<NewMeetingRequest>,
+) -> Result<(StatusCode, Json<Created>), AppError> {
+    let me = ctx.require_api_writer()?;
+    let input = MeetingInput {
+        kind: r.kind,
+        body_id: Some(r.body_id),
+        title: r.title,
+        date: r.date,
+        time: r.time,
+        place: r.place,
+        district_id: r.district_id,
+        agenda: r.agenda,
+        minutes: r.minutes,
+        chair: r.chair_person_id.map(PersonRef::Id),
+        invite_people: r.invite_people.into_iter().map(PersonRef::Id).collect(),
+        invite_organisations: r.invite_organisations,
+    };
+    let id = ops::create(&s.store, &me.principal, &input).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct MinutesInput {
+    pub minutes: String,
+}
+
+#[utoipa::path(put, path = "/api/v1/meetings/{id}/minutes", tag = "follow-up", params(("id" = i64, Path)), security(("bearer" = [])),
+    request_body = MinutesInput,
+    responses((status = 200, body = MeetingDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+/// Replaces the minutes (its secretariat only); the previous text stays in the audit log.
+async fn set_minutes(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    P(id): P<i64>,
+    Json(input): Json<MinutesInput>,
+) -> ApiResult<MeetingDetail> {
+    let me = ctx.require_api_writer()?;
+    ops::set_minutes(&s.store, &me.principal, id, &input.minutes).await?;
+    Ok(Json(meeting_detail(&s, id).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/meetings/{id}/details", tag = "follow-up", params(("id" = i64, Path)), security(("bearer" = [])),
+    request_body = DetailsInput,
+    responses((status = 200, body = MeetingDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+/// Corrects the title, place, date and time (its secretariat only); its body and number stay.
+async fn set_details(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    P(id): P<i64>,
+    Json(input): Json<DetailsInput>,
+) -> ApiResult<MeetingDetail> {
+    let me = ctx.require_api_writer()?;
+    ops::set_details(&s.store, &me.principal, id, &input).await?;
+    Ok(Json(meeting_detail(&s, id).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AttachParams {
+    /// The file's name; its content, not the name, decides its type.
+    pub filename: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/meetings/{id}/attachments", tag = "follow-up", params(("id" = i64, Path), AttachParams), security(("bearer" = [])),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file (PDF, image, office document)"),
+    responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+/// Attaches a file to a meeting (its secretariat only); download it from `/attachments/{id}`.
+async fn attach(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    P(id): P<i64>,
+    Q(q): Q<AttachParams>,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, Json<Created>), AppError> {
+    let me = ctx.require_api_writer()?;
+    let file = (q.filename, body.to_vec());
+    let id = ops::attach_to_meeting(&s.store, &me.principal, id, &file).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
 }

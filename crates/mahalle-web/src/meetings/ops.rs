@@ -2,22 +2,131 @@
 //! attendance. Each writes its change with an audit row in one transaction; those given a
 //! principal check the secretariat's authority themselves.
 
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use mahalle_core::access::Principal;
 use mahalle_core::meetings::{decide_attendance, Party, PersonRef};
-use mahalle_core::validate::FieldError;
+use mahalle_core::resolutions::MeetingKind;
+use mahalle_core::validate::{self, FieldError};
+use mahalle_core::{jalali, text};
 use mahalle_db::{audit, meetings, DbError, Store};
 use serde_json::json;
 
 use crate::http::error::AppError;
-use crate::http::extract::{check_upload, Upload};
+use crate::http::extract::{check_upload, parse_date, Upload};
 
-/// Records a checked meeting with its agenda and invitations; returns its id.
-pub async fn create(
-    store: &Store,
-    user_id: i64,
-    new: &meetings::NewMeeting<'_>,
-    invited: &[Party],
-) -> Result<i64, AppError> {
+/// A new meeting as the form or the API describes it, before it is checked.
+#[derive(Debug, Clone, Default)]
+pub struct MeetingInput {
+    /// hq_session, supervisory_visit, think_tank, council_meeting or peoples_meeting.
+    pub kind: String,
+    pub body_id: Option<i64>,
+    pub title: String,
+    /// Jalali (۱۴۰۳/۰۷/۱۵) or ISO (2024-10-06).
+    pub date: String,
+    /// "10:30", Persian digits allowed.
+    pub time: String,
+    pub place: String,
+    pub district_id: Option<i64>,
+    pub agenda: Vec<String>,
+    pub minutes: String,
+    pub chair: Option<PersonRef>,
+    pub invite_people: Vec<PersonRef>,
+    pub invite_organisations: Vec<i64>,
+}
+
+/// Checks a new meeting (every field's error at once) and records it with its agenda and
+/// invitations, numbered next in its body's year; returns its id.
+pub async fn create(store: &Store, who: &Principal, input: &MeetingInput) -> Result<i64, AppError> {
+    let mut errors: Vec<FieldError> = Vec::new();
+    let kind = MeetingKind::parse(&input.kind);
+    if kind.is_none() {
+        errors.push(FieldError::new(
+            "kind",
+            "نوع جلسه را انتخاب کنید.",
+            "Choose the kind of meeting.",
+        ));
+    }
+    if input.body_id.is_none() {
+        errors.push(FieldError::new(
+            "body_id",
+            "برگزارکننده را انتخاب کنید.",
+            "Choose who holds the meeting.",
+        ));
+    }
+    let title = validate::required_text("title", &input.title, 300)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let starts_at = starts_at(&input.date, &input.time, &mut errors);
+    if !who.is_secretariat_for(input.district_id) {
+        errors.push(FieldError::new(
+            "district_id",
+            "شما دبیرخانه این جلسه نیستید؛ شهردار منطقه تنها برای منطقه خود جلسه ثبت می‌کند.",
+            "You are not this meeting's secretariat; a district mayor records meetings of their own district only.",
+        ));
+    }
+    let chair = match &input.chair {
+        None => None,
+        Some(r) => resolve_people(store, "chair", std::slice::from_ref(r))
+            .await
+            .map_err(|mut e| errors.append(&mut e))
+            .ok()
+            .and_then(|v| v.first().copied()),
+    };
+    let people = resolve_people(store, "invite_people", &input.invite_people)
+        .await
+        .map_err(|mut e| errors.append(&mut e))
+        .unwrap_or_default();
+    let invites = AttendanceInput::parties(&people, &input.invite_organisations);
+    // Invited, not yet present: presence is marked on the meeting's page after it.
+    let attendance = decide_attendance(&[], chair, &invites, &[])
+        .map_err(|mut e| errors.append(&mut e))
+        .ok();
+    let (Some(kind), Some(body_id), Some(title), Some((date, starts_at)), Some(attendance), true) = (
+        kind,
+        input.body_id,
+        title,
+        starts_at,
+        attendance,
+        errors.is_empty(),
+    ) else {
+        return Err(AppError::Invalid(errors));
+    };
+    let year = i64::from(jalali::JalaliDate::from_gregorian(date).year);
+    let agenda: Vec<String> = input
+        .agenda
+        .iter()
+        .map(|l| text::normalize(l))
+        .filter(|l| !l.is_empty())
+        .collect();
+    let mut orgs: Vec<(i64, bool)> = Vec::new();
+    let mut people: Vec<(i64, bool)> = Vec::new();
+    for p in &attendance.invited {
+        match *p {
+            Party::Person(id) => people.push((id, false)),
+            Party::Organisation(id) => orgs.push((id, false)),
+        }
+    }
+    let minutes = text::normalize_multiline(&input.minutes);
+    let place = text::normalize(&input.place);
+    let session = meetings::next_session_number(store, body_id, year).await?;
+    let new = meetings::NewMeeting {
+        kind: kind.as_str(),
+        body_id,
+        jalali_year: year,
+        session_number: session,
+        title: &title,
+        chair_person_id: attendance.chair_person_id,
+        place: &place,
+        starts_at,
+        district_id: input.district_id,
+        neighborhood_id: None,
+        minutes: &minutes,
+        agenda: &agenda,
+        organisations: &orgs,
+        people: &people,
+        created_by: Some(who.user_id),
+    };
+    let (new, invited) = (&new, &attendance.invited);
     store
         .write(|tx, _| {
             Box::pin(async move {
@@ -33,7 +142,7 @@ pub async fn create(
                 audit::record(
                     tx,
                     audit::Change {
-                        user_id: Some(user_id),
+                        user_id: Some(who.user_id),
                         action: "create",
                         entity: "meeting",
                         entity_id: Some(id),
@@ -52,8 +161,50 @@ pub async fn create(
         .await
 }
 
-/// Replaces the minutes; the previous text goes to the audit log.
-pub async fn set_minutes(store: &Store, user_id: i64, id: i64, text: &str) -> Result<(), AppError> {
+/// The time of day as a form writes it ("10:30", Persian digits allowed).
+pub fn parse_time(s: &str) -> Result<NaiveTime, FieldError> {
+    NaiveTime::parse_from_str(&text::to_latin_digits(s.trim()), "%H:%M").map_err(|_| {
+        FieldError::new(
+            "time",
+            "ساعت را به صورت ۱۰:۳۰ بنویسید.",
+            "Write the time as 10:30.",
+        )
+    })
+}
+
+/// A date and a time of day in Tehran as a start instant; errors go to `errors`.
+fn starts_at(
+    date: &str,
+    time: &str,
+    errors: &mut Vec<FieldError>,
+) -> Option<(NaiveDate, DateTime<Utc>)> {
+    let date = match parse_date("date", date) {
+        Ok(d) => Some(d),
+        Err(AppError::Invalid(mut f)) => {
+            errors.append(&mut f);
+            None
+        }
+        Err(_) => None,
+    };
+    let time = parse_time(time).map_err(|e| errors.push(e)).ok();
+    let (date, time) = date.zip(time)?;
+    let at = crate::tehran_offset()
+        .from_local_datetime(&date.and_time(time))
+        .single()?
+        .with_timezone(&Utc);
+    Some((date, at))
+}
+
+/// Replaces the minutes (the meeting's secretariat only); the previous text goes to the audit
+/// log.
+pub async fn set_minutes(
+    store: &Store,
+    who: &Principal,
+    id: i64,
+    minutes: &str,
+) -> Result<(), AppError> {
+    require_secretariat(store, who, id).await?;
+    let text = &text::normalize_multiline(minutes);
     store
         .write(|tx, _| {
             Box::pin(async move {
@@ -61,7 +212,7 @@ pub async fn set_minutes(store: &Store, user_id: i64, id: i64, text: &str) -> Re
                 audit::record(
                     tx,
                     audit::Change {
-                        user_id: Some(user_id),
+                        user_id: Some(who.user_id),
                         action: "edit_minutes",
                         entity: "meeting",
                         entity_id: Some(id),
@@ -76,13 +227,43 @@ pub async fn set_minutes(store: &Store, user_id: i64, id: i64, text: &str) -> Re
         .await
 }
 
-/// Changes title, place and start; the old ones go to the audit log.
+/// A correction of a meeting's title, place, date or time; its body and number stay.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct DetailsInput {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub place: String,
+    /// Jalali (۱۴۰۳/۰۷/۱۵) or ISO (2024-10-06).
+    #[serde(default)]
+    pub date: String,
+    /// "10:30" in Tehran.
+    #[serde(default)]
+    pub time: String,
+}
+
+/// Checks and records a correction of title, place and start (the meeting's secretariat only);
+/// the old ones go to the audit log.
 pub async fn set_details(
     store: &Store,
-    user_id: i64,
+    who: &Principal,
     id: i64,
-    new: &meetings::Details,
+    input: &DetailsInput,
 ) -> Result<(), AppError> {
+    require_secretariat(store, who, id).await?;
+    let mut errors = Vec::new();
+    let title = validate::required_text("title", &input.title, 300)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let starts_at = starts_at(&input.date, &input.time, &mut errors);
+    let (Some(title), Some((_, starts_at)), true) = (title, starts_at, errors.is_empty()) else {
+        return Err(AppError::Invalid(errors));
+    };
+    let new = &meetings::Details {
+        title,
+        place: text::normalize(&input.place),
+        starts_at,
+    };
     store
         .write(|tx, _| {
             Box::pin(async move {
@@ -90,7 +271,7 @@ pub async fn set_details(
                 audit::record(
                     tx,
                     audit::Change {
-                        user_id: Some(user_id),
+                        user_id: Some(who.user_id),
                         action: "edit_details",
                         entity: "meeting",
                         entity_id: Some(id),
@@ -105,6 +286,16 @@ pub async fn set_details(
         .await
 }
 
+/// Those who may change a meeting: its secretariat (city-wide, or its district's mayor).
+async fn require_secretariat(store: &Store, who: &Principal, id: i64) -> Result<(), AppError> {
+    let m = meetings::get(store, id, crate::today()).await?;
+    if who.is_secretariat_for(m.district_id) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 /// Attaches a file to a meeting (its secretariat only).
 pub async fn attach_to_meeting(
     store: &Store,
@@ -112,10 +303,7 @@ pub async fn attach_to_meeting(
     meeting_id: i64,
     file: &Upload,
 ) -> Result<i64, AppError> {
-    let m = meetings::get(store, meeting_id, crate::today()).await?;
-    if !who.is_secretariat_for(m.district_id) {
-        return Err(AppError::Forbidden);
-    }
+    require_secretariat(store, who, meeting_id).await?;
     let (name, kind, hash) = check_upload(file)?;
     store
         .write(|tx, _| {
@@ -262,10 +450,7 @@ pub async fn set_attendance(
     meeting_id: i64,
     input: &AttendanceInput,
 ) -> Result<(), AppError> {
-    let m = meetings::get(store, meeting_id, crate::today()).await?;
-    if !who.is_secretariat_for(m.district_id) {
-        return Err(AppError::Forbidden);
-    }
+    require_secretariat(store, who, meeting_id).await?;
     let mut people: Vec<PersonRef> = input
         .invite_people
         .iter()

@@ -3,13 +3,12 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{NaiveTime, TimeZone};
 use mahalle_core::jalali;
-use mahalle_core::meetings::{decide_attendance, Party, PersonRef};
+use mahalle_core::meetings::{Party, PersonRef};
 use mahalle_core::org::OrgKind;
 use mahalle_core::paging::{ListQuery, Listing};
 use mahalle_core::resolutions::{Domain, MeetingKind, Priority};
-use mahalle_core::validate::{self, FieldError};
+use mahalle_core::validate::FieldError;
 use mahalle_db::meetings::{self, AgendaItem, Attendee, Meeting, MeetingFilter};
 use mahalle_db::org::{self, Organisation};
 use mahalle_db::places::{self, District};
@@ -221,60 +220,23 @@ pub async fn create(
         &ctx,
         &join_repeated(&body, "invited_orgs"),
     )?;
-    let mut errors: Vec<FieldError> = Vec::new();
-    let kind = MeetingKind::parse(&f.kind);
-    if kind.is_none() {
-        errors.push(FieldError::new(
-            "kind",
-            "نوع جلسه را انتخاب کنید.",
-            "Choose the kind of meeting.",
-        ));
-    }
-    let body_id = parse_id(&f.body_id);
-    if body_id.is_none() {
-        errors.push(FieldError::new(
-            "body_id",
-            "برگزارکننده را انتخاب کنید.",
-            "Choose who holds the meeting.",
-        ));
-    }
-    let title = validate::required_text("title", &f.title, 300)
-        .map_err(|e| errors.push(e))
-        .ok();
-    let date = crate::http::extract::parse_date("date", &f.date)
-        .map_err(|e| push_invalid(&mut errors, e))
-        .ok();
-    let time = parse_time(&f.time).map_err(|e| errors.push(e)).ok();
-    let district_id = parse_id(&f.district_id);
-    if !me.principal.is_secretariat_for(district_id) {
-        errors.push(FieldError::new(
-            "district_id",
-            "شما دبیرخانه این جلسه نیستید؛ شهردار منطقه تنها برای منطقه خود جلسه ثبت می‌کند.",
-            "You are not this meeting's secretariat; a district mayor records meetings of their own district only.",
-        ));
-    }
-    let (chair, people) =
-        chair_and_people(&state.store, &f.chair, &f.invite_people, &mut errors).await;
-    let orgs = ids(&f.invited_orgs);
-    let invites: Vec<Party> = people
-        .iter()
-        .map(|p| Party::Person(*p))
-        .chain(orgs.iter().map(|o| Party::Organisation(*o)))
-        .collect();
-    // Invited, not yet present: presence is marked on the meeting's page after it.
-    let attendance = decide_attendance(&[], chair, &invites, &[])
-        .map_err(|mut e| errors.append(&mut e))
-        .ok();
-    let (Some(kind), Some(body_id), Some(title), Some(date), Some(time), Some(attendance), true) = (
-        kind,
-        body_id,
-        title,
-        date,
-        time,
-        attendance,
-        errors.is_empty(),
-    ) else {
-        return render_form(
+    let input = ops::MeetingInput {
+        kind: f.kind.clone(),
+        body_id: parse_id(&f.body_id),
+        title: f.title.clone(),
+        date: f.date.clone(),
+        time: f.time.clone(),
+        place: f.place.clone(),
+        district_id: parse_id(&f.district_id),
+        agenda: f.agenda.lines().map(str::to_string).collect(),
+        minutes: f.minutes.clone(),
+        chair: PersonRef::parse(&f.chair),
+        invite_people: PersonRef::parse_list(&f.invite_people),
+        invite_organisations: ids(&f.invited_orgs),
+    };
+    match ops::create(&state.store, &me.principal, &input).await {
+        Ok(id) => Ok(Redirect::to(&format!("/meetings/{id}")).into_response()),
+        Err(AppError::Invalid(errors)) => render_form(
             &MeetingFormTemplate {
                 p: Page::new(
                     &ctx,
@@ -287,55 +249,8 @@ pub async fn create(
                 f,
             },
             true,
-        );
-    };
-    let starts_at = crate::tehran_offset()
-        .from_local_datetime(&date.and_time(time))
-        .single()
-        .map(|t| t.with_timezone(&chrono::Utc))
-        .ok_or_else(|| AppError::BadRequest("time".into()))?;
-    let year = i64::from(jalali::JalaliDate::from_gregorian(date).year);
-    let agenda: Vec<String> = f
-        .agenda
-        .lines()
-        .map(mahalle_core::text::normalize)
-        .filter(|l| !l.is_empty())
-        .collect();
-    let mut orgs: Vec<(i64, bool)> = Vec::new();
-    let mut people: Vec<(i64, bool)> = Vec::new();
-    for p in &attendance.invited {
-        match *p {
-            Party::Person(id) => people.push((id, false)),
-            Party::Organisation(id) => orgs.push((id, false)),
-        }
-    }
-    let minutes = mahalle_core::text::normalize_multiline(&f.minutes);
-    let place = mahalle_core::text::normalize(&f.place);
-    let session = meetings::next_session_number(&state.store, body_id, year).await?;
-    let new = meetings::NewMeeting {
-        kind: kind.as_str(),
-        body_id,
-        jalali_year: year,
-        session_number: session,
-        title: &title,
-        chair_person_id: attendance.chair_person_id,
-        place: &place,
-        starts_at,
-        district_id,
-        neighborhood_id: None,
-        minutes: &minutes,
-        agenda: &agenda,
-        organisations: &orgs,
-        people: &people,
-        created_by: Some(me.user.id),
-    };
-    let id = ops::create(&state.store, me.user.id, &new, &attendance.invited).await?;
-    Ok(Redirect::to(&format!("/meetings/{id}")).into_response())
-}
-
-fn push_invalid(errors: &mut Vec<FieldError>, e: AppError) {
-    if let AppError::Invalid(mut f) = e {
-        errors.append(&mut f);
+        ),
+        Err(e) => Err(e),
     }
 }
 
@@ -636,12 +551,7 @@ pub async fn minutes(
     CsrfForm(f): CsrfForm<MinutesForm>,
 ) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
-    let m = meetings::get(&state.store, id, crate::today()).await?;
-    if !me.principal.is_secretariat_for(m.district_id) {
-        return Err(AppError::Forbidden);
-    }
-    let text = mahalle_core::text::normalize_multiline(&f.minutes);
-    ops::set_minutes(&state.store, me.user.id, id, &text).await?;
+    ops::set_minutes(&state.store, &me.principal, id, &f.minutes).await?;
     Ok(Redirect::to(&format!("/meetings/{id}#minutes")).into_response())
 }
 
@@ -672,77 +582,31 @@ async fn chair_and_people(
     (chair, people)
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct DetailsForm {
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    place: String,
-    #[serde(default)]
-    date: String,
-    #[serde(default)]
-    time: String,
-}
-
-/// The time of day as a form writes it ("10:30", Persian digits allowed).
-fn parse_time(s: &str) -> Result<NaiveTime, FieldError> {
-    NaiveTime::parse_from_str(&mahalle_core::text::to_latin_digits(s.trim()), "%H:%M").map_err(
-        |_| {
-            FieldError::new(
-                "time",
-                "ساعت را به صورت ۱۰:۳۰ بنویسید.",
-                "Write the time as 10:30.",
-            )
-        },
-    )
-}
-
 /// Corrects a meeting's title, place, date or time (its body and number stay); audited.
 pub async fn details(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    CsrfForm(f): CsrfForm<DetailsForm>,
+    CsrfForm(f): CsrfForm<ops::DetailsInput>,
 ) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
-    let m = meetings::get(&state.store, id, crate::today()).await?;
-    if !me.principal.is_secretariat_for(m.district_id) {
-        return Err(AppError::Forbidden);
+    match ops::set_details(&state.store, &me.principal, id, &f).await {
+        Ok(()) => Ok(Redirect::to(&format!("/meetings/{id}")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let msgs = ctx.messages(errors);
+            meeting_page(
+                &state,
+                &ctx,
+                id,
+                &ListQuery::default(),
+                NewResolutionForm::default(),
+                msgs,
+                "details",
+            )
+            .await
+        }
+        Err(e) => Err(e),
     }
-    let mut errors = Vec::new();
-    let title = validate::required_text("title", &f.title, 300)
-        .map_err(|e| errors.push(e))
-        .ok();
-    let date = crate::http::extract::parse_date("date", &f.date)
-        .map_err(|e| push_invalid(&mut errors, e))
-        .ok();
-    let time = parse_time(&f.time).map_err(|e| errors.push(e)).ok();
-    let starts_at = date.zip(time).and_then(|(d, t)| {
-        crate::tehran_offset()
-            .from_local_datetime(&d.and_time(t))
-            .single()
-            .map(|t| t.with_timezone(&chrono::Utc))
-    });
-    let (Some(title), Some(starts_at), true) = (title, starts_at, errors.is_empty()) else {
-        let msgs = ctx.messages(errors);
-        return meeting_page(
-            &state,
-            &ctx,
-            id,
-            &ListQuery::default(),
-            NewResolutionForm::default(),
-            msgs,
-            "details",
-        )
-        .await;
-    };
-    let new = meetings::Details {
-        title,
-        place: mahalle_core::text::normalize(&f.place),
-        starts_at,
-    };
-    ops::set_details(&state.store, me.user.id, id, &new).await?;
-    Ok(Redirect::to(&format!("/meetings/{id}")).into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -291,3 +291,164 @@ async fn the_api_shows_and_records_attendance_with_a_token() {
     assert!(doc["paths"]["/api/v1/meetings/{id}/attendance"]["post"].is_object());
     assert!(doc["components"]["schemas"]["AttendanceInput"].is_object());
 }
+
+#[tokio::test]
+async fn a_meeting_is_created_corrected_and_given_files_through_the_api() {
+    let sec = TestApp::spawn().await;
+    sec.login_as("mayor").await;
+    let token = crate::helpers::api_token(&sec).await;
+    let api = crate::helpers::new_client();
+    let hq = org_id(&sec, "HQ-SOCIAL").await;
+    let water = org_id(&sec, "AG-WATER").await;
+    let ppl = people(&sec, 1).await;
+    let post = |path: &str, body: serde_json::Value| {
+        api.post(sec.url(path))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+    };
+
+    // Every field's error at once, in both languages, and nothing is recorded.
+    let before = sec.get_json("/api/v1/meetings").await.1["total"].clone();
+    let r = post(
+        "/api/v1/meetings",
+        serde_json::json!({ "kind": "party", "body_id": hq, "title": " ", "date": "1403/13/40", "time": "25:00" }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    let err: serde_json::Value = r.json().await.unwrap();
+    let fields: Vec<&str> = err["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    for f in ["kind", "title", "date", "time"] {
+        assert!(fields.contains(&f), "{f} in {err}");
+    }
+    assert_eq!(sec.get_json("/api/v1/meetings").await.1["total"], before);
+
+    // A valid one is numbered, invited and audited like the form's.
+    let r = post(
+        "/api/v1/meetings",
+        serde_json::json!({
+            "kind": "think_tank", "body_id": hq, "title": "نشست هم‌اندیشی ارکان محله",
+            "date": jalali_in(3), "time": "۱۷:۳۰", "agenda": ["گزارش شورایاران", " "],
+            "chair_person_id": ppl[0].0, "invite_organisations": [water],
+        }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let id = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let (_, m) = sec.get_json(&format!("/api/v1/meetings/{id}")).await;
+    assert_eq!(m["title"], "نشست هم‌اندیشی ارکان محله");
+    assert_eq!(m["chair_person_id"], ppl[0].0);
+    assert_eq!(m["agenda"].as_array().unwrap().len(), 1, "{m}");
+    assert_eq!(
+        m["attendees"].as_array().unwrap().len(),
+        1,
+        "the organisation; the chair apart: {m}"
+    );
+    let (_, page) = sec.get_text(&format!("/meetings/{id}")).await;
+    assert!(page.contains("گزارش شورایاران"));
+
+    // Minutes and details are replaced; the old ones stay in the audit log.
+    let r = api
+        .put(sec.url(&format!("/api/v1/meetings/{id}/minutes")))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "minutes": "مصوب شد که …" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(
+        r.json::<serde_json::Value>().await.unwrap()["minutes"],
+        "مصوب شد که …"
+    );
+    let details = |title: &str| {
+        api.put(sec.url(&format!("/api/v1/meetings/{id}/details")))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({ "title": title, "place": "سرای محله", "date": jalali_in(4), "time": "09:00" }))
+            .send()
+    };
+    assert_eq!(details("").await.unwrap().status().as_u16(), 422);
+    let r = details("نشست دوم").await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let m: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(
+        (m["title"].as_str(), m["place"].as_str()),
+        (Some("نشست دوم"), Some("سرای محله"))
+    );
+
+    // A file is attached, sniffed by its content, listed and downloadable.
+    let r = api
+        .post(sec.url(&format!(
+            "/api/v1/meetings/{id}/attachments?filename=minutes.pdf"
+        )))
+        .bearer_auth(&token)
+        .body(b"%PDF-1.4\n%minutes\n".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let file = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let (_, m) = sec.get_json(&format!("/api/v1/meetings/{id}")).await;
+    assert_eq!(m["attachments"][0]["id"], file);
+    assert_eq!(m["attachments"][0]["content_type"], "application/pdf");
+    let r = sec.get(&format!("/attachments/{file}")).await;
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"%PDF-1.4\n%minutes\n");
+    let r = api
+        .post(sec.url(&format!("/api/v1/meetings/{id}/attachments?filename=x.exe")))
+        .bearer_auth(&token)
+        .body(b"MZ\x90\x00".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+
+    let store = mahalle_db::Store::connect(&sec.db_url).await.unwrap();
+    let entries = mahalle_db::audit::recent(&store, 20).await.unwrap();
+    for action in ["create", "edit_minutes", "edit_details", "attach"] {
+        assert!(
+            entries
+                .iter()
+                .any(|e| e.action == action && e.entity == "meeting" && e.entity_id == Some(id)),
+            "{action} audited"
+        );
+    }
+
+    // A district mayor records meetings of their own district only; a liaison none.
+    let d14 = TestApp::spawn_on(&sec.db_url).await;
+    d14.login_as("d14").await;
+    let d14_token = crate::helpers::api_token(&d14).await;
+    let r = api
+        .post(sec.url("/api/v1/meetings"))
+        .bearer_auth(&d14_token)
+        .json(&serde_json::json!({ "kind": "hq_session", "body_id": hq, "title": "جلسه شهر", "date": jalali_in(1), "time": "10:00" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    let err: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(err["error"]["fields"][0]["field"], "district_id", "{err}");
+    let r = api
+        .put(sec.url(&format!("/api/v1/meetings/{id}/minutes")))
+        .bearer_auth(&d14_token)
+        .json(&serde_json::json!({ "minutes": "—" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+
+    let (_, doc) = sec.get_json("/api/openapi.json").await;
+    assert!(doc["paths"]["/api/v1/meetings"]["post"].is_object());
+    assert!(doc["paths"]["/api/v1/meetings/{id}/minutes"]["put"].is_object());
+    assert!(doc["paths"]["/api/v1/meetings/{id}/details"]["put"].is_object());
+    assert!(doc["paths"]["/api/v1/meetings/{id}/attachments"]["post"].is_object());
+}

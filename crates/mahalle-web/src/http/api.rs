@@ -11,6 +11,12 @@ use crate::http::error::{AppError, ErrorBody};
 
 pub(crate) type ApiResult<T> = Result<Json<T>, AppError>;
 
+/// What a `201 Created` answers: the new record's id.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Created {
+    pub id: i64,
+}
+
 /// Declares the JSON envelope of one page of `$item`s.
 macro_rules! page_type {
     ($name:ident, $item:ty) => {

@@ -95,3 +95,32 @@ pub fn empty_as_none<'de, D: serde::Deserializer<'de>, T: std::str::FromStr>(
             .map_err(|_| serde::de::Error::custom(format!("not a valid value: {v}"))),
     }
 }
+
+/// A checkbox from a form (`1` when ticked, absent when not) or a JSON boolean.
+pub fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Flag {
+        Bool(bool),
+        Text(String),
+    }
+    Ok(match serde::Deserialize::deserialize(d)? {
+        Flag::Bool(b) => b,
+        Flag::Text(t) => !matches!(t.trim(), "" | "0" | "false"),
+    })
+}
+
+/// A number as a form types it (text, Persian digits allowed) or as JSON sends it; checked later
+/// with the form's other fields.
+pub fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Value {
+        Number(i64),
+        Text(String),
+    }
+    Ok(match serde::Deserialize::deserialize(d)? {
+        Value::Number(n) => n.to_string(),
+        Value::Text(t) => t,
+    })
+}

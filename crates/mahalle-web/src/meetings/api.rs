@@ -12,11 +12,11 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::http::api::{ApiResult, ListParams};
+use crate::http::api::{ApiResult, Created, ListParams};
 use crate::http::ctx::Ctx;
 use crate::http::error::{AppError, ErrorBody};
 use crate::http::extract::{P, Q};
-use crate::meetings::ops::{self, AttendanceInput, DetailsInput, MeetingInput};
+use crate::meetings::ops::{self, AttendanceInput, MeetingCorrection, MeetingInput};
 use crate::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -152,11 +152,6 @@ pub struct NewMeetingRequest {
     pub invite_organisations: Vec<i64>,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct Created {
-    pub id: i64,
-}
-
 #[utoipa::path(post, path = "/api/v1/meetings", tag = "follow-up", security(("bearer" = [])),
     request_body = NewMeetingRequest,
     responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -207,7 +202,7 @@ async fn set_minutes(
 }
 
 #[utoipa::path(put, path = "/api/v1/meetings/{id}/details", tag = "follow-up", params(("id" = i64, Path)), security(("bearer" = [])),
-    request_body = DetailsInput,
+    request_body = MeetingCorrection,
     responses((status = 200, body = MeetingDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 /// Corrects the title, place, date and time (its secretariat only); its body and number stay.
@@ -215,7 +210,7 @@ async fn set_details(
     State(s): State<AppState>,
     ctx: Ctx,
     P(id): P<i64>,
-    Json(input): Json<DetailsInput>,
+    Json(input): Json<MeetingCorrection>,
 ) -> ApiResult<MeetingDetail> {
     let me = ctx.require_api_writer()?;
     ops::set_details(&s.store, &me.principal, id, &input).await?;

@@ -229,7 +229,7 @@ pub async fn set_minutes(
 
 /// A correction of a meeting's title, place, date or time; its body and number stay.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
-pub struct DetailsInput {
+pub struct MeetingCorrection {
     #[serde(default)]
     pub title: String,
     #[serde(default)]
@@ -248,7 +248,7 @@ pub async fn set_details(
     store: &Store,
     who: &Principal,
     id: i64,
-    input: &DetailsInput,
+    input: &MeetingCorrection,
 ) -> Result<(), AppError> {
     require_secretariat(store, who, id).await?;
     let mut errors = Vec::new();

@@ -587,7 +587,7 @@ pub async fn details(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    CsrfForm(f): CsrfForm<ops::DetailsInput>,
+    CsrfForm(f): CsrfForm<ops::MeetingCorrection>,
 ) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
     match ops::set_details(&state.store, &me.principal, id, &f).await {

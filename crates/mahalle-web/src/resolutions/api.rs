@@ -15,7 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::http::api::{ApiResult, ListParams};
+use crate::http::api::{ApiResult, Created, ListParams};
 use crate::http::ctx::Ctx;
 use crate::http::error::{AppError, ErrorBody};
 use crate::http::extract::{P, Q};
@@ -33,11 +33,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(request_extension))
         .routes(routes!(decide_extension))
         .routes(routes!(accountability))
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct Created {
-    pub id: i64,
 }
 
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/resolutions", tag = "follow-up", params(("id" = i64, Path)), security(("bearer" = [])),

@@ -14,4 +14,5 @@ mod open311;
 mod places;
 mod requests;
 mod resolutions;
+mod services;
 mod upgrade;

@@ -4,8 +4,8 @@
 
 mod helpers;
 
+mod accounts;
 mod api;
-mod auth;
 mod calendar;
 mod cli;
 mod meetings;

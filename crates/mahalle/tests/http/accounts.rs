@@ -275,3 +275,69 @@ async fn api_tokens_for_machine_clients() {
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(me(token).await.unwrap().status().as_u16(), 401);
 }
+
+#[tokio::test]
+async fn administrators_list_and_create_accounts_through_the_api() {
+    let admin = TestApp::spawn().await;
+    admin.login_as("admin").await;
+    let token = crate::helpers::api_token(&admin).await;
+    let api = new_client();
+    let create = |body: serde_json::Value| {
+        api.post(admin.url("/api/v1/users"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+    };
+    let r = create(serde_json::json!({
+        "username": "liaison9", "display_name": "رابط", "password": "short", "role": "district_mayor"
+    }))
+    .await
+    .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    let err: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(err["error"]["fields"][0]["field"], "scope_id", "{err}");
+    let r = create(serde_json::json!({
+        "username": "mayor9", "display_name": "شهردار منطقه ۹", "password": "a good long password",
+        "role": "district_mayor", "scope_id": 9
+    }))
+    .await
+    .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let id = r.json::<serde_json::Value>().await.unwrap()["id"].clone();
+    let (status, users) = admin.get_json("/api/v1/users").await;
+    assert_eq!(status, 200);
+    let d9 = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["user"]["id"] == id)
+        .expect("listed");
+    assert_eq!(d9["grants"][0]["scope"]["id"], 9);
+    let (_, page) = admin.get_text("/admin/users").await;
+    assert!(page.contains("شهردار منطقه ۹"), "on the users page too");
+    let newcomer = TestApp::spawn_on(&admin.db_url).await;
+    assert_eq!(
+        newcomer
+            .login("mayor9", "a good long password")
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+
+    // Nobody else lists or creates accounts.
+    let mayor = TestApp::spawn_on(&admin.db_url).await;
+    mayor.login_as("mayor").await;
+    assert_eq!(mayor.get("/api/v1/users").await.status().as_u16(), 403);
+    let mayor_token = crate::helpers::api_token(&mayor).await;
+    let r = api
+        .post(admin.url("/api/v1/users"))
+        .bearer_auth(&mayor_token)
+        .json(&serde_json::json!({
+            "username": "x1", "display_name": "x", "password": "a good long password", "role": "admin"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+}

@@ -26,6 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_requests))
         .routes(routes!(get_request))
         .routes(routes!(act))
+        .routes(routes!(challenge))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -129,5 +130,36 @@ async fn act(
     let me = ctx.require_api_writer()?;
     let action = ops::parse_action(&input.action, &input.note, input.organisation_id)?;
     ops::act(&s.store, &me.principal, id, action).await?;
+    Ok(Json(detail(&s, &ctx, id).await?))
+}
+
+/// What a request becomes, or joins: a neighborhood challenge.
+#[derive(Deserialize, ToSchema)]
+pub struct ChallengeInput {
+    /// A new challenge of the request's neighborhood with this title; or
+    pub title: Option<String>,
+    /// an existing challenge of the same district to join; neither unlinks the request.
+    pub challenge_id: Option<i64>,
+}
+
+#[utoipa::path(post, path = "/api/v1/requests/{id}/challenge", tag = "requests", params(("id" = i64, Path)), security(("bearer" = [])),
+    request_body = ChallengeInput,
+    responses((status = 200, body = RequestDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+/// Raises a request as a neighborhood challenge, or links it to one (those who handle it), as on
+/// the request's page.
+async fn challenge(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    P(id): P<i64>,
+    Json(input): Json<ChallengeInput>,
+) -> ApiResult<RequestDetail> {
+    let me = ctx.require_api_writer()?;
+    match input.title.as_deref().map(str::trim) {
+        Some(t) if !t.is_empty() => {
+            ops::create_from_request(&s.store, &me.principal, id, t).await?;
+        }
+        _ => ops::link_request(&s.store, &me.principal, id, input.challenge_id).await?,
+    }
     Ok(Json(detail(&s, &ctx, id).await?))
 }

@@ -1004,12 +1004,45 @@ async fn the_queue_and_its_steps_over_the_api() {
         "district {here:?}, mayor of {d14:?}"
     );
 
+    // The request becomes a neighborhood challenge, as from its page; a blank title and no
+    // challenge unlink it again.
+    let raise = |body: serde_json::Value| {
+        let (api, auth) = (api.clone(), auth.clone());
+        let url = app.url(&format!("/api/v1/requests/{id}/challenge"));
+        async move {
+            let r = api
+                .post(url)
+                .header("authorization", auth)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let status = r.status().as_u16();
+            (status, r.json::<serde_json::Value>().await.unwrap())
+        }
+    };
+    let (status, body) = raise(serde_json::json!({"title": "نشت مکرر آب در کوچه"})).await;
+    assert_eq!(status, 200, "{body}");
+    let challenge = body["challenge_id"].as_i64().expect("linked");
+    let (status, c) = get(format!("/api/v1/challenges/{challenge}")).await;
+    assert_eq!(
+        (status, c["title"].as_str()),
+        (200, Some("نشت مکرر آب در کوچه")),
+        "{c}"
+    );
+    let (status, body) = raise(serde_json::json!({"challenge_id": challenge + 1_000})).await;
+    assert_eq!(status, 404, "{body}");
+    let (status, body) = raise(serde_json::json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["challenge_id"].is_null(), "{body}");
+
     // The document describes what the routes do.
     let (_, doc) = app.get_json("/api/openapi.json").await;
     for p in [
         "/api/v1/requests",
         "/api/v1/requests/{id}",
         "/api/v1/requests/{id}/steps",
+        "/api/v1/requests/{id}/challenge",
     ] {
         assert!(doc["paths"].get(p).is_some(), "missing {p}");
     }

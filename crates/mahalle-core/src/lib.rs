@@ -4,8 +4,10 @@
 pub mod access;
 pub mod attachments;
 pub mod calendar;
+pub mod coded;
 pub mod collate;
 pub mod councils;
+pub mod domain;
 pub mod exif;
 pub mod forwarded;
 pub mod geo;

@@ -9,7 +9,19 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
+use crate::coded::coded_enum;
 use crate::text::{search_key, to_latin_digits};
+
+coded_enum!(
+    /// The kinds of meetings that decide things.
+    MeetingKind {
+        HqSession = "hq_session", "جلسه قرارگاه اجتماعی", "Social HQ session";
+        SupervisoryVisit = "supervisory_visit", "نشست نظارت ستادی", "Supervisory visit";
+        ThinkTank = "think_tank", "نشست هم‌اندیشی", "Think-tank session";
+        CouncilMeeting = "council_meeting", "جلسه شورا", "Council meeting";
+        PeoplesMeeting = "peoples_meeting", "دیدار مردمی", "People's meeting";
+    }
+);
 use crate::validate::FieldError;
 
 /// Someone invited to a meeting.

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
-use crate::resolutions::coded_enum;
+use crate::coded::coded_enum;
 use crate::validate::FieldError;
 
 coded_enum!(

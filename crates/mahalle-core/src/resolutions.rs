@@ -5,38 +5,7 @@ use chrono::NaiveDate;
 
 use crate::text::to_persian_digits;
 
-macro_rules! coded_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal, $fa:literal, $en:literal;)+ }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-            pub fn parse(s: &str) -> Option<$name> {
-                match s { $($code => Some($name::$variant),)+ _ => None }
-            }
-            pub fn label_fa(self) -> &'static str {
-                match self { $($name::$variant => $fa),+ }
-            }
-            pub fn label_en(self) -> &'static str {
-                match self { $($name::$variant => $en),+ }
-            }
-            /// Accepts the code or either label (normalised), as spreadsheets write them.
-            pub fn parse_loose(s: &str) -> Option<$name> {
-                let key = crate::text::search_key(s);
-                $name::ALL.iter().copied().find(|v| {
-                    key == v.as_str() || key == crate::text::search_key(v.label_fa()) || key == crate::text::search_key(v.label_en())
-                })
-            }
-        }
-    };
-}
-pub(crate) use coded_enum;
+use crate::coded::coded_enum;
 
 coded_enum!(
     /// Where a resolution's follow-up stands. "Overdue" is not a status: it is derived.
@@ -49,39 +18,12 @@ coded_enum!(
 );
 
 coded_enum!(
-    /// The field a resolution belongs to.
-    Domain {
-        CivilWorks = "civil_works", "عمرانی", "Civil works";
-        UrbanServices = "urban_services", "خدمات شهری", "Urban services";
-        Cultural = "cultural", "فرهنگی", "Cultural";
-        Social = "social", "اجتماعی", "Social";
-        Health = "health", "سلامت", "Health";
-        Safety = "safety", "ایمنی و مدیریت بحران", "Safety";
-        Traffic = "traffic", "حمل و نقل و ترافیک", "Traffic";
-        Environment = "environment", "محیط زیست", "Environment";
-        Economic = "economic", "اقتصادی", "Economic";
-        Other = "other", "سایر", "Other";
-    }
-);
-
-coded_enum!(
     /// How urgent a resolution is.
     Priority {
         Low = "low", "کم", "Low";
         Normal = "normal", "عادی", "Normal";
         High = "high", "زیاد", "High";
         Urgent = "urgent", "فوری", "Urgent";
-    }
-);
-
-coded_enum!(
-    /// The kinds of meetings that decide things.
-    MeetingKind {
-        HqSession = "hq_session", "جلسه قرارگاه اجتماعی", "Social HQ session";
-        SupervisoryVisit = "supervisory_visit", "نشست نظارت ستادی", "Supervisory visit";
-        ThinkTank = "think_tank", "نشست هم‌اندیشی", "Think-tank session";
-        CouncilMeeting = "council_meeting", "جلسه شورا", "Council meeting";
-        PeoplesMeeting = "peoples_meeting", "دیدار مردمی", "People's meeting";
     }
 );
 
@@ -499,12 +441,6 @@ mod tests {
     fn numbers_and_labels() {
         assert_eq!(number(1404, 23, 12, true), "۱۴۰۴/۲۳/۱۲");
         assert_eq!(number(1404, 23, 12, false), "1404/23/12");
-        assert_eq!(
-            Domain::parse_loose("خدمات شهري"),
-            Some(Domain::UrbanServices)
-        );
-        assert_eq!(Domain::parse_loose("Civil works"), Some(Domain::CivilWorks));
-        assert_eq!(Domain::parse_loose("civil_works"), Some(Domain::CivilWorks));
         assert_eq!(Priority::parse_loose("فوری"), Some(Priority::Urgent));
         assert_eq!(Priority::parse_loose("?"), None);
         for &s in Status::ALL {

@@ -114,7 +114,7 @@ pub fn list_filter(
     store_challenges::Filter {
         district_id,
         neighborhood_id,
-        domain: resolutions::Domain::parse(domain).map(|d| d.as_str().to_string()),
+        domain: mahalle_core::domain::Domain::parse(domain).map(|d| d.as_str().to_string()),
         answered: match answered {
             "yes" => Some(true),
             "no" => Some(false),

@@ -225,13 +225,13 @@ impl Page {
     }
 
     pub fn domain(&self, s: &str) -> &'static str {
-        use mahalle_core::resolutions::Domain;
+        use mahalle_core::domain::Domain;
         self.coded(Domain::parse(s), Domain::label_fa, Domain::label_en)
     }
 
     /// Every domain as (code, label), for a choice.
     pub fn domains(&self) -> Vec<(&'static str, &'static str)> {
-        mahalle_core::resolutions::Domain::ALL
+        mahalle_core::domain::Domain::ALL
             .iter()
             .map(|d| (d.as_str(), self.domain(d.as_str())))
             .collect()
@@ -243,7 +243,7 @@ impl Page {
     }
 
     pub fn meeting_kind(&self, s: &str) -> &'static str {
-        use mahalle_core::resolutions::MeetingKind;
+        use mahalle_core::meetings::MeetingKind;
         self.coded(
             MeetingKind::parse(s),
             MeetingKind::label_fa,

@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use mahalle_core::access::Principal;
+use mahalle_core::meetings::MeetingKind;
 use mahalle_core::meetings::{decide_attendance, Party, PersonRef};
-use mahalle_core::resolutions::MeetingKind;
 use mahalle_core::validate::{self, FieldError};
 use mahalle_core::{jalali, text};
 use mahalle_db::{audit, meetings, DbError, Store};

@@ -3,11 +3,13 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use mahalle_core::domain::Domain;
 use mahalle_core::jalali;
+use mahalle_core::meetings::MeetingKind;
 use mahalle_core::meetings::{Party, PersonRef};
 use mahalle_core::org::OrgKind;
 use mahalle_core::paging::{ListQuery, Listing};
-use mahalle_core::resolutions::{Domain, MeetingKind, Priority};
+use mahalle_core::resolutions::Priority;
 use mahalle_core::validate::FieldError;
 use mahalle_db::meetings::{self, AgendaItem, Attendee, Meeting, MeetingFilter};
 use mahalle_db::org::{self, Organisation};

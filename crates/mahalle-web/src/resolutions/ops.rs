@@ -4,7 +4,8 @@
 
 use chrono::{NaiveDate, Utc};
 use mahalle_core::access::{Act, Parties, Principal};
-use mahalle_core::resolutions::{self as rules, Domain, Priority, Status, Transition};
+use mahalle_core::domain::Domain;
+use mahalle_core::resolutions::{self as rules, Priority, Status, Transition};
 use mahalle_core::validate::{self, FieldError};
 use mahalle_db::resolutions::{self, NewReport, NewResolution, Resolution};
 use mahalle_db::{audit, meetings, DbError, Store};

@@ -6,8 +6,9 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
+use mahalle_core::domain::Domain;
 use mahalle_core::paging::{ListQuery, Listing};
-use mahalle_core::resolutions::{self as rules, Domain, Transition};
+use mahalle_core::resolutions::{self as rules, Transition};
 use mahalle_db::org::{self, Organisation};
 use mahalle_db::places::{self, District};
 use mahalle_db::resolutions::{

@@ -4,8 +4,8 @@
 
 use chrono::Utc;
 use mahalle_core::access::Principal;
+use mahalle_core::domain::Domain;
 use mahalle_core::requests::{self as rules, Datatype};
-use mahalle_core::resolutions::Domain;
 use mahalle_core::text;
 use mahalle_core::validate::FieldError;
 use mahalle_db::services::{

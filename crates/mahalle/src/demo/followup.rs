@@ -3,8 +3,10 @@
 //! relative to the day the demo is loaded, so "overdue" means something on that day.
 
 use chrono::{Datelike, Days, NaiveDate};
+use mahalle_core::domain::Domain;
 use mahalle_core::jalali::JalaliDate;
-use mahalle_core::resolutions::{done_late, Domain, MeetingKind, Priority, Status};
+use mahalle_core::meetings::MeetingKind;
+use mahalle_core::resolutions::{done_late, Priority, Status};
 use mahalle_db::{meetings, Arg, Sql, Tx};
 
 use super::Rng;

@@ -1,8 +1,9 @@
 //! Writing sheets: the import template and the follow-up export, as .xlsx and CSV.
 
 use chrono::{Days, NaiveDate, Utc};
+use mahalle_core::domain::Domain;
 use mahalle_core::jalali;
-use mahalle_core::resolutions::{Domain, Priority};
+use mahalle_core::resolutions::Priority;
 use rust_xlsxwriter::{
     DataValidation, DataValidationErrorStyle, ExcelDateTime, Format, FormatAlign, Workbook,
     Worksheet, XlsxError,

@@ -7,7 +7,8 @@ use axum::extract::{Multipart, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine;
-use mahalle_core::resolutions::{Domain, Priority};
+use mahalle_core::domain::Domain;
+use mahalle_core::resolutions::Priority;
 use mahalle_db::meetings::{self, Meeting};
 
 use crate::http::csrf::CsrfForm;

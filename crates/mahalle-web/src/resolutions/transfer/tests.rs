@@ -3,8 +3,9 @@ use std::io::Cursor;
 
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 use chrono::NaiveDate;
+use mahalle_core::domain::Domain;
 use mahalle_core::jalali;
-use mahalle_core::resolutions::{Domain, Priority};
+use mahalle_core::resolutions::Priority;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
 use super::*;

@@ -3,8 +3,9 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use mahalle_core::domain::Domain;
 use mahalle_core::jalali;
-use mahalle_core::resolutions::{Domain, Priority};
+use mahalle_core::resolutions::Priority;
 use mahalle_core::text::{normalize, search_key, to_latin_digits, to_persian_digits};
 
 use super::{Column, RawRow};

@@ -8,6 +8,7 @@ pub mod api_keys;
 pub mod attachments;
 pub mod audit;
 pub mod auth;
+pub mod bulk;
 pub mod challenges;
 pub mod councils;
 pub mod counters;

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use mahalle_core::access::{Grant, Principal, Role, Scope};
 use mahalle_core::paging::{ListQuery, Listing};
 use mahalle_db::resolutions::{self, Filter};
-use mahalle_db::{meetings, Sql, Store};
+use mahalle_db::{bulk, meetings, Store};
 
 use crate::demo;
 
@@ -45,11 +45,7 @@ where
 }
 
 pub async fn run(store: &Store, o: Options) -> anyhow::Result<()> {
-    let count = |t: &'static str| async move {
-        store
-            .scalar(&Sql::new(&format!("SELECT COUNT(*) FROM {t}")))
-            .await
-    };
+    let count = |t: &'static str| bulk::rows(store, t);
     if mahalle_db::settings::get(store, "demo_version")
         .await?
         .is_none()
@@ -73,7 +69,7 @@ pub async fn run(store: &Store, o: Options) -> anyhow::Result<()> {
         };
         let (r, p) = demo::add_history(store, scale, 77).await?;
         // Statistics as a running system would have them (autovacuum's ANALYZE comes later).
-        store.execute(&Sql::new("ANALYZE")).await?;
+        bulk::analyze(store).await?;
         println!(
             "  added {r} resolutions and {p} progress reports in {:.1} s",
             t.elapsed().as_secs_f64()
@@ -94,11 +90,10 @@ pub async fn run(store: &Store, o: Options) -> anyhow::Result<()> {
         }),
         ..Default::default()
     };
-    let d14: (i64,) = store
-        .fetch_one(&Sql::new("SELECT id FROM districts WHERE number = 14"))
-        .await?;
-    let busiest: (i64,) =
-        store.fetch_one(&Sql::new("SELECT lead_org_id FROM resolutions GROUP BY lead_org_id ORDER BY COUNT(*) DESC LIMIT 1")).await?;
+    let d14 = bulk::district_by_number(store, 14)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo city has no district 14"))?;
+    let busiest = bulk::busiest_lead(store).await?;
     let first_page = Listing::from_query(&ListQuery::default(), resolutions::RESOLUTION_SORTS);
     let runs = o.runs.max(3);
 
@@ -109,7 +104,7 @@ pub async fn run(store: &Store, o: Options) -> anyhow::Result<()> {
     .await?;
     println!("  accountability, whole city          {r}");
     let f14 = Filter {
-        district_id: Some(d14.0),
+        district_id: Some(d14),
         ..all.clone()
     };
     let r = time(runs, || async {
@@ -118,9 +113,9 @@ pub async fn run(store: &Store, o: Options) -> anyhow::Result<()> {
     .await?;
     println!("  accountability, district 14         {r}");
     let r = time(runs, || async {
-        resolutions::inbox_counts(store, busiest.0, today, 7).await?;
+        resolutions::inbox_counts(store, busiest, today, 7).await?;
         let f = Filter {
-            lead_org_id: Some(busiest.0),
+            lead_org_id: Some(busiest),
             ..Default::default()
         };
         Ok(resolutions::list(store, &f, &first_page, today).await?)
@@ -129,7 +124,7 @@ pub async fn run(store: &Store, o: Options) -> anyhow::Result<()> {
     println!("  inbox of the busiest organisation   {r}");
     let r = time(runs, || async {
         let f = Filter {
-            involving_org_id: Some(busiest.0),
+            involving_org_id: Some(busiest),
             overdue: true,
             ..Default::default()
         };
@@ -148,11 +143,12 @@ pub async fn run(store: &Store, o: Options) -> anyhow::Result<()> {
     println!("  city overdue list, first page       {r}");
 
     // A 450-row session from .xlsx: read, validate, commit in one transaction.
-    let hq: (i64,) = store
-        .fetch_one(&Sql::new(
-            "SELECT id FROM organisations WHERE code = 'HQ-SOCIAL'",
-        ))
-        .await?;
+    let hq = bulk::org_codes(store)
+        .await?
+        .into_iter()
+        .find(|(code, _)| code == "HQ-SOCIAL")
+        .map(|(_, id)| id)
+        .ok_or_else(|| anyhow::anyhow!("load the demo city first"))?;
     let xlsx = sample_xlsx(450)?;
     let who = Principal {
         user_id: 1,
@@ -168,7 +164,7 @@ pub async fn run(store: &Store, o: Options) -> anyhow::Result<()> {
             &mut tx,
             &meetings::NewMeeting {
                 kind: "hq_session",
-                body_id: hq.0,
+                body_id: hq,
                 jalali_year: 1499,
                 session_number: 1000 + i64::from(rand_suffix()) + i,
                 title: "benchmark",

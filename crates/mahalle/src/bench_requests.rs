@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use mahalle_db::{Sql, Store};
+use mahalle_db::{bulk, Store};
 
 use crate::demo;
 
@@ -31,23 +31,19 @@ pub async fn run(store: Store, o: Options) -> anyhow::Result<()> {
         println!("loading the demo city…");
         demo::load_sized(&store, demo::requests::RequestScale::SMALL).await?;
     }
-    let have = store
-        .scalar(&Sql::new("SELECT COUNT(*) FROM service_requests"))
-        .await? as usize;
+    let have = bulk::rows(&store, "service_requests").await? as usize;
     if have < o.requests {
         let t = Instant::now();
         fill(&store, o.requests - have).await?;
         // Statistics as a running system would have them (autovacuum's ANALYZE comes later).
-        store.execute(&Sql::new("ANALYZE")).await?;
+        bulk::analyze(&store).await?;
         println!(
             "  added {} requests in {:.0} s",
             o.requests - have,
             t.elapsed().as_secs_f64()
         );
     }
-    let total = store
-        .scalar(&Sql::new("SELECT COUNT(*) FROM service_requests"))
-        .await?;
+    let total = bulk::rows(&store, "service_requests").await?;
     println!("database: {} with {total} citizens' requests", store.kind());
 
     let app = crate::server::Application::build(
@@ -87,9 +83,7 @@ pub async fn run(store: Store, o: Options) -> anyhow::Result<()> {
     let (_, key) = mahalle_web::requests::ops::create_api_key(&store, "bench", None)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let before = store
-        .scalar(&Sql::new("SELECT COUNT(*) FROM service_requests"))
-        .await?;
+    let before = bulk::rows(&store, "service_requests").await?;
     let ok = Arc::new(AtomicUsize::new(0));
     let failed = Arc::new(AtomicUsize::new(0));
     let stop = Instant::now() + Duration::from_secs(o.seconds);
@@ -132,9 +126,7 @@ pub async fn run(store: Store, o: Options) -> anyhow::Result<()> {
         lat.extend(t.await?);
     }
     let secs = started.elapsed().as_secs_f64();
-    let after = store
-        .scalar(&Sql::new("SELECT COUNT(*) FROM service_requests"))
-        .await?;
+    let after = bulk::rows(&store, "service_requests").await?;
     let ok = ok.load(Ordering::Relaxed);
     println!(
         "POST requests.json, {} clients for {:.1} s: {ok} answered 200 ({:.0}/s), {} failed; {} new rows stored; latency {}",
@@ -175,14 +167,7 @@ fn stats(mut d: Vec<Duration>) -> String {
 /// matter here). The rows are generated inside the database engine, a million per statement:
 /// binding ten million rows from Rust would take most of an hour.
 async fn fill(store: &Store, n: usize) -> anyhow::Result<()> {
-    let (lo_s, n_s): (i64, i64) = store
-        .fetch_one(&Sql::new("SELECT MIN(id), COUNT(*) FROM services"))
-        .await?;
-    let (lo_n, n_n): (i64, i64) = store
-        .fetch_one(&Sql::new("SELECT MIN(id), COUNT(*) FROM neighborhoods"))
-        .await?;
-    anyhow::ensure!(n_s > 0 && n_n > 0, "load the demo city first");
-    let now = Utc::now().timestamp();
+    let now = Utc::now();
     let t = Instant::now();
     let mut done = 0;
     // Chunks walk forward through the year and rows go in time order, as real requests arrive:
@@ -194,38 +179,9 @@ async fn fill(store: &Store, n: usize) -> anyhow::Result<()> {
         let chunk = (n - done).min(1_000_000) as i64;
         let oldest = 31_536_000 - i * span;
         i += 1;
-        // Random service, neighborhood and age (up to a year); nine in ten closed. SQLite must
-        // materialise the random draws, or it evaluates them once for the whole statement.
-        let sql = match store.kind() {
-            "sqlite" => format!(
-                "INSERT INTO service_requests (service_id, status, description, district_id, neighborhood_id, organisation_id, \
-                 source, search_key, requested_at, updated_at, due_at) \
-                 SELECT g.s, CASE WHEN g.r % 10 = 0 THEN 'submitted' ELSE 'closed' END, 'درخواست آزمون بار', \
-                 h.district_id, h.id, (SELECT o.id FROM organisations o WHERE o.kind = 'district_office' AND o.district_id = h.district_id), \
-                 'open311', 'درخواست ازمون بار', \
-                 strftime('%Y-%m-%dT%H:%M:%S+00:00', {now} - g.age, 'unixepoch'), \
-                 strftime('%Y-%m-%dT%H:%M:%S+00:00', {now} - g.age / 2, 'unixepoch'), \
-                 strftime('%Y-%m-%dT%H:%M:%S+00:00', {now} - g.age + 172800, 'unixepoch') \
-                 FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {chunk}), \
-                       r AS MATERIALIZED (SELECT {lo_s} + abs(random()) % {n_s} AS s, {lo_n} + abs(random()) % {n_n} AS nb, \
-                       {oldest} - abs(random()) % {span} AS age, abs(random()) AS r FROM c) SELECT * FROM r) g \
-                 JOIN neighborhoods h ON h.id = g.nb ORDER BY g.age DESC"
-            ),
-            _ => format!(
-                "INSERT INTO service_requests (service_id, status, description, district_id, neighborhood_id, organisation_id, \
-                 source, search_key, requested_at, updated_at, due_at) \
-                 SELECT g.s, CASE WHEN g.r < 0.1 THEN 'submitted' ELSE 'closed' END, 'درخواست آزمون بار', \
-                 h.district_id, h.id, (SELECT o.id FROM organisations o WHERE o.kind = 'district_office' AND o.district_id = h.district_id LIMIT 1), \
-                 'open311', 'درخواست ازمون بار', to_timestamp({now} - g.age), to_timestamp({now} - g.age / 2), \
-                 to_timestamp({now} - g.age + 172800) \
-                 FROM (SELECT {lo_s} + floor(random() * {n_s})::bigint AS s, {lo_n} + floor(random() * {n_n})::bigint AS nb, \
-                       {oldest} - floor(random() * {span})::bigint AS age, random() AS r FROM generate_series(1, {chunk})) g \
-                 JOIN neighborhoods h ON h.id = g.nb ORDER BY g.age DESC"
-            ),
-        };
-        let mut tx = store.begin().await?;
-        tx.execute(&Sql::new(&sql)).await?;
-        tx.commit().await?;
+        bulk::generate_requests(store, chunk, now, oldest, span)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e} (load the demo city first)"))?;
         done += chunk as usize;
         println!(
             "  {done} / {n} requests ({:.0} s)",

@@ -7,7 +7,7 @@ use mahalle_core::domain::Domain;
 use mahalle_core::jalali::JalaliDate;
 use mahalle_core::meetings::MeetingKind;
 use mahalle_core::resolutions::{done_late, Priority, Status};
-use mahalle_db::{meetings, Arg, Sql, Tx};
+use mahalle_db::{meetings, Arg, Tx};
 
 use super::Rng;
 
@@ -173,59 +173,9 @@ pub async fn load(
     scale: Scale,
 ) -> anyhow::Result<Counts> {
     if scale.replace {
-        clear(tx, hq).await?;
+        mahalle_db::bulk::clear_sessions(tx, hq).await?;
     }
     load_weeks(tx, rng, hq, org, places, today, scale).await
-}
-
-/// Removes a body's sessions with everything hanging on them (their reminders too; challenges
-/// they answered lose the link).
-async fn clear(tx: &mut Tx, hq: i64) -> anyhow::Result<()> {
-    const OF_HQ: &str = "SELECT r.id FROM resolutions r JOIN meetings m ON m.id = r.meeting_id WHERE m.body_id = $1";
-    tx.execute(
-        &Sql::new(&format!(
-            "UPDATE challenges SET resolution_id = NULL WHERE resolution_id IN ({OF_HQ})"
-        ))
-        .bind(hq),
-    )
-    .await?;
-    tx.execute(
-        &Sql::new(&format!(
-            "DELETE FROM notification_items WHERE notification_id IN \
-             (SELECT id FROM notifications WHERE resolution_id IN ({OF_HQ})) OR resolution_id IN ({OF_HQ})"
-        ))
-        .bind(hq),
-    )
-    .await?;
-    tx.execute(
-        &Sql::new(&format!(
-            "DELETE FROM notifications WHERE resolution_id IN ({OF_HQ})"
-        ))
-        .bind(hq),
-    )
-    .await?;
-    for table in [
-        "resolution_events",
-        "progress_reports",
-        "deadline_extensions",
-        "resolution_partners",
-    ] {
-        tx.execute(
-            &Sql::new(&format!(
-                "DELETE FROM {table} WHERE resolution_id IN ({OF_HQ})"
-            ))
-            .bind(hq),
-        )
-        .await?;
-    }
-    tx.execute(&Sql::new("DELETE FROM resolutions WHERE meeting_id IN (SELECT id FROM meetings WHERE body_id = $1)").bind(hq)).await?;
-    for table in ["agenda_items", "meeting_attendees"] {
-        tx.execute(&Sql::new(&format!("DELETE FROM {table} WHERE meeting_id IN (SELECT id FROM meetings WHERE body_id = $1)")).bind(hq))
-            .await?;
-    }
-    tx.execute(&Sql::new("DELETE FROM meetings WHERE body_id = $1").bind(hq))
-        .await?;
-    Ok(())
 }
 
 async fn load_weeks(
@@ -273,15 +223,8 @@ async fn load_weeks(
         .to_gregorian();
         let session = (day - new_year).num_days() / 7 + 1;
         if !scale.replace {
-            let held = tx
-                .scalar(
-                    &Sql::new("SELECT COUNT(*) FROM meetings WHERE body_id = $1 AND jalali_year = $2 AND session_number = $3")
-                        .bind(hq)
-                        .bind(i64::from(year))
-                        .bind(session),
-                )
-                .await?;
-            if held > 0 {
+            let held = mahalle_db::bulk::session_held(tx, hq, i64::from(year), session).await?;
+            if held {
                 continue;
             }
         }

@@ -512,22 +512,23 @@ async fn council_and_pillars(
 /// Adds Social HQ history to a database that holds the demo city (benchmarks use this to reach
 /// hundreds of thousands of resolutions). Weeks already held are left alone.
 pub async fn add_history(store: &Store, scale: Scale, seed: u64) -> anyhow::Result<(usize, usize)> {
-    let orgs: Vec<(String, i64)> = store
-        .fetch_all(&mahalle_db::Sql::new("SELECT code, id FROM organisations"))
-        .await?;
+    let orgs = mahalle_db::bulk::org_codes(store).await?;
     let hq = orgs
         .iter()
         .find(|(c, _)| c == "HQ-SOCIAL")
         .map(|x| x.1)
         .ok_or_else(|| anyhow::anyhow!("load the demo city first"))?;
-    let places: Vec<(i64, i64, String, i64)> = store
-        .fetch_all(&mahalle_db::Sql::new(
-            "SELECT n.id, n.district_id, n.name_fa, d.number FROM neighborhoods n JOIN districts d ON d.id = n.district_id ORDER BY n.id",
-        ))
-        .await?;
+    let places = mahalle_db::bulk::places(store).await?;
     let places: Vec<(i64, i64, &str, i64)> = places
         .iter()
-        .map(|(a, b, c, d)| (*a, *b, c.as_str(), *d))
+        .map(|p| {
+            (
+                p.neighborhood_id,
+                p.district_id,
+                p.name_fa.as_str(),
+                p.district_number,
+            )
+        })
         .collect();
     let lookup = |code: &str| orgs.iter().find(|(c, _)| c == code).map(|x| x.1);
     let mut tx = store.begin().await?;

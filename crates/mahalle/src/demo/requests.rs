@@ -5,8 +5,9 @@
 use chrono::{DateTime, Duration, Utc};
 use mahalle_core::requests::{Datatype, RequestStatus};
 use mahalle_core::text::search_key;
+use mahalle_db::bulk::Place;
 use mahalle_db::services::{NewAttribute, NewService};
-use mahalle_db::{Arg, Sql, Store};
+use mahalle_db::{Arg, Store};
 
 use super::Rng;
 
@@ -526,18 +527,25 @@ pub async fn load(
     scale: RequestScale,
     now: DateTime<Utc>,
 ) -> anyhow::Result<(usize, usize)> {
-    let orgs: Vec<(String, i64)> = store
-        .fetch_all(&Sql::new("SELECT code, id FROM organisations"))
-        .await?;
+    let orgs = mahalle_db::bulk::org_codes(store).await?;
     let org = |code: &str| orgs.iter().find(|(c, _)| c == code).map(|x| x.1);
+    let mut existing = Vec::new();
+    for c in CATALOGUE {
+        existing.push(
+            mahalle_db::services::service_by_code(store, c.code)
+                .await?
+                .map(|s| s.id),
+        );
+    }
+    let d22 = mahalle_db::bulk::district_by_number(store, 22).await?;
+    let have = mahalle_db::bulk::rows(store, "service_requests").await?;
+    let places = mahalle_db::bulk::places(store).await?;
+    let offices = mahalle_db::bulk::district_offices(store).await?;
     let mut tx = store.begin().await?;
     let mut service_ids = Vec::new();
     for (i, c) in CATALOGUE.iter().enumerate() {
-        let existing: Option<(i64,)> = tx
-            .fetch_optional(&Sql::new("SELECT id FROM services WHERE code = $1").bind(c.code))
-            .await?;
-        let id = match existing {
-            Some((id,)) => id,
+        let id = match existing[i] {
+            Some(id) => id,
             None => {
                 let id = mahalle_db::services::create_service(
                     &mut tx,
@@ -569,10 +577,7 @@ pub async fn load(
         service_ids.push(id);
     }
     // District 22's parks are kept by the Chitgar park company in real life; show an override.
-    let d22: Option<(i64,)> = tx
-        .fetch_optional(&Sql::new("SELECT id FROM districts WHERE number = 22"))
-        .await?;
-    if let (Some((d22,)), Some(office)) = (d22, org("MUN-D22")) {
+    if let (Some(d22), Some(office)) = (d22, org("MUN-D22")) {
         for code in ["PARK", "TREE"] {
             let i = CATALOGUE
                 .iter()
@@ -582,11 +587,8 @@ pub async fn load(
                 .await?;
         }
     }
-    let have = tx
-        .scalar(&Sql::new("SELECT COUNT(*) FROM service_requests"))
-        .await?;
     let added = if have == 0 {
-        let added = history(&mut tx, &service_ids, &org, scale, now).await?;
+        let added = history(&mut tx, &service_ids, &places, &offices, &org, scale, now).await?;
         challenges(&mut tx, now).await?;
         added
     } else {
@@ -672,23 +674,16 @@ async fn extra_questions(tx: &mut mahalle_db::Tx, code: &str, id: i64) -> anyhow
 
 /// A year of requests, inserted in bulk. Busy hours, more requests on weekdays, most answered on
 /// time, some late, a few rejected, recent ones still open.
+#[allow(clippy::too_many_arguments)]
 async fn history(
     tx: &mut mahalle_db::Tx,
     service_ids: &[i64],
+    places: &[Place],
+    offices: &[(i64, i64)],
     org: &dyn Fn(&str) -> Option<i64>,
     scale: RequestScale,
     now: DateTime<Utc>,
 ) -> anyhow::Result<usize> {
-    let places: Vec<(i64, i64, i64, String)> = tx
-        .fetch_all(&Sql::new(
-            "SELECT n.id, n.district_id, d.number, n.name_fa FROM neighborhoods n JOIN districts d ON d.id = n.district_id ORDER BY n.id",
-        ))
-        .await?;
-    let offices: Vec<(i64, i64)> = tx
-        .fetch_all(&Sql::new(
-            "SELECT district_id, id FROM organisations WHERE kind = 'district_office'",
-        ))
-        .await?;
     if places.is_empty() {
         return Ok(0);
     }
@@ -744,7 +739,12 @@ async fn history(
         for _ in 0..n {
             let ci = rng.below(CATALOGUE.len());
             let c = &CATALOGUE[ci];
-            let (nid, did, dnum, nname) = &places[rng.below(places.len())];
+            let Place {
+                neighborhood_id: nid,
+                district_id: did,
+                district_number: dnum,
+                name_fa: nname,
+            } = &places[rng.below(places.len())];
             // Busy hours 8–22, Tehran time.
             let date = (now - Duration::days(day))
                 .with_timezone(&mahalle_web::tehran_offset())
@@ -888,26 +888,17 @@ async fn history(
 /// its district and domain, when there is one.
 async fn challenges(tx: &mut mahalle_db::Tx, now: DateTime<Utc>) -> anyhow::Result<()> {
     let since = now - Duration::days(90);
-    let repeated: Vec<(i64, i64, i64, String, String, String)> = tx
-        .fetch_all(
-            &Sql::new(
-                "SELECT q.neighborhood_id, q.service_id, n.district_id, n.name_fa, s.name_fa, s.domain \
-                 FROM service_requests q JOIN neighborhoods n ON n.id = q.neighborhood_id \
-                 JOIN services s ON s.id = q.service_id \
-                 WHERE q.requested_at >= $1 \
-                 GROUP BY q.neighborhood_id, q.service_id, n.district_id, n.name_fa, s.name_fa, s.domain \
-                 HAVING COUNT(*) >= 2 ORDER BY COUNT(*) DESC, q.neighborhood_id, q.service_id LIMIT 60",
-            )
-            .bind(since),
-        )
-        .await?;
-    for (i, (nid, sid, did, nname, sname, domain)) in repeated.iter().enumerate() {
-        let title = format!("{sname} — درخواست‌های مکرر در محله {nname}");
+    let repeated = mahalle_db::bulk::repeated_needs(tx, since, 60).await?;
+    for (i, need) in repeated.iter().enumerate() {
+        let title = format!(
+            "{} — درخواست‌های مکرر در محله {}",
+            need.service_fa, need.neighborhood_fa
+        );
         let id = mahalle_db::challenges::create(
             tx,
             &mahalle_db::challenges::NewChallenge {
-                neighborhood_id: *nid,
-                domain,
+                neighborhood_id: need.neighborhood_id,
+                domain: &need.domain,
                 title: &title,
                 body: "این نیاز در سه ماه گذشته بارها از سوی ساکنان محله ثبت شده است.",
                 created_by: None,
@@ -915,29 +906,11 @@ async fn challenges(tx: &mut mahalle_db::Tx, now: DateTime<Utc>) -> anyhow::Resu
             now,
         )
         .await?;
-        tx.execute(
-            &Sql::new(
-                "UPDATE service_requests SET challenge_id = $1 \
-                 WHERE neighborhood_id = $2 AND service_id = $3 AND requested_at >= $4",
-            )
-            .bind(id)
-            .bind(*nid)
-            .bind(*sid)
-            .bind(since),
-        )
-        .await?;
+        mahalle_db::bulk::point_need_at(tx, need, since, id).await?;
         if i % 3 == 0 {
-            let answer: Option<(i64,)> = tx
-                .fetch_optional(
-                    &Sql::new(
-                        "SELECT id FROM resolutions WHERE district_id = $1 AND domain = $2 \
-                         ORDER BY id DESC LIMIT 1",
-                    )
-                    .bind(*did)
-                    .bind(domain.as_str()),
-                )
-                .await?;
-            if let Some((rid,)) = answer {
+            let answer =
+                mahalle_db::bulk::latest_resolution(tx, need.district_id, &need.domain).await?;
+            if let Some(rid) = answer {
                 mahalle_db::challenges::set_resolution(tx, id, Some(rid), now).await?;
             }
         }

@@ -6,6 +6,7 @@ pub mod api_keys;
 pub mod open311;
 pub mod ops;
 pub mod pages;
+pub mod public;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
@@ -26,22 +27,22 @@ pub fn router() -> Routes {
             .route(
                 "/requests",
                 get(pages::list)
-                    .post(pages::submit)
+                    .post(public::submit)
                     .layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
             )
             .route(
                 "/requests/new",
-                get(pages::new_form)
-                    .post(pages::refresh_form)
+                get(public::new_form)
+                    .post(public::refresh_form)
                     .layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
             )
             .route("/requests/export.csv", get(pages::export))
             .route("/requests/{id}", get(pages::show))
             .route("/requests/{id}/act", post(pages::act))
             .route("/requests/{id}/challenge", post(pages::challenge))
-            .route("/requests/{id}/photo", get(pages::photo))
-            .route("/track", get(pages::track_lookup))
-            .route("/track/{code}", get(pages::track))
+            .route("/requests/{id}/photo", get(public::photo))
+            .route("/track", get(public::track_lookup))
+            .route("/track/{code}", get(public::track))
             .route(
                 "/admin/api-keys",
                 get(api_keys::list).post(api_keys::create),

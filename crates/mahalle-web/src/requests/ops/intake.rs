@@ -1,33 +1,20 @@
-//! Citizens' requests as operations shared by the public form, staff pages and Open311: submit
-//! (validate, locate, route, store) and the staff steps (accept, reassign, respond, close,
-//! reject, reopen), each written in one transaction with its history row and audit row.
+//! Intake: a submission checked, located, routed to its handler and stored through one batching
+//! writer, with its tracking code.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use mahalle_core::access::Principal;
 use mahalle_core::ratelimit::RateLimiter;
-use mahalle_core::requests::{self as rules, Action, RequestError, RequestStatus, Source};
+use mahalle_core::requests::{self as rules, Source};
 use mahalle_core::text;
 use mahalle_core::validate::{self, FieldError};
-use mahalle_db::requests::{self as store_requests, Contact, NewEvent, NewRequest, Request};
+use mahalle_db::requests::{self as store_requests, Contact, NewRequest};
 use mahalle_db::services::Service;
-use mahalle_db::{audit, DbError, Store};
-use serde_json::json;
+use mahalle_db::{DbError, Store};
 use tokio::sync::OnceCell;
 
 use crate::http::error::AppError;
-
-impl From<RequestError> for AppError {
-    fn from(e: RequestError) -> Self {
-        AppError::Invalid(vec![FieldError::new(
-            "action",
-            e.message_fa(),
-            e.to_string(),
-        )])
-    }
-}
 
 /// Shared state of request intake: the tracking-code secret (kept in the database so every
 /// server process agrees) and the abuse limits.
@@ -162,7 +149,7 @@ pub struct Submitted {
     pub organisation_id: Option<i64>,
 }
 
-fn field(field: &'static str, fa: &str, en: &str) -> FieldError {
+pub(super) fn field(field: &'static str, fa: &str, en: &str) -> FieldError {
     FieldError::new(field, fa, en)
 }
 
@@ -487,143 +474,6 @@ async fn route(
     Ok(mahalle_db::org::district_office(store, d).await?)
 }
 
-/// Who may work on a request: the city's secretariat, the district mayor of its district, or a
-/// liaison of the organisation it is with.
-pub fn may_handle(who: &Principal, r: &Request) -> bool {
-    who.is_secretariat_for(r.district_id) || r.organisation_id.is_some_and(|o| who.acts_for(o))
-}
-
-/// A staff step as a form or an API client names it.
-pub fn parse_action(
-    action: &str,
-    note: &str,
-    organisation_id: Option<i64>,
-) -> Result<Action, AppError> {
-    let action = action.trim();
-    match Action::from_form(action, note, organisation_id) {
-        Some(a) => Ok(a),
-        None if action == "reassign" => Err(AppError::invalid(
-            "organisation_id",
-            "دستگاهی را که درخواست به آن ارجاع می‌شود انتخاب کنید.",
-            "Choose the organisation to hand the request to.",
-        )),
-        None => Err(AppError::BadRequest(format!("unknown action {action}"))),
-    }
-}
-
-/// Applies a staff step to a request.
-pub async fn act(
-    store: &Store,
-    who: &Principal,
-    id: i64,
-    action: Action,
-) -> Result<RequestStatus, AppError> {
-    let r = store_requests::get(store, id).await?;
-    if !may_handle(who, &r) {
-        return Err(AppError::Forbidden);
-    }
-    if let Action::Reassign { organisation, .. } = &action {
-        if mahalle_db::org::get(store, *organisation).await.is_err() {
-            return Err(AppError::Invalid(vec![field(
-                "organisation_id",
-                "سازمان انتخاب‌شده وجود ندارد.",
-                "The chosen organisation does not exist.",
-            )]));
-        }
-    }
-    let now = Utc::now();
-    store
-        .write(|tx, _| {
-            let action = &action;
-            Box::pin(async move {
-                // Decide on the state inside the transaction, so two clerks cannot close it twice.
-                let (status, org) = store_requests::current(tx, id).await?;
-                let from = RequestStatus::parse(&status).unwrap_or(RequestStatus::Submitted);
-                let to = rules::apply(from, org, action)?;
-                let new_org = match &action {
-                    Action::Reassign { organisation, .. } => Some(*organisation),
-                    _ => org,
-                };
-                let note = text::normalize_multiline(action.note());
-                let public_note = action
-                    .is_public()
-                    .then_some(note.as_str())
-                    .filter(|n| !n.is_empty());
-                store_requests::record_step(tx, id, to, new_org, public_note, now).await?;
-                store_requests::event(
-                    tx,
-                    &NewEvent {
-                        request_id: id,
-                        at: now,
-                        user_id: Some(who.user_id),
-                        kind: action.name(),
-                        from_status: Some(from.as_str()),
-                        to_status: Some(to.as_str()),
-                        organisation_id: new_org,
-                        note: &note,
-                        public: action.is_public(),
-                    },
-                )
-                .await?;
-                audit::record(
-        tx,
-        audit::Change {
-            user_id: Some(who.user_id),
-            action: action.name(),
-            entity: "service_request",
-            entity_id: Some(id),
-            before: Some(json!({"status": from.as_str(), "organisation_id": org})),
-            after: Some(json!({"status": to.as_str(), "organisation_id": new_org, "note": note})),
-        },
-    )
-    .await?;
-                Ok(to)
-            })
-        })
-        .await
-}
-
-/// A new API key: (id, the key itself, shown once). Only its SHA-256 is stored.
-pub async fn create_api_key(
-    store: &Store,
-    name: &str,
-    created_by: Option<i64>,
-) -> Result<(i64, String), AppError> {
-    use sha2::Digest;
-    let name = validate::required_text("name", name, 100)?;
-    let key = format!("mk_{}", hex::encode(rand::random::<[u8; 20]>()));
-    let hash = hex::encode(sha2::Sha256::digest(key.as_bytes()));
-    store
-        .write(|tx, _| {
-            let (hash, key, name) = (&hash, &key, &name);
-            Box::pin(async move {
-                let id = mahalle_db::api_keys::create_api_key(
-                    tx,
-                    name,
-                    hash,
-                    &key[..7],
-                    created_by,
-                    Utc::now(),
-                )
-                .await?;
-                audit::record(
-                    tx,
-                    audit::Change {
-                        user_id: created_by,
-                        action: "create",
-                        entity: "api_key",
-                        entity_id: Some(id),
-                        before: None,
-                        after: Some(json!({"name": name})),
-                    },
-                )
-                .await?;
-                Ok((id, key.clone()))
-            })
-        })
-        .await
-}
-
 impl Intake {
     /// The live API key a client presented, if any; records when it was last used.
     pub async fn api_key(&self, store: &Store, key: &str) -> Result<Option<i64>, AppError> {
@@ -646,203 +496,4 @@ impl Intake {
         cache.insert(hash, (id, now));
         Ok(id)
     }
-}
-
-pub async fn revoke_api_key(store: &Store, id: i64, by: Option<i64>) -> Result<bool, AppError> {
-    store
-        .write(|tx, _| {
-            Box::pin(async move {
-                let done = mahalle_db::api_keys::revoke_api_key(tx, id, Utc::now()).await?;
-                if done {
-                    audit::record(
-                        tx,
-                        audit::Change {
-                            user_id: by,
-                            action: "revoke",
-                            entity: "api_key",
-                            entity_id: Some(id),
-                            before: None,
-                            after: None,
-                        },
-                    )
-                    .await?;
-                }
-                Ok(done)
-            })
-        })
-        .await
-}
-
-// ---------------------------------------------------------------- challenges from requests
-// When several people report the same problem, staff turn one request into a challenge of its
-// neighborhood and point the others at it.
-
-/// Creates a challenge in the request's neighborhood, titled by staff, and points the request at
-/// it. The citizen's own words stay with the request (whose readers are limited): challenges are
-/// read by all staff. Returns the challenge's id.
-pub async fn create_from_request(
-    store: &Store,
-    who: &Principal,
-    request_id: i64,
-    title: &str,
-) -> Result<i64, AppError> {
-    let r = store_requests::get(store, request_id).await?;
-    if !may_handle(who, &r) {
-        return Err(AppError::Forbidden);
-    }
-    let title = validate::required_text("title", title, 200)?;
-    let Some(neighborhood_id) = r.neighborhood_id else {
-        return Err(AppError::Invalid(vec![FieldError::new(
-            "title",
-            "این درخواست محله ندارد؛ مسئله محله تنها برای درخواستِ دارای محله ساخته می‌شود.",
-            "This request has no neighborhood; a challenge needs one.",
-        )]));
-    };
-    let service = mahalle_db::services::service(store, r.service_id).await?;
-    let now = Utc::now();
-    store
-        .write(|tx, _| {
-            let (service, title) = (&service, &title);
-            Box::pin(async move {
-                let id = mahalle_db::challenges::create(
-                    tx,
-                    &mahalle_db::challenges::NewChallenge {
-                        neighborhood_id,
-                        domain: &service.domain,
-                        title,
-                        body: "",
-                        created_by: Some(who.user_id),
-                    },
-                    now,
-                )
-                .await?;
-                store_requests::set_challenge(tx, request_id, Some(id), now).await?;
-                audit::record(
-                    tx,
-                    audit::Change {
-                        user_id: Some(who.user_id),
-                        action: "create",
-                        entity: "challenge",
-                        entity_id: Some(id),
-                        before: None,
-                        after: Some(json!({"title": title, "from_request": request_id})),
-                    },
-                )
-                .await?;
-                audit::record(
-                    tx,
-                    audit::Change {
-                        user_id: Some(who.user_id),
-                        action: "link_challenge",
-                        entity: "service_request",
-                        entity_id: Some(request_id),
-                        before: Some(json!({"challenge_id": r.challenge_id})),
-                        after: Some(json!({"challenge_id": id})),
-                    },
-                )
-                .await?;
-                Ok(id)
-            })
-        })
-        .await
-}
-
-/// Points a request at a neighborhood challenge (or at none).
-pub async fn link_request(
-    store: &Store,
-    who: &Principal,
-    id: i64,
-    challenge_id: Option<i64>,
-) -> Result<(), AppError> {
-    let r = store_requests::get(store, id).await?;
-    if !may_handle(who, &r) {
-        return Err(AppError::Forbidden);
-    }
-    if let Some(c) = challenge_id {
-        let ch = mahalle_db::challenges::get(store, c).await?;
-        if r.district_id.is_some_and(|d| d != ch.district_id) {
-            return Err(AppError::Invalid(vec![FieldError::new(
-                "challenge_id",
-                "این مسئله به منطقه دیگری تعلق دارد.",
-                "This challenge belongs to another district.",
-            )]));
-        }
-    }
-    store
-        .write(|tx, _| {
-            Box::pin(async move {
-                store_requests::set_challenge(tx, id, challenge_id, Utc::now()).await?;
-                audit::record(
-                    tx,
-                    audit::Change {
-                        user_id: Some(who.user_id),
-                        action: "link_challenge",
-                        entity: "service_request",
-                        entity_id: Some(id),
-                        before: Some(json!({"challenge_id": r.challenge_id})),
-                        after: Some(json!({"challenge_id": challenge_id})),
-                    },
-                )
-                .await?;
-                Ok(())
-            })
-        })
-        .await
-}
-
-// ---------------------------------------------------------------- reading (staff)
-
-/// The staff queue's filter, within what `who` may see. `status` is a status code or "open".
-pub fn queue_filter(
-    who: &Principal,
-    organisation_id: Option<i64>,
-    service_id: Option<i64>,
-    district_id: Option<i64>,
-    status: &str,
-    overdue: bool,
-) -> store_requests::Filter {
-    let reach = who.reach();
-    store_requests::Filter {
-        organisation_id,
-        service_id,
-        district_id,
-        status: RequestStatus::parse(status),
-        open_only: status == "open",
-        overdue,
-        challenge_id: None,
-        reach: (!reach.all).then_some(reach),
-    }
-}
-
-/// A request as a member of staff reads it.
-pub struct StaffView {
-    pub request: Request,
-    /// Whether `who` may act on it (`may_handle`).
-    pub can_act: bool,
-    /// The citizen's contact: for those who act on it and the city's secretariat only.
-    pub contact: Option<Contact>,
-}
-
-/// A request for staff: `Forbidden` unless `who` may act on it or it is within their reach.
-pub async fn staff_view(store: &Store, who: &Principal, id: i64) -> Result<StaffView, AppError> {
-    let request = store_requests::get(store, id).await?;
-    let can_act = may_handle(who, &request);
-    let orgs: Vec<i64> = request.organisation_id.into_iter().collect();
-    if !can_act
-        && !who
-            .reach()
-            .sees(request.district_id, request.neighborhood_id, &orgs)
-    {
-        return Err(AppError::Forbidden);
-    }
-    let contact = if can_act || who.is_city_secretariat() {
-        Some(store_requests::contact(store, id).await?)
-    } else {
-        None
-    };
-    Ok(StaffView {
-        request,
-        can_act,
-        contact,
-    })
 }

@@ -64,18 +64,13 @@ pub async fn create(store: &Store, who: &Principal, input: &MeetingInput) -> Res
             "You are not this meeting's secretariat; a district mayor records meetings of their own district only.",
         ));
     }
-    let chair = match &input.chair {
-        None => None,
-        Some(r) => resolve_people(store, "chair", std::slice::from_ref(r))
-            .await
-            .map_err(|mut e| errors.append(&mut e))
-            .ok()
-            .and_then(|v| v.first().copied()),
-    };
-    let people = resolve_people(store, "invite_people", &input.invite_people)
-        .await
-        .map_err(|mut e| errors.append(&mut e))
-        .unwrap_or_default();
+    let (chair, people) = chair_and_people(
+        store,
+        input.chair.as_ref(),
+        &input.invite_people,
+        &mut errors,
+    )
+    .await;
     let invites = AttendanceInput::parties(&people, &input.invite_organisations);
     // Invited, not yet present: presence is marked on the meeting's page after it.
     let attendance = decide_attendance(&[], chair, &invites, &[])
@@ -162,7 +157,7 @@ pub async fn create(store: &Store, who: &Principal, input: &MeetingInput) -> Res
 }
 
 /// The time of day as a form writes it ("10:30", Persian digits allowed).
-pub fn parse_time(s: &str) -> Result<NaiveTime, FieldError> {
+fn parse_time(s: &str) -> Result<NaiveTime, FieldError> {
     NaiveTime::parse_from_str(&text::to_latin_digits(s.trim()), "%H:%M").map_err(|_| {
         FieldError::new(
             "time",
@@ -383,9 +378,32 @@ impl AttendanceInput {
     }
 }
 
+/// The chair and the people to invite as a form names them (by number or full name); names
+/// that match no one, or several, add their errors.
+pub async fn chair_and_people(
+    store: &Store,
+    chair: Option<&PersonRef>,
+    invite_people: &[PersonRef],
+    errors: &mut Vec<FieldError>,
+) -> (Option<i64>, Vec<i64>) {
+    let chair = match chair {
+        None => None,
+        Some(r) => resolve_people(store, "chair", std::slice::from_ref(r))
+            .await
+            .map_err(|mut e| errors.append(&mut e))
+            .ok()
+            .and_then(|v| v.first().copied()),
+    };
+    let people = resolve_people(store, "invite_people", invite_people)
+        .await
+        .map_err(|mut e| errors.append(&mut e))
+        .unwrap_or_default();
+    (chair, people)
+}
+
 /// People named in a form (by number or full name), each checked to exist; one message per
 /// name that does not pick exactly one person.
-pub async fn resolve_people(
+async fn resolve_people(
     store: &Store,
     field: &'static str,
     refs: &[PersonRef],

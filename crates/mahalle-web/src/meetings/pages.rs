@@ -557,33 +557,6 @@ pub async fn minutes(
     Ok(Redirect::to(&format!("/meetings/{id}#minutes")).into_response())
 }
 
-/// The chair and the people to invite as the meeting forms name them (by name or `#id`);
-/// names that match no one, or several, add their errors.
-async fn chair_and_people(
-    store: &Store,
-    chair: &str,
-    invite_people: &str,
-    errors: &mut Vec<FieldError>,
-) -> (Option<i64>, Vec<i64>) {
-    let chair = match PersonRef::parse(chair) {
-        None => None,
-        Some(r) => ops::resolve_people(store, "chair", &[r])
-            .await
-            .map_err(|mut e| errors.append(&mut e))
-            .ok()
-            .and_then(|v| v.first().copied()),
-    };
-    let people = ops::resolve_people(
-        store,
-        "invite_people",
-        &PersonRef::parse_list(invite_people),
-    )
-    .await
-    .map_err(|mut e| errors.append(&mut e))
-    .unwrap_or_default();
-    (chair, people)
-}
-
 /// Corrects a meeting's title, place, date or time (its body and number stay); audited.
 pub async fn details(
     State(state): State<AppState>,
@@ -634,13 +607,14 @@ pub async fn attendance(
     let me = ctx.require_user()?;
     let joined = join_repeated(&join_repeated(&body, "present"), "invited_orgs");
     let CsrfForm(f) = crate::http::csrf::check_form_bytes::<AttendanceForm>(&ctx, &joined)?;
-    let m = meetings::get(&state.store, id, crate::today()).await?;
-    if !me.principal.is_secretariat_for(m.district_id) {
-        return Err(AppError::Forbidden);
-    }
     let mut errors = Vec::new();
-    let (chair, people) =
-        chair_and_people(&state.store, &f.chair, &f.invite_people, &mut errors).await;
+    let (chair, people) = ops::chair_and_people(
+        &state.store,
+        PersonRef::parse(&f.chair).as_ref(),
+        &PersonRef::parse_list(&f.invite_people),
+        &mut errors,
+    )
+    .await;
     let present: Vec<Party> = f
         .present
         .split(',')

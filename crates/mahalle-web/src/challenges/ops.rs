@@ -25,6 +25,22 @@ pub async fn answer_with(
         return Err(AppError::Forbidden);
     }
     let resolution_id = resolve(store, resolution).await?;
+    if let Some(rid) = resolution_id {
+        // Only a resolution the setter may see can answer (or its title would leak here).
+        let r = mahalle_db::resolutions::get(store, rid).await?;
+        let (mut involved, _) = mahalle_db::resolutions::parties(store, &r).await?;
+        involved.push(r.lead_org_id);
+        if !who
+            .reach()
+            .sees(r.district_id, r.neighborhood_id, &involved)
+        {
+            return Err(AppError::invalid(
+                "resolution",
+                "مصوبه‌ای با این شماره نیست.",
+                "No resolution has this number.",
+            ));
+        }
+    }
     store
         .write(|tx, _| {
             Box::pin(async move {

@@ -6,7 +6,6 @@ use axum::http::StatusCode;
 use axum::Json;
 use mahalle_core::paging::{Listing, Paged};
 use mahalle_core::resolutions::{self as rules, Transition};
-use mahalle_db::meetings::{self};
 use mahalle_db::resolutions::{
     self, Accountability, Event, Extension, Partner, Report, Resolution,
 };
@@ -81,11 +80,7 @@ async fn import(
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<ImportResult>), AppError> {
     let me = ctx.require_api_writer()?;
-    let m = meetings::get(&s.store, id, crate::today()).await?;
-    if !me.principal.is_secretariat_for(m.district_id) {
-        return Err(AppError::Forbidden);
-    }
-    let check = ops::check_import(&s.store, id, &q.filename, &body).await?;
+    let check = ops::check_import(&s.store, &me.principal, id, &q.filename, &body).await?;
     let (rows, valid) = (check.rows, check.drafts.len());
     if !check.errors.is_empty() {
         return Ok((

@@ -885,3 +885,187 @@ async fn a_neighborhood_resolution_belongs_to_its_district() {
         200
     );
 }
+
+#[tokio::test]
+async fn a_district_mayor_files_for_their_district_only_and_hostile_sheets_are_refused() {
+    let app = TestApp::spawn().await;
+    app.login_as("d14").await;
+    let token = crate::helpers::api_token(&app).await;
+    let (_, me) = app.get_json("/api/v1/me").await;
+    let own = me["grants"][0]["scope"]["id"].as_i64().unwrap();
+    let (_, districts) = app.get_json("/api/v1/districts?per_page=30").await;
+    let number_of = |id: i64| {
+        districts["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["id"] == id)
+            .map(|d| d["number"].as_i64().unwrap())
+    };
+    let other = districts["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] != own)
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let (_, hoods) = app
+        .get_json(&format!(
+            "/api/v1/neighborhoods?district={other}&per_page=1"
+        ))
+        .await;
+    let foreign_hood = hoods["items"][0]["id"].as_i64().unwrap();
+    assert_eq!(hoods["items"][0]["district_id"], other);
+    let hq = org_id(&app, "HQ-SOCIAL").await;
+    let r = crate::helpers::new_client()
+        .post(app.url("/api/v1/meetings"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({
+            "kind": "supervisory_visit", "body_id": hq, "title": "بازدید منطقه",
+            "date": jalali_in(0), "time": "10:00", "district_id": own
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let meeting = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+
+    // The form: another district, or a neighborhood of one, is refused with a message.
+    let water = org_id(&app, "AG-WATER").await.to_string();
+    let deadline = jalali_in(20);
+    for (field, value) in [("district_id", other), ("neighborhood_id", foreign_hood)] {
+        let r = app
+            .post_form(
+                &format!("/meetings/{meeting}/resolutions"),
+                &[
+                    ("title", "بهسازی معبر"),
+                    ("domain", "civil_works"),
+                    ("lead_org_id", &water),
+                    ("deadline", &deadline),
+                    (field, &value.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 422, "{field}");
+        assert!(
+            r.text().await.unwrap().contains("در حوزه شما نیست"),
+            "{field}"
+        );
+    }
+    let (_, listed) = app
+        .get_json(&format!("/api/v1/resolutions?meeting={meeting}"))
+        .await;
+    assert_eq!(listed["total"], 0);
+
+    // The import: a row for another district is an error of its row; a city row is the
+    // district's own, as on the form.
+    let csrf = app.csrf().await;
+    let upload = |name: &'static str, bytes: Vec<u8>, client: &reqwest::Client, csrf: String| {
+        let form = reqwest::multipart::Form::new().text("csrf", csrf).part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name),
+        );
+        client
+            .post(app.url(&format!("/meetings/{meeting}/import")))
+            .multipart(form)
+            .send()
+    };
+    let csv = format!(
+        "item,title,domain,district,lead,deadline\n1,لایروبی,urban_services,{},AG-WATER,{deadline}\n2,روشنایی,urban_services,,AG-WATER,{deadline}\n",
+        number_of(other).unwrap()
+    );
+    let r = upload("s.csv", csv.into_bytes(), &app.client, csrf.clone())
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("در حوزه شما نیست"));
+    let csv =
+        format!("item,title,domain,lead,deadline\n2,روشنایی,urban_services,AG-WATER,{deadline}\n");
+    let r = crate::helpers::new_client()
+        .post(app.url(&format!("/api/v1/meetings/{meeting}/import?filename=s.csv")))
+        .bearer_auth(&token)
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200, "{}", r.text().await.unwrap());
+    let (_, listed) = app
+        .get_json(&format!("/api/v1/resolutions?meeting={meeting}"))
+        .await;
+    assert_eq!(listed["items"][0]["district_id"], own, "{listed}");
+
+    // A 5 KB workbook with cells in A1 and XFD1048576 is refused with a message, and the
+    // server is still there; someone not of the secretariat is refused before it is read.
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.write_string(0, 0, "item").unwrap();
+    sheet.write_string(1_048_575, 16_383, "x").unwrap();
+    let far = workbook.save_to_buffer().unwrap();
+    let r = upload("far.xlsx", far.clone(), &app.client, csrf.clone())
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("بزرگ‌تر از آن است"));
+    assert_eq!(app.get("/healthz").await.status().as_u16(), 200);
+
+    // A challenge of the district is answered only by a resolution its mayor may see.
+    let (_, queue) = app
+        .get_json(&format!("/api/v1/requests?district={own}&per_page=1"))
+        .await;
+    let request = queue["items"][0]["id"]
+        .as_i64()
+        .expect("a request in district 14");
+    let r = crate::helpers::new_client()
+        .post(app.url(&format!("/api/v1/requests/{request}/challenge")))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "title": "آب‌گرفتگی معابر" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let challenge = r.json::<serde_json::Value>().await.unwrap()["challenge_id"]
+        .as_i64()
+        .unwrap();
+    let mayor = app.another_visitor();
+    mayor.login_as("mayor").await;
+    let (_, theirs) = mayor
+        .get_json(&format!("/api/v1/resolutions?district={other}&per_page=50"))
+        .await;
+    let mut hidden = None;
+    for r in theirs["items"].as_array().unwrap() {
+        let id = r["id"].as_i64().unwrap();
+        if app
+            .get(&format!("/api/v1/resolutions/{id}"))
+            .await
+            .status()
+            .as_u16()
+            == 403
+        {
+            hidden = Some(id);
+            break;
+        }
+    }
+    let hidden = hidden.expect("a resolution district 14 cannot see");
+    let answer = |rid: String| {
+        crate::helpers::new_client()
+            .post(app.url(&format!("/api/v1/challenges/{challenge}/resolution")))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({ "resolution": rid }))
+            .send()
+    };
+    let r = answer(hidden.to_string()).await.unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    let own_resolution = listed["items"][0]["id"].as_i64().unwrap();
+    let r = answer(own_resolution.to_string()).await.unwrap();
+    assert_eq!(r.status().as_u16(), 200, "{}", r.text().await.unwrap());
+
+    let liaison = app.another_visitor();
+    liaison.login_as("water").await;
+    let r = upload("far.xlsx", far, &liaison.client, liaison.csrf().await)
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+}

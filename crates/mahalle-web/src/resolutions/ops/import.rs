@@ -7,6 +7,7 @@ use mahalle_db::{audit, meetings, DbError, Store};
 use serde_json::json;
 
 use crate::http::error::AppError;
+use crate::resolutions::transfer::DraftScope;
 
 /// Names of every organisation, district and neighborhood, for matching spreadsheet cells.
 pub async fn lookup(store: &Store) -> Result<crate::resolutions::transfer::Lookup, AppError> {
@@ -36,10 +37,16 @@ pub struct ImportCheck {
 /// Reads and validates a sheet for a meeting, including numbers the meeting already uses.
 pub async fn check_import(
     store: &Store,
+    who: &Principal,
     meeting_id: i64,
     filename: &str,
     bytes: &[u8],
 ) -> Result<ImportCheck, AppError> {
+    // Authorised before the file is parsed: parsing is the costly, exposed part.
+    let meeting = meetings::get(store, meeting_id, crate::today()).await?;
+    if !who.is_secretariat_for(meeting.district_id) {
+        return Err(AppError::Forbidden);
+    }
     let rows = crate::resolutions::transfer::read_table(filename, bytes)
         .map_err(|e| AppError::invalid("file", e.message_fa(), e.to_string()))?;
     let (drafts, mut errors) = crate::resolutions::transfer::validate(&rows, &lookup(store).await?);
@@ -63,6 +70,38 @@ pub async fn check_import(
             !clash
         })
         .collect();
+    let drafts: Vec<_> = drafts
+        .into_iter()
+        .map(|mut d| {
+            // A district's meeting decides for its district, as the form does.
+            if let (DraftScope::City, Some(own)) = (&d.scope, meeting.district_id) {
+                d.scope = DraftScope::District(own);
+            }
+            d
+        })
+        .filter(|d| {
+            // Every row is within the importer's reach: a district mayor files for their
+            // district and its neighborhoods only.
+            let district = match d.scope {
+                DraftScope::City => None,
+                DraftScope::District(id) | DraftScope::Neighborhood { district_id: id, .. } => {
+                    Some(id)
+                }
+            };
+            let allowed = who.is_secretariat_for(district);
+            if !allowed {
+                errors.push(crate::resolutions::transfer::RowError {
+                    line: d.line,
+                    column: "district",
+                    fa: "این منطقه یا محله در حوزه شما نیست؛ شهردار منطقه تنها برای منطقه خود مصوبه ثبت می‌کند."
+                        .to_string(),
+                    en: "This district or neighborhood is outside your reach; a district mayor files resolutions for their own district only."
+                        .to_string(),
+                });
+            }
+            allowed
+        })
+        .collect();
     errors.sort_by_key(|e| e.line);
     Ok(ImportCheck {
         drafts,
@@ -79,11 +118,7 @@ pub async fn commit_import(
     filename: &str,
     bytes: &[u8],
 ) -> Result<usize, AppError> {
-    let meeting = meetings::get(store, meeting_id, crate::today()).await?;
-    if !who.is_secretariat_for(meeting.district_id) {
-        return Err(AppError::Forbidden);
-    }
-    let check = check_import(store, meeting_id, filename, bytes).await?;
+    let check = check_import(store, who, meeting_id, filename, bytes).await?;
     if !check.errors.is_empty() {
         let e = &check.errors[0];
         return Err(AppError::invalid(
@@ -98,11 +133,9 @@ pub async fn commit_import(
         .iter()
         .map(|d| {
             let (scope, district, neighborhood) = match d.scope {
-                crate::resolutions::transfer::DraftScope::City => ("city", None, None),
-                crate::resolutions::transfer::DraftScope::District(x) => {
-                    ("district", Some(x), None)
-                }
-                crate::resolutions::transfer::DraftScope::Neighborhood { id, district_id } => {
+                DraftScope::City => ("city", None, None),
+                DraftScope::District(x) => ("district", Some(x), None),
+                DraftScope::Neighborhood { id, district_id } => {
                     ("neighborhood", Some(district_id), Some(id))
                 }
             };

@@ -234,6 +234,13 @@ pub async fn create_resolution(
         district_id = Some(hood.district_id);
     }
     let district_id = district_id.or(meeting.district_id);
+    if !who.is_secretariat_for(district_id) {
+        return Err(AppError::invalid(
+            "district_id",
+            "این منطقه یا محله در حوزه شما نیست؛ شهردار منطقه تنها برای منطقه خود مصوبه ثبت می‌کند.",
+            "This district or neighborhood is outside your reach; a district mayor files resolutions for their own district only.",
+        ));
+    }
     let scope = if input.neighborhood_id.is_some() {
         "neighborhood"
     } else if district_id.is_some() {

@@ -31,6 +31,12 @@ pub use validate::{validate, Draft, DraftScope, Lookup, RowError};
 /// beyond that is a wrong file (or a whole archive) and would only produce a wall of errors.
 pub const MAX_ROWS: usize = 5000;
 
+/// Bounds on what a sheet may make us hold, checked before anything is allocated for it: cells
+/// and columns read, and bytes a workbook may unzip to (a 5 KB zip can claim gigabytes).
+pub const MAX_CELLS: usize = 200_000;
+pub const MAX_COLUMNS: u32 = 256;
+pub const MAX_UNZIPPED: u64 = 40 * 1024 * 1024;
+
 /// Columns of a resolutions sheet; headers accepted in Persian or English, matched through
 /// [`search_key`] so that ی/ي, ZWNJ, spaces and punctuation (e.g. a trailing `*`) do not matter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -203,6 +209,9 @@ pub enum FileError {
     /// More data rows than [`MAX_ROWS`]; holds how many the file has.
     #[error("The file has {0} rows; at most {MAX_ROWS} can be imported at once.")]
     TooManyRows(usize),
+    /// Beyond the bounds above (cells, columns, unzipped size): a damaged or hostile file.
+    #[error("The file is too large to read: at most {MAX_CELLS} cells in the first {MAX_COLUMNS} columns and 40 MB unzipped.")]
+    TooLarge,
 }
 
 impl FileError {
@@ -220,6 +229,11 @@ impl FileError {
             FileError::MissingColumns(columns) => {
                 format!("ستون‌های ضروری پیدا نشد: {}.", column_list(columns, true))
             }
+            FileError::TooLarge => format!(
+                "فایل بزرگ‌تر از آن است که خوانده شود: حداکثر {} خانه در {} ستون نخست و ۴۰ مگابایت پس از گشودن.",
+                to_persian_digits(&MAX_CELLS.to_string()),
+                to_persian_digits(&MAX_COLUMNS.to_string())
+            ),
             FileError::TooManyRows(n) => format!(
                 "فایل {} سطر دارد؛ هر بار حداکثر {} سطر را می‌توان وارد کرد.",
                 to_persian_digits(&n.to_string()),

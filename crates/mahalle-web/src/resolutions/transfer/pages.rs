@@ -96,7 +96,7 @@ pub async fn upload(
     Path(id): Path<i64>,
     mp: Multipart,
 ) -> Result<Response, AppError> {
-    ctx.require_user()?;
+    let me = ctx.require_user()?;
     let form = crate::http::csrf::multipart_form(&ctx, mp).await?;
     let (filename, bytes) = form.file.unwrap_or_default();
     if bytes.is_empty() {
@@ -115,7 +115,7 @@ pub async fn upload(
         };
         return page(&state, &ctx, id, None, vec![msg.to_string()]).await;
     }
-    match ops::check_import(&state.store, id, &filename, &bytes).await {
+    match ops::check_import(&state.store, &me.principal, id, &filename, &bytes).await {
         Ok(c) => {
             let checked = Checked {
                 payload: base64::engine::general_purpose::STANDARD.encode(&bytes),

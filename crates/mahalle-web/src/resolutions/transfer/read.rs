@@ -1,12 +1,12 @@
 //! Reading an uploaded sheet into [`RawRow`]s: format detection, .xlsx via calamine, CSV via the
 //! `csv` crate with a sniffed delimiter, header mapping and row limits.
 
-use std::collections::HashMap;
-use std::io::Cursor;
+use std::collections::{BTreeMap, HashMap};
+use std::io::{Cursor, Read};
 
-use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+use calamine::{open_workbook_from_rs, Data, DataRef, Reader, Xlsx};
 
-use super::{Column, FileError, RawRow, MAX_ROWS};
+use super::{Column, FileError, RawRow, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_UNZIPPED};
 
 /// The two formats we read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,23 +75,124 @@ fn decode_text(bytes: &[u8]) -> Result<String, FileError> {
     })
 }
 
+/// The first worksheet, cell by cell: only cells that exist are held (a sheet with one cell in A1
+/// and one in XFD1048576 is two cells, not a 17-billion-cell grid), and the workbook is checked
+/// against [`MAX_UNZIPPED`] and its shared-string count before calamine opens it.
 fn xlsx_grid(bytes: &[u8]) -> Result<Vec<GridRow>, FileError> {
+    check_zip(bytes)?;
     let mut workbook: Xlsx<Cursor<&[u8]>> = open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e: calamine::XlsxError| FileError::Unreadable(e.to_string()))?;
-    let range = match workbook.worksheet_range_at(0) {
-        None => return Err(FileError::Empty),
-        Some(range) => range.map_err(|e| FileError::Unreadable(e.to_string()))?,
+    let Some(first) = workbook.sheet_names().first().cloned() else {
+        return Err(FileError::Empty);
     };
-    // The range starts at the first used cell, not at A1; Excel row numbers are absolute.
-    let first_row = range.start().map_or(0, |(row, _)| row as usize);
-    Ok(range
-        .rows()
-        .enumerate()
-        .map(|(i, row)| GridRow {
-            line: first_row + i + 1,
-            cells: row.iter().map(cell_text).collect(),
+    let mut cells = workbook
+        .worksheet_cells_reader(&first)
+        .map_err(|e| FileError::Unreadable(e.to_string()))?;
+    let mut rows: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    let mut count = 0usize;
+    while let Some(cell) = cells
+        .next_cell()
+        .map_err(|e| FileError::Unreadable(e.to_string()))?
+    {
+        let (row, col) = cell.get_position();
+        let text = cell_ref_text(cell.get_value());
+        if text.is_empty() {
+            continue;
+        }
+        count += 1;
+        if count > MAX_CELLS || col >= MAX_COLUMNS {
+            return Err(FileError::TooLarge);
+        }
+        let cells = rows.entry(row).or_default();
+        let col = col as usize;
+        if cells.len() <= col {
+            cells.resize(col + 1, String::new());
+        }
+        cells[col] = text;
+    }
+    // Excel row numbers are absolute (1-based); empty rows are not held at all.
+    Ok(rows
+        .into_iter()
+        .map(|(row, cells)| GridRow {
+            line: row as usize + 1,
+            cells,
         })
         .collect())
+}
+
+/// Unzips every entry of a workbook into nothing, counting: more than [`MAX_UNZIPPED`] bytes in
+/// all (whatever the entries claim), or a shared-string table announcing more strings than
+/// [`MAX_CELLS`] (calamine reserves room for that many up front), and the file is refused.
+fn check_zip(bytes: &[u8]) -> Result<(), FileError> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| FileError::Unreadable(e.to_string()))?;
+    let mut left = MAX_UNZIPPED;
+    for i in 0..zip.len() {
+        let mut entry = zip
+            .by_index(i)
+            .map_err(|e| FileError::Unreadable(e.to_string()))?;
+        let strings = entry
+            .name()
+            .map_err(|e| FileError::Unreadable(e.to_string()))?
+            .to_ascii_lowercase()
+            .ends_with("sharedstrings.xml");
+        let mut head = Vec::new();
+        let mut limited = (&mut entry).take(left + 1);
+        if strings {
+            (&mut limited)
+                .take(4096)
+                .read_to_end(&mut head)
+                .map_err(|e| FileError::Unreadable(e.to_string()))?;
+            if announced_strings(&head).is_some_and(|n| n > MAX_CELLS as u64) {
+                return Err(FileError::TooLarge);
+            }
+        }
+        let rest = std::io::copy(&mut limited, &mut std::io::sink())
+            .map_err(|e| FileError::Unreadable(e.to_string()))?;
+        let used = head.len() as u64 + rest;
+        if used > left {
+            return Err(FileError::TooLarge);
+        }
+        left -= used;
+    }
+    Ok(())
+}
+
+/// The largest `count` or `uniqueCount` a shared-string table's opening announces (a number too
+/// long to parse counts as huge).
+fn announced_strings(head: &[u8]) -> Option<u64> {
+    let text = String::from_utf8_lossy(head);
+    let mut most = None;
+    for (at, _) in text.match_indices("ount") {
+        let rest = text[at + 4..].trim_start();
+        let Some(rest) = rest.strip_prefix('=') else {
+            continue;
+        };
+        let rest = rest.trim_start().trim_start_matches(['"', '\'']);
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        if digits.is_empty() {
+            continue;
+        }
+        let n = digits.parse::<u64>().unwrap_or(u64::MAX);
+        most = most.max(Some(n));
+    }
+    most
+}
+
+/// A streamed cell as text (see [`cell_text`]).
+fn cell_ref_text(cell: &DataRef<'_>) -> String {
+    match cell {
+        DataRef::Empty => String::new(),
+        DataRef::SharedString(s) => (*s).to_owned(),
+        DataRef::String(s) => s.clone(),
+        DataRef::Int(i) => cell_text(&Data::Int(*i)),
+        DataRef::Float(f) => cell_text(&Data::Float(*f)),
+        DataRef::Bool(b) => cell_text(&Data::Bool(*b)),
+        DataRef::DateTime(d) => cell_text(&Data::DateTime(*d)),
+        DataRef::DateTimeIso(s) => cell_text(&Data::DateTimeIso(s.clone())),
+        DataRef::DurationIso(s) => cell_text(&Data::DurationIso(s.clone())),
+        DataRef::Error(e) => cell_text(&Data::Error(e.clone())),
+    }
 }
 
 /// A cell as the text a person would type for it.
@@ -140,6 +241,7 @@ fn csv_grid(text: &str) -> Result<Vec<GridRow>, FileError> {
     let mut scanned = 0usize;
     let mut breaks_before = 0usize;
     let mut embedded = 0usize;
+    let mut filled = 0usize;
     for record in reader.records() {
         let record = record.map_err(|e| FileError::Unreadable(csv_error(&e)))?;
         // The reported start may sit on the previous record's terminator or on blank lines.
@@ -153,9 +255,23 @@ fn csv_grid(text: &str) -> Result<Vec<GridRow>, FileError> {
         }
         breaks_before += count_breaks(&bytes[scanned..start]);
         scanned = start;
+        // The same bounds as a workbook's: trailing empty fields are cut, text beyond them refused.
+        filled += record.iter().filter(|f| !f.is_empty()).count();
+        if filled > MAX_CELLS
+            || record
+                .iter()
+                .skip(MAX_COLUMNS as usize)
+                .any(|f| !f.is_empty())
+        {
+            return Err(FileError::TooLarge);
+        }
         rows.push(GridRow {
             line: 1 + breaks_before.saturating_sub(embedded),
-            cells: record.iter().map(str::to_owned).collect(),
+            cells: record
+                .iter()
+                .take(MAX_COLUMNS as usize)
+                .map(str::to_owned)
+                .collect(),
         });
         embedded += record
             .iter()
@@ -199,8 +315,10 @@ fn sniff_delimiter(text: &str) -> u8 {
             .map_while(Result::ok)
             .find(|r| r.iter().any(|f| !clean(f).is_empty()));
         let Some(header) = header else { continue };
+        // Only the columns that will be read are named (a hostile header may have a million).
         let known = header
             .iter()
+            .take(MAX_COLUMNS as usize)
             .filter(|f| Column::from_header(f).is_some())
             .count();
         let fields = header.len();

@@ -603,3 +603,121 @@ fn csv_line_numbers_match_excel_rows() {
         assert_eq!(lines, vec![2, 5, 7], "eol {eol:?}");
     }
 }
+
+/// A workbook from rust_xlsxwriter with its entries rewritten by `edit` (name, content).
+/// `extra` is stored uncompressed: deflating 40 MB takes half a minute in a debug build, and what
+/// is checked is the size unzipped, not the ratio.
+fn rezip(
+    bytes: &[u8],
+    edit: impl Fn(&str, Vec<u8>) -> Vec<u8>,
+    extra: Option<(&str, Vec<u8>)>,
+) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("zip");
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).expect("entry");
+        let name = entry.name().expect("name").to_string();
+        let mut content = Vec::new();
+        entry.read_to_end(&mut content).expect("read");
+        out.start_file(name.as_str(), options).expect("start");
+        out.write_all(&edit(&name, content)).expect("write");
+    }
+    if let Some((name, content)) = extra {
+        let stored = options.compression_method(zip::CompressionMethod::Stored);
+        out.start_file(name, stored).expect("start");
+        out.write_all(&content).expect("write");
+    }
+    out.finish().expect("finish").into_inner()
+}
+
+fn small_workbook() -> Vec<u8> {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (col, h) in (0u16..).zip(["item", "title", "domain", "lead", "deadline"]) {
+        sheet.write_string(0, col, h).expect("write");
+    }
+    for (col, v) in (0u16..).zip(["1", "بهسازی", "social", "WATER", "1404/08/30"]) {
+        sheet.write_string(1, col, v).expect("write");
+    }
+    workbook.save_to_buffer().expect("save")
+}
+
+#[test]
+fn hostile_workbooks_are_refused_before_anything_large_is_allocated() {
+    // One cell in A1 and one in XFD1048576: read as two cells (this aborted the process once,
+    // when the sheet was read as a dense grid).
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.write_string(0, 0, "item").expect("write");
+    sheet.write_string(1_048_575, 16_383, "x").expect("write");
+    let bytes = workbook.save_to_buffer().expect("save");
+    assert!(bytes.len() < 10_000);
+    assert_eq!(read_table("far.xlsx", &bytes), Err(FileError::TooLarge));
+    // Far down but within the columns, it is simply a missing-columns sheet.
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.write_string(0, 0, "item").expect("write");
+    sheet.write_string(1_048_575, 3, "x").expect("write");
+    let bytes = workbook.save_to_buffer().expect("save");
+    assert!(matches!(
+        read_table("far.xlsx", &bytes),
+        Err(FileError::MissingColumns(_))
+    ));
+
+    // A shared-string table announcing a trillion strings (calamine reserves room up front).
+    let good = small_workbook();
+    assert_eq!(read_table("ok.xlsx", &good).map(|r| r.len()), Ok(1));
+    let announced = rezip(
+        &good,
+        |name, content| {
+            if name.ends_with("sharedStrings.xml") {
+                let text = String::from_utf8(content).expect("utf-8");
+                let at = text.find("uniqueCount=\"").expect("uniqueCount") + 13;
+                let end = at + text[at..].find('"').expect("quote");
+                format!("{}999999999999{}", &text[..at], &text[end..]).into_bytes()
+            } else {
+                content
+            }
+        },
+        None,
+    );
+    assert_eq!(read_table("sst.xlsx", &announced), Err(FileError::TooLarge));
+
+    // More than 40 MB unzipped, as a zip bomb would be.
+    let bomb = rezip(
+        &good,
+        |_, c| c,
+        Some(("xl/media/pad.bin", vec![0; 41 * 1024 * 1024])),
+    );
+    assert_eq!(read_table("bomb.xlsx", &bomb), Err(FileError::TooLarge));
+    assert!(FileError::TooLarge.message_fa().contains("۲۰۰۰۰۰"));
+}
+
+#[test]
+fn hostile_csv_is_bounded_too() {
+    let mut wide = String::from("item,title,domain,lead,deadline");
+    wide.push_str(&",".repeat(400));
+    wide.push_str("\n1,t,social,WATER,1404/08/30");
+    wide.push_str(&",".repeat(400));
+    wide.push('\n');
+    assert_eq!(
+        read_table("wide.csv", wide.as_bytes()).map(|r| r.len()),
+        Ok(1),
+        "trailing empties are cut"
+    );
+    let mut far = String::from("item,title,domain,lead,deadline\n1,t,social,WATER,1404/08/30");
+    far.push_str(&",".repeat(300));
+    far.push_str("x\n");
+    assert_eq!(
+        read_table("far.csv", far.as_bytes()),
+        Err(FileError::TooLarge)
+    );
+    let cells = "a,".repeat(MAX_CELLS + 1);
+    assert_eq!(
+        read_table("many.csv", cells.as_bytes()),
+        Err(FileError::TooLarge)
+    );
+}

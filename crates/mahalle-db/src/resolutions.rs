@@ -146,7 +146,12 @@ fn apply_with(s: &mut Sql, f: &Filter, terms: &[String], today: NaiveDate, per_r
         s.push(" AND r.status IN ('approved','in_progress') AND r.deadline >= ")
             .arg(today);
         s.push(" AND r.deadline <= ")
-            .arg(today + chrono::Days::new(days.max(0) as u64));
+            // However far a caller asks, no date overflows (the calendar ends in 262142 CE).
+            .arg(
+                today
+                    .checked_add_days(chrono::Days::new(days.max(0) as u64))
+                    .unwrap_or(NaiveDate::MAX),
+            );
     }
     if let Some(d) = f.deadline_from {
         s.push(" AND r.deadline >= ").arg(d);

@@ -106,7 +106,9 @@ pub fn plan(f: &Filter, terms: &[String], today: NaiveDate) -> Option<Plan> {
         narrow(None, Some(today));
     }
     if let Some(days) = f.due_within {
-        let last = today + Days::new(days.max(0) as u64);
+        let last = today
+            .checked_add_days(Days::new(days.max(0) as u64))
+            .unwrap_or(NaiveDate::MAX);
         narrow(Some(today), last.succ_opt());
     }
     if matches!(who, Who::Partner(_) | Who::Involving(_))

@@ -526,12 +526,30 @@ pub fn url_encode(s: &str) -> String {
     out
 }
 
-/// Only same-site relative paths are followed after sign-in or a language switch.
+/// Only same-site relative paths are followed after sign-in or a language switch. Browsers drop
+/// tabs and line breaks from a URL and read `\\` as `/`, so `/<TAB>/evil.example` is
+/// `//evil.example` to them: any control character or backslash makes the path unsafe. Spaces
+/// and Persian letters are percent-encoded, so the path is a valid `Location`.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
+    let Some(n) = next else {
+        return "/".to_string();
+    };
+    if !n.starts_with('/') || n.starts_with("//") || n.chars().any(|c| c.is_control() || c == '\\')
+    {
+        return "/".to_string();
     }
+    let mut out = String::with_capacity(n.len());
+    for c in n.chars() {
+        if c.is_ascii_graphic() {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -544,7 +562,27 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil")), "/");
+        for hostile in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil",
+            " //evil",
+            "/\u{0}/x",
+            "/\u{85}/x",
+        ] {
+            assert_eq!(safe_next(Some(hostile)), "/", "{hostile:?}");
+        }
+        assert_eq!(
+            safe_next(Some("/%09/evil.example")),
+            "/%09/evil.example",
+            "still encoded: a path"
+        );
         assert_eq!(safe_next(None), "/");
+        assert_eq!(
+            safe_next(Some("/resolutions?q=آب شرب")),
+            "/resolutions?q=%D8%A2%D8%A8%20%D8%B4%D8%B1%D8%A8"
+        );
+        assert_eq!(safe_next(Some("/ /evil")), "/%20/evil");
     }
 
     #[test]

@@ -341,3 +341,39 @@ async fn administrators_list_and_create_accounts_through_the_api() {
         .unwrap();
     assert_eq!(r.status().as_u16(), 403);
 }
+
+#[tokio::test]
+async fn redirects_after_sign_in_and_language_switch_stay_on_the_site() {
+    let app = TestApp::spawn().await;
+    for hostile in [
+        "/%09/evil.example",
+        "/%0A/evil.example",
+        "//evil.example",
+        "/%5Cevil.example",
+        "https://evil.example",
+    ] {
+        let r = app.get(&format!("/settings/lang/en?next={hostile}")).await;
+        assert_eq!(r.status().as_u16(), 303, "{hostile}");
+        assert_eq!(r.headers()["location"], "/", "{hostile}");
+    }
+    // A Persian search survives the switch, encoded.
+    let r = app
+        .get("/settings/lang/fa?next=/resolutions%3Fq%3D%D8%A2%D8%A8%20%D8%B4%D8%B1%D8%A8")
+        .await;
+    assert_eq!(
+        r.headers()["location"],
+        "/resolutions?q=%D8%A2%D8%A8%20%D8%B4%D8%B1%D8%A8"
+    );
+    let r = app
+        .post_form(
+            "/login",
+            &[
+                ("username", "mayor"),
+                ("password", mahalle::demo::DEMO_PASSWORD),
+                ("next", "/\t/evil.example"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(r.headers()["location"], "/");
+}

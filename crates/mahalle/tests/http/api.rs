@@ -189,3 +189,68 @@ async fn challenges_and_the_outbox_over_the_api() {
         assert!(doc["paths"].get(p).is_some(), "missing {p}");
     }
 }
+
+/// Hostile query strings get an answer, never a server error (they once did: a `due` of
+/// 99999999999 days overflowed the calendar).
+#[tokio::test]
+async fn hostile_query_strings_never_answer_5xx() {
+    let app = TestApp::spawn().await;
+    app.login_as("mayor").await;
+    let big = "99999999999";
+    let huge = "999999999999999999999999";
+    let mut paths = Vec::new();
+    for list in [
+        "/resolutions",
+        "/overdue",
+        "/inbox",
+        "/accountability",
+        "/meetings",
+        "/requests",
+        "/challenges",
+        "/notifications",
+        "/people",
+        "/organisations",
+        "/districts",
+        "/neighborhoods",
+        "/calendar",
+        "/api/v1/resolutions",
+        "/api/v1/meetings",
+        "/api/v1/requests",
+        "/api/v1/challenges",
+        "/api/v1/people",
+        "/api/v1/notifications",
+        "/open311/v2/requests.json",
+    ] {
+        for q in [
+            format!("due={big}"),
+            format!("due=-{big}"),
+            format!("page={big}"),
+            format!("page={huge}"),
+            "page=-1".into(),
+            format!("per_page={big}"),
+            "per_page=0".into(),
+            "from=99999/99/99".into(),
+            "from=9999999-01-01".into(),
+            "to=0000-00-00".into(),
+            format!("year={big}&month=99"),
+            "month=13".into(),
+            format!("district={big}"),
+            "sort=%00&dir=sideways".into(),
+            "q=%FF%FE".into(),
+            format!("start_date=+{big}-01-01T00:00:00Z"),
+            format!("lat={huge}&long=-{huge}"),
+            format!("service_request_id={}", "1,".repeat(2000)),
+        ] {
+            paths.push(format!("{list}?{q}"));
+        }
+    }
+    let mut failures = Vec::new();
+    for p in &paths {
+        let status = app.get(p).await.status().as_u16();
+        if status >= 500 {
+            failures.push(format!("{status} {p}"));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert_eq!(app.get("/healthz").await.status().as_u16(), 200);
+}

@@ -100,7 +100,8 @@ impl FilterQuery {
             status: Status::parse(&self.status).map(|s| s.as_str().to_string()),
             overdue: self.overdue == "1",
             open_only: false,
-            due_within: self.due,
+            // Beyond ten years "due within" means every open resolution with a later deadline.
+            due_within: self.due.map(|d| d.clamp(0, 3660)),
             deadline_from: date("from", &self.from)?,
             deadline_to: date("to", &self.to)?,
             reach: Some(me.principal.reach()),

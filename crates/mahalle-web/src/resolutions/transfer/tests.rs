@@ -721,3 +721,51 @@ fn hostile_csv_is_bounded_too() {
         Err(FileError::TooLarge)
     );
 }
+
+#[test]
+fn partner_names_with_separators_in_them_are_matched_whole() {
+    let mut l = lookup();
+    l.add_org(
+        40,
+        &[
+            "اداره کل تعاون، کار و رفاه اجتماعی استان تهران",
+            "DG-WELFARE",
+        ],
+    );
+    let rows = vec![raw(
+        2,
+        &with(
+            base("1"),
+            &[(
+                Column::Partners,
+                "اداره کل تعاون، کار و رفاه اجتماعی استان تهران، شبکه بهداشت؛ کار و رفاه",
+            )],
+        ),
+    )];
+    let (drafts, errors) = validate(&rows, &l);
+    let got: Vec<&str> = errors.iter().map(|e| e.fa.as_str()).collect();
+    assert_eq!(
+        got,
+        vec!["دستگاه «کار و رفاه» پیدا نشد."],
+        "only the fragment is unknown"
+    );
+    assert!(drafts.is_empty());
+    let rows = vec![raw(
+        2,
+        &with(
+            base("1"),
+            &[(
+                Column::Partners,
+                "شبکه بهداشت، اداره کل تعاون، کار و رفاه اجتماعی استان تهران",
+            )],
+        ),
+    )];
+    let (drafts, errors) = validate(&rows, &l);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(drafts[0].partner_org_ids, vec![3, 40]);
+    // A hostile cell of many separators is bounded work, each piece judged once.
+    let many: &'static str = "x،".repeat(5000).leak();
+    let rows = vec![raw(2, &with(base("1"), &[(Column::Partners, many)]))];
+    let (_, errors) = validate(&rows, &l);
+    assert_eq!(errors.len(), 5000);
+}

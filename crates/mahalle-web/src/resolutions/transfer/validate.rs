@@ -513,11 +513,7 @@ impl Check<'_> {
         };
         let mut ids = Vec::new();
         let mut ok = true;
-        for name in raw
-            .split(['،', '؛', ',', ';', '\n', '\r'])
-            .map(str::trim)
-            .filter(|s| !search_key(s).is_empty())
-        {
+        for name in partner_names(&raw, |n| !lookup.org_candidates(n).is_empty()) {
             match self.org(Column::Partners, name, lookup) {
                 Some(id) if Some(id) != lead && !ids.contains(&id) => ids.push(id),
                 Some(_) => {}
@@ -751,4 +747,40 @@ fn echo(s: &str) -> String {
 
 fn fa_num(n: impl ToString) -> String {
     to_persian_digits(&n.to_string())
+}
+
+/// Separators between partner names in a cell.
+const PARTNER_SEPARATORS: [char; 6] = ['،', '؛', ',', ';', '\n', '\r'];
+
+/// The names in a partners cell. Real names contain separators («اداره کل تعاون، کار و رفاه
+/// اجتماعی استان تهران»), so at each place the longest run of pieces that is a known name wins
+/// (runs of up to eight pieces, which bounds the work on a hostile cell); a piece that starts no
+/// known run stands alone, to be reported as unknown.
+fn partner_names<'a>(raw: &'a str, known: impl Fn(&str) -> bool) -> Vec<&'a str> {
+    const LONGEST: usize = 8;
+    // (start, end) of each piece in `raw`.
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for (i, c) in raw.char_indices() {
+        if PARTNER_SEPARATORS.contains(&c) {
+            pieces.push((start, i));
+            start = i + c.len_utf8();
+        }
+    }
+    pieces.push((start, raw.len()));
+    let mut names = Vec::new();
+    let mut i = 0;
+    while i < pieces.len() {
+        let last = (i + LONGEST).min(pieces.len()) - 1;
+        let run = (i + 1..=last)
+            .rev()
+            .find(|&j| known(raw[pieces[i].0..pieces[j].1].trim()))
+            .unwrap_or(i);
+        let name = raw[pieces[i].0..pieces[run].1].trim();
+        if !search_key(name).is_empty() {
+            names.push(name);
+        }
+        i = run + 1;
+    }
+    names
 }

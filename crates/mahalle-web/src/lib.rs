@@ -66,7 +66,8 @@ pub fn app(state: AppState) -> Router {
         api = api.merge(r.api);
         machine = machine.merge(r.machine);
     }
-    let (api, doc) = api.split_for_parts();
+    let (api, mut doc) = api.split_for_parts();
+    http::api::describe_common_errors(&mut doc);
     let doc = Arc::new(doc);
     let pages = pages
         .fallback(|| async { AppError::NotFound })

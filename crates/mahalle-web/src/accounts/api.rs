@@ -12,6 +12,7 @@ use crate::accounts::ops;
 use crate::http::api::{ApiResult, Created};
 use crate::http::ctx::Ctx;
 use crate::http::error::{AppError, ErrorBody};
+use crate::http::extract::J;
 use crate::AppState;
 use mahalle_core::access::Grant;
 use mahalle_db::auth::{self, User};
@@ -76,7 +77,7 @@ pub struct NewUser {
 async fn create_user(
     State(s): State<AppState>,
     ctx: Ctx,
-    Json(u): Json<NewUser>,
+    J(u): J<NewUser>,
 ) -> Result<(StatusCode, Json<Created>), AppError> {
     let me = ctx.require_api_writer()?;
     if !me.principal.is_admin() {

@@ -14,7 +14,7 @@ use crate::challenges::ops;
 use crate::http::api::{page_type, ApiResult, ListParams};
 use crate::http::ctx::Ctx;
 use crate::http::error::ErrorBody;
-use crate::http::extract::{P, Q};
+use crate::http::extract::{J, P, Q};
 use crate::AppState;
 
 page_type!(ChallengePage, Challenge);
@@ -81,7 +81,7 @@ async fn answer(
     State(s): State<AppState>,
     ctx: Ctx,
     P(id): P<i64>,
-    Json(input): Json<AnswerInput>,
+    J(input): J<AnswerInput>,
 ) -> ApiResult<Challenge> {
     let me = ctx.require_api_writer()?;
     ops::answer_with(&s.store, &me.principal, id, &input.resolution).await?;

@@ -93,3 +93,54 @@ impl utoipa::Modify for BearerAuth {
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;
+
+/// Adds the answers every operation can give though its own description leaves them out: 400
+/// for input that cannot be read (a path id that is not a number, malformed JSON or query), 401
+/// where a token is needed, and 422 where a body is checked — all in the one error format.
+pub fn describe_common_errors(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let error = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build(),
+        )
+    };
+    for item in doc.paths.paths.values_mut() {
+        for op in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let responses = &mut op.responses.responses;
+            let takes_input =
+                op.request_body.is_some() || op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+            if takes_input {
+                responses
+                    .entry("400".into())
+                    .or_insert_with(|| error("The input could not be read."));
+            }
+            if op.security.is_some() {
+                responses
+                    .entry("401".into())
+                    .or_insert_with(|| error("No valid session or token."));
+            }
+            if op.request_body.is_some() {
+                responses
+                    .entry("422".into())
+                    .or_insert_with(|| error("The input was read but is not acceptable."));
+            }
+        }
+    }
+}

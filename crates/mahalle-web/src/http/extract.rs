@@ -4,8 +4,8 @@
 
 use std::net::SocketAddr;
 
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{ConnectInfo, FromRequestParts, Request};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 
 use crate::http::error::AppError;
 
@@ -16,6 +16,25 @@ pub struct Q<T>(pub T);
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(AppError))]
 pub struct P<T>(pub T);
+
+/// A JSON request body. Malformed JSON is a 400, JSON of the wrong shape a 422 naming what is
+/// wrong, both in the API's error format (axum's own answer is plain text).
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(AppError))]
+pub struct J<T>(pub T);
+
+impl From<JsonRejection> for AppError {
+    fn from(e: JsonRejection) -> Self {
+        match e {
+            JsonRejection::JsonDataError(e) => AppError::invalid(
+                "body",
+                "داده‌های فرستاده‌شده با شکل خواسته‌شده نمی‌خواند.",
+                e.body_text(),
+            ),
+            e => AppError::BadRequest(e.body_text()),
+        }
+    }
+}
 
 impl From<QueryRejection> for AppError {
     fn from(e: QueryRejection) -> Self {

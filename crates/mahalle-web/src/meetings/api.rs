@@ -15,7 +15,7 @@ use utoipa_axum::routes;
 use crate::http::api::{ApiResult, Created, ListParams};
 use crate::http::ctx::Ctx;
 use crate::http::error::{AppError, ErrorBody};
-use crate::http::extract::{P, Q};
+use crate::http::extract::{J, P, Q};
 use crate::meetings::ops::{self, AttendanceInput, MeetingCorrection, MeetingInput};
 use crate::AppState;
 
@@ -117,7 +117,7 @@ async fn set_attendance(
     State(s): State<AppState>,
     ctx: Ctx,
     P(id): P<i64>,
-    Json(input): Json<AttendanceInput>,
+    J(input): J<AttendanceInput>,
 ) -> ApiResult<MeetingDetail> {
     let me = ctx.require_api_writer()?;
     ops::set_attendance(&s.store, &me.principal, id, &input).await?;
@@ -160,7 +160,7 @@ pub struct NewMeetingRequest {
 async fn create_meeting(
     State(s): State<AppState>,
     ctx: Ctx,
-    Json(r): Json<NewMeetingRequest>,
+    J(r): J<NewMeetingRequest>,
 ) -> Result<(StatusCode, Json<Created>), AppError> {
     let me = ctx.require_api_writer()?;
     let input = MeetingInput {
@@ -194,7 +194,7 @@ async fn set_minutes(
     State(s): State<AppState>,
     ctx: Ctx,
     P(id): P<i64>,
-    Json(input): Json<MinutesInput>,
+    J(input): J<MinutesInput>,
 ) -> ApiResult<MeetingDetail> {
     let me = ctx.require_api_writer()?;
     ops::set_minutes(&s.store, &me.principal, id, &input.minutes).await?;
@@ -210,7 +210,7 @@ async fn set_details(
     State(s): State<AppState>,
     ctx: Ctx,
     P(id): P<i64>,
-    Json(input): Json<MeetingCorrection>,
+    J(input): J<MeetingCorrection>,
 ) -> ApiResult<MeetingDetail> {
     let me = ctx.require_api_writer()?;
     ops::set_details(&s.store, &me.principal, id, &input).await?;

@@ -15,7 +15,7 @@ use utoipa_axum::routes;
 use crate::http::api::{page_type, ApiResult, ListParams};
 use crate::http::ctx::Ctx;
 use crate::http::error::{AppError, ErrorBody};
-use crate::http::extract::{P, Q};
+use crate::http::extract::{J, P, Q};
 use crate::requests::ops;
 use crate::AppState;
 
@@ -125,7 +125,7 @@ async fn act(
     State(s): State<AppState>,
     ctx: Ctx,
     P(id): P<i64>,
-    Json(input): Json<StepInput>,
+    J(input): J<StepInput>,
 ) -> ApiResult<RequestDetail> {
     let me = ctx.require_api_writer()?;
     let action = ops::parse_action(&input.action, &input.note, input.organisation_id)?;
@@ -152,7 +152,7 @@ async fn challenge(
     State(s): State<AppState>,
     ctx: Ctx,
     P(id): P<i64>,
-    Json(input): Json<ChallengeInput>,
+    J(input): J<ChallengeInput>,
 ) -> ApiResult<RequestDetail> {
     let me = ctx.require_api_writer()?;
     match input.title.as_deref().map(str::trim) {

@@ -17,7 +17,7 @@ use utoipa_axum::routes;
 use crate::http::api::{ApiResult, Created, ListParams};
 use crate::http::ctx::Ctx;
 use crate::http::error::{AppError, ErrorBody};
-use crate::http::extract::{P, Q};
+use crate::http::extract::{J, P, Q};
 use crate::resolutions::ops::{self, FilterQuery, ResolutionInput};
 use crate::AppState;
 
@@ -42,7 +42,7 @@ async fn create_resolution(
     State(s): State<AppState>,
     ctx: Ctx,
     P(id): P<i64>,
-    Json(input): Json<ResolutionInput>,
+    J(input): J<ResolutionInput>,
 ) -> Result<(StatusCode, Json<Created>), AppError> {
     let me = ctx.require_api_writer()?;
     let id = ops::create_resolution(&s.store, &me.principal, id, &input).await?;
@@ -236,7 +236,7 @@ async fn transition(
     State(s): State<AppState>,
     ctx: Ctx,
     P(id): P<i64>,
-    Json(t): Json<TransitionInput>,
+    J(t): J<TransitionInput>,
 ) -> ApiResult<StatusOut> {
     let me = ctx.require_api_writer()?;
     let t = Transition::from_action(&t.action, &t.note)
@@ -263,7 +263,7 @@ async fn report(
     State(s): State<AppState>,
     ctx: Ctx,
     P(id): P<i64>,
-    Json(r): Json<ReportInput>,
+    J(r): J<ReportInput>,
 ) -> Result<(StatusCode, Json<Created>), AppError> {
     let me = ctx.require_api_writer()?;
     let on = match r.reported_on.as_deref().filter(|d| !d.trim().is_empty()) {
@@ -289,7 +289,7 @@ async fn request_extension(
     State(s): State<AppState>,
     ctx: Ctx,
     P(id): P<i64>,
-    Json(e): Json<ExtensionInput>,
+    J(e): J<ExtensionInput>,
 ) -> Result<(StatusCode, Json<Created>), AppError> {
     let me = ctx.require_api_writer()?;
     let id =
@@ -313,7 +313,7 @@ async fn decide_extension(
     State(s): State<AppState>,
     ctx: Ctx,
     P(id): P<i64>,
-    Json(d): Json<DecisionInput>,
+    J(d): J<DecisionInput>,
 ) -> Result<StatusCode, AppError> {
     let me = ctx.require_api_writer()?;
     ops::decide_extension(&s.store, &me.principal, id, d.approve, &d.note).await?;

@@ -14,7 +14,7 @@ use utoipa_axum::routes;
 use crate::http::api::{ApiResult, Created};
 use crate::http::ctx::Ctx;
 use crate::http::error::{AppError, ErrorBody};
-use crate::http::extract::P;
+use crate::http::extract::{J, P};
 use crate::services::ops::{self, AttributeInput, RouteInput, ServiceInput};
 use crate::AppState;
 
@@ -86,7 +86,7 @@ async fn detail(s: &AppState, ctx: &Ctx, id: i64) -> Result<ServiceDetail, AppEr
 async fn create_service(
     State(s): State<AppState>,
     ctx: Ctx,
-    Json(input): Json<ServiceInput>,
+    J(input): J<ServiceInput>,
 ) -> Result<(StatusCode, Json<Created>), AppError> {
     let me = ctx.require_api_writer()?;
     let id = ops::create(&s.store, &me.principal, &input).await?;
@@ -103,7 +103,7 @@ async fn save_service(
     State(s): State<AppState>,
     ctx: Ctx,
     P(id): P<i64>,
-    Json(input): Json<ServiceInput>,
+    J(input): J<ServiceInput>,
 ) -> ApiResult<ServiceDetail> {
     let me = ctx.require_api_writer()?;
     ops::save(&s.store, &me.principal, id, &input).await?;
@@ -119,7 +119,7 @@ async fn set_route(
     State(s): State<AppState>,
     ctx: Ctx,
     P(id): P<i64>,
-    Json(input): Json<RouteInput>,
+    J(input): J<RouteInput>,
 ) -> ApiResult<ServiceDetail> {
     let me = ctx.require_api_writer()?;
     ops::set_route(&s.store, &me.principal, id, &input).await?;
@@ -148,7 +148,7 @@ async fn add_attribute(
     State(s): State<AppState>,
     ctx: Ctx,
     P(id): P<i64>,
-    Json(input): Json<AttributeInput>,
+    J(input): J<AttributeInput>,
 ) -> ApiResult<ServiceDetail> {
     let me = ctx.require_api_writer()?;
     ops::add_attribute(&s.store, &me.principal, id, &input).await?;

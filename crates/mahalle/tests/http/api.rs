@@ -254,3 +254,47 @@ async fn hostile_query_strings_never_answer_5xx() {
     assert!(failures.is_empty(), "{failures:#?}");
     assert_eq!(app.get("/healthz").await.status().as_u16(), 200);
 }
+
+/// What the extractors refuse is answered in the API's error format, not axum's plain text.
+#[tokio::test]
+async fn malformed_api_input_gets_the_typed_error_format() {
+    let app = TestApp::spawn().await;
+    app.login_as("mayor").await;
+    let token = crate::helpers::api_token(&app).await;
+    let client = crate::helpers::new_client();
+    let post = |body: &'static str, content_type: &'static str| {
+        client
+            .post(app.url("/api/v1/meetings"))
+            .bearer_auth(&token)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    for (body, content_type, status) in [
+        ("{\"kind\": 5}", "application/json", 422),
+        ("{not json", "application/json", 400),
+        ("{}", "text/plain", 400),
+    ] {
+        let r = post(body, content_type).await.unwrap();
+        assert_eq!(r.status().as_u16(), status, "{body}");
+        assert!(r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json"));
+        let e: serde_json::Value = r.json().await.unwrap();
+        assert!(
+            e["error"]["code"].is_string() && e["error"]["message_fa"].is_string(),
+            "{e}"
+        );
+    }
+    let r = app.get("/api/v1/meetings/not-a-number").await;
+    assert_eq!(r.status().as_u16(), 400);
+    let e: serde_json::Value = r.json().await.unwrap();
+    assert!(e["error"]["message"].is_string(), "{e}");
+    // The document says so.
+    let (_, doc) = app.get_json("/api/openapi.json").await;
+    let get = &doc["paths"]["/api/v1/meetings/{id}"]["get"]["responses"];
+    assert!(get["400"].is_object() && get["401"].is_object(), "{get}");
+    let post = &doc["paths"]["/api/v1/meetings"]["post"]["responses"];
+    assert!(post["400"].is_object() && post["422"].is_object(), "{post}");
+}

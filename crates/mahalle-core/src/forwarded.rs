@@ -118,8 +118,32 @@ fn parse_hop(hop: &str) -> Option<IpAddr> {
     hop.strip_prefix('[')?.strip_suffix(']')?.parse().ok()
 }
 
+/// What limits count a client by: its IPv4 address, or the /64 network of an IPv6 one (one
+/// subscriber gets a whole /64 and can use any address in it).
+pub fn limit_key(ip: IpAddr) -> String {
+    match canonical(ip) {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn limits_count_an_ipv6_subscriber_once() {
+        use super::limit_key;
+        let a: std::net::IpAddr = "2001:db8:1:2::1".parse().unwrap();
+        let b: std::net::IpAddr = "2001:db8:1:2:ffff:1:2:3".parse().unwrap();
+        let c: std::net::IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(limit_key(a), limit_key(b));
+        assert_ne!(limit_key(a), limit_key(c));
+        assert_eq!(limit_key("::ffff:192.0.2.7".parse().unwrap()), "192.0.2.7");
+        assert_eq!(limit_key("192.0.2.7".parse().unwrap()), "192.0.2.7");
+    }
+
     use super::*;
 
     fn ip(s: &str) -> IpAddr {

@@ -29,7 +29,9 @@ pub struct Listing {
 impl Listing {
     /// `allowed` lists the sort keys the caller supports; the first is the default.
     pub fn from_query(query: &ListQuery, allowed: &[&'static str]) -> Listing {
-        let q = query.q.as_deref().unwrap_or("").trim().to_string();
+        let q = crate::text::bounded_query(query.q.as_deref().unwrap_or(""))
+            .trim()
+            .to_string();
         let sort = query
             .sort
             .as_deref()

@@ -220,15 +220,34 @@ fn is_punctuation(c: char) -> bool {
 /// EVERY term is a substring of its key. Since keys have no spaces, the query
 /// `می روم` (terms `می`, `روم`) matches `میروم`, `می‌روم` and `می روم` alike;
 /// the flip side is that term order and word boundaries are not enforced.
+///
+/// Bounded, whatever arrives: the query is read up to [`MAX_QUERY_CHARS`] characters and to
+/// [`MAX_TERMS`] terms (each term is one `LIKE` in the store).
 pub fn search_terms(query: &str) -> Vec<String> {
     let mut terms: Vec<String> = Vec::new();
-    for piece in query.split(|c: char| c.is_whitespace() || c == ZWNJ) {
+    for piece in bounded_query(query).split(|c: char| c.is_whitespace() || c == ZWNJ) {
         let term = search_key(piece);
         if !term.is_empty() && !terms.contains(&term) {
             terms.push(term);
+            if terms.len() == MAX_TERMS {
+                break;
+            }
         }
     }
     terms
+}
+
+/// The longest search anyone types; the rest of a longer query is ignored.
+pub const MAX_QUERY_CHARS: usize = 200;
+/// Terms a search matches on at most.
+pub const MAX_TERMS: usize = 8;
+
+/// A query cut to [`MAX_QUERY_CHARS`] characters (on a character boundary).
+pub fn bounded_query(query: &str) -> &str {
+    match query.char_indices().nth(MAX_QUERY_CHARS) {
+        Some((at, _)) => &query[..at],
+        None => query,
+    }
 }
 
 /// `%term%` for `LIKE ... ESCAPE '\'`, with `\`, `%` and `_` escaped so that
@@ -432,6 +451,16 @@ mod tests {
             search_key_spaced("می روم").replace(' ', ""),
             search_key("می روم")
         );
+    }
+
+    #[test]
+    fn queries_are_bounded() {
+        let long = "آب ".repeat(10_000);
+        assert_eq!(bounded_query(&long).chars().count(), MAX_QUERY_CHARS);
+        assert_eq!(search_terms(&long), vec!["اب"]);
+        let many: String = (0..1000).map(|i| format!("w{i} ")).collect();
+        assert_eq!(search_terms(&many).len(), MAX_TERMS);
+        assert_eq!(bounded_query("کوتاه"), "کوتاه");
     }
 
     #[test]

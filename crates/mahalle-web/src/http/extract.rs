@@ -48,9 +48,10 @@ impl From<PathRejection> for AppError {
     }
 }
 
-/// The caller's address for per-IP limits: the peer, or the client named by a trusted proxy
-/// (see `mahalle_core::forwarded`). "unknown" when the server runs without connection info.
-pub fn client_ip(req: &Request, trusted: &[mahalle_core::forwarded::Network]) -> String {
+/// The key per-client limits count the caller by: the peer, or the client named by a trusted
+/// proxy (see `mahalle_core::forwarded`), as an IPv4 address or an IPv6 /64. "unknown" when the
+/// server runs without connection info.
+pub fn client_key(req: &Request, trusted: &[mahalle_core::forwarded::Network]) -> String {
     let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>() else {
         return "unknown".into();
     };
@@ -60,7 +61,11 @@ pub fn client_ip(req: &Request, trusted: &[mahalle_core::forwarded::Network]) ->
         .iter()
         .filter_map(|v| v.to_str().ok())
         .collect();
-    mahalle_core::forwarded::client_address(peer.ip(), &forwarded, trusted).to_string()
+    mahalle_core::forwarded::limit_key(mahalle_core::forwarded::client_address(
+        peer.ip(),
+        &forwarded,
+        trusted,
+    ))
 }
 
 /// A form with no fields but the CSRF token.

@@ -303,7 +303,7 @@ pub async fn submit(
     ctx: Ctx,
     req: Request,
 ) -> Result<Response, AppError> {
-    let ip = crate::http::extract::client_ip(&req, &state.config.trusted_proxies);
+    let ip = crate::http::extract::client_key(&req, &state.config.trusted_proxies);
     let (pairs, photo) = read_form(&ctx, req).await?;
     let f = NewForm::from_pairs(&pairs);
     let staff = ctx.user.as_ref();

@@ -1,6 +1,6 @@
 //! The JSON API: shapes, typed errors, OpenAPI document, health checks.
 
-use crate::helpers::TestApp;
+use crate::helpers::{urlencode, TestApp};
 
 #[tokio::test]
 async fn errors_are_typed_json_and_never_5xx_for_bad_input() {
@@ -252,6 +252,18 @@ async fn hostile_query_strings_never_answer_5xx() {
         }
     }
     assert!(failures.is_empty(), "{failures:#?}");
+    // A 30 KB search is cut to what anyone types; a list of 150 categories is refused.
+    let long = urlencode(&"آب ".repeat(2000));
+    let (status, _) = app.get_json(&format!("/api/v1/resolutions?q={long}")).await;
+    assert_eq!(status, 200);
+    let codes: Vec<String> = (0..150).map(|i| format!("C{i}")).collect();
+    let r = app
+        .get(&format!(
+            "/open311/v2/requests.json?service_code={}",
+            codes.join(",")
+        ))
+        .await;
+    assert_eq!(r.status().as_u16(), 400);
     assert_eq!(app.get("/healthz").await.status().as_u16(), 200);
 }
 

@@ -428,8 +428,12 @@ fn request_value(r: ServiceRequest, lang: Lang, base: &str) -> V {
     ])
 }
 
+/// Service codes one search may name.
+const MAX_SERVICE_CODES: usize = 100;
+
 fn ids(format: Format, list: &str, what: &str) -> Result<Vec<i64>, Error311> {
     list.split(',')
+        .take(MAX_RESULTS as usize)
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|s| {
@@ -476,11 +480,17 @@ async fn requests(state: &AppState, call: &Call) -> Result<Response, Error311> {
         }
         search.window = Some(window);
         if let Some(codes) = param(params, "service_code") {
-            search.service_codes = codes
-                .split(',')
-                .map(|c| c.trim().to_string())
-                .filter(|c| !c.is_empty())
-                .collect();
+            for c in codes.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+                if !search.service_codes.iter().any(|s| s == c) {
+                    search.service_codes.push(c.to_string());
+                }
+                // Each code is a bound parameter; no catalogue has this many.
+                if search.service_codes.len() > MAX_SERVICE_CODES {
+                    return Err(bad(format!(
+                        "at most {MAX_SERVICE_CODES} service codes at a time"
+                    )));
+                }
+            }
         }
         if let Some(st) = param(params, "status") {
             let (mut open, mut closed) = (false, false);
@@ -600,7 +610,7 @@ async fn post_request(
             ));
         }
         let headers = req.headers().clone();
-        let ip = crate::http::extract::client_ip(&req, &state.config.trusted_proxies);
+        let ip = crate::http::extract::client_key(&req, &state.config.trusted_proxies);
         let query = parse_query(format, req.uri().query())?;
         let is_multipart = headers
             .get(header::CONTENT_TYPE)

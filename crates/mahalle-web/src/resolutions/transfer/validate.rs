@@ -756,7 +756,7 @@ const PARTNER_SEPARATORS: [char; 6] = ['،', '؛', ',', ';', '\n', '\r'];
 /// اجتماعی استان تهران»), so at each place the longest run of pieces that is a known name wins
 /// (runs of up to eight pieces, which bounds the work on a hostile cell); a piece that starts no
 /// known run stands alone, to be reported as unknown.
-fn partner_names<'a>(raw: &'a str, known: impl Fn(&str) -> bool) -> Vec<&'a str> {
+fn partner_names(raw: &str, known: impl Fn(&str) -> bool) -> Vec<&str> {
     const LONGEST: usize = 8;
     // (start, end) of each piece in `raw`.
     let mut pieces = Vec::new();

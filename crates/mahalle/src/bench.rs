@@ -51,7 +51,7 @@ pub async fn run(store: &Store, o: Options) -> anyhow::Result<()> {
         .is_none()
     {
         println!("loading the demo city…");
-        demo::load(store).await?;
+        demo::load(store, demo::Passwords::Generate).await?;
     }
     let have = count("resolutions").await? as usize;
     if have < o.resolutions {

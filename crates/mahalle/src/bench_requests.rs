@@ -29,7 +29,12 @@ pub async fn run(store: Store, o: Options) -> anyhow::Result<()> {
         .is_none()
     {
         println!("loading the demo city…");
-        demo::load_sized(&store, demo::requests::RequestScale::SMALL).await?;
+        demo::load_sized(
+            &store,
+            demo::requests::RequestScale::SMALL,
+            demo::Passwords::Generate,
+        )
+        .await?;
     }
     let have = bulk::rows(&store, "service_requests").await? as usize;
     if have < o.requests {

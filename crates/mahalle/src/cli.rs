@@ -34,8 +34,13 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply database migrations and report them.
     Migrate,
-    /// Load or reload the demo city (idempotent) and print its log-ins.
-    Demo,
+    /// Load or reload the demo city (idempotent) and print its log-ins with new passwords.
+    /// Refuses a database holding data the demo did not create, unless told --force.
+    Demo {
+        /// Load even into a database that holds other data (its demo accounts get new passwords).
+        #[arg(long)]
+        force: bool,
+    },
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -277,8 +282,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
             }
         }
-        Command::Demo => {
-            let s = demo::load(&store).await?;
+        Command::Demo { force } => {
+            if let (Some(why), false) = (demo::foreign_data(&store).await?, force) {
+                store.close().await;
+                eprintln!(
+                    "mahalle demo: not loading into this database: {why}. \
+                     Use a database of its own, or add --force to load it anyway."
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+            let s = demo::load(&store, demo::Passwords::Generate).await?;
             print_demo(&s);
         }
         Command::User(u) => user(&store, u).await?,
@@ -333,13 +346,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 async fn serve(store: Store, url: &str, args: ServeArgs) -> anyhow::Result<()> {
     if !args.no_demo && maintenance::count(&store, "districts").await? == 0 {
         tracing::info!("empty database: loading the demo city");
-        let s = demo::load(&store).await?;
+        let s = demo::load(&store, demo::Passwords::Generate).await?;
         tracing::info!(
             districts = s.districts,
             neighborhoods = s.neighborhoods,
             people = s.people,
-            "demo city loaded; run `mahalle demo` to see its log-ins"
+            "demo city loaded; its log-ins are printed below, once"
         );
+        print_logins(&s);
     }
     let web = WebConfig {
         session_hours: args.session_hours.max(1),
@@ -382,11 +396,23 @@ fn print_demo(s: &demo::Summary) {
         "Citizens' requests: {} service categories, {} requests added.",
         s.services, s.requests
     );
-    println!("Demo log-ins (password for all: {}):", demo::DEMO_PASSWORD);
+    print_logins(s);
+}
+
+/// The demo accounts with the passwords this load gave them. They are stored only as hashes:
+/// this is the one time they are shown.
+fn print_logins(s: &demo::Summary) {
+    println!("Demo log-ins (new passwords, shown only now; `mahalle demo` again makes new ones):");
     for l in demo::LOGINS {
+        let password = s
+            .logins
+            .iter()
+            .find(|(u, _)| *u == l.username)
+            .map_or("", |(_, p)| p.as_str());
         println!(
-            "  {:<10} {:<16} {}",
+            "  {:<10} {:<20} {:<16} {}",
             l.username,
+            password,
             l.role.as_str(),
             l.display_name
         );

@@ -27,9 +27,9 @@ async fn agree(store: &Store, step: &str) {
 
 async fn scenario(store: &Store) {
     store.migrate().await.unwrap();
-    demo::load(store).await.unwrap();
+    demo::load(store, demo::Passwords::Generate).await.unwrap();
     agree(store, "the demo load").await;
-    demo::load(store).await.unwrap();
+    demo::load(store, demo::Passwords::Generate).await.unwrap();
     agree(store, "a reload").await;
     let scale = demo::Scale {
         weeks: 52 + 4,

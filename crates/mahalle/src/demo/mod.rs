@@ -22,8 +22,54 @@ use data::NameSeed;
 
 /// Bumped when the demo's content changes, so `check` can tell which one is loaded.
 pub const DEMO_VERSION: &str = "1";
-/// The password of every demo account. The demo is for trying Mahalle out, never for production.
-pub const DEMO_PASSWORD: &str = "mahalle-demo";
+/// How the demo accounts get their passwords. No installation may have an account whose
+/// password is known outside it, so there is no fixed demo password.
+#[derive(Debug, Clone, Copy)]
+pub enum Passwords<'a> {
+    /// A new random password per account, shown once to whoever loaded the city; only its hash
+    /// is stored.
+    Generate,
+    /// One password for every account, chosen by the caller (the tests).
+    Same(&'a str),
+}
+
+/// A password of 16 letters and digits from an unambiguous alphabet (about 78 bits), in four
+/// groups so it can be read out and typed.
+fn new_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut rng = rand::rngs::OsRng;
+    (0..4)
+        .map(|_| {
+            (0..4)
+                .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// Why `mahalle demo` should not load into this database: it holds what the demo did not put
+/// there (recorded changes, other accounts, or a city loaded otherwise). `None` when it is
+/// empty or holds the demo alone.
+pub async fn foreign_data(store: &Store) -> anyhow::Result<Option<&'static str>> {
+    if !mahalle_db::audit::recent(store, 1).await?.is_empty() {
+        return Ok(Some("it has recorded changes (its audit log is not empty)"));
+    }
+    let users = auth::list_users(store).await?;
+    if users
+        .iter()
+        .any(|u| !LOGINS.iter().any(|l| l.username == u.username))
+    {
+        return Ok(Some("it has accounts the demo did not create"));
+    }
+    if mahalle_db::maintenance::count(store, "districts").await? > 0
+        && settings::get(store, "demo_version").await?.is_none()
+    {
+        return Ok(Some("it holds a city the demo did not load"));
+    }
+    Ok(None)
+}
 
 /// A demo account: username, display name, role, and the code of its scope (if any).
 pub struct DemoLogin {
@@ -84,6 +130,8 @@ pub struct Summary {
     pub reports: usize,
     pub services: usize,
     pub requests: usize,
+    /// Each demo account's username and the password it was given.
+    pub logins: Vec<(&'static str, String)>,
 }
 
 /// A wall-clock time in Tehran on a date, as UTC.
@@ -160,21 +208,25 @@ impl People {
 }
 
 /// Loads (or reloads) the demo city with a year of citizens' requests.
-pub async fn load(store: &Store) -> anyhow::Result<Summary> {
-    load_sized(store, requests::RequestScale::DEMO).await
+pub async fn load(store: &Store, passwords: Passwords<'_>) -> anyhow::Result<Summary> {
+    load_sized(store, requests::RequestScale::DEMO, passwords).await
 }
 
 /// Loads the demo city in one transaction, then the request catalogue and (into a city without
 /// requests) their history at the given scale.
-pub async fn load_sized(store: &Store, scale: requests::RequestScale) -> anyhow::Result<Summary> {
-    let mut s = load_city(store).await?;
+pub async fn load_sized(
+    store: &Store,
+    scale: requests::RequestScale,
+    passwords: Passwords<'_>,
+) -> anyhow::Result<Summary> {
+    let mut s = load_city(store, passwords).await?;
     let (services, added) = requests::load(store, scale, chrono::Utc::now()).await?;
     s.services = services;
     s.requests = added;
     Ok(s)
 }
 
-async fn load_city(store: &Store) -> anyhow::Result<Summary> {
+async fn load_city(store: &Store, passwords: Passwords<'_>) -> anyhow::Result<Summary> {
     let mut tx = store.begin().await?;
     let mut s = Summary::default();
 
@@ -362,7 +414,6 @@ async fn load_city(store: &Store) -> anyhow::Result<Summary> {
     s.reports = f.reports;
 
     // Demo accounts.
-    let hash = mahalle_web::accounts::ops::hash_password(DEMO_PASSWORD.to_string()).await?;
     let water = org_ids.iter().find(|(c, _)| *c == "AG-WATER").map(|x| x.1);
     for login in LOGINS {
         let scope = match login.role {
@@ -377,6 +428,12 @@ async fn load_city(store: &Store) -> anyhow::Result<Summary> {
             ),
             _ => Scope::City,
         };
+        let password = match passwords {
+            Passwords::Generate => new_password(),
+            Passwords::Same(p) => p.to_string(),
+        };
+        let hash = mahalle_web::accounts::ops::hash_password(password.clone()).await?;
+        s.logins.push((login.username, password));
         let id = auth::upsert_user(&mut tx, login.username, login.display_name, &hash).await?;
         auth::set_grants(&mut tx, id, &[Grant::new(login.role, scope)?]).await?;
     }
@@ -544,4 +601,15 @@ pub async fn add_history(store: &Store, scale: Scale, seed: u64) -> anyhow::Resu
     .await?;
     tx.commit().await?;
     Ok((c.resolutions, c.reports))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn generated_passwords_are_long_and_differ() {
+        let (a, b) = (super::new_password(), super::new_password());
+        assert_eq!(a.len(), 19);
+        assert_ne!(a, b);
+        assert!(mahalle_core::validate::password(&a).is_ok());
+    }
 }

@@ -36,7 +36,7 @@ async fn sign_in_sign_out() {
             "/login",
             &[
                 ("username", "Admin"),
-                ("password", "mahalle-demo"),
+                ("password", crate::helpers::PASSWORD),
                 ("next", "/people?page=2"),
             ],
         )
@@ -69,7 +69,7 @@ async fn sessions_are_shared_by_servers_on_one_database() {
     let a = TestApp::spawn().await;
     let b = TestApp::spawn_on(&a.db_url).await;
     // Sign in on server A, then present A's session cookie to server B.
-    let r = a.login("mayor", mahalle::demo::DEMO_PASSWORD).await;
+    let r = a.login("mayor", crate::helpers::PASSWORD).await;
     assert_eq!(r.status().as_u16(), 303);
     let session = r
         .headers()
@@ -98,7 +98,7 @@ async fn forms_without_the_csrf_token_are_refused() {
     let r = app
         .client
         .post(app.url("/login"))
-        .form(&[("username", "admin"), ("password", "mahalle-demo")])
+        .form(&[("username", "admin"), ("password", crate::helpers::PASSWORD)])
         .send()
         .await
         .unwrap();
@@ -109,7 +109,7 @@ async fn forms_without_the_csrf_token_are_refused() {
         .form(&[
             ("csrf", "0".repeat(64).as_str()),
             ("username", "admin"),
-            ("password", "mahalle-demo"),
+            ("password", crate::helpers::PASSWORD),
         ])
         .send()
         .await
@@ -137,7 +137,7 @@ async fn repeated_failures_are_throttled() {
     }
     // Even the right password waits now.
     assert_eq!(
-        app.login("viewer", mahalle::demo::DEMO_PASSWORD)
+        app.login("viewer", crate::helpers::PASSWORD)
             .await
             .status()
             .as_u16(),
@@ -145,7 +145,7 @@ async fn repeated_failures_are_throttled() {
     );
     // Other accounts are unaffected.
     assert_eq!(
-        app.login("admin", mahalle::demo::DEMO_PASSWORD)
+        app.login("admin", crate::helpers::PASSWORD)
             .await
             .status()
             .as_u16(),
@@ -369,7 +369,7 @@ async fn redirects_after_sign_in_and_language_switch_stay_on_the_site() {
             "/login",
             &[
                 ("username", "mayor"),
-                ("password", mahalle::demo::DEMO_PASSWORD),
+                ("password", crate::helpers::PASSWORD),
                 ("next", "/\t/evil.example"),
             ],
         )

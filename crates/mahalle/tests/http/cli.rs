@@ -51,7 +51,17 @@ fn demo_is_idempotent_and_prints_log_ins() {
     let (a, b) = (stdout(&first), stdout(&again));
     assert_eq!(a.lines().next(), b.lines().next(), "same counts on reload");
     assert!(a.contains("22 districts") && a.contains("323 neighborhoods"));
-    assert!(a.contains("admin") && a.contains("mahalle-demo"));
+    // Every account gets its own new password on each load; none is fixed.
+    let password = |out: &str, user: &str| {
+        out.lines()
+            .find(|l| l.trim_start().starts_with(&format!("{user} ")))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .map(str::to_string)
+            .unwrap_or_else(|| panic!("{user} listed in {out}"))
+    };
+    assert_ne!(password(&a, "admin"), password(&b, "admin"));
+    assert_ne!(password(&a, "admin"), password(&a, "mayor"));
+    assert!(!a.contains("mahalle-demo"));
     let check = mahalle(&db, &["check"], None);
     assert!(check.status.success(), "{}", stdout(&check));
     assert!(stdout(&check).contains("neighborhoods: 323"));
@@ -230,4 +240,32 @@ async fn counters_rebuild_repairs_the_counters_on_this_backend() {
         Vec::<String>::new()
     );
     store.close().await;
+}
+
+#[test]
+fn demo_refuses_a_database_with_other_data_unless_forced() {
+    let (_dir, db) = temp_db();
+    let o = mahalle(
+        &db,
+        &[
+            "user",
+            "add",
+            "secretariat",
+            "--name",
+            "دبیرخانه",
+            "--role",
+            "admin",
+        ],
+        Some("correct horse battery"),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = mahalle(&db, &["demo"], None);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("--force"), "{err}");
+    let list = stdout(&mahalle(&db, &["user", "list"], None));
+    assert!(!list.contains("mayor"), "nothing loaded: {list}");
+    let o = mahalle(&db, &["demo", "--force"], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&mahalle(&db, &["user", "list"], None)).contains("mayor"));
 }

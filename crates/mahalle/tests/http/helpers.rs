@@ -59,6 +59,10 @@ async fn drop_stale_databases(url: &str) {
     store.close().await;
 }
 
+/// The password every demo account of the test city gets (the product generates one per
+/// account and installation).
+pub const PASSWORD: &str = "a test password, not the product's";
+
 /// Builds the template once: a migrated database with the demo city.
 async fn template() -> &'static str {
     TEMPLATE
@@ -70,9 +74,13 @@ async fn template() -> &'static str {
                     admin_exec(&url, &format!("CREATE DATABASE {name}")).await;
                     let store = Store::connect(&with_db(&url, &name)).await.unwrap();
                     store.migrate().await.unwrap();
-                    mahalle::demo::load_sized(&store, mahalle::demo::requests::RequestScale::SMALL)
-                        .await
-                        .unwrap();
+                    mahalle::demo::load_sized(
+                        &store,
+                        mahalle::demo::requests::RequestScale::SMALL,
+                        mahalle::demo::Passwords::Same(crate::helpers::PASSWORD),
+                    )
+                    .await
+                    .unwrap();
                     store.close().await;
                     name
                 }
@@ -83,9 +91,13 @@ async fn template() -> &'static str {
                     let work = dir.join("work.db");
                     let store = Store::connect(work.to_str().unwrap()).await.unwrap();
                     store.migrate().await.unwrap();
-                    mahalle::demo::load_sized(&store, mahalle::demo::requests::RequestScale::SMALL)
-                        .await
-                        .unwrap();
+                    mahalle::demo::load_sized(
+                        &store,
+                        mahalle::demo::requests::RequestScale::SMALL,
+                        mahalle::demo::Passwords::Same(crate::helpers::PASSWORD),
+                    )
+                    .await
+                    .unwrap();
                     // A self-contained copy (no WAL file beside it) that tests can copy.
                     store
                         .execute(
@@ -253,7 +265,7 @@ impl TestApp {
     }
 
     pub async fn login_as(&self, username: &str) {
-        let r = self.login(username, mahalle::demo::DEMO_PASSWORD).await;
+        let r = self.login(username, crate::helpers::PASSWORD).await;
         assert_eq!(r.status().as_u16(), 303, "login as {username}");
     }
 }

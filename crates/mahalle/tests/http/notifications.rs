@@ -656,9 +656,13 @@ async fn the_first_run_over_the_demo_city_gathers_reminders_into_digests() {
         0
     );
     // Reloading the demo city replaces its sessions, reminders included.
-    mahalle::demo::load_sized(&store, mahalle::demo::requests::RequestScale::SMALL)
-        .await
-        .unwrap();
+    mahalle::demo::load_sized(
+        &store,
+        mahalle::demo::requests::RequestScale::SMALL,
+        mahalle::demo::Passwords::Same(crate::helpers::PASSWORD),
+    )
+    .await
+    .unwrap();
     assert_eq!(
         count(&store, "SELECT COUNT(*) FROM notification_items i LEFT JOIN resolutions r ON r.id = i.resolution_id WHERE r.id IS NULL").await,
         0

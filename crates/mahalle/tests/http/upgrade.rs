@@ -16,9 +16,13 @@ async fn the_outbox_survives_the_upgrade_to_request_notifications() {
     let url = empty_database().await;
     let store = Store::connect(&url).await.unwrap();
     store.migrate_to(6).await.unwrap();
-    mahalle::demo::load_sized(&store, mahalle::demo::requests::RequestScale::SMALL)
-        .await
-        .unwrap();
+    mahalle::demo::load_sized(
+        &store,
+        mahalle::demo::requests::RequestScale::SMALL,
+        mahalle::demo::Passwords::Same(crate::helpers::PASSWORD),
+    )
+    .await
+    .unwrap();
     // Two reminders as release 6 recorded them, one sent and one waiting.
     for (key, state) in [("overdue:a", "sent"), ("overdue:b", "pending")] {
         store

@@ -47,21 +47,34 @@ static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         .unwrap_or_default()
 });
 
-/// Failed attempts allowed per username in the throttling window.
+/// Failed attempts allowed, in the throttling window, for one account from one client address,
+/// and for one address over all accounts (password spraying, unknown usernames). There is no
+/// limit per account alone: it would let anyone lock the real user out for good.
 pub const MAX_FAILURES: i64 = 10;
+pub const MAX_FAILURES_PER_ADDRESS: i64 = 30;
 pub const FAILURE_WINDOW_SECS: i64 = 15 * 60;
 
-/// Checks a username and password; returns the user id. Throttled per username in the database,
-/// so the limit holds across every server process.
+/// Argon2 verifications at once: each takes tens of milliseconds of a core, and sign-in must
+/// not starve every other request.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
+/// Checks a username and password from a client (its [`crate::http::extract::ClientKey`]);
+/// returns the user id. Throttled per account and address, and per address, in the database,
+/// so the limits hold across every server process.
 pub async fn authenticate(
     store: &Store,
+    client: &str,
     username: &str,
     password: &str,
 ) -> Result<Option<i64>, AppError> {
     let username = username.trim().to_lowercase();
     let now = chrono::Utc::now().timestamp();
-    if auth::login_failures_since(store, &username, now - FAILURE_WINDOW_SECS).await?
-        >= MAX_FAILURES
+    let since = now - FAILURE_WINDOW_SECS;
+    // Usernames have no ':', so these keys cannot be anyone's name.
+    let pair = format!("pair:{client}:{username}");
+    let address = format!("addr:{client}");
+    if auth::login_failures_since(store, &pair, since).await? >= MAX_FAILURES
+        || auth::login_failures_since(store, &address, since).await? >= MAX_FAILURES_PER_ADDRESS
     {
         return Err(AppError::TooManyRequests);
     }
@@ -70,14 +83,18 @@ pub async fn authenticate(
         Some(c) if c.active => (c.password_hash.clone(), Some(c.id)),
         _ => (DUMMY_HASH.clone(), None),
     };
-    let ok = verify_password(password.to_string(), hash).await;
+    let ok = {
+        let _permit = HASHING.acquire().await.map_err(|_| AppError::Busy)?;
+        verify_password(password.to_string(), hash).await
+    };
     match (ok, id) {
         (true, Some(id)) => {
-            auth::clear_login_failures(store, &username).await?;
+            auth::clear_login_failures(store, &pair).await?;
             Ok(Some(id))
         }
         _ => {
-            auth::record_login_failure(store, &username, now).await?;
+            auth::record_login_failure(store, &pair, now).await?;
+            auth::record_login_failure(store, &address, now).await?;
             Ok(None)
         }
     }

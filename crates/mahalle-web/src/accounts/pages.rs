@@ -55,10 +55,11 @@ pub struct LoginForm {
 pub async fn login(
     State(state): State<AppState>,
     ctx: Ctx,
+    crate::http::extract::ClientKey(client): crate::http::extract::ClientKey,
     CsrfForm(f): CsrfForm<LoginForm>,
 ) -> Result<Response, AppError> {
     let next = safe_next(f.next.as_deref());
-    match accounts::authenticate(&state.store, &f.username, &f.password).await? {
+    match accounts::authenticate(&state.store, &client, &f.username, &f.password).await? {
         Some(user_id) => {
             let token = new_token();
             let now = chrono::Utc::now().timestamp();

@@ -52,11 +52,18 @@ impl From<PathRejection> for AppError {
 /// proxy (see `mahalle_core::forwarded`), as an IPv4 address or an IPv6 /64. "unknown" when the
 /// server runs without connection info.
 pub fn client_key(req: &Request, trusted: &[mahalle_core::forwarded::Network]) -> String {
-    let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>() else {
+    key_of(req.extensions(), req.headers(), trusted)
+}
+
+fn key_of(
+    extensions: &axum::http::Extensions,
+    headers: &axum::http::HeaderMap,
+    trusted: &[mahalle_core::forwarded::Network],
+) -> String {
+    let Some(ConnectInfo(peer)) = extensions.get::<ConnectInfo<SocketAddr>>() else {
         return "unknown".into();
     };
-    let forwarded: Vec<&str> = req
-        .headers()
+    let forwarded: Vec<&str> = headers
         .get_all("x-forwarded-for")
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -66,6 +73,24 @@ pub fn client_key(req: &Request, trusted: &[mahalle_core::forwarded::Network]) -
         &forwarded,
         trusted,
     ))
+}
+
+/// [`client_key`] as an extractor, for handlers that read their body with another one.
+pub struct ClientKey(pub String);
+
+impl FromRequestParts<crate::AppState> for ClientKey {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &crate::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientKey(key_of(
+            &parts.extensions,
+            &parts.headers,
+            &state.config.trusted_proxies,
+        )))
+    }
 }
 
 /// A form with no fields but the CSRF token.

@@ -98,7 +98,10 @@ async fn forms_without_the_csrf_token_are_refused() {
     let r = app
         .client
         .post(app.url("/login"))
-        .form(&[("username", "admin"), ("password", crate::helpers::PASSWORD)])
+        .form(&[
+            ("username", "admin"),
+            ("password", crate::helpers::PASSWORD),
+        ])
         .send()
         .await
         .unwrap();
@@ -376,4 +379,74 @@ async fn redirects_after_sign_in_and_language_switch_stay_on_the_site() {
         .await;
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(r.headers()["location"], "/");
+}
+
+/// Throttling counts an account from one address, and one address over all accounts; nobody
+/// else's failures lock a user out. Addresses come from a trusted proxy's X-Forwarded-For.
+#[tokio::test]
+async fn throttling_is_per_address_so_others_cannot_lock_a_user_out() {
+    let db = crate::helpers::fresh_database().await;
+    let web = mahalle_web::WebConfig {
+        trusted_proxies: mahalle_core::forwarded::parse_list("127.0.0.1/32,::1/128").unwrap(),
+        ..Default::default()
+    };
+    let app = TestApp::spawn_with(&db, web).await;
+    let csrf = app.csrf().await;
+    let login = |from: &'static str, user: String, password: &'static str| {
+        let csrf = csrf.clone();
+        let app = &app;
+        async move {
+            app.client
+                .post(app.url("/login"))
+                .header("x-forwarded-for", from)
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("username", user.as_str()),
+                    ("password", password),
+                    ("next", "/"),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    let wrong = "not the password";
+    for _ in 0..mahalle_web::accounts::ops::MAX_FAILURES {
+        assert_eq!(login("203.0.113.5", "viewer".into(), wrong).await, 401);
+    }
+    assert_eq!(
+        login("203.0.113.5", "viewer".into(), crate::helpers::PASSWORD).await,
+        429
+    );
+    // The real user, elsewhere, still signs in.
+    assert_eq!(
+        login("198.51.100.7", "viewer".into(), crate::helpers::PASSWORD).await,
+        303
+    );
+
+    // Spraying one password over many (unknown) usernames from one address is stopped too, and
+    // an IPv6 subscriber's /64 counts as one address.
+    let per_address = mahalle_web::accounts::ops::MAX_FAILURES_PER_ADDRESS;
+    for i in 0..per_address {
+        let from = if i % 2 == 0 {
+            "2001:db8:5:6::1"
+        } else {
+            "2001:db8:5:6::ffff"
+        };
+        assert_eq!(
+            login(from, format!("nobody{i}"), wrong).await,
+            401,
+            "attempt {i}"
+        );
+    }
+    assert_eq!(
+        login("2001:db8:5:6::42", "admin".into(), crate::helpers::PASSWORD).await,
+        429
+    );
+    assert_eq!(
+        login("2001:db8:5:7::1", "admin".into(), crate::helpers::PASSWORD).await,
+        303
+    );
 }

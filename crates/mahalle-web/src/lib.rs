@@ -57,6 +57,7 @@ pub const CAPABILITIES: &[Capability] = &[
 /// The whole application: every capability's pages, API and machine endpoints, the OpenAPI
 /// document they describe, health checks and static files, under one stack of tower layers.
 pub fn app(state: AppState) -> Router {
+    let gate = http::overload::Gate::new(state.config.max_in_flight, state.config.overload_wait);
     let mut pages = Router::new();
     let mut api = OpenApiRouter::with_openapi(http::api::ApiDoc::openapi());
     let mut machine = Router::new();
@@ -109,7 +110,8 @@ pub fn app(state: AppState) -> Router {
                         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
                     ),
                 ))
-                .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30))),
+                .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30))),
         )
+        .layer(axum::middleware::from_fn_with_state(gate, http::overload::admit))
         .with_state(state)
 }

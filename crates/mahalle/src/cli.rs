@@ -115,6 +115,10 @@ pub struct ServeArgs {
     /// X-Forwarded-For header names the client; per-IP limits then count the citizen's address.
     #[arg(long, env = "MAHALLE_TRUSTED_PROXIES", default_value = "", value_parser = parse_proxies)]
     pub trusted_proxies: Proxies,
+    /// Requests served at once; more wait up to two seconds for a place, then get 503 with
+    /// Retry-After rather than queueing without bound.
+    #[arg(long, env = "MAHALLE_MAX_IN_FLIGHT", default_value_t = 512)]
+    pub max_in_flight: usize,
     /// Mail server for reminders: smtp://user:pass@host:587?tls=starttls, smtps://…, smtp://host:25.
     /// Without it, notifications wait in the outbox (/notifications).
     #[arg(long, env = "MAHALLE_SMTP_URL", hide_env_values = true)]
@@ -170,6 +174,7 @@ impl Default for ServeArgs {
             session_hours: 12,
             secure_cookies: false,
             trusted_proxies: Proxies::default(),
+            max_in_flight: 512,
             smtp_url: None,
             mail_from: "سامانه محله <noreply@localhost>".into(),
             escalate_after_days: 14,
@@ -359,6 +364,8 @@ async fn serve(store: Store, url: &str, args: ServeArgs) -> anyhow::Result<()> {
         session_hours: args.session_hours.max(1),
         secure_cookies: args.secure_cookies,
         trusted_proxies: args.trusted_proxies.0,
+        max_in_flight: args.max_in_flight.max(1),
+        ..WebConfig::default()
     };
     let notifier =
         mahalle_web::notifications::from_config(args.smtp_url.as_deref(), &args.mail_from)

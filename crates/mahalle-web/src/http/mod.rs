@@ -11,6 +11,7 @@ pub mod ctx;
 pub mod error;
 pub mod extract;
 pub mod i18n;
+pub mod overload;
 pub mod page;
 pub mod state;
 

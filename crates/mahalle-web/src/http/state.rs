@@ -14,6 +14,9 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Reverse proxies whose `X-Forwarded-For` names the client (for per-IP limits).
     pub trusted_proxies: Vec<mahalle_core::forwarded::Network>,
+    /// Requests in progress at once; more wait up to `overload_wait`, then get 503 `busy`.
+    pub max_in_flight: usize,
+    pub overload_wait: std::time::Duration,
 }
 
 impl Default for WebConfig {
@@ -22,6 +25,8 @@ impl Default for WebConfig {
             session_hours: 12,
             secure_cookies: false,
             trusted_proxies: Vec::new(),
+            max_in_flight: 512,
+            overload_wait: std::time::Duration::from_secs(2),
         }
     }
 }

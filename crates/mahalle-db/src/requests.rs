@@ -47,6 +47,8 @@ pub struct Request {
     pub closed_at: Option<DateTime<Utc>>,
     #[sqlx(default)]
     pub has_photo: bool,
+    /// Whether its category is published over Open311.
+    pub service_published: bool,
 }
 
 impl Request {
@@ -72,7 +74,8 @@ const COLUMNS: &str = "SELECT q.id, q.service_id, s.code AS service_code, s.name
      n.name_en AS neighborhood_name_en, q.organisation_id, o.name_fa AS organisation_name_fa, \
      o.name_en AS organisation_name_en, q.source, q.media_url, q.status_notes, q.challenge_id, \
      q.requested_at, q.updated_at, q.due_at, q.closed_at, \
-     EXISTS (SELECT 1 FROM request_photos p WHERE p.request_id = q.id) AS has_photo";
+     EXISTS (SELECT 1 FROM request_photos p WHERE p.request_id = q.id) AS has_photo, \
+     s.published AS service_published";
 const JOINS: &str = " JOIN services s ON s.id = q.service_id \
      LEFT JOIN districts d ON d.id = q.district_id \
      LEFT JOIN neighborhoods n ON n.id = q.neighborhood_id \
@@ -350,6 +353,8 @@ pub struct Search {
     /// Open311 states: "open" and/or "closed".
     pub open: Option<bool>,
     pub district_number: Option<i64>,
+    /// Only requests of published categories (the public Open311 listing).
+    pub published_only: bool,
     pub limit: i64,
     pub offset: i64,
 }
@@ -358,6 +363,9 @@ pub struct Search {
 pub async fn search(store: &Store, s: &Search) -> Result<Vec<Request>> {
     // Pick the page's ids on the narrow index first, then join names onto those few rows.
     let mut page = Sql::new("SELECT q.id, q.requested_at FROM service_requests q WHERE 1=1");
+    if s.published_only {
+        page.push(" AND q.service_id IN (SELECT id FROM services WHERE published = TRUE)");
+    }
     if !s.ids.is_empty() {
         page.push(&format!(" AND q.id IN ({})", ids_sql(&s.ids)));
     } else {

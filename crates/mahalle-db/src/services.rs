@@ -25,6 +25,8 @@ pub struct Service {
     /// Hours the handling organisation has to answer.
     pub sla_hours: i64,
     pub active: bool,
+    /// Whether its requests are published over Open311 (welfare and social kinds are not).
+    pub published: bool,
     pub sort_order: i64,
     /// Whether the category asks extra questions (Open311 `metadata`).
     #[sqlx(default)]
@@ -32,7 +34,7 @@ pub struct Service {
 }
 
 const SERVICE_COLUMNS: &str = "SELECT s.id, s.code, s.name_fa, s.name_en, s.group_fa, s.group_en, s.description_fa, \
-     s.description_en, s.keywords, s.domain, s.sla_hours, s.active, s.sort_order, \
+     s.description_en, s.keywords, s.domain, s.sla_hours, s.active, s.published, s.sort_order, \
      EXISTS (SELECT 1 FROM service_attributes a WHERE a.service_id = s.id) AS has_attributes FROM services s";
 
 /// The catalogue in display order; inactive categories only when asked.
@@ -69,14 +71,15 @@ pub struct NewService<'a> {
     pub domain: &'a str,
     pub sla_hours: i64,
     pub sort_order: i64,
+    pub published: bool,
 }
 
 pub async fn create_service(tx: &mut Tx, s: &NewService<'_>, at: DateTime<Utc>) -> Result<i64> {
     tx.scalar(
         &Sql::new(
             "INSERT INTO services (code, name_fa, name_en, group_fa, group_en, description_fa, description_en, keywords, \
-             domain, sla_hours, active, sort_order, search_key, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, TRUE, $11, $12, $13, $13) RETURNING id",
+             domain, sla_hours, active, sort_order, search_key, created_at, updated_at, published) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, TRUE, $11, $12, $13, $13, $14) RETURNING id",
         )
         .bind(s.code)
         .bind(s.name_fa)
@@ -90,7 +93,8 @@ pub async fn create_service(tx: &mut Tx, s: &NewService<'_>, at: DateTime<Utc>) 
         .bind(s.sla_hours)
         .bind(s.sort_order)
         .bind(search_key(&format!("{} {} {} {}", s.code, s.name_fa, s.name_en, s.keywords)))
-        .bind(at),
+        .bind(at)
+        .bind(s.published),
     )
     .await
 }
@@ -108,7 +112,7 @@ pub async fn edit_service(
             &Sql::new(
                 "UPDATE services SET name_fa = $1, name_en = $2, group_fa = $3, group_en = $4, \
                  description_fa = $5, description_en = $6, keywords = $7, domain = $8, sort_order = $9, \
-                 search_key = $10, updated_at = $11 WHERE id = $12",
+                 search_key = $10, updated_at = $11, published = $13 WHERE id = $12",
             )
             .bind(s.name_fa)
             .bind(s.name_en)
@@ -121,7 +125,8 @@ pub async fn edit_service(
             .bind(s.sort_order)
             .bind(search_key(&format!("{} {} {} {}", s.code, s.name_fa, s.name_en, s.keywords)))
             .bind(at)
-            .bind(id),
+            .bind(id)
+            .bind(s.published),
         )
         .await?;
     if n == 0 {

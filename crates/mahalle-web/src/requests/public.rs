@@ -458,11 +458,18 @@ pub async fn track(
     Ok(resp)
 }
 
-/// A request's photo, public like the request itself (it is the Open311 `media_url`).
+/// A request's photo, public like the request itself (it is the Open311 `media_url`); for a
+/// category that is not published, only for those who handle the request.
 pub async fn photo(
     State(state): State<AppState>,
+    ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
+    let r = store_requests::get(&state.store, id).await?;
+    let public = r.service_published;
+    if !public && !ctx.principal().is_some_and(|p| ops::may_handle(p, &r)) {
+        return Err(AppError::NotFound);
+    }
     let (content_type, bytes) = store_requests::photo(&state.store, id).await?;
     // Only images were accepted; anything else is served as bytes, never interpreted.
     let ct = if content_type.starts_with("image/") {
@@ -474,7 +481,15 @@ pub async fn photo(
         [
             (header::CONTENT_TYPE, ct),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
-            (header::CACHE_CONTROL, "public, max-age=86400".to_string()),
+            (
+                header::CACHE_CONTROL,
+                if public {
+                    "public, max-age=86400"
+                } else {
+                    "private, no-store"
+                }
+                .to_string(),
+            ),
             (header::CONTENT_DISPOSITION, "inline".to_string()),
         ],
         bytes,

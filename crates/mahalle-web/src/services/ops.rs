@@ -50,6 +50,9 @@ pub struct ServiceInput {
     /// Offered to citizens.
     #[serde(default, deserialize_with = "flag")]
     pub active: bool,
+    /// Its requests are published over Open311 (leave off for welfare and social kinds).
+    #[serde(default, deserialize_with = "flag")]
+    pub published: bool,
 }
 
 impl ServiceInput {
@@ -67,6 +70,7 @@ impl ServiceInput {
             sla_hours: s.sla_hours.to_string(),
             sort_order: s.sort_order.to_string(),
             active: s.active,
+            published: s.published,
         }
     }
 }
@@ -155,6 +159,7 @@ fn check_details(f: &ServiceInput) -> Result<Details, Vec<FieldError>> {
         sla_hours: sla_hours.unwrap_or(1),
         sort_order: sort_order.unwrap_or(0),
         active: f.active,
+        published: f.published,
     })
 }
 
@@ -268,6 +273,7 @@ pub struct Details {
     pub sla_hours: i64,
     pub sort_order: i64,
     pub active: bool,
+    pub published: bool,
 }
 
 impl Details {
@@ -284,6 +290,7 @@ impl Details {
             domain: self.domain,
             sla_hours: self.sla_hours,
             sort_order: self.sort_order,
+            published: self.published,
         }
     }
 }
@@ -589,7 +596,7 @@ async fn change(store: &Store, user_id: i64, id: i64, change: Change<'_>) -> Res
                             Some(json!({
                                 "name_fa": d.name_fa, "name_en": d.name_en, "group_fa": d.group_fa,
                                 "group_en": d.group_en, "domain": d.domain, "sla_hours": d.sla_hours,
-                                "active": d.active, "keywords": d.keywords
+                                "active": d.active, "published": d.published, "keywords": d.keywords
                             })),
                         )
                     }

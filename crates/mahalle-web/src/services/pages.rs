@@ -51,6 +51,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("sv_choices", "گزینه‌ها (برای فهرست‌ها)، هر کدام در یک سطر: کد = نام فارسی | English", "Choices (for lists), one per line: key = Persian | English"),
     ("sv_add_question", "افزودن پرسش", "Add the question"),
     ("sv_create", "ساخت موضوع", "Create the category"),
+    ("sv_published", "درخواست‌ها در Open311 منتشر شوند (برای موضوع‌های حمایتی و اجتماعی خاموش بگذارید)", "Publish its requests over Open311 (leave off for welfare and social kinds)"),
 ];
 
 pub struct CatalogueRow {
@@ -287,6 +288,7 @@ async fn edit_page(
         None => ServiceInput {
             sla_hours: "72".into(),
             active: true,
+            published: true,
             domain: "urban_services".into(),
             ..Default::default()
         },

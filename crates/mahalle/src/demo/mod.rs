@@ -226,7 +226,9 @@ pub async fn load_sized(
     Ok(s)
 }
 
-async fn load_city(store: &Store, passwords: Passwords<'_>) -> anyhow::Result<Summary> {
+/// The city, its Social HQ history and its accounts, without the request catalogue (upgrade
+/// tests load this into an older schema).
+pub async fn load_city(store: &Store, passwords: Passwords<'_>) -> anyhow::Result<Summary> {
     let mut tx = store.begin().await?;
     let mut s = Summary::default();
 

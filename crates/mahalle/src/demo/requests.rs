@@ -561,6 +561,8 @@ pub async fn load(
                         domain: c.domain,
                         sla_hours: c.sla_hours,
                         sort_order: i as i64,
+                        // Welfare and social needs are for staff eyes only.
+                        published: c.domain != "social",
                     },
                     now,
                 )

@@ -479,3 +479,63 @@ async fn searches_filter_by_window_status_code_and_district() {
         "Persian digits accepted"
     );
 }
+
+/// Welfare and social categories are not published: their requests are for those who handle
+/// them; a media_url is only ever a web address.
+#[tokio::test]
+async fn unpublished_categories_and_unsafe_links_stay_out_of_open311() {
+    let app = TestApp::spawn().await;
+    let store = Store::connect(&app.db_url).await.unwrap();
+    let (private, public): (i64, i64) = store
+        .fetch_one(&mahalle_db::Sql::new(
+            "SELECT (SELECT MIN(q.id) FROM service_requests q JOIN services s ON s.id = q.service_id WHERE s.published = FALSE), \
+                    (SELECT MIN(q.id) FROM service_requests q JOIN services s ON s.id = q.service_id WHERE s.published = TRUE)",
+        ))
+        .await
+        .unwrap();
+    let (status, _) = app
+        .get_json(&format!("/open311/v2/requests/{private}.json"))
+        .await;
+    assert_eq!(status, 404);
+    let (status, _) = app
+        .get_json(&format!("/open311/v2/requests/{public}.json"))
+        .await;
+    assert_eq!(status, 200);
+    let (_, list) = app
+        .get_json(&format!(
+            "/open311/v2/requests.json?service_request_id={private},{public}"
+        ))
+        .await;
+    let ids: Vec<i64> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["service_request_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, vec![public]);
+    let (_, services) = app.get_json("/api/v1/services").await;
+    let hidden = services
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["published"] == false)
+        .count();
+    assert!(hidden >= 1, "the demo keeps welfare categories unpublished");
+
+    let key = api_key(&app).await;
+    let (status, body) = post(
+        &app,
+        "/open311/v2/requests.json",
+        &[
+            ("api_key", key.as_str()),
+            ("service_code", "STREET-LIGHT"),
+            ("lat", "35.7009"),
+            ("long", "51.4012"),
+            ("attribute[LIGHTS]", "2"),
+            ("media_url", "javascript:alert(1)"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("media_url"), "{body}");
+}

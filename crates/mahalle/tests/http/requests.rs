@@ -30,6 +30,7 @@ async fn service(app: &TestApp, code: &str, org_code: &str) -> Store {
             domain: "urban_services",
             sla_hours: 48,
             sort_order: 1,
+            published: true,
         },
         Utc::now(),
     )

@@ -16,9 +16,9 @@ async fn the_outbox_survives_the_upgrade_to_request_notifications() {
     let url = empty_database().await;
     let store = Store::connect(&url).await.unwrap();
     store.migrate_to(6).await.unwrap();
-    mahalle::demo::load_sized(
+    // The city without its request catalogue, whose schema is newer than release 6.
+    mahalle::demo::load_city(
         &store,
-        mahalle::demo::requests::RequestScale::SMALL,
         mahalle::demo::Passwords::Same(crate::helpers::PASSWORD),
     )
     .await

@@ -464,6 +464,7 @@ async fn requests(state: &AppState, call: &Call) -> Result<Response, Error311> {
     };
     let mut search = Search {
         limit: MAX_RESULTS,
+        published_only: true,
         ..Search::default()
     };
     if let Some(list) = param(params, "service_request_id") {
@@ -556,8 +557,9 @@ async fn one_request(State(state): State<AppState>, call: Call) -> Result<Respon
     };
     let id: i64 = id.trim().parse().map_err(|_| not_found())?;
     let r = match store_requests::get(&state.store, id).await {
-        Ok(r) => r,
-        Err(mahalle_db::DbError::NotFound) => return Err(not_found()),
+        // Requests of unpublished (welfare, social) categories are not there for the public.
+        Ok(r) if r.service_published => r,
+        Ok(_) | Err(mahalle_db::DbError::NotFound) => return Err(not_found()),
         Err(e) => return Err(Error311::from_app(e.into(), format, lang)),
     };
     let v = V::L("request", vec![request_value(r, lang, &call.base)]);

@@ -296,6 +296,15 @@ pub async fn submit(
     let now = Utc::now();
     let due_at = rules::due_at(now, service.sla_hours);
     let media_url: String = s.media_url.trim().chars().take(1000).collect();
+    // Published as a link: only a web address, never javascript: or data:.
+    let lower = media_url.to_ascii_lowercase();
+    if !(media_url.is_empty() || lower.starts_with("https://") || lower.starts_with("http://")) {
+        return Err(AppError::Invalid(vec![field(
+            "media_url",
+            "نشانی تصویر باید با http:// یا https:// آغاز شود.",
+            "media_url must be an http:// or https:// address.",
+        )]));
+    }
     let pending = Pending {
         service_id: service.id,
         description,

@@ -73,7 +73,10 @@ pub fn app(state: AppState) -> Router {
     let pages = pages
         .fallback(|| async { AppError::NotFound })
         .layer(axum::middleware::from_fn(http::error::html_errors))
-        .layer(axum::middleware::from_fn(http::csrf::ensure_cookie));
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::csrf::ensure_cookie,
+        ));
 
     Router::new()
         .merge(api)

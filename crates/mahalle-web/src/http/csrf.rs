@@ -39,10 +39,15 @@ pub fn token_from(jar: &CookieJar) -> Option<String> {
 }
 
 /// Gives every visitor a CSRF cookie before the first form is drawn.
-pub async fn ensure_cookie(mut req: Request, next: Next) -> Response {
+pub async fn ensure_cookie(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let secure = state.config.secure_cookies;
     let jar = CookieJar::from_headers(req.headers());
     if token_from(&jar).is_some() {
-        return next.run(req).await;
+        return with_hsts(next.run(req).await, secure);
     }
     let token = new_token();
     // Make the new token visible to this request's handlers as if the cookie had been sent.
@@ -62,9 +67,21 @@ pub async fn ensure_cookie(mut req: Request, next: Next) -> Response {
         .path("/")
         .http_only(true)
         .same_site(SameSite::Strict)
+        .secure(secure)
         .build();
     if let Ok(v) = header::HeaderValue::from_str(&cookie.to_string()) {
         resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    with_hsts(resp, secure)
+}
+
+/// Served over HTTPS (`--secure-cookies`), pages tell browsers to use nothing else for a year.
+fn with_hsts(mut resp: Response, secure: bool) -> Response {
+    if secure {
+        resp.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            header::HeaderValue::from_static("max-age=31536000"),
+        );
     }
     resp
 }

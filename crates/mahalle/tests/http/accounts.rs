@@ -450,3 +450,49 @@ async fn throttling_is_per_address_so_others_cannot_lock_a_user_out() {
         303
     );
 }
+
+/// Behind HTTPS (`--secure-cookies`) both cookies are Secure and pages send HSTS; without it,
+/// neither (plain-HTTP development must keep working).
+#[tokio::test]
+async fn secure_cookies_and_hsts_behind_https() {
+    let db = crate::helpers::fresh_database().await;
+    let secure = TestApp::spawn_with(
+        &db,
+        mahalle_web::WebConfig {
+            secure_cookies: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    let r = secure.get("/login").await;
+    assert_eq!(r.headers()["strict-transport-security"], "max-age=31536000");
+    let csrf_cookie = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("mahalle_csrf") || c.to_lowercase().contains("csrf"))
+        .expect("a CSRF cookie");
+    assert!(csrf_cookie.contains("Secure"), "{csrf_cookie}");
+    let r = secure.login("admin", crate::helpers::PASSWORD).await;
+    let session = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| !c.to_lowercase().contains("csrf"))
+        .expect("a session cookie");
+    assert!(
+        session.contains("Secure") && session.contains("HttpOnly"),
+        "{session}"
+    );
+
+    let plain = TestApp::spawn_on(&db).await;
+    let r = plain.get("/login").await;
+    assert!(r.headers().get("strict-transport-security").is_none());
+    assert!(r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .all(|v| !v.to_str().unwrap().contains("Secure")));
+}

@@ -453,6 +453,35 @@ impl MeetingTemplate {
     }
 }
 
+/// The meeting's page again with why a form on it was refused; `open` names the form to show.
+async fn refused(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    msgs: Vec<String>,
+    open: &'static str,
+) -> Result<Response, AppError> {
+    let (q, f) = (ListQuery::default(), NewResolutionForm::default());
+    meeting_page(state, ctx, id, &q, f, msgs, open).await
+}
+
+/// What a form on the meeting's page answers: back to the page at `anchor` when the change was
+/// made, the page with the form's errors when it was refused.
+async fn after_form(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    result: Result<(), AppError>,
+    anchor: &str,
+    open: &'static str,
+) -> Result<Response, AppError> {
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/meetings/{id}{anchor}")).into_response()),
+        Err(AppError::Invalid(fields)) => refused(state, ctx, id, ctx.messages(fields), open).await,
+        Err(e) => Err(e),
+    }
+}
+
 /// Attaches a file (minutes, a presentation) to a meeting.
 pub async fn attach(
     State(state): State<AppState>,
@@ -468,34 +497,10 @@ pub async fn attach(
         } else {
             "No file was chosen."
         };
-        return meeting_page(
-            &state,
-            &ctx,
-            id,
-            &ListQuery::default(),
-            NewResolutionForm::default(),
-            vec![msg.into()],
-            "add",
-        )
-        .await;
+        return refused(&state, &ctx, id, vec![msg.into()], "add").await;
     };
-    match ops::attach_to_meeting(&state.store, &me.principal, id, &file).await {
-        Ok(_) => Ok(Redirect::to(&format!("/meetings/{id}#files")).into_response()),
-        Err(AppError::Invalid(fields)) => {
-            let msgs = ctx.messages(fields);
-            meeting_page(
-                &state,
-                &ctx,
-                id,
-                &ListQuery::default(),
-                NewResolutionForm::default(),
-                msgs,
-                "add",
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    let result = ops::attach_to_meeting(&state.store, &me.principal, id, &file).await;
+    after_form(&state, &ctx, id, result.map(|_| ()), "#files", "add").await
 }
 
 /// Downloads an attachment, for those who may see what it is attached to.
@@ -565,23 +570,8 @@ pub async fn details(
     CsrfForm(f): CsrfForm<ops::MeetingCorrection>,
 ) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
-    match ops::set_details(&state.store, &me.principal, id, &f).await {
-        Ok(()) => Ok(Redirect::to(&format!("/meetings/{id}")).into_response()),
-        Err(AppError::Invalid(errors)) => {
-            let msgs = ctx.messages(errors);
-            meeting_page(
-                &state,
-                &ctx,
-                id,
-                &ListQuery::default(),
-                NewResolutionForm::default(),
-                msgs,
-                "details",
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    let result = ops::set_details(&state.store, &me.principal, id, &f).await;
+    after_form(&state, &ctx, id, result, "", "details").await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -650,21 +640,5 @@ pub async fn attendance(
     } else {
         Err(AppError::Invalid(errors))
     };
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/meetings/{id}#attendance")).into_response()),
-        Err(AppError::Invalid(fields)) => {
-            let msgs = ctx.messages(fields);
-            meeting_page(
-                &state,
-                &ctx,
-                id,
-                &ListQuery::default(),
-                NewResolutionForm::default(),
-                msgs,
-                "attendance",
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    after_form(&state, &ctx, id, result, "#attendance", "attendance").await
 }

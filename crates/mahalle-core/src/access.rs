@@ -119,6 +119,14 @@ impl Grant {
         }
     }
 
+    /// The id of the district, organisation or neighborhood the grant is scoped to.
+    pub fn scope_id(&self) -> Option<i64> {
+        match self.scope {
+            Scope::City => None,
+            Scope::District(i) | Scope::Organisation(i) | Scope::Neighborhood(i) => Some(i),
+        }
+    }
+
     /// Reassembles a grant from its stored columns.
     pub fn from_columns(
         role: &str,

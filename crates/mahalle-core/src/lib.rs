@@ -23,5 +23,6 @@ pub mod resolutions;
 pub mod retry;
 pub mod spans;
 pub mod text;
+pub mod tokens;
 pub mod tracking;
 pub mod validate;

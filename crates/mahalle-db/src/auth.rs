@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use mahalle_core::access::{Grant, Scope};
+use mahalle_core::tokens::{self, TokenScope};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -103,8 +104,7 @@ pub async fn set_password(tx: &mut Tx, user_id: i64, password_hash: &str) -> Res
     if n == 0 {
         return Err(crate::DbError::NotFound);
     }
-    tx.execute(&Sql::new("DELETE FROM sessions WHERE user_id = $1").bind(user_id))
-        .await?;
+    end_sessions(tx, user_id).await?;
     Ok(())
 }
 
@@ -241,68 +241,249 @@ pub struct ApiToken {
     pub id: i64,
     pub user_id: i64,
     pub name: String,
+    /// read or write
+    pub scope: String,
     pub created_at: DateTime<Utc>,
+    /// None: it does not expire.
+    pub expires_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
 }
+
+const TOKEN_SELECT: &str = "SELECT id, user_id, name, scope, created_at, expires_at, last_used_at, revoked_at FROM api_tokens";
 
 pub async fn create_api_token(
     tx: &mut Tx,
     user_id: i64,
     name: &str,
     token_hash: &str,
+    scope: TokenScope,
+    expires_at: Option<DateTime<Utc>>,
 ) -> Result<i64> {
     tx.scalar(
-        &Sql::new("INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+        &Sql::new("INSERT INTO api_tokens (user_id, name, token_hash, scope, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
             .bind(user_id)
             .bind(name)
             .bind(token_hash)
+            .bind(scope.as_str())
+            .bind(Utc::now())
+            .bind(expires_at),
+    )
+    .await
+}
+
+#[derive(sqlx::FromRow)]
+struct TokenUse {
+    token_id: i64,
+    scope: String,
+    expires_at: Option<DateTime<Utc>>,
+    last_used_at: Option<DateTime<Utc>>,
+    #[sqlx(flatten)]
+    user: User,
+}
+
+/// The active user a live (unrevoked, unexpired) API token belongs to, with the token's scope.
+/// Its use is recorded at most once a minute, so reading through the API is not a write each time.
+pub async fn api_token_user(store: &Store, token_hash: &str) -> Result<Option<(User, TokenScope)>> {
+    let mut sql = Sql::new(
+        "SELECT t.id AS token_id, t.scope, t.expires_at, t.last_used_at, u.id, u.username, u.display_name, u.person_id, u.active, u.created_at \
+         FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.revoked_at IS NULL AND u.active = TRUE AND t.token_hash = ",
+    );
+    sql.arg(token_hash);
+    let Some(token) = store.fetch_optional::<TokenUse>(&sql).await? else {
+        return Ok(None);
+    };
+    let now = Utc::now();
+    if !tokens::is_live(token.expires_at, now) {
+        return Ok(None);
+    }
+    if tokens::should_record_use(token.last_used_at, now) {
+        store
+            .execute(
+                &Sql::new("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                    .bind(now)
+                    .bind(token.token_id),
+            )
+            .await?;
+    }
+    // An unknown scope in the table (it has a CHECK) would be read as the narrower one.
+    let scope = TokenScope::parse(&token.scope).unwrap_or(TokenScope::Read);
+    Ok(Some((token.user, scope)))
+}
+
+/// Tokens of one account, or of every account (administrators), newest first.
+pub async fn api_tokens(store: &Store, user_id: Option<i64>) -> Result<Vec<ApiToken>> {
+    let mut sql = Sql::new(TOKEN_SELECT);
+    if let Some(u) = user_id {
+        sql.push(" WHERE user_id = ").arg(u);
+    }
+    sql.push(" ORDER BY id DESC LIMIT 1000");
+    store.fetch_all(&sql).await
+}
+
+pub async fn api_token(tx: &mut Tx, id: i64) -> Result<ApiToken> {
+    let mut sql = Sql::new(TOKEN_SELECT);
+    sql.push(" WHERE id = ").arg(id);
+    tx.fetch_optional(&sql)
+        .await?
+        .ok_or(crate::DbError::NotFound)
+}
+
+/// Revokes one token; `NotFound` when it is unknown or already revoked.
+pub async fn revoke_api_token(tx: &mut Tx, token_id: i64) -> Result<()> {
+    let n = tx
+        .execute(
+            &Sql::new("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                .bind(Utc::now())
+                .bind(token_id),
+        )
+        .await?;
+    if n == 0 {
+        return Err(crate::DbError::NotFound);
+    }
+    Ok(())
+}
+
+/// Ends every API token and calendar feed link of an account; returns how many were live.
+pub async fn revoke_secrets_of(tx: &mut Tx, user_id: i64) -> Result<u64> {
+    let now = Utc::now();
+    let mut n = 0;
+    for table in ["api_tokens", "feed_links"] {
+        n += tx
+            .execute(
+                &Sql::new(&format!(
+                    "UPDATE {table} SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL"
+                ))
+                .bind(now)
+                .bind(user_id),
+            )
+            .await?;
+    }
+    Ok(n)
+}
+
+/// Signs an account out everywhere: every session ends.
+pub async fn end_sessions(tx: &mut Tx, user_id: i64) -> Result<u64> {
+    tx.execute(&Sql::new("DELETE FROM sessions WHERE user_id = $1").bind(user_id))
+        .await
+}
+
+/// Marks an account active or not; `NotFound` for an unknown id.
+pub async fn set_active(tx: &mut Tx, user_id: i64, active: bool) -> Result<()> {
+    let n = tx
+        .execute(
+            &Sql::new("UPDATE users SET active = $1 WHERE id = $2")
+                .bind(active)
+                .bind(user_id),
+        )
+        .await?;
+    if n == 0 {
+        return Err(crate::DbError::NotFound);
+    }
+    Ok(())
+}
+
+pub async fn user(store: &Store, id: i64) -> Result<User> {
+    let mut sql = Sql::new(USER_SELECT);
+    sql.push(" WHERE id = ").arg(id);
+    store
+        .fetch_optional(&sql)
+        .await?
+        .ok_or(crate::DbError::NotFound)
+}
+
+/// A calendar feed's secret link, as its owner and administrators see it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct FeedLink {
+    pub id: i64,
+    pub user_id: i64,
+    pub body_id: i64,
+    pub body_name_fa: String,
+    pub body_name_en: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+const FEED_LINK_SELECT: &str = "SELECT f.id, f.user_id, f.body_id, o.name_fa AS body_name_fa, o.name_en AS body_name_en, \
+    f.created_at, f.last_used_at, f.revoked_at FROM feed_links f JOIN organisations o ON o.id = f.body_id";
+
+pub async fn create_feed_link(
+    tx: &mut Tx,
+    user_id: i64,
+    body_id: i64,
+    secret_hash: &str,
+) -> Result<i64> {
+    tx.scalar(
+        &Sql::new("INSERT INTO feed_links (user_id, body_id, secret_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+            .bind(user_id)
+            .bind(body_id)
+            .bind(secret_hash)
             .bind(Utc::now()),
     )
     .await
 }
 
-/// The active user an unrevoked API token belongs to; records its use.
-pub async fn api_token_user(store: &Store, token_hash: &str) -> Result<Option<User>> {
-    let user: Option<User> = store
-        .fetch_optional(
-            &Sql::new(
-                "SELECT u.id, u.username, u.display_name, u.person_id, u.active, u.created_at FROM api_tokens t \
-                 JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = TRUE",
-            )
-            .bind(token_hash),
-        )
-        .await?;
-    if user.is_some() {
+#[derive(sqlx::FromRow)]
+struct LinkUse {
+    link_id: i64,
+    last_used_at: Option<DateTime<Utc>>,
+    #[sqlx(flatten)]
+    user: User,
+}
+
+/// The active user whose unrevoked link opens this body's feed; a link of another body opens
+/// nothing.
+pub async fn feed_link_user(
+    store: &Store,
+    secret_hash: &str,
+    body_id: i64,
+) -> Result<Option<User>> {
+    let mut sql = Sql::new(
+        "SELECT f.id AS link_id, f.last_used_at, u.id, u.username, u.display_name, u.person_id, u.active, u.created_at \
+         FROM feed_links f JOIN users u ON u.id = f.user_id WHERE f.revoked_at IS NULL AND u.active = TRUE AND f.secret_hash = ",
+    );
+    sql.arg(secret_hash).push(" AND f.body_id = ").arg(body_id);
+    let Some(link) = store.fetch_optional::<LinkUse>(&sql).await? else {
+        return Ok(None);
+    };
+    let now = Utc::now();
+    if tokens::should_record_use(link.last_used_at, now) {
         store
             .execute(
-                &Sql::new("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2")
-                    .bind(Utc::now())
-                    .bind(token_hash),
+                &Sql::new("UPDATE feed_links SET last_used_at = $1 WHERE id = $2")
+                    .bind(now)
+                    .bind(link.link_id),
             )
             .await?;
     }
-    Ok(user)
+    Ok(Some(link.user))
 }
 
-pub async fn api_tokens_of(store: &Store, user_id: i64) -> Result<Vec<ApiToken>> {
-    store
-        .fetch_all(
-            &Sql::new(
-                "SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id",
-            )
-            .bind(user_id),
-        )
-        .await
+/// Feed links of one account, or of all (administrators), newest first.
+pub async fn feed_links(store: &Store, user_id: Option<i64>) -> Result<Vec<FeedLink>> {
+    let mut sql = Sql::new(FEED_LINK_SELECT);
+    if let Some(u) = user_id {
+        sql.push(" WHERE f.user_id = ").arg(u);
+    }
+    sql.push(" ORDER BY f.id DESC LIMIT 1000");
+    store.fetch_all(&sql).await
 }
 
-pub async fn revoke_api_token(tx: &mut Tx, user_id: i64, token_id: i64) -> Result<()> {
+pub async fn feed_link(tx: &mut Tx, id: i64) -> Result<FeedLink> {
+    let mut sql = Sql::new(FEED_LINK_SELECT);
+    sql.push(" WHERE f.id = ").arg(id);
+    tx.fetch_optional(&sql)
+        .await?
+        .ok_or(crate::DbError::NotFound)
+}
+
+pub async fn revoke_feed_link(tx: &mut Tx, id: i64) -> Result<()> {
     let n = tx
         .execute(
-            &Sql::new("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
+            &Sql::new("UPDATE feed_links SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
                 .bind(Utc::now())
-                .bind(token_id)
-                .bind(user_id),
+                .bind(id),
         )
         .await?;
     if n == 0 {

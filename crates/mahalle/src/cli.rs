@@ -203,7 +203,12 @@ pub enum UserCommand {
         scope: Option<i64>,
     },
     /// Set a new password (read like `add`); signs the user out everywhere.
-    Passwd { username: String },
+    Passwd {
+        username: String,
+        /// Also revoke the account's API tokens and calendar links.
+        #[arg(long)]
+        end_tokens: bool,
+    },
     /// List accounts and their roles.
     List,
     /// Issue an API token for an account; prints the token alone on the last line.
@@ -211,7 +216,15 @@ pub enum UserCommand {
         username: String,
         /// What the token is for, e.g. the client program's name.
         name: String,
+        /// read (GET only) or write.
+        #[arg(long, default_value = "read")]
+        scope: String,
+        /// Days until the token expires; never when not given.
+        #[arg(long)]
+        days: Option<i64>,
     },
+    /// Offboarding: close an account, remove its roles, end its sessions, revoke its tokens.
+    Deactivate { username: String },
 }
 
 #[derive(Subcommand, Debug)]
@@ -483,12 +496,32 @@ async fn user(store: &Store, cmd: UserCommand) -> anyhow::Result<()> {
             .map_err(web_error)?;
             println!("created user {username} (id {id})");
         }
-        UserCommand::Passwd { username } => {
+        UserCommand::Passwd {
+            username,
+            end_tokens,
+        } => {
             let password = read_password()?;
-            mahalle_web::accounts::ops::change_password(store, None, &username, &password)
+            mahalle_web::accounts::ops::change_password(
+                store, None, &username, &password, end_tokens,
+            )
+            .await
+            .map_err(web_error)?;
+            if end_tokens {
+                println!(
+                    "password changed for {username}; their sessions ended and tokens were revoked"
+                );
+            } else {
+                println!("password changed for {username}; their sessions were ended");
+            }
+        }
+        UserCommand::Deactivate { username } => {
+            let u = auth::user_by_name(store, &username.to_lowercase())
+                .await?
+                .with_context(|| format!("no user {username}"))?;
+            mahalle_web::accounts::ops::close_account(store, None, u.id)
                 .await
                 .map_err(web_error)?;
-            println!("password changed for {username}; their sessions were ended");
+            println!("account {username} closed: roles removed, sessions ended, tokens revoked");
         }
         UserCommand::List => {
             for u in auth::list_users(store).await? {
@@ -513,14 +546,25 @@ async fn user(store: &Store, cmd: UserCommand) -> anyhow::Result<()> {
                 );
             }
         }
-        UserCommand::Token { username, name } => {
+        UserCommand::Token {
+            username,
+            name,
+            scope,
+            days,
+        } => {
             let u = auth::user_by_name(store, &username.to_lowercase())
                 .await?
                 .with_context(|| format!("no user {username}"))?;
-            let (_, token) = mahalle_web::accounts::ops::issue_api_token(store, None, u.id, &name)
-                .await
-                .map_err(web_error)?;
-            println!("API token for {username} ({name}); it is shown only once:");
+            let scope = mahalle_core::tokens::TokenScope::from_input(Some(&scope))
+                .map_err(|e| anyhow::anyhow!(e.en))?;
+            let (_, token) =
+                mahalle_web::accounts::ops::issue_api_token(store, None, u.id, &name, scope, days)
+                    .await
+                    .map_err(web_error)?;
+            println!(
+                "API token for {username} ({name}, {}); it is shown only once:",
+                scope.as_str()
+            );
             println!("{token}");
         }
     }

@@ -5,9 +5,11 @@ use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
 use argon2::Argon2;
-use mahalle_core::access::Grant;
+use mahalle_core::access::{Grant, Principal, Role};
+use mahalle_core::tokens::{self, TokenScope};
 use mahalle_core::validate;
-use mahalle_db::{audit, auth, DbError, Store};
+use mahalle_db::auth::User;
+use mahalle_db::{audit, auth, org, DbError, Store};
 use serde_json::json;
 
 use crate::http::csrf::{hash_token, new_token};
@@ -157,12 +159,14 @@ pub async fn create_user(
         .await
 }
 
-/// Sets a new password; every session of the account ends.
+/// Sets a new password; every session of the account ends, and with `end_secrets` its API
+/// tokens and calendar links too (a password that leaked may have been used to make them).
 pub async fn change_password(
     store: &Store,
     actor: Option<i64>,
     username: &str,
     password: &str,
+    end_secrets: bool,
 ) -> Result<(), AppError> {
     let password = validate::password(password)?;
     let user = auth::user_by_name(store, &username.trim().to_lowercase())
@@ -174,6 +178,11 @@ pub async fn change_password(
             let hash = &hash;
             Box::pin(async move {
                 auth::set_password(tx, user.id, hash).await?;
+                let ended = if end_secrets {
+                    auth::revoke_secrets_of(tx, user.id).await?
+                } else {
+                    0
+                };
                 audit::record(
                     tx,
                     audit::Change {
@@ -182,6 +191,104 @@ pub async fn change_password(
                         entity: "user",
                         entity_id: Some(user.id),
                         before: None,
+                        after: Some(json!({ "secrets_revoked": ended })),
+                    },
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .await
+}
+
+/// A user changes their own password, proving the current one (throttled like signing in, so a
+/// stolen session cannot guess it).
+pub async fn change_own_password(
+    store: &Store,
+    client: &str,
+    who: &User,
+    current: &str,
+    new: &str,
+    end_secrets: bool,
+) -> Result<(), AppError> {
+    if authenticate(store, client, &who.username, current).await? != Some(who.id) {
+        return Err(AppError::invalid(
+            "current_password",
+            "گذرواژه کنونی درست نیست.",
+            "The current password is not right.",
+        ));
+    }
+    change_password(store, Some(who.id), &who.username, new, end_secrets).await
+}
+
+/// Issues an API token for a user; returns (id, the secret token). Only its hash is stored.
+pub async fn issue_api_token(
+    store: &Store,
+    actor: Option<i64>,
+    user_id: i64,
+    name: &str,
+    scope: TokenScope,
+    expires_in_days: Option<i64>,
+) -> Result<(i64, String), AppError> {
+    let mut errors = Vec::new();
+    let name = validate::required_text("name", name, 80)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let expires_at = tokens::expiry(chrono::Utc::now(), expires_in_days)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let (Some(name), Some(expires_at)) = (name, expires_at) else {
+        return Err(AppError::Invalid(errors));
+    };
+    let token = format!("mht_{}", new_token());
+    store
+        .write(|tx, _| {
+            let (name, token) = (&name, &token);
+            Box::pin(async move {
+                let id =
+                    auth::create_api_token(tx, user_id, name, &hash_token(token), scope, expires_at)
+                        .await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: actor,
+                        action: "create",
+                        entity: "api_token",
+                        entity_id: Some(id),
+                        before: None,
+                        after: Some(json!({ "user_id": user_id, "name": name, "scope": scope.as_str(), "expires_at": expires_at })),
+                    },
+                )
+                .await?;
+                Ok((id, token.clone()))
+            })
+        })
+        .await
+}
+
+/// Revokes a token: its holder's own, or anyone's for an administrator. Another's token is "not
+/// found", so ids cannot be probed.
+pub async fn revoke_api_token(
+    store: &Store,
+    who: &Principal,
+    token_id: i64,
+) -> Result<(), AppError> {
+    store
+        .write(|tx, _| {
+            Box::pin(async move {
+                let token = auth::api_token(tx, token_id).await?;
+                if token.user_id != who.user_id && !who.can_manage_users() {
+                    return Err(AppError::NotFound);
+                }
+                auth::revoke_api_token(tx, token_id).await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: Some(who.user_id),
+                        action: "revoke",
+                        entity: "api_token",
+                        entity_id: Some(token_id),
+                        before: Some(json!({ "user_id": token.user_id, "name": token.name })),
                         after: None,
                     },
                 )
@@ -192,52 +299,218 @@ pub async fn change_password(
         .await
 }
 
-/// Issues an API token for a user; returns (id, the secret token). Only its hash is stored.
-pub async fn issue_api_token(
+/// Makes a secret link to one body's calendar feed for a user; returns (id, secret). The link
+/// opens that feed alone, read-only, until revoked.
+pub async fn create_feed_link(
     store: &Store,
-    actor: Option<i64>,
-    user_id: i64,
-    name: &str,
+    who: &Principal,
+    body_id: i64,
 ) -> Result<(i64, String), AppError> {
-    let name = validate::required_text("name", name, 80)?;
-    let token = format!("mht_{}", new_token());
+    org::get(store, body_id).await?;
+    let secret = format!("mhf_{}", new_token());
     store
         .write(|tx, _| {
-            let (name, token) = (&name, &token);
+            let secret = &secret;
             Box::pin(async move {
-                let id = auth::create_api_token(tx, user_id, name, &hash_token(token)).await?;
+                let id =
+                    auth::create_feed_link(tx, who.user_id, body_id, &hash_token(secret)).await?;
                 audit::record(
                     tx,
                     audit::Change {
-                        user_id: actor,
+                        user_id: Some(who.user_id),
                         action: "create",
-                        entity: "api_token",
+                        entity: "feed_link",
                         entity_id: Some(id),
                         before: None,
-                        after: Some(json!({ "user_id": user_id, "name": name })),
+                        after: Some(json!({ "body_id": body_id })),
                     },
                 )
                 .await?;
-                Ok((id, token.clone()))
+                Ok((id, secret.clone()))
             })
         })
         .await
 }
 
-pub async fn revoke_api_token(store: &Store, actor: i64, token_id: i64) -> Result<(), AppError> {
+/// Revokes a feed link: its holder's own, or anyone's for an administrator.
+pub async fn revoke_feed_link(store: &Store, who: &Principal, id: i64) -> Result<(), AppError> {
     store
         .write(|tx, _| {
             Box::pin(async move {
-                auth::revoke_api_token(tx, actor, token_id).await?;
+                let link = auth::feed_link(tx, id).await?;
+                if link.user_id != who.user_id && !who.can_manage_users() {
+                    return Err(AppError::NotFound);
+                }
+                auth::revoke_feed_link(tx, id).await?;
                 audit::record(
                     tx,
                     audit::Change {
-                        user_id: Some(actor),
+                        user_id: Some(who.user_id),
                         action: "revoke",
-                        entity: "api_token",
-                        entity_id: Some(token_id),
-                        before: None,
+                        entity: "feed_link",
+                        entity_id: Some(id),
+                        before: Some(json!({ "user_id": link.user_id, "body_id": link.body_id })),
                         after: None,
+                    },
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .await
+}
+
+/// Offboarding: the account is closed, its roles removed, its sessions ended and its tokens and
+/// feed links revoked, in one audited change. Administrators cannot close their own account
+/// (the city would risk having none).
+pub async fn deactivate_user(
+    store: &Store,
+    admin: &Principal,
+    user_id: i64,
+) -> Result<(), AppError> {
+    if !admin.can_manage_users() {
+        return Err(AppError::Forbidden);
+    }
+    if admin.user_id == user_id {
+        return Err(AppError::invalid(
+            "user",
+            "نمی‌توانید حساب خودتان را غیرفعال کنید.",
+            "You cannot deactivate your own account.",
+        ));
+    }
+    close_account(store, Some(admin.user_id), user_id).await
+}
+
+/// Closes an account as [`deactivate_user`] does, for the CLI (`actor` None) and after the
+/// administrator's checks.
+pub async fn close_account(
+    store: &Store,
+    actor: Option<i64>,
+    user_id: i64,
+) -> Result<(), AppError> {
+    let before = auth::grants_of(store, user_id).await?;
+    store
+        .write(|tx, _| {
+            let before = &before;
+            Box::pin(async move {
+                auth::set_active(tx, user_id, false).await?;
+                auth::set_grants(tx, user_id, &[]).await?;
+                let sessions = auth::end_sessions(tx, user_id).await?;
+                let secrets = auth::revoke_secrets_of(tx, user_id).await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: actor,
+                        action: "deactivate",
+                        entity: "user",
+                        entity_id: Some(user_id),
+                        before: Some(json!({ "active": true, "grants": before })),
+                        after: Some(json!({ "active": false, "grants": [], "sessions_ended": sessions, "secrets_revoked": secrets })),
+                    },
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .await
+}
+
+/// Opens a closed account again, with no roles: the administrator gives them anew.
+pub async fn reactivate_user(
+    store: &Store,
+    admin: &Principal,
+    user_id: i64,
+) -> Result<(), AppError> {
+    if !admin.can_manage_users() {
+        return Err(AppError::Forbidden);
+    }
+    store
+        .write(|tx, _| {
+            Box::pin(async move {
+                auth::set_active(tx, user_id, true).await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: Some(admin.user_id),
+                        action: "reactivate",
+                        entity: "user",
+                        entity_id: Some(user_id),
+                        before: Some(json!({ "active": false })),
+                        after: Some(json!({ "active": true })),
+                    },
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .await
+}
+
+/// Gives an account one more role (administrators).
+pub async fn add_grant(
+    store: &Store,
+    admin: &Principal,
+    user_id: i64,
+    grant: Grant,
+) -> Result<(), AppError> {
+    if !admin.can_manage_users() {
+        return Err(AppError::Forbidden);
+    }
+    let before = auth::grants_of(store, user_id).await?;
+    if before.contains(&grant) {
+        return Ok(());
+    }
+    let mut after = before.clone();
+    after.push(grant);
+    set_grants(store, admin, user_id, before, after).await
+}
+
+/// Takes one role away from an account (administrators).
+pub async fn remove_grant(
+    store: &Store,
+    admin: &Principal,
+    user_id: i64,
+    grant: Grant,
+) -> Result<(), AppError> {
+    if !admin.can_manage_users() {
+        return Err(AppError::Forbidden);
+    }
+    let before = auth::grants_of(store, user_id).await?;
+    let after: Vec<Grant> = before.iter().filter(|g| **g != grant).cloned().collect();
+    if after.len() == before.len() {
+        return Err(AppError::NotFound);
+    }
+    if admin.user_id == user_id && !after.iter().any(|g| g.role == Role::Admin) {
+        return Err(AppError::invalid(
+            "role",
+            "نمی‌توانید نقش مدیر سامانه را از خودتان بگیرید.",
+            "You cannot take the administrator role from yourself.",
+        ));
+    }
+    set_grants(store, admin, user_id, before, after).await
+}
+
+async fn set_grants(
+    store: &Store,
+    admin: &Principal,
+    user_id: i64,
+    before: Vec<Grant>,
+    after: Vec<Grant>,
+) -> Result<(), AppError> {
+    store
+        .write(|tx, _| {
+            let (before, after) = (&before, &after);
+            Box::pin(async move {
+                auth::set_grants(tx, user_id, after).await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: Some(admin.user_id),
+                        action: "set_roles",
+                        entity: "user",
+                        entity_id: Some(user_id),
+                        before: Some(json!({ "grants": before })),
+                        after: Some(json!({ "grants": after })),
                     },
                 )
                 .await?;

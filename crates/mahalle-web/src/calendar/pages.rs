@@ -1,9 +1,9 @@
 //! Meetings calendar by Jalali month (`/calendar`), and an iCalendar feed of each body's meetings
 //! (`/calendar/{body_id}.ics`) that Outlook, Thunderbird and phone calendars can subscribe to.
 //!
-//! Calendar apps cannot sign in, so the feed takes a personal API token, as an
-//! `Authorization: Bearer` header or as `?token=` in the subscribed address; a signed-in browser
-//! may also fetch it with its session. The feed answers errors in JSON (it is not a page), so it
+//! Calendar apps cannot sign in, so the feed takes an API token as an `Authorization: Bearer`
+//! header or, in the subscribed address, `?key=`: a secret made for that one feed, read-only and
+//! revocable; a signed-in browser may also fetch it with its session. The feed answers errors in JSON (it is not a page), so it
 //! is routed beside the API, outside the pages' sign-in redirect.
 
 use std::collections::HashMap;
@@ -48,11 +48,11 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("cal_subscribe", "اشتراک در تقویم", "Subscribe in your calendar"),
     (
         "cal_subscribe_hint",
-        "جلسات هر نهاد را می‌توانید در Outlook، Thunderbird یا تقویم تلفن همراه دنبال کنید. برنامه‌های تقویم نمی‌توانند وارد سامانه شوند؛ پس یک توکن شخصی API بسازید و آن را به صورت ‎?token=…‎ به انتهای نشانی خوراک بیفزایید. این نشانی مانند گذرواژه است؛ آن را به کسی ندهید.",
-        "Follow each body's meetings in Outlook, Thunderbird or a phone calendar. Calendar apps cannot sign in, so create a personal API token and add it to the feed's address as ?token=…. That address works like a password: do not share it.",
+        "جلسات هر نهاد را می‌توانید در Outlook، Thunderbird یا تقویم تلفن همراه دنبال کنید. برنامه‌های تقویم نمی‌توانند وارد سامانه شوند؛ پس برای هر نهاد یک پیوند خصوصی بسازید: آن پیوند فقط همان تقویم را باز می‌کند و هر زمان باطل‌شدنی است.",
+        "Follow each body's meetings in Outlook, Thunderbird or a phone calendar. Calendar apps cannot sign in, so make a private link for each body: it opens that calendar alone and can be revoked at any time.",
     ),
-    ("cal_get_token", "ساخت توکن در «حساب من»", "Create a token in My account"),
-    ("cal_feed", "خوراک iCalendar", "iCalendar feed"),
+    ("cal_my_links", "پیوندهای من", "My links"),
+    ("cal_make_link", "ساخت پیوند خصوصی", "Make a private link"),
     ("cal_no_feeds", "هنوز هیچ نهادی جلسه‌ای ثبت نکرده است.", "No body has recorded meetings yet."),
     ("cal_meetings_count", "جلسه", "meetings"),
     ("cal_feed_of", "جلسات", "Meetings of"),
@@ -349,9 +349,10 @@ pub async fn month(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FeedQuery {
-    /// A personal API token, for calendar apps that cannot send headers.
+    /// The feed's own secret link key (`mhf_…`, made on the calendar page), for calendar apps
+    /// that cannot send headers. It opens this feed alone.
     #[serde(default)]
-    token: Option<String>,
+    key: Option<String>,
     /// `en` for English labels; Persian otherwise.
     #[serde(default)]
     lang: Option<String>,
@@ -366,26 +367,23 @@ fn feed_body_id(file: &str) -> Option<i64> {
     id.parse().ok()
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = v.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim())
-        .filter(|t| !t.is_empty())
-}
-
-/// Who fetches the feed: a bearer token, else `?token=`, else a browser's session. A token that
-/// was presented must be valid; it never falls back to anything else.
+/// Who fetches the feed: an API token in the header (any scope), else the feed's secret key in
+/// the address, else a browser's session. Full API tokens are not taken from the address, where
+/// logs and shared links would leak them. A secret that was presented must be valid; it never
+/// falls back to anything else.
 async fn feed_user(
     store: &Store,
     headers: &HeaderMap,
-    query_token: Option<&str>,
+    body_id: i64,
+    key: Option<&str>,
 ) -> Result<auth::User, AppError> {
-    let token = bearer(headers).or(query_token.map(str::trim).filter(|t| !t.is_empty()));
-    let user = match token {
-        Some(token) => auth::api_token_user(store, &csrf::hash_token(token)).await?,
-        None => match CookieJar::from_headers(headers).get(SESSION_COOKIE) {
+    let key = key.map(str::trim).filter(|k| !k.is_empty());
+    let user = match (crate::http::ctx::bearer_token(headers), key) {
+        (Some(token), _) => auth::api_token_user(store, &csrf::hash_token(token))
+            .await?
+            .map(|(u, _)| u),
+        (None, Some(key)) => auth::feed_link_user(store, &csrf::hash_token(key), body_id).await?,
+        (None, None) => match CookieJar::from_headers(headers).get(SESSION_COOKIE) {
             Some(c) => {
                 let now = Utc::now().timestamp();
                 auth::session_user(store, &csrf::hash_token(c.value()), now).await?
@@ -394,28 +392,6 @@ async fn feed_user(
         },
     };
     user.ok_or(AppError::Unauthorized)
-}
-
-/// `http://host:port` of this request, from its Host header; `None` when there is no usable one.
-/// The scheme is https behind a proxy that says so, or when cookies are marked Secure.
-fn origin(headers: &HeaderMap, secure: bool) -> Option<String> {
-    let host = headers.get(header::HOST)?.to_str().ok()?.trim();
-    let ok = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | ':' | '[' | ']' | '_');
-    if host.is_empty() || host.len() > 255 || !host.chars().all(ok) {
-        return None;
-    }
-    let proto = headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(|v| v.trim().to_ascii_lowercase());
-    let scheme = match proto.as_deref() {
-        Some("https") => "https",
-        Some("http") => "http",
-        _ if secure => "https",
-        _ => "http",
-    };
-    Some(format!("{scheme}://{host}"))
 }
 
 /// A file name that is safe in a header: "mahalle-hq-social.ics".
@@ -461,7 +437,8 @@ async fn details(
     responses((status = 200, description = "iCalendar (RFC 5545) of the body's meetings", content_type = "text/calendar"),
         (status = 401, body = crate::http::error::ErrorBody), (status = 404, body = crate::http::error::ErrorBody)))]
 /// GET /calendar/{body_id}.ics: the body's meetings from 30 days ago to a year ahead, for
-/// calendar apps (a token in the `Authorization` header or, for apps that cannot send one, `?token=`).
+/// calendar apps (a token in the `Authorization` header or, for apps that cannot send one, the
+/// feed's own `?key=`).
 pub async fn feed(
     State(state): State<AppState>,
     P(file): P<String>,
@@ -469,7 +446,7 @@ pub async fn feed(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let body_id = feed_body_id(&file).ok_or(AppError::NotFound)?;
-    feed_user(&state.store, &headers, q.token.as_deref()).await?;
+    feed_user(&state.store, &headers, body_id, q.key.as_deref()).await?;
     let body = org::get(&state.store, body_id).await?;
     let lang = match q.lang.as_deref() {
         Some("en") => Lang::En,
@@ -484,7 +461,7 @@ pub async fn feed(
     };
     let (items, _) = meetings_in(&state.store, &f, FEED_LIMIT).await?;
     let details = details(&state.store, body_id, &f).await?;
-    let origin = origin(&headers, state.config.secure_cookies);
+    let origin = crate::http::page::origin(&headers, state.config.secure_cookies);
     let body_name = if lang == Lang::En && !body.name_en.is_empty() {
         body.name_en.as_str()
     } else {
@@ -595,31 +572,6 @@ mod tests {
         assert_eq!(file_name("HQ-SOCIAL", 7), "mahalle-hq-social.ics");
         assert_eq!(file_name("قرارگاه", 7), "mahalle-7.ics");
         assert_eq!(file_name("a\"b", 7), "mahalle-ab.ics");
-    }
-
-    #[test]
-    fn origin_comes_from_the_request() {
-        let mut h = HeaderMap::new();
-        assert_eq!(origin(&h, false), None);
-        h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:8080"));
-        assert_eq!(origin(&h, false).as_deref(), Some("http://127.0.0.1:8080"));
-        assert_eq!(origin(&h, true).as_deref(), Some("https://127.0.0.1:8080"));
-        h.insert("x-forwarded-proto", HeaderValue::from_static("https"));
-        assert_eq!(origin(&h, false).as_deref(), Some("https://127.0.0.1:8080"));
-        h.insert(header::HOST, HeaderValue::from_static("evil/x?y"));
-        assert_eq!(origin(&h, false), None);
-    }
-
-    #[test]
-    fn bearer_tokens() {
-        let mut h = HeaderMap::new();
-        h.insert(
-            header::AUTHORIZATION,
-            HeaderValue::from_static("Bearer mht_x"),
-        );
-        assert_eq!(bearer(&h), Some("mht_x"));
-        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
-        assert_eq!(bearer(&h), None);
     }
 
     #[test]

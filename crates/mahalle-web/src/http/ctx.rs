@@ -5,6 +5,7 @@ use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use axum_extra::extract::CookieJar;
 use mahalle_core::access::Principal;
+use mahalle_core::tokens::TokenScope;
 use mahalle_db::auth::{self, User};
 
 use crate::http::csrf;
@@ -89,8 +90,8 @@ pub struct Ctx {
     pub csrf: String,
     /// Path and query of this request, to come back to after switching language or signing in.
     pub path: String,
-    /// Signed in by an API token (not a browser session).
-    pub via_token: bool,
+    /// Signed in by an API token (not a browser session): what the token may do.
+    pub token_scope: Option<TokenScope>,
 }
 
 impl Ctx {
@@ -107,14 +108,15 @@ impl Ctx {
         }
     }
 
-    /// For API calls that change something: a token-authenticated user. Browser sessions use the
-    /// pages, whose forms carry CSRF tokens; an API write with only a cookie could be forged.
+    /// For API calls that change something: a user signed in by a write token. Browser sessions
+    /// use the pages, whose forms carry CSRF tokens; an API write with only a cookie could be
+    /// forged. (Read tokens are already refused any method but GET when the context is made.)
     pub fn require_api_writer(&self) -> Result<&SignedIn, AppError> {
         let u = self.require_user()?;
-        if self.via_token {
-            Ok(u)
-        } else {
-            Err(AppError::Forbidden)
+        match self.token_scope {
+            Some(TokenScope::Write) => Ok(u),
+            Some(TokenScope::Read) => Err(AppError::ReadOnlyToken),
+            None => Err(AppError::Forbidden),
         }
     }
 
@@ -156,12 +158,19 @@ where
                 Lang::Fa => Calendar::Jalali,
                 Lang::En => Calendar::Gregorian,
             });
-        let via_token = bearer_token(&parts.headers).is_some();
+        let mut token_scope = None;
         let user = match bearer_token(&parts.headers) {
             Some(token) => {
                 // A presented token must be valid: a wrong one is an error, not an anonymous visit.
-                let user = auth::api_token_user(&state.store, &csrf::hash_token(token)).await?;
-                Some(user.ok_or(AppError::Unauthorized)?)
+                let (user, scope) = auth::api_token_user(&state.store, &csrf::hash_token(token))
+                    .await?
+                    .ok_or(AppError::Unauthorized)?;
+                // Every handler that acts as someone makes this context, so no route can miss it.
+                if !scope.allows(parts.method.as_str()) {
+                    return Err(AppError::ReadOnlyToken);
+                }
+                token_scope = Some(scope);
+                Some(user)
             }
             None => match jar.get(SESSION_COOKIE) {
                 Some(c) => {
@@ -194,14 +203,15 @@ where
                 .path_and_query()
                 .map(|p| p.as_str().to_string())
                 .unwrap_or_else(|| "/".into()),
-            via_token,
+            token_scope,
         };
         parts.extensions.insert(ctx.clone());
         Ok(ctx)
     }
 }
 
-fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+/// The token of an `Authorization: Bearer …` header.
+pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     let v = headers
         .get(axum::http::header::AUTHORIZATION)?
         .to_str()
@@ -211,4 +221,22 @@ fn bearer_token(headers: &HeaderMap) -> Option<&str> {
         .eq_ignore_ascii_case("bearer")
         .then(|| token.trim())
         .filter(|t| !t.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::{header, HeaderValue};
+
+    #[test]
+    fn bearer_tokens() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer mht_x"),
+        );
+        assert_eq!(bearer_token(&h), Some("mht_x"));
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
+        assert_eq!(bearer_token(&h), None);
+    }
 }

@@ -22,6 +22,9 @@ pub enum AppError {
     Forbidden,
     #[error("invalid CSRF token")]
     Csrf,
+    /// A read-only API token was used for a change.
+    #[error("read-only token")]
+    ReadOnlyToken,
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
     #[error("bad request: {0}")]
@@ -91,7 +94,7 @@ impl AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::Csrf | AppError::ReadOnlyToken => StatusCode::FORBIDDEN,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
@@ -117,6 +120,13 @@ impl AppError {
                 "forbidden",
                 "You do not have permission for this.".into(),
                 "شما اجازه دسترسی به این بخش را ندارید.".into(),
+            ),
+            AppError::ReadOnlyToken => (
+                "read_only_token",
+                "This API token may only read. Create a token with the write scope for changes."
+                    .into(),
+                "این توکن API فقط اجازه خواندن دارد. برای تغییرات، توکنی با دامنه نوشتن بسازید."
+                    .into(),
             ),
             AppError::Csrf => (
                 "csrf",

@@ -2,7 +2,7 @@
 //! JavaScript; `static/app.js` only adds small conveniences.
 
 use askama::Template;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use mahalle_core::paging::{Listing, Paged};
@@ -552,9 +552,45 @@ pub fn safe_next(next: Option<&str>) -> String {
     out
 }
 
+/// `http://host:port` of this request, from its Host header; `None` when there is no usable one.
+/// The scheme is https behind a proxy that says so, or when cookies are marked Secure.
+pub fn origin(headers: &HeaderMap, secure: bool) -> Option<String> {
+    let host = headers.get(header::HOST)?.to_str().ok()?.trim();
+    let ok = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | ':' | '[' | ']' | '_');
+    if host.is_empty() || host.len() > 255 || !host.chars().all(ok) {
+        return None;
+    }
+    let proto = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(|v| v.trim().to_ascii_lowercase());
+    let scheme = match proto.as_deref() {
+        Some("https") => "https",
+        Some("http") => "http",
+        _ if secure => "https",
+        _ => "http",
+    };
+    Some(format!("{scheme}://{host}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn origin_comes_from_the_request() {
+        let mut h = HeaderMap::new();
+        assert_eq!(origin(&h, false), None);
+        h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:8080"));
+        assert_eq!(origin(&h, false).as_deref(), Some("http://127.0.0.1:8080"));
+        assert_eq!(origin(&h, true).as_deref(), Some("https://127.0.0.1:8080"));
+        h.insert("x-forwarded-proto", HeaderValue::from_static("https"));
+        assert_eq!(origin(&h, false).as_deref(), Some("https://127.0.0.1:8080"));
+        h.insert(header::HOST, HeaderValue::from_static("evil/x?y"));
+        assert_eq!(origin(&h, false), None);
+    }
 
     #[test]
     fn next_is_local() {

@@ -496,3 +496,391 @@ async fn secure_cookies_and_hsts_behind_https() {
         .iter()
         .all(|v| !v.to_str().unwrap().contains("Secure")));
 }
+
+#[tokio::test]
+async fn read_tokens_only_read_and_tokens_can_expire() {
+    let app = TestApp::spawn().await;
+    app.login_as("mayor").await;
+    let read = crate::helpers::scoped_token(&app, "read").await;
+    let write = crate::helpers::scoped_token(&app, "write").await;
+    let api = new_client();
+    let r = api
+        .get(app.url("/api/v1/resolutions?per_page=1"))
+        .bearer_auth(&read)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200, "a read token reads");
+    let meeting = serde_json::json!({"body_id": 1, "title": "x"});
+    let r = api
+        .post(app.url("/api/v1/meetings"))
+        .bearer_auth(&read)
+        .json(&meeting)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    let err: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(err["error"]["code"], "read_only_token");
+    assert!(err["error"]["message_fa"]
+        .as_str()
+        .unwrap()
+        .contains("فقط اجازه خواندن"));
+    // Not through a page either: a read token is refused any change wherever it is shown.
+    let r = api
+        .post(app.url("/logout"))
+        .bearer_auth(&read)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    // A write token may change things (this one is refused for its input, not its scope).
+    let r = api
+        .post(app.url("/api/v1/meetings"))
+        .bearer_auth(&write)
+        .json(&meeting)
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(r.status().as_u16(), 403);
+
+    // Tokens are listed with their scope and expiry, never their secret.
+    let r = api
+        .get(app.url("/api/v1/tokens"))
+        .bearer_auth(&read)
+        .send()
+        .await
+        .unwrap();
+    let list: serde_json::Value = r.json().await.unwrap();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    assert!(
+        list.iter().any(|t| t["scope"] == "read") && list.iter().any(|t| t["scope"] == "write")
+    );
+    assert!(
+        list.iter().all(|t| t["expires_at"].is_string()),
+        "30 days from the form"
+    );
+    assert!(!serde_json::to_string(list).unwrap().contains(&read[4..]));
+
+    // Tokens made through the API: read unless asked, bounded expiry, secret once.
+    let new = |body: serde_json::Value| {
+        api.post(app.url("/api/v1/tokens"))
+            .bearer_auth(&write)
+            .json(&body)
+            .send()
+    };
+    let r = new(serde_json::json!({"name": "gis", "expires_in_days": 0}))
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    let r = new(serde_json::json!({"name": "gis", "scope": "root"}))
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    let r = new(serde_json::json!({"name": "gis"})).await.unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let made: serde_json::Value = r.json().await.unwrap();
+    let gis = made["secret"].as_str().unwrap().to_string();
+    let r = api
+        .delete(app.url(&format!("/api/v1/tokens/{}", made["id"])))
+        .bearer_auth(&gis)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403, "a read token cannot even revoke");
+    let r = api
+        .delete(app.url(&format!("/api/v1/tokens/{}", made["id"])))
+        .bearer_auth(&write)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 204);
+    let r = api
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&gis)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+
+    // The account page's form refuses a bad expiry with a message, keeping the other tokens.
+    let r = app
+        .post_form(
+            "/account/tokens",
+            &[
+                ("name", "x"),
+                ("scope", "read"),
+                ("expires_in_days", "۹۹۹۹۹"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("اعتبار توکن باید بین"), "Persian message");
+    assert!(
+        page.contains("<td>gis</td>"),
+        "the revoked token is still listed"
+    );
+    assert_eq!(
+        page.matches("action=\"/account/tokens/").count(),
+        2,
+        "two live tokens"
+    );
+}
+
+#[tokio::test]
+async fn administrators_offboard_an_account_and_revoke_its_secrets() {
+    let admin = TestApp::spawn().await;
+    admin.login_as("admin").await;
+    let water = TestApp::spawn_on(&admin.db_url).await;
+    water.login_as("water").await;
+    let water_token = crate::helpers::api_token(&water).await;
+    let api = new_client();
+    let me = |t: &str| {
+        api.get(admin.url("/api/v1/me"))
+            .bearer_auth(t.to_string())
+            .send()
+    };
+    let (_, users) = admin.get_json("/api/v1/users").await;
+    let uid = |name: &str| {
+        users
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["user"]["username"] == name)
+            .unwrap()["user"]["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let (water_id, admin_id) = (uid("water"), uid("admin"));
+
+    // Others' tokens: administrators see them, nobody else does.
+    let admin_token = crate::helpers::api_token(&admin).await;
+    let r = api
+        .get(admin.url(&format!("/api/v1/tokens?user_id={water_id}")))
+        .bearer_auth(&admin_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let listed: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    let r = api
+        .get(admin.url(&format!("/api/v1/tokens?user_id={admin_id}")))
+        .bearer_auth(&water_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    let r = api
+        .delete(admin.url(&format!(
+            "/api/v1/tokens/{}",
+            listed[0]["id"].as_i64().unwrap() + 1
+        )))
+        .bearer_auth(&water_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 404, "another's token is not found");
+    assert_eq!(me(&admin_token).await.unwrap().status().as_u16(), 200);
+
+    // The user's page shows roles, tokens and the way out.
+    let (status, page) = admin.get_text(&format!("/admin/users/{water_id}")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("@water") && page.contains("/deactivate"));
+    assert!(page.contains(&format!("/admin/users/{water_id}/tokens/")));
+    assert_eq!(
+        water
+            .get(&format!("/admin/users/{water_id}"))
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+    // Roles are added and removed there, each audited; scopes are checked.
+    let r = admin
+        .post_form(
+            &format!("/admin/users/{water_id}/roles"),
+            &[("role", "district_mayor")],
+        )
+        .await;
+    assert_eq!(
+        r.status().as_u16(),
+        422,
+        "a district mayor needs a district"
+    );
+    let r = admin
+        .post_form(
+            &format!("/admin/users/{water_id}/roles"),
+            &[("role", "viewer")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, page) = admin.get_text(&format!("/admin/users/{water_id}")).await;
+    assert!(page.contains("name=\"role\" value=\"viewer\""));
+    // Administrators cannot close their own account or drop their own role.
+    let r = admin
+        .post_form(&format!("/admin/users/{admin_id}/deactivate"), &[])
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let r = admin
+        .post_form(
+            &format!("/admin/users/{admin_id}/roles/remove"),
+            &[("role", "admin")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+
+    // Offboarding: roles gone, sessions ended, tokens revoked, sign-in refused, audited.
+    let r = admin
+        .post_form(&format!("/admin/users/{water_id}/deactivate"), &[])
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(me(&water_token).await.unwrap().status().as_u16(), 401);
+    let r = water.get("/account").await;
+    assert_eq!(r.status().as_u16(), 303, "the session ended");
+    let again = water.another_visitor();
+    assert_eq!(
+        again
+            .login("water", crate::helpers::PASSWORD)
+            .await
+            .status()
+            .as_u16(),
+        401
+    );
+    let (_, page) = admin.get_text(&format!("/admin/users/{water_id}")).await;
+    assert!(page.contains("/reactivate") && page.contains("این حساب غیرفعال است"));
+    let (_, users) = admin.get_json("/api/v1/users").await;
+    let w = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["user"]["id"] == water_id)
+        .unwrap();
+    assert_eq!(w["user"]["active"], false);
+    assert_eq!(w["grants"].as_array().unwrap().len(), 0);
+    let (_, page) = admin.get_text("/admin/users").await;
+    assert!(
+        page.contains(&format!("deactivate user #{water_id}")),
+        "in the audit log"
+    );
+
+    // Reactivated through the API, with no roles until given.
+    let r = api
+        .post(admin.url(&format!("/api/v1/users/{water_id}/reactivate")))
+        .bearer_auth(&admin_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 204);
+    assert_eq!(
+        again
+            .login("water", crate::helpers::PASSWORD)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    assert_eq!(
+        me(&water_token).await.unwrap().status().as_u16(),
+        401,
+        "old tokens stay revoked"
+    );
+    let r = api
+        .post(admin.url(&format!("/api/v1/users/{water_id}/roles")))
+        .bearer_auth(&admin_token)
+        .json(&serde_json::json!({"role": "viewer"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 204);
+    let r = api
+        .delete(admin.url(&format!("/api/v1/users/{water_id}/roles?role=viewer")))
+        .bearer_auth(&admin_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 204);
+    let r = api
+        .delete(admin.url(&format!("/api/v1/users/{water_id}/roles?role=viewer")))
+        .bearer_auth(&admin_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 404, "no such role any more");
+    let r = api
+        .post(admin.url("/api/v1/users/987654/deactivate"))
+        .bearer_auth(&admin_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+}
+
+#[tokio::test]
+async fn users_change_their_own_password() {
+    let app = TestApp::spawn().await;
+    app.login_as("water").await;
+    let elsewhere = TestApp::spawn_on(&app.db_url).await;
+    elsewhere.login_as("water").await;
+    let token = crate::helpers::api_token(&app).await;
+    let api = new_client();
+    let me = || api.get(app.url("/api/v1/me")).bearer_auth(&token).send();
+
+    let r = app
+        .post_form(
+            "/account/password",
+            &[
+                ("current_password", "wrong one!!"),
+                ("new_password", "a brand new password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("گذرواژه کنونی درست نیست"));
+    let r = app
+        .post_form(
+            "/account/password",
+            &[
+                ("current_password", crate::helpers::PASSWORD),
+                ("new_password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    // Changed: this browser stays signed in, the other session ends, the token lives on.
+    let r = app
+        .post_form(
+            "/account/password",
+            &[
+                ("current_password", crate::helpers::PASSWORD),
+                ("new_password", "a brand new password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.text().await.unwrap().contains("گذرواژه تغییر کرد"));
+    assert_eq!(app.get("/account").await.status().as_u16(), 200);
+    assert_eq!(elsewhere.get("/account").await.status().as_u16(), 303);
+    assert_eq!(me().await.unwrap().status().as_u16(), 200);
+    // Changed again through the API, ending the tokens too.
+    let r = api
+        .put(app.url("/api/v1/me/password"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"current_password": "a brand new password", "new_password": "and another password", "end_secrets": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 204);
+    assert_eq!(me().await.unwrap().status().as_u16(), 401);
+    let fresh = app.another_visitor();
+    assert_eq!(
+        fresh
+            .login("water", "and another password")
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+}

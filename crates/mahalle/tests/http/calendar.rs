@@ -75,10 +75,10 @@ async fn month_page_shows_the_social_hq_sessions_in_persian() {
     }
     assert!(body.contains("جلسه قرارگاه"), "HQ session kind label");
     assert!(body.contains(r#"<time datetime=""#));
-    // The subscription box offers the HQ's feed and explains the token.
+    // The subscription box offers the HQ's feed and a private link to it.
     assert!(body.contains(&format!("href=\"/calendar/{hq}.ics\"")));
-    assert!(body.contains("?token="));
-    assert!(body.contains("href=\"/account\""));
+    assert!(body.contains(&format!("name=\"body_id\" value=\"{hq}\"")));
+    assert!(body.contains("href=\"/account#feeds\""));
     // No inline styles or scripts (the CSP forbids them).
     assert!(!body.contains("style="));
     assert_eq!(body.matches("<script").count(), 1, "only app.js");
@@ -178,10 +178,11 @@ async fn ics_feed_for_calendar_apps() {
     app.login_as("mayor").await;
     let hq = social_hq(&app).await;
     let token = token(&app).await;
+    let key = crate::helpers::feed_key(&app, hq).await;
     let calendar_app = new_client();
 
     let r = calendar_app
-        .get(app.url(&format!("/calendar/{hq}.ics?token={token}")))
+        .get(app.url(&format!("/calendar/{hq}.ics?key={key}")))
         .send()
         .await
         .unwrap();
@@ -242,7 +243,7 @@ async fn ics_feed_for_calendar_apps() {
         .iter()
         .any(|l| l.starts_with("SUMMARY:جلسه ") && l.ends_with(" قرارگاه اجتماعی شهر تهران")));
 
-    // The token may come as a Bearer header instead.
+    // An API token may come as a Bearer header instead.
     let r = calendar_app
         .get(app.url(&format!("/calendar/{hq}.ics")))
         .bearer_auth(&token)
@@ -253,7 +254,7 @@ async fn ics_feed_for_calendar_apps() {
     assert!(r.text().await.unwrap().contains("BEGIN:VEVENT"));
     // English labels on request.
     let r = calendar_app
-        .get(app.url(&format!("/calendar/{hq}.ics?token={token}&lang=en")))
+        .get(app.url(&format!("/calendar/{hq}.ics?key={key}&lang=en")))
         .send()
         .await
         .unwrap();
@@ -265,26 +266,27 @@ async fn ics_feed_for_calendar_apps() {
 }
 
 #[tokio::test]
-async fn ics_feed_refuses_without_a_valid_token() {
+async fn ics_feed_refuses_without_a_valid_secret() {
     let app = TestApp::spawn().await;
     app.login_as("mayor").await;
     let hq = social_hq(&app).await;
     let token = token(&app).await;
+    let key = crate::helpers::feed_key(&app, hq).await;
     let calendar_app = new_client();
     let get = |path: String| calendar_app.get(app.url(&path)).send();
 
     let r = get(format!("/calendar/{hq}.ics")).await.unwrap();
-    assert_eq!(r.status().as_u16(), 401, "no token");
+    assert_eq!(r.status().as_u16(), 401, "no secret");
     assert_eq!(r.headers()["www-authenticate"], "Bearer");
     let json: serde_json::Value = r.json().await.unwrap();
     assert_eq!(json["error"]["code"], "unauthorized");
-    let r = get(format!("/calendar/{hq}.ics?token=mht_wrong"))
+    let r = get(format!("/calendar/{hq}.ics?key=mhf_wrong"))
         .await
         .unwrap();
-    assert_eq!(r.status().as_u16(), 401, "wrong token");
+    assert_eq!(r.status().as_u16(), 401, "wrong key");
     assert!(r.headers().contains_key("www-authenticate"));
     let r = calendar_app
-        .get(app.url(&format!("/calendar/{hq}.ics?token={token}")))
+        .get(app.url(&format!("/calendar/{hq}.ics?key={key}")))
         .bearer_auth("mht_wrong")
         .send()
         .await
@@ -294,32 +296,55 @@ async fn ics_feed_refuses_without_a_valid_token() {
         401,
         "a wrong header is not rescued by the query"
     );
+    // Full API tokens are not taken from an address, and a feed's key opens no other feed and
+    // nothing of the API.
+    let r = get(format!("/calendar/{hq}.ics?token={token}"))
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 401, "?token= is not read");
+    let other = hq + 1;
+    let r = get(format!("/calendar/{other}.ics?key={key}"))
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 401, "another body's feed");
+    let r = calendar_app
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 401, "a feed key is no API token");
 
     // Not a feed, or no such body.
     for path in [
-        format!("/calendar/abc.ics?token={token}"),
-        format!("/calendar/{hq}?token={token}"),
-        format!("/calendar/{hq}.ics.txt?token={token}"),
-        format!("/calendar/987654321.ics?token={token}"),
+        format!("/calendar/abc.ics?key={key}"),
+        format!("/calendar/{hq}?key={key}"),
+        format!("/calendar/{hq}.ics.txt?key={key}"),
     ] {
         let status = get(path.clone()).await.unwrap().status().as_u16();
         assert_eq!(status, 404, "{path}");
     }
+    let r = calendar_app
+        .get(app.url("/calendar/987654321.ics"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 404, "no such body");
 
-    // A revoked token stops working.
+    // The link is listed on the account page (never its secret); revoking it ends its use.
     let (_, page) = app.get_text("/account").await;
-    let marker = "action=\"/account/tokens/";
+    assert!(!page.contains(&key));
+    let marker = "action=\"/account/feeds/";
     let start = page.find(marker).expect("revoke form") + marker.len();
     let id: String = page[start..]
         .chars()
         .take_while(char::is_ascii_digit)
         .collect();
     let r = app
-        .post_form(&format!("/account/tokens/{id}/revoke"), &[])
+        .post_form(&format!("/account/feeds/{id}/revoke"), &[])
         .await;
-    assert!(r.status().is_redirection() || r.status().is_success());
-    let r = get(format!("/calendar/{hq}.ics?token={token}"))
-        .await
-        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    let r = get(format!("/calendar/{hq}.ics?key={key}")).await.unwrap();
     assert_eq!(r.status().as_u16(), 401, "revoked");
 }

@@ -112,6 +112,40 @@ fn users_from_the_command_line() {
         stdout(&o).lines().last().unwrap().starts_with("mht_"),
         "token alone on the last line"
     );
+    assert!(
+        stdout(&o).contains("(reporting, read)"),
+        "read-only unless asked"
+    );
+    let o = mahalle(
+        &db,
+        &[
+            "user",
+            "token",
+            "secretariat",
+            "sync",
+            "--scope",
+            "write",
+            "--days",
+            "30",
+        ],
+        None,
+    );
+    assert!(o.status.success() && stdout(&o).contains("(sync, write)"));
+    for bad in [&["--scope", "admin"][..], &["--days", "0"][..]] {
+        let mut args = vec!["user", "token", "secretariat", "x"];
+        args.extend_from_slice(bad);
+        let o = mahalle(&db, &args, None);
+        assert!(!o.status.success(), "{bad:?}");
+    }
+    // Offboarding from the command line closes the account.
+    let o = mahalle(&db, &["user", "deactivate", "secretariat"], None);
+    assert!(o.status.success());
+    let list = stdout(&mahalle(&db, &["user", "list"], None));
+    let line = list.lines().find(|l| l.starts_with("secretariat")).unwrap();
+    assert!(
+        line.contains("inactive") && !line.contains("mayor_office"),
+        "{line}"
+    );
     // No administrator yet: check says so and fails.
     let check = mahalle(&db, &["check"], None);
     assert!(!check.status.success());

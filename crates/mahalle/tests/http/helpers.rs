@@ -308,11 +308,45 @@ pub fn urlencode(s: &str) -> String {
     mahalle_web::http::page::url_encode(s)
 }
 
-/// A personal API token of the signed-in user, made on the account page as a person would.
+/// A personal API token (read and write) of the signed-in user, made on the account page as a
+/// person would.
 pub async fn api_token(app: &TestApp) -> String {
-    let r = app.post_form("/account/tokens", &[("name", "test")]).await;
+    scoped_token(app, "write").await
+}
+
+/// A personal API token of the signed-in user with this scope (read or write).
+pub async fn scoped_token(app: &TestApp, scope: &str) -> String {
+    let r = app
+        .post_form(
+            "/account/tokens",
+            &[
+                ("name", "test"),
+                ("scope", scope),
+                ("expires_in_days", "30"),
+            ],
+        )
+        .await;
     assert_eq!(r.status().as_u16(), 200);
     let body = r.text().await.unwrap();
-    let start = body.find("mht_").expect("token shown once");
-    body[start..start + 68].to_string()
+    shown_secret(&body, "mht_")
+}
+
+/// The secret key of a new calendar link to a body's feed, made as the calendar page makes it.
+pub async fn feed_key(app: &TestApp, body_id: i64) -> String {
+    let r = app
+        .post_form("/account/feeds", &[("body_id", &body_id.to_string())])
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains(&format!("/calendar/{body_id}.ics?key=mhf_")),
+        "the whole link is shown"
+    );
+    shown_secret(&body, "mhf_")
+}
+
+/// A secret shown once on the account page: its prefix and 64 hex digits.
+fn shown_secret(body: &str, prefix: &str) -> String {
+    let start = body.find(prefix).expect("secret shown once");
+    body[start..start + prefix.len() + 64].to_string()
 }

@@ -575,12 +575,7 @@ async fn the_api_changes_things_only_with_a_token() {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 403);
-    let r = sec
-        .post_form("/account/tokens", &[("name", "secretariat sync")])
-        .await;
-    let page = r.text().await.unwrap();
-    let start = page.find("mht_").unwrap();
-    let token = page[start..start + 68].to_string();
+    let token = crate::helpers::api_token(&sec).await;
     let api = crate::helpers::new_client();
     let r = api
         .post(sec.url(&format!("/api/v1/meetings/{meeting}/resolutions")))

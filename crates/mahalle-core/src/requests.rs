@@ -444,6 +444,31 @@ pub fn optional_phone(input: &str) -> Result<String, FieldError> {
     }
 }
 
+/// What of a request the public sees (Open311 and the photo address). Welfare and social
+/// categories are not published at all (FixMyStreet's private categories). Of the others,
+/// nothing the citizen wrote or sent — description, address, photo — and no exact point is
+/// published until staff have cleared it, and never for a rejected request; until then the
+/// point is rounded to about a hundred metres and the place named by its neighborhood.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Publication {
+    /// The request is listed and shown at all.
+    pub listed: bool,
+    /// Its description, address, photo and exact location are shown.
+    pub citizens_words: bool,
+}
+
+pub fn publication(category_published: bool, cleared: bool, status: RequestStatus) -> Publication {
+    Publication {
+        listed: category_published,
+        citizens_words: category_published && cleared && status != RequestStatus::Rejected,
+    }
+}
+
+/// A coordinate rounded to three decimals (about 110 m of latitude): the block, not the door.
+pub fn coarse(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
 #[cfg(test)]
 mod tests {
 
@@ -674,5 +699,33 @@ mod tests {
         assert_eq!(optional_phone("").unwrap(), "");
         assert!(optional_phone("12ab").is_err());
         assert!(optional_phone("123").is_err());
+    }
+
+    #[test]
+    fn only_cleared_words_of_public_categories_are_published() {
+        use RequestStatus::*;
+        assert_eq!(
+            publication(false, true, Accepted),
+            Publication {
+                listed: false,
+                citizens_words: false
+            }
+        );
+        assert_eq!(
+            publication(true, false, Accepted),
+            Publication {
+                listed: true,
+                citizens_words: false
+            }
+        );
+        assert!(publication(true, true, Accepted).citizens_words);
+        assert!(publication(true, true, Closed).citizens_words);
+        assert!(
+            !publication(true, true, Rejected).citizens_words,
+            "rejected: never"
+        );
+        assert_eq!(coarse(35.689_249), 35.689);
+        assert_eq!(coarse(51.389_6), 51.39);
+        assert!((coarse(-0.000_4)).abs() < 1e-9);
     }
 }

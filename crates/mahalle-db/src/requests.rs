@@ -49,6 +49,8 @@ pub struct Request {
     pub has_photo: bool,
     /// Whether its category is published over Open311.
     pub service_published: bool,
+    /// When staff cleared its description, address, photo and exact point for publication.
+    pub cleared_at: Option<DateTime<Utc>>,
 }
 
 impl Request {
@@ -75,7 +77,7 @@ const COLUMNS: &str = "SELECT q.id, q.service_id, s.code AS service_code, s.name
      o.name_en AS organisation_name_en, q.source, q.media_url, q.status_notes, q.challenge_id, \
      q.requested_at, q.updated_at, q.due_at, q.closed_at, \
      EXISTS (SELECT 1 FROM request_photos p WHERE p.request_id = q.id) AS has_photo, \
-     s.published AS service_published";
+     s.published AS service_published, q.cleared_at";
 const JOINS: &str = " JOIN services s ON s.id = q.service_id \
      LEFT JOIN districts d ON d.id = q.district_id \
      LEFT JOIN neighborhoods n ON n.id = q.neighborhood_id \
@@ -285,6 +287,29 @@ pub async fn record_step(
     }
     sql.push(" WHERE id = ").arg(id);
     tx.execute(&sql).await?;
+    Ok(())
+}
+
+/// Clears a request's own words for publication (or withdraws that), and says so in
+/// `updated_at` so Open311 clients fetch it again; `NotFound` for an unknown id.
+pub async fn set_cleared(
+    tx: &mut Tx,
+    id: i64,
+    by: Option<i64>,
+    at: DateTime<Utc>,
+    cleared: bool,
+) -> Result<()> {
+    let mut sql = Sql::new("UPDATE service_requests SET cleared_at = ");
+    sql.arg(cleared.then_some(at))
+        .push(", cleared_by = ")
+        .arg(if cleared { by } else { None })
+        .push(", updated_at = ")
+        .arg(at)
+        .push(" WHERE id = ")
+        .arg(id);
+    if tx.execute(&sql).await? == 0 {
+        return Err(crate::DbError::NotFound);
+    }
     Ok(())
 }
 

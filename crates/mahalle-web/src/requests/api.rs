@@ -27,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_request))
         .routes(routes!(act))
         .routes(routes!(challenge))
+        .routes(routes!(publication))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -161,5 +162,28 @@ async fn challenge(
         }
         _ => ops::link_request(&s.store, &me.principal, id, input.challenge_id).await?,
     }
+    Ok(Json(detail(&s, &ctx, id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PublicationInput {
+    /// true: the request's description, address, photo and exact location may be published
+    /// over Open311 (its category permitting; never for a rejected request); false: withdraw.
+    pub cleared: bool,
+}
+
+#[utoipa::path(put, path = "/api/v1/requests/{id}/publication", tag = "requests", params(("id" = i64, Path)), security(("bearer" = [])),
+    request_body = PublicationInput,
+    responses((status = 200, body = RequestDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+/// Clears a request's own words for publication, or withdraws them (those who handle it), as on
+/// the request's page; recorded in its history and the audit log.
+async fn publication(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    P(id): P<i64>,
+    J(input): J<PublicationInput>,
+) -> ApiResult<RequestDetail> {
+    let me = ctx.require_api_writer()?;
+    ops::set_cleared(&s.store, &me.principal, id, input.cleared).await?;
     Ok(Json(detail(&s, &ctx, id).await?))
 }

@@ -40,6 +40,7 @@ pub fn router() -> Routes {
             .route("/requests/{id}", get(pages::show))
             .route("/requests/{id}/act", post(pages::act))
             .route("/requests/{id}/challenge", post(pages::challenge))
+            .route("/requests/{id}/publication", post(pages::publication))
             .route("/requests/{id}/photo", get(public::photo))
             .route("/track", get(public::track_lookup))
             .route("/track/{code}", get(public::track))

@@ -114,6 +114,15 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("rq_ev_reject", "رد", "Rejected"),
     ("rq_ev_reopen", "بازگشایی", "Reopened"),
     ("rq_ev_escalated", "گزارش تأخیر به مقام بالاتر", "Escalated for being late"),
+    ("rq_ev_cleared", "تأیید برای انتشار", "Cleared for publication"),
+    ("rq_ev_withdrawn", "برداشتن از انتشار", "Withdrawn from publication"),
+    ("rq_publication", "انتشار عمومی", "Publication"),
+    ("rq_pub_private", "این موضوع منتشر نمی‌شود (حمایتی یا اجتماعی): هیچ چیز از این درخواست عمومی نیست.", "This category is not published (welfare or social): nothing of this request is public."),
+    ("rq_pub_cleared", "شرح، نشانی، عکس و موقعیت دقیق این درخواست در Open311 منتشر می‌شود.", "This request's description, address, photo and exact location are published over Open311."),
+    ("rq_pub_uncleared", "هنوز تأیید نشده است: مردم تنها موضوع، وضعیت و محله را می‌بینند؛ نه شرح، نشانی، عکس یا موقعیت دقیق.", "Not cleared yet: the public sees the category, status and neighborhood only, not the description, address, photo or exact location."),
+    ("rq_pub_rejected", "شرح درخواست‌های ردشده هرگز منتشر نمی‌شود.", "The words of rejected requests are never published."),
+    ("rq_clear", "تأیید برای انتشار", "Clear for publication"),
+    ("rq_withdraw", "برداشتن از انتشار", "Withdraw from publication"),
     ("rq_services", "فهرست خدمات", "Service catalogue"),
     ("rq_services_intro", "موضوع‌هایی که می‌توانید درخواست کنید، مهلت پاسخ هر کدام و دستگاه رسیدگی‌کننده.", "What you can ask for, how soon each is answered, and who handles it."),
     ("rq_group", "گروه", "Group"),
@@ -479,6 +488,14 @@ impl RequestTemplate {
     pub fn is_submitted(&self) -> bool {
         self.r.status() == RequestStatus::Submitted
     }
+    /// What of this request the public sees.
+    pub fn publication(&self) -> mahalle_core::requests::Publication {
+        mahalle_core::requests::publication(
+            self.r.service_published,
+            self.r.cleared_at.is_some(),
+            self.r.status(),
+        )
+    }
     /// The question an answer belongs to, in the page's language.
     pub fn question(&self, code: &str) -> String {
         match self.attributes.iter().find(|a| a.code == code) {
@@ -606,6 +623,24 @@ pub async fn act(
         }
         Err(e) => Err(e),
     }
+}
+
+#[derive(Deserialize)]
+pub struct PublicationForm {
+    #[serde(default, deserialize_with = "crate::http::extract::flag")]
+    cleared: bool,
+}
+
+/// Clears the request's own words for publication, or withdraws them.
+pub async fn publication(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<PublicationForm>,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    ops::set_cleared(&state.store, &me.principal, id, f.cleared).await?;
+    Ok(Redirect::to(&format!("/requests/{id}#publication")).into_response())
 }
 
 /// Points the request at a challenge of its neighborhood, or makes a new one from it.

@@ -458,15 +458,20 @@ pub async fn track(
     Ok(resp)
 }
 
-/// A request's photo, public like the request itself (it is the Open311 `media_url`); for a
-/// category that is not published, only for those who handle the request.
+/// A request's photo: public when the request's own words are (it is the Open311 `media_url`:
+/// a published category, cleared by staff, not rejected); otherwise only for those who handle it.
 pub async fn photo(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let r = store_requests::get(&state.store, id).await?;
-    let public = r.service_published;
+    let public = mahalle_core::requests::publication(
+        r.service_published,
+        r.cleared_at.is_some(),
+        r.status(),
+    )
+    .citizens_words;
     if !public && !ctx.principal().is_some_and(|p| ops::may_handle(p, &r)) {
         return Err(AppError::NotFound);
     }

@@ -714,6 +714,7 @@ async fn history(
         "updated_at",
         "due_at",
         "closed_at",
+        "cleared_at",
     ];
     const EV_COLS: &[&str] = &[
         "id",
@@ -835,6 +836,11 @@ async fn history(
                 Arg::from(updated),
                 Arg::from(due),
                 Arg::from(closed_at),
+                // Staff cleared the words of the requests they took up (never of rejected ones).
+                Arg::from(
+                    matches!(status, RequestStatus::Accepted | RequestStatus::Closed)
+                        .then_some(updated),
+                ),
             ]);
             let mut ev =
                 |at: DateTime<Utc>, kind: &str, from: Option<&str>, to: &str, note: &str| {

@@ -174,12 +174,36 @@ async fn a_client_posts_a_request_and_follows_it() {
     assert_eq!(r["service_request_id"], id);
     assert_eq!(r["status"], "open");
     assert_eq!(r["service_code"], "STREET-LIGHT");
+    // Until staff clear it, the citizen's words and exact point are not published.
+    assert!(r["description"].is_null(), "{r}");
+    assert!(
+        !one.to_string().contains("آزادی"),
+        "the typed address stays inside"
+    );
+    assert_eq!(r["lat"], 35.689, "rounded to the block");
+    assert_eq!(r["long"], 51.389);
+    let staff = app.another_visitor();
+    staff.login_as("mayor").await;
+    let (_, page) = staff.get_text(&format!("/requests/{id}")).await;
+    assert!(
+        page.contains("هنوز تأیید نشده است"),
+        "the page says what is public"
+    );
+    let r = staff
+        .post_form(&format!("/requests/{id}/publication"), &[("cleared", "1")])
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, one) = app
+        .get_json(&format!("/open311/v2/requests/{id}.json"))
+        .await;
+    let r = &one[0];
     assert_eq!(
         r["description"], "چراغ‌های کوچه خاموش است\n\nاز دیشب",
         "Arabic kaf normalised, paragraphs kept"
     );
     assert_eq!(r["lat"], 35.6892);
     assert_eq!(r["long"], 51.389);
+    assert_eq!(r["address"], "خیابان آزادی، نبش کوچه ۱۲");
     assert!(
         r["agency_responsible"]
             .as_str()

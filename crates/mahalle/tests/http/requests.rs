@@ -425,10 +425,76 @@ async fn photo_is_served_with_its_type() {
     let status = r.status().as_u16();
     assert_eq!(status, 303, "{}", r.text().await.unwrap());
     let id = request_id(&store).await;
-    let r = app.get(&format!("/requests/{id}/photo")).await;
+    let photo = format!("/requests/{id}/photo");
+    // Not public until staff clear it; those who handle it see it, kept out of shared caches.
+    assert_eq!(app.get(&photo).await.status().as_u16(), 404);
+    let (_, o311) = app
+        .get_json(&format!("/open311/v2/requests/{id}.json"))
+        .await;
+    assert!(o311[0]["media_url"].is_null(), "{o311}");
+    let liaison = app.another_visitor();
+    liaison.login_as("water").await;
+    let r = liaison.get(&photo).await;
     assert_eq!(r.status().as_u16(), 200);
     assert_eq!(r.headers()["content-type"], "image/png");
     assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(r.headers()["cache-control"], "private, no-store");
+    // Cleared through the API: public, photo and all.
+    let token = crate::helpers::api_token(&liaison).await;
+    let api = crate::helpers::new_client();
+    let clear = |cleared: bool| {
+        api.put(app.url(&format!("/api/v1/requests/{id}/publication")))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({ "cleared": cleared }))
+            .send()
+    };
+    let r = clear(true).await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let detail: serde_json::Value = r.json().await.unwrap();
+    assert!(
+        detail.to_string().contains("\"cleared\""),
+        "in the history: {detail}"
+    );
+    let r = app.get(&photo).await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .starts_with("public"));
+    let (_, o311) = app
+        .get_json(&format!("/open311/v2/requests/{id}.json"))
+        .await;
+    assert!(o311[0]["media_url"].as_str().unwrap().ends_with(&photo));
+    // A rejected request's words and photo are never published, cleared or not.
+    let r = liaison
+        .post_form(
+            &format!("/requests/{id}/act"),
+            &[("action", "reject"), ("note", "تکراری است")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(app.get(&photo).await.status().as_u16(), 404);
+    let (_, o311) = app
+        .get_json(&format!("/open311/v2/requests/{id}.json"))
+        .await;
+    assert!(o311[0]["description"].is_null() && o311[0]["media_url"].is_null());
+    assert_eq!(
+        o311[0]["status_notes"], "تکراری است",
+        "the answer is public"
+    );
+    // Nobody outside may clear it.
+    let other = app.another_visitor();
+    other.login_as("council").await;
+    let t = crate::helpers::api_token(&other).await;
+    let r = api
+        .put(app.url(&format!("/api/v1/requests/{id}/publication")))
+        .bearer_auth(&t)
+        .json(&serde_json::json!({ "cleared": false }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    assert_eq!(clear(false).await.unwrap().status().as_u16(), 200);
 }
 
 #[tokio::test]

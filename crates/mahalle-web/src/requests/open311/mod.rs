@@ -389,7 +389,11 @@ fn request_value(r: ServiceRequest, lang: Lang, base: &str) -> V {
         Lang::Fa => (r.service_name_fa, r.organisation_name_fa),
         Lang::En => (r.service_name_en, r.organisation_name_en),
     };
-    let address = if r.address.is_empty() {
+    // Until staff clear them, the citizen's own words, photo and exact point stay inside.
+    let shown =
+        mahalle_core::requests::publication(r.service_published, r.cleared_at.is_some(), status)
+            .citizens_words;
+    let address = if r.address.is_empty() || !shown {
         let place = match lang {
             Lang::Fa => r.neighborhood_name_fa,
             Lang::En => r.neighborhood_name_en,
@@ -398,11 +402,22 @@ fn request_value(r: ServiceRequest, lang: Lang, base: &str) -> V {
     } else {
         r.address
     };
-    let media = if r.has_photo {
-        format!("{base}/requests/{}/photo", r.id)
-    } else {
-        r.media_url
+    let media = match (shown, r.has_photo) {
+        (false, _) => String::new(),
+        (true, true) => format!("{base}/requests/{}/photo", r.id),
+        (true, false) => r.media_url,
     };
+    let description = if shown { r.description } else { String::new() };
+    let place = |x: Option<f64>| {
+        x.map(|x| {
+            if shown {
+                x
+            } else {
+                mahalle_core::requests::coarse(x)
+            }
+        })
+    };
+    let (lat, lon) = (place(r.lat), place(r.lon));
     let opt = |s: String| if s.is_empty() { V::Null } else { V::S(s) };
     V::O(vec![
         ("service_request_id", V::I(r.id)),
@@ -410,7 +425,7 @@ fn request_value(r: ServiceRequest, lang: Lang, base: &str) -> V {
         ("status_notes", opt(r.status_notes)),
         ("service_name", service_name.into()),
         ("service_code", r.service_code.into()),
-        ("description", r.description.into()),
+        ("description", opt(description)),
         ("agency_responsible", agency.into()),
         ("service_notice", V::Null),
         (
@@ -422,8 +437,8 @@ fn request_value(r: ServiceRequest, lang: Lang, base: &str) -> V {
         ("address", address.into()),
         ("address_id", V::Null),
         ("zipcode", V::Null),
-        ("lat", r.lat.into()),
-        ("long", r.lon.into()),
+        ("lat", lat.into()),
+        ("long", lon.into()),
         ("media_url", opt(media)),
     ])
 }

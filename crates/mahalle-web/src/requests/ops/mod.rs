@@ -129,6 +129,58 @@ pub async fn act(
         .await
 }
 
+/// Clears a request's own words (description, address, photo, exact point) for publication over
+/// Open311, or withdraws them, as one who handles it; recorded in its history and the audit log.
+/// Clearing a request of an unpublished category publishes nothing: the category decides first.
+pub async fn set_cleared(
+    store: &Store,
+    who: &Principal,
+    id: i64,
+    cleared: bool,
+) -> Result<(), AppError> {
+    let r = store_requests::get(store, id).await?;
+    if !may_handle(who, &r) {
+        return Err(AppError::Forbidden);
+    }
+    let now = Utc::now();
+    store
+        .write(|tx, _| {
+            Box::pin(async move {
+                store_requests::set_cleared(tx, id, Some(who.user_id), now, cleared).await?;
+                let kind = if cleared { "cleared" } else { "withdrawn" };
+                store_requests::event(
+                    tx,
+                    &NewEvent {
+                        request_id: id,
+                        at: now,
+                        user_id: Some(who.user_id),
+                        kind,
+                        from_status: None,
+                        to_status: None,
+                        organisation_id: r.organisation_id,
+                        note: "",
+                        public: false,
+                    },
+                )
+                .await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: Some(who.user_id),
+                        action: if cleared { "clear" } else { "withdraw" },
+                        entity: "service_request",
+                        entity_id: Some(id),
+                        before: Some(json!({ "cleared": r.cleared_at.is_some() })),
+                        after: Some(json!({ "cleared": cleared })),
+                    },
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .await
+}
+
 // ---------------------------------------------------------------- reading (staff)
 
 /// The staff queue's filter, within what `who` may see. `status` is a status code or "open".

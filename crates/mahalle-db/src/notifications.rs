@@ -176,6 +176,16 @@ pub struct Inserted {
     pub escalated: u64,
 }
 
+impl std::ops::AddAssign for Inserted {
+    fn add_assign(&mut self, o: Inserted) {
+        self.created += o.created;
+        self.no_address += o.no_address;
+        self.digests += o.digests;
+        self.covered += o.covered;
+        self.escalated += o.escalated;
+    }
+}
+
 /// One outbox row to record.
 struct OutboxRow<'a> {
     resolution_id: Option<i64>,

@@ -102,6 +102,30 @@ impl GenerateCounts {
 /// is larger than this).
 const CHUNK: i64 = 5_000;
 
+/// What one write transaction of the job covers, in resolutions or requests: its first run after
+/// a long pause may record thousands, and no other writer should wait more than a few
+/// milliseconds behind it. A digest is never split (it and its items are written together).
+const COVERED_PER_TX: usize = 200;
+
+/// `items` cut into runs of whole notifications covering at most [`COVERED_PER_TX`] each (one
+/// larger notification makes a run of its own).
+pub(super) fn batches<T>(items: &[T], covers: impl Fn(&T) -> usize) -> Vec<&[T]> {
+    let mut out = Vec::new();
+    let (mut start, mut size) = (0, 0);
+    for (i, it) in items.iter().enumerate() {
+        let n = covers(it);
+        if i > start && size + n > COVERED_PER_TX {
+            out.push(&items[start..i]);
+            (start, size) = (i, 0);
+        }
+        size += n;
+    }
+    if start < items.len() {
+        out.push(&items[start..]);
+    }
+    out
+}
+
 /// Records every notification that is due on `today` (the city's date) and not yet recorded.
 /// Idempotent, and safe to run in several processes at once.
 pub async fn generate(
@@ -158,12 +182,20 @@ pub async fn generate(
                 .iter()
                 .map(|g| notification(kind, g, today, &cfg.public_url))
                 .collect();
-            let ins = match store_n::insert(store, &items, now).await {
-                Ok(ins) => ins,
-                // Another process covered some of them meanwhile: look again.
-                Err(DbError::Conflict(_)) => continue,
-                Err(e) => return Err(e),
-            };
+            let mut ins = store_n::Inserted::default();
+            let mut conflict = false;
+            for batch in batches(&items, |n| n.items.len()) {
+                match store_n::insert(store, batch, now).await {
+                    Ok(i) => ins += i,
+                    // Another process covered some of them meanwhile: look again.
+                    Err(DbError::Conflict(_)) => {
+                        conflict = true;
+                        break;
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            // Batches written before a conflict stay written and counted.
             match kind {
                 Kind::DueIn7Days => counts.due_in_7_days += ins.created,
                 Kind::DueToday => counts.due_today += ins.created,
@@ -174,6 +206,9 @@ pub async fn generate(
             counts.escalated_events += ins.escalated;
             counts.digests += ins.digests;
             counts.covered += ins.covered;
+            if conflict {
+                continue;
+            }
             if !full || ins.created == 0 {
                 break;
             }
@@ -250,21 +285,29 @@ async fn generate_for_requests(
                         }
                     })
                     .collect();
-            let ins = match store_n::insert_requests(store, &items, now).await {
-                Ok(ins) => ins,
-                // Another process covered some of them meanwhile: look again, a few times.
-                Err(DbError::Conflict(_)) if conflicts < 3 => {
-                    conflicts += 1;
-                    continue;
+            let mut ins = store_n::Inserted::default();
+            let mut conflict = false;
+            for batch in batches(&items, |n| n.requests.len()) {
+                match store_n::insert_requests(store, batch, now).await {
+                    Ok(i) => ins += i,
+                    // Another process covered some of them meanwhile: look again, a few times.
+                    Err(DbError::Conflict(_)) if conflicts < 3 => {
+                        conflicts += 1;
+                        conflict = true;
+                        break;
+                    }
+                    Err(e) => return Err(e),
                 }
-                Err(e) => return Err(e),
-            };
+            }
             match kind {
                 RequestKind::Overdue => counts.request_overdue += ins.created,
                 RequestKind::Escalation => counts.request_escalations += ins.created,
             }
             counts.no_address += ins.no_address;
             counts.requests_covered += ins.covered;
+            if conflict {
+                continue;
+            }
             if !full || ins.created == 0 {
                 break;
             }

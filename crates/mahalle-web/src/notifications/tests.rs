@@ -246,3 +246,20 @@ async fn mailbox_records_fails_and_outbox_only_is_unavailable() {
     shared.send(&message("e@f.ir")).await.unwrap();
     assert_eq!(m.messages().len(), 3);
 }
+
+#[test]
+fn the_job_writes_in_short_transactions_without_splitting_a_digest() {
+    use super::reminders::batches;
+    let sizes = [150, 40, 30, 500, 1, 199, 1, 1];
+    let runs: Vec<Vec<usize>> = batches(&sizes, |n| *n)
+        .into_iter()
+        .map(<[usize]>::to_vec)
+        .collect();
+    assert_eq!(
+        runs,
+        vec![vec![150, 40], vec![30], vec![500], vec![1, 199], vec![1, 1]]
+    );
+    assert!(batches(&[] as &[usize], |n| *n).is_empty());
+    // Everything is written once, in order.
+    assert_eq!(runs.concat(), sizes);
+}

@@ -443,11 +443,12 @@ async fn searches_filter_by_window_status_code_and_district() {
     )
     .unwrap()
         >= oldest));
-    // The default window ends now: the newest request of all comes first.
+    // The default window ends now: the newest published request comes first.
     let store = mahalle_db::Store::connect(&app.db_url).await.unwrap();
     let (latest,): (chrono::DateTime<chrono::Utc>,) = store
         .fetch_one(&mahalle_db::Sql::new(
-            "SELECT requested_at FROM service_requests ORDER BY requested_at DESC, id DESC LIMIT 1",
+            "SELECT r.requested_at FROM service_requests r JOIN services s ON s.id = r.service_id \
+             WHERE s.published ORDER BY r.requested_at DESC, r.id DESC LIMIT 1",
         ))
         .await
         .unwrap();

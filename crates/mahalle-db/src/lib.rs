@@ -28,6 +28,6 @@ mod store;
 
 pub use error::{DbError, TxError};
 pub use sql::{Arg, Sql};
-pub use store::{redact as redact_url, Backend, BoxFuture, Scope, Store, Tx};
+pub use store::{redact as redact_url, sqlite_file, Backend, BoxFuture, Scope, Store, Tx};
 
 pub type Result<T, E = DbError> = std::result::Result<T, E>;

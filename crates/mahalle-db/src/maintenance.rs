@@ -67,6 +67,28 @@ pub async fn count(store: &Store, table: &str) -> Result<i64> {
         .await
 }
 
+/// Every table of the schema (migrations' bookkeeping included) with its number of rows, by
+/// name: what a restore reports and what a restored copy is compared by.
+pub async fn table_counts(store: &Store) -> Result<Vec<(String, i64)>> {
+    let list = if store.kind() == "sqlite" {
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
+    } else {
+        "SELECT table_name::TEXT FROM information_schema.tables \
+         WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
+    };
+    let names: Vec<(String,)> = store.fetch_all(&Sql::new(list)).await?;
+    let mut out = Vec::with_capacity(names.len());
+    for (name,) in names {
+        // The names come from the catalogue; quoting keeps any of them a single identifier.
+        let quoted = format!("\"{}\"", name.replace('"', "\"\""));
+        let n = store
+            .scalar(&Sql::new(&format!("SELECT COUNT(*) FROM {quoted}")))
+            .await?;
+        out.push((name, n));
+    }
+    Ok(out)
+}
+
 /// Active accounts holding the administrator role.
 pub async fn active_admins(store: &Store) -> Result<i64> {
     store

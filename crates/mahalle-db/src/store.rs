@@ -127,14 +127,7 @@ impl Store {
                 .await?;
             Backend::Postgres(pool)
         } else {
-            let path = url
-                .strip_prefix("sqlite://")
-                .or_else(|| url.strip_prefix("sqlite:"))
-                .unwrap_or(url);
-            let path = path.split('?').next().unwrap_or(path);
-            if path.is_empty() || path.contains("://") {
-                return Err(DbError::BadUrl(redact(url)));
-            }
+            let path = sqlite_file(url)?.ok_or_else(|| DbError::BadUrl(redact(url)))?;
             // WAL lets readers run beside the writer; FULL makes every acknowledged commit survive
             // a power cut, not only a crash of the process (NORMAL would). See the README.
             let opts = SqliteConnectOptions::new()
@@ -378,6 +371,23 @@ impl Tx {
     }
 
     executor_methods!(mut ; self, ConnRef::Sqlite(c) => c, ConnRef::Postgres(c) => c);
+}
+
+/// The file a SQLite URL names (`sqlite://path`, `sqlite:path` or a plain path); None for a
+/// PostgreSQL URL.
+pub fn sqlite_file(url: &str) -> Result<Option<&str>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok(None);
+    }
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    let path = path.split('?').next().unwrap_or(path);
+    if path.is_empty() || path.contains("://") {
+        return Err(DbError::BadUrl(redact(url)));
+    }
+    Ok(Some(path))
 }
 
 /// A database URL with any password replaced, for messages and logs.

@@ -1,4 +1,4 @@
-//! The command line: `mahalle [serve|migrate|demo|user|backup|check]`.
+//! The command line: `mahalle [serve|migrate|demo|user|backup|restore|check]`.
 
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
@@ -47,10 +47,19 @@ pub enum Command {
     /// Manage Open311 API keys of client applications.
     #[command(subcommand, name = "api-key")]
     ApiKey(ApiKeyCommand),
-    /// Copy the database to FILE while the server runs (SQLite); for PostgreSQL, print the pg_dump command.
+    /// Copy the database to FILE while the servers run (SQLite itself, or PostgreSQL's pg_dump).
     Backup {
         /// Where to write the copy; must not exist yet.
         file: std::path::PathBuf,
+    },
+    /// Put a backup in place of the database (stop the servers first). A SQLite database already
+    /// there is kept beside it; a backup from an older version is migrated.
+    Restore {
+        /// A file `mahalle backup` wrote.
+        file: std::path::PathBuf,
+        /// Replace a database that already exists.
+        #[arg(long)]
+        force: bool,
     },
     /// Check the database's integrity and the configuration; exits non-zero on problems.
     Check,
@@ -272,7 +281,7 @@ fn init_tracing() {
         .try_init();
 }
 
-async fn open(url: &str) -> anyhow::Result<Store> {
+pub(crate) async fn open(url: &str) -> anyhow::Result<Store> {
     let store = Store::connect(url)
         .await
         .with_context(|| format!("cannot open the database {}", mahalle_db::redact_url(url)))?;
@@ -285,6 +294,18 @@ async fn open(url: &str) -> anyhow::Result<Store> {
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let command = cli.command.unwrap_or(Command::Serve(ServeArgs::default()));
+    // These two open the database themselves: a restore must not create it first.
+    match command {
+        Command::Backup { file } => {
+            crate::backup::backup(&cli.database, &file).await?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Restore { file, force } => {
+            crate::backup::restore(&cli.database, &file, force).await?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => {}
+    }
     let store = open(&cli.database).await?;
     match command {
         Command::Serve(args) => {
@@ -314,7 +335,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::User(u) => user(&store, u).await?,
         Command::ApiKey(k) => api_key(&store, k).await?,
-        Command::Backup { file } => backup(&store, &cli.database, &file).await?,
+        // Answered before the database was opened.
+        Command::Backup { .. } | Command::Restore { .. } => {}
         Command::Check => return check(&store, &cli.database).await,
         Command::Counters(CountersCommand::Check) => {
             let diff = mahalle_db::counters::check_rows(&store).await?;
@@ -606,31 +628,6 @@ async fn api_key(store: &Store, cmd: ApiKeyCommand) -> anyhow::Result<()> {
             } else {
                 bail!("no active API key {id}");
             }
-        }
-    }
-    Ok(())
-}
-
-async fn backup(store: &Store, url: &str, file: &std::path::Path) -> anyhow::Result<()> {
-    if file.exists() {
-        bail!("{} already exists; choose a new file", file.display());
-    }
-    match store.kind() {
-        "sqlite" => {
-            // VACUUM INTO writes a consistent copy while others keep reading and writing.
-            let path = file
-                .to_str()
-                .context("the backup path must be valid UTF-8")?;
-            maintenance::sqlite_backup(store, path).await?;
-            println!("backup written to {}", file.display());
-        }
-        _ => {
-            println!("PostgreSQL is backed up with its own tools, e.g.:");
-            println!(
-                "  pg_dump --format=custom --file={} '{}'",
-                file.display(),
-                mahalle_db::redact_url(url)
-            );
         }
     }
     Ok(())

@@ -303,3 +303,126 @@ fn demo_refuses_a_database_with_other_data_unless_forced() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(stdout(&mahalle(&db, &["user", "list"], None)).contains("mayor"));
 }
+
+/// Citizens keep filing requests while `mahalle backup` runs; the copy restores (on this
+/// backend) to a database a server runs on, with every table as it was at the copy; a second
+/// restore replaces it only when forced, and on SQLite keeps what it replaced.
+#[tokio::test]
+async fn backups_taken_under_writes_restore_to_the_same_city() {
+    use crate::helpers::{empty_database, TestApp};
+    use mahalle_db::maintenance::table_counts;
+
+    let app = TestApp::spawn().await;
+    let store = mahalle_db::Store::connect(&app.db_url).await.unwrap();
+    let (_, key) = mahalle_web::requests::ops::create_api_key(&store, "backup test", None)
+        .await
+        .unwrap();
+    store.close().await;
+    let writer = {
+        let (client, url) = (app.client.clone(), app.url("/open311/v2/requests.json"));
+        tokio::spawn(async move {
+            let mut acked = 0;
+            for i in 0..25 {
+                let description = format!("چاله در پیاده‌رو، شمارهٔ {i}");
+                let r = client
+                    .post(&url)
+                    .form(&[
+                        ("api_key", key.as_str()),
+                        ("service_code", "STREET-LIGHT"),
+                        ("lat", "35.6892"),
+                        ("long", "51.3890"),
+                        ("attribute[LIGHTS]", "2"),
+                        ("description", description.as_str()),
+                    ])
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+                acked += 1;
+            }
+            acked
+        })
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let during = dir.path().join("during.backup");
+    let (db, file) = (app.db_url.clone(), during.clone());
+    let o = tokio::task::spawn_blocking(move || {
+        mahalle(&db, &["backup", file.to_str().unwrap()], None)
+    })
+    .await
+    .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(writer.await.unwrap(), 25);
+
+    let source = mahalle_db::Store::connect(&app.db_url).await.unwrap();
+    let target = empty_database().await;
+    let o = mahalle(&target, &["restore", during.to_str().unwrap()], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("tables"), "{}", stdout(&o));
+    let copy = mahalle_db::Store::connect(&target).await.unwrap();
+    let (now, then) = (
+        table_counts(&source).await.unwrap(),
+        table_counts(&copy).await.unwrap(),
+    );
+    copy.close().await;
+    assert_eq!(
+        now.iter().map(|t| &t.0).collect::<Vec<_>>(),
+        then.iter().map(|t| &t.0).collect::<Vec<_>>()
+    );
+    let requests = |c: &[(String, i64)]| c.iter().find(|t| t.0 == "service_requests").unwrap().1;
+    assert!(requests(&then) <= requests(&now) && requests(&then) >= requests(&now) - 25);
+
+    // Writes have stopped: a second copy is exact, and restoring it needs --force.
+    let after = dir.path().join("after.backup");
+    let o = mahalle(&app.db_url, &["backup", after.to_str().unwrap()], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = mahalle(&target, &["restore", after.to_str().unwrap()], None);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
+    let o = mahalle(
+        &target,
+        &["restore", "--force", after.to_str().unwrap()],
+        None,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    if target.starts_with("sqlite:") {
+        assert!(stdout(&o).contains("kept as"), "{}", stdout(&o));
+    }
+    let copy = mahalle_db::Store::connect(&target).await.unwrap();
+    assert_eq!(
+        table_counts(&copy).await.unwrap(),
+        table_counts(&source).await.unwrap()
+    );
+    copy.close().await;
+    let (last,): (i64,) = source
+        .fetch_one(&mahalle_db::Sql::new(
+            "SELECT MAX(id) FROM service_requests",
+        ))
+        .await
+        .unwrap();
+    source.close().await;
+
+    // A server on the restored copy knows its accounts and shows the last request filed.
+    let restored = TestApp::spawn_on(&target).await;
+    restored.login_as("admin").await;
+    let page = format!("/requests/{last}");
+    let (s, html) = restored.get_text(&page).await;
+    assert_eq!(s, 200);
+    // (Stored normalised: «هٔ» is written «ۀ».)
+    assert!(
+        html.contains("پیاده‌رو، شمارۀ 24"),
+        "the last request is there"
+    );
+
+    // Not a backup: refused, and the database is untouched.
+    let junk = dir.path().join("junk.backup");
+    std::fs::write(&junk, b"not a database").unwrap();
+    let o = mahalle(
+        &target,
+        &["restore", "--force", junk.to_str().unwrap()],
+        None,
+    );
+    assert!(!o.status.success());
+    let (s, _) = restored.get_text(&page).await;
+    assert_eq!(s, 200);
+}

@@ -172,6 +172,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn only_secretariats_record_meetings() {
+        let with = |role, scope| Principal {
+            user_id: 1,
+            grants: vec![Grant::new(role, scope).unwrap()],
+        };
+        assert!(with(Role::MayorOffice, Scope::City).may_record_meetings());
+        let d14 = with(Role::DistrictMayor, Scope::District(14));
+        assert!(d14.may_record_meetings());
+        assert!(d14.is_secretariat_for(Some(14)) && !d14.is_secretariat_for(Some(6)));
+        assert!(!with(Role::Viewer, Scope::City).may_record_meetings());
+        assert!(!with(Role::Liaison, Scope::Organisation(3)).may_record_meetings());
+    }
+
+    #[test]
     fn scopes_must_fit_roles() {
         assert!(Grant::new(Role::DistrictMayor, Scope::District(14)).is_ok());
         assert!(Grant::new(Role::DistrictMayor, Scope::City).is_err());
@@ -276,6 +290,12 @@ impl Principal {
             || self.grants.iter().any(|g| {
                 g.role == Role::DistrictMayor && Some(g.scope) == district.map(Scope::District)
             })
+    }
+
+    /// Secretariat of some meeting: who may record meetings at all (the district chosen is
+    /// checked against [`Principal::is_secretariat_for`]).
+    pub fn may_record_meetings(&self) -> bool {
+        self.is_city_secretariat() || self.has(Role::DistrictMayor)
     }
 
     /// A liaison acting for this organisation.

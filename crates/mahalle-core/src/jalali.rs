@@ -262,7 +262,12 @@ pub fn parse(input: &str) -> Result<NaiveDate, JalaliError> {
     let [y, m, d] = parts.as_slice() else {
         return Err(malformed());
     };
-    if y.len() != 4 || !(1..=2).contains(&m.len()) || !(1..=2).contains(&d.len()) {
+    // `0404` has four digits but is no year anyone means (the fuzzer found it took it for 404).
+    if y.len() != 4
+        || y.starts_with('0')
+        || !(1..=2).contains(&m.len())
+        || !(1..=2).contains(&d.len())
+    {
         return Err(malformed());
     }
     // Lengths are bounded above, so these parses cannot overflow.
@@ -299,6 +304,16 @@ pub fn format_long_en(d: NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_year_with_a_leading_zero_is_refused() {
+        assert!(matches!(
+            parse("۰۴۰۴/۰۷/۰۹"),
+            Err(JalaliError::Malformed(_))
+        ));
+        assert!(matches!(parse("0999/1/1"), Err(JalaliError::Malformed(_))));
+        assert!(parse("1404/7/9").is_ok());
+    }
 
     fn g(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("valid test date")

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod calendar;
 pub mod challenges;
+pub mod fuzzing;
 pub mod home;
 pub mod http;
 pub mod meetings;
@@ -54,13 +55,20 @@ pub const CAPABILITIES: &[Capability] = &[
     services::CAPABILITY,
 ];
 
-/// The whole application: every capability's pages, API and machine endpoints, the OpenAPI
-/// document they describe, health checks and static files, under one stack of tower layers.
-pub fn app(state: AppState) -> Router {
-    let gate = http::overload::Gate::new(state.config.max_in_flight, state.config.overload_wait);
-    let mut pages = Router::new();
+/// Every capability's routes put together: pages, API (with the OpenAPI document it describes)
+/// and machine endpoints, with the paths of the pages and machine endpoints listed.
+struct Assembled {
+    pages: Router<AppState>,
+    api: Router<AppState>,
+    machine: Router<AppState>,
+    doc: utoipa::openapi::OpenApi,
+    paths: Vec<&'static str>,
+}
+
+fn assemble() -> Assembled {
+    let mut pages = http::Paths::new();
     let mut api = OpenApiRouter::with_openapi(http::api::ApiDoc::openapi());
-    let mut machine = Router::new();
+    let mut machine = http::Paths::new();
     for c in CAPABILITIES {
         let r = (c.routes)();
         pages = pages.merge(r.pages);
@@ -69,8 +77,85 @@ pub fn app(state: AppState) -> Router {
     }
     let (api, mut doc) = api.split_for_parts();
     http::api::describe_common_errors(&mut doc);
-    let doc = Arc::new(doc);
+    let served = Arc::new(doc.clone());
+    let machine = machine
+        .route("/api/v1", any(|| async { AppError::NotFound }))
+        .route("/api/v1/{*rest}", any(|| async { AppError::NotFound }))
+        .route(
+            "/api/openapi.json",
+            get(move || {
+                let doc = served.clone();
+                async move { Json(doc.as_ref().clone()) }
+            }),
+        )
+        .merge(http::router());
+    let (pages, mut paths) = pages.into_parts();
+    let (machine, machine_paths) = machine.into_parts();
+    paths.extend(machine_paths);
+    Assembled {
+        pages,
+        api,
+        machine,
+        doc,
+        paths,
+    }
+}
+
+/// One route the application answers: its path as the router spells it, and its methods when
+/// the OpenAPI document gives them (for pages and machine endpoints, ask the route).
+#[derive(Debug, Clone)]
+pub struct RouteInfo {
+    pub path: String,
+    pub methods: Option<Vec<String>>,
+}
+
+/// Every route the application answers, from the router itself.
+pub fn routes() -> Vec<RouteInfo> {
+    let a = assemble();
+    let mut out: Vec<RouteInfo> = a
+        .paths
+        .iter()
+        .map(|p| RouteInfo {
+            path: (*p).to_string(),
+            methods: None,
+        })
+        .collect();
+    for (path, item) in &a.doc.paths.paths {
+        let methods = [
+            ("GET", item.get.is_some()),
+            ("POST", item.post.is_some()),
+            ("PUT", item.put.is_some()),
+            ("PATCH", item.patch.is_some()),
+            ("DELETE", item.delete.is_some()),
+        ]
+        .into_iter()
+        .filter(|(_, on)| *on)
+        .map(|(m, _)| m.to_string())
+        .collect();
+        out.push(RouteInfo {
+            path: path.clone(),
+            methods: Some(methods),
+        });
+    }
+    out
+}
+
+/// The whole application: every capability's pages, API and machine endpoints, the OpenAPI
+/// document they describe, health checks and static files, under one stack of tower layers.
+pub fn app(state: AppState) -> Router {
+    let gate = http::overload::Gate::new(state.config.max_in_flight, state.config.overload_wait);
+    let Assembled {
+        pages,
+        api,
+        machine,
+        ..
+    } = assemble();
+    let signed_in =
+        || axum::middleware::from_fn_with_state(state.clone(), http::ctx::writes_need_sign_in);
+    // On each route's handlers: a method a route does not answer stays 405, a path none does 404.
+    let api = api.route_layer(signed_in());
     let pages = pages
+        .route_layer(signed_in())
         .fallback(|| async { AppError::NotFound })
         .layer(axum::middleware::from_fn(http::error::html_errors))
         .layer(axum::middleware::from_fn_with_state(
@@ -80,17 +165,7 @@ pub fn app(state: AppState) -> Router {
 
     Router::new()
         .merge(api)
-        .route("/api/v1", any(|| async { AppError::NotFound }))
-        .route("/api/v1/{*rest}", any(|| async { AppError::NotFound }))
-        .route(
-            "/api/openapi.json",
-            get(move || {
-                let doc = doc.clone();
-                async move { Json(doc.as_ref().clone()) }
-            }),
-        )
         .merge(machine)
-        .merge(http::router())
         .merge(pages)
         .layer(
             tower::ServiceBuilder::new()

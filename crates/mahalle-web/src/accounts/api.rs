@@ -135,11 +135,27 @@ async fn reactivate_user(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The roles an account can hold (how the document lists `role`'s choices).
+#[derive(serde::Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum RoleName {
+    Admin,
+    MayorOffice,
+    Deputy,
+    DistrictMayor,
+    Liaison,
+    CouncilMember,
+    Viewer,
+}
+
 /// One role with its scope.
 #[derive(Deserialize, ToSchema, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RoleInput {
     /// admin, mayor_office, deputy, district_mayor, liaison, council_member or viewer
+    #[schema(value_type = RoleName)]
+    #[param(value_type = RoleName)]
     pub role: String,
     /// The district, organisation or neighborhood of a scoped role.
     pub scope_id: Option<i64>,
@@ -163,6 +179,10 @@ async fn add_role(
     J(r): J<RoleInput>,
 ) -> Result<StatusCode, AppError> {
     let me = ctx.require_api_writer()?;
+    // Who may change roles is settled before the role asked for is judged.
+    if !me.principal.can_manage_users() {
+        return Err(AppError::Forbidden);
+    }
     ops::add_grant(&s.store, &me.principal, id, grant_of(&r)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -177,6 +197,10 @@ async fn remove_role(
     Q(r): Q<RoleInput>,
 ) -> Result<StatusCode, AppError> {
     let me = ctx.require_api_writer()?;
+    // Who may change roles is settled before the role asked for is judged.
+    if !me.principal.can_manage_users() {
+        return Err(AppError::Forbidden);
+    }
     ops::remove_grant(&s.store, &me.principal, id, grant_of(&r)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }

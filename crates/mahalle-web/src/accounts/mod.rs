@@ -16,7 +16,7 @@ pub const CAPABILITY: Capability = Capability {
 
 pub fn router() -> Routes {
     Routes {
-        pages: axum::Router::new()
+        pages: crate::http::Paths::new()
             .route("/login", get(pages::login_form).post(pages::login))
             .route("/logout", post(pages::logout))
             .route("/account", get(pages::account))

@@ -13,7 +13,7 @@ pub const CAPABILITY: Capability = Capability {
 
 pub fn router() -> Routes {
     Routes {
-        pages: axum::Router::new().route("/calendar", get(pages::month)),
+        pages: crate::http::Paths::new().route("/calendar", get(pages::month)),
         // Calendar clients authenticate with a token and must get 401, not the sign-in page:
         // the feed answers as the API does, and is described in its document.
         api: utoipa_axum::router::OpenApiRouter::new().routes(utoipa_axum::routes!(pages::feed)),

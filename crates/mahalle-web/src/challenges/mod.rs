@@ -15,7 +15,7 @@ pub const CAPABILITY: Capability = Capability {
 
 pub fn router() -> Routes {
     Routes {
-        pages: axum::Router::new()
+        pages: crate::http::Paths::new()
             .route("/challenges", get(pages::list))
             .route("/challenges/{id}", get(pages::show))
             .route("/challenges/{id}/resolution", post(pages::answer)),

@@ -13,7 +13,7 @@ pub const CAPABILITY: Capability = Capability {
 
 pub fn router() -> Routes {
     Routes {
-        pages: axum::Router::new().route("/", get(pages::home)),
+        pages: crate::http::Paths::new().route("/", get(pages::home)),
         ..Routes::default()
     }
 }

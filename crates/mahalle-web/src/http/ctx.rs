@@ -210,6 +210,38 @@ where
     }
 }
 
+/// The forms anyone may send: signing in and out, and a citizen's request.
+pub const PUBLIC_WRITES: &[&str] = &["/login", "/logout", "/requests", "/requests/new"];
+
+/// Who is calling is settled before a write's body is read: an anonymous write to anything but
+/// [`PUBLIC_WRITES`] is refused (401, which pages turn into the log-in) without parsing a byte
+/// of it, so a stranger's upload or form reaches no parser and every refusal looks the same.
+/// The context made here is the one the handler gets.
+pub async fn writes_need_sign_in(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let m = req.method();
+    if m == axum::http::Method::GET
+        || m == axum::http::Method::HEAD
+        || m == axum::http::Method::OPTIONS
+        || PUBLIC_WRITES.contains(&req.uri().path())
+    {
+        return next.run(req).await;
+    }
+    let (mut parts, body) = req.into_parts();
+    match Ctx::from_request_parts(&mut parts, &state).await {
+        Ok(ctx) if ctx.user.is_some() => {
+            next.run(axum::extract::Request::from_parts(parts, body))
+                .await
+        }
+        Ok(_) => AppError::Unauthorized.into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
 /// The token of an `Authorization: Bearer …` header.
 pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     let v = headers

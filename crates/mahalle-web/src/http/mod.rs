@@ -18,7 +18,7 @@ pub mod state;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, MethodRouter};
 use axum::Router;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -37,27 +37,66 @@ pub struct Capability {
 pub struct Routes {
     /// HTML pages: errors come back as pages in the visitor's language, and the CSRF cookie is
     /// set.
-    pub pages: Router<AppState>,
+    pub pages: Paths,
     /// JSON under /api/v1, each route registered with its OpenAPI description (`routes!`), so
     /// the two cannot drift apart.
     pub api: OpenApiRouter<AppState>,
     /// Other machine endpoints (Open311, calendar feeds), answered as they are.
-    pub machine: Router<AppState>,
+    pub machine: Paths,
 }
 
 impl Default for Routes {
     fn default() -> Self {
         Routes {
-            pages: Router::new(),
+            pages: Paths::new(),
             api: OpenApiRouter::new(),
-            machine: Router::new(),
+            machine: Paths::new(),
         }
     }
 }
 
+/// A router that remembers the paths it was given, as the OpenAPI router remembers the API's:
+/// the application can then list every route it answers (the access-matrix test walks them
+/// all, so a new route cannot be left out of it).
+pub struct Paths {
+    router: Router<AppState>,
+    paths: Vec<&'static str>,
+}
+
+impl Paths {
+    pub fn new() -> Self {
+        Paths {
+            router: Router::new(),
+            paths: Vec::new(),
+        }
+    }
+
+    pub fn route(mut self, path: &'static str, methods: MethodRouter<AppState>) -> Self {
+        self.router = self.router.route(path, methods);
+        self.paths.push(path);
+        self
+    }
+
+    pub fn merge(mut self, other: Paths) -> Self {
+        self.router = self.router.merge(other.router);
+        self.paths.extend(other.paths);
+        self
+    }
+
+    pub fn into_parts(self) -> (Router<AppState>, Vec<&'static str>) {
+        (self.router, self.paths)
+    }
+}
+
+impl Default for Paths {
+    fn default() -> Self {
+        Paths::new()
+    }
+}
+
 /// Health checks, static files and the favicon.
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Paths {
+    Paths::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/static/{*path}", get(assets::serve))

@@ -15,7 +15,7 @@ pub const CAPABILITY: Capability = Capability {
 
 pub fn router() -> Routes {
     Routes {
-        pages: axum::Router::new()
+        pages: crate::http::Paths::new()
             .route("/meetings", get(pages::list).post(pages::create))
             .route("/meetings/new", get(pages::new_form))
             .route("/meetings/{id}", get(pages::show))

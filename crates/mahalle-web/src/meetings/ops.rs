@@ -37,6 +37,10 @@ pub struct MeetingInput {
 /// Checks a new meeting (every field's error at once) and records it with its agenda and
 /// invitations, numbered next in its body's year; returns its id.
 pub async fn create(store: &Store, who: &Principal, input: &MeetingInput) -> Result<i64, AppError> {
+    // Those who may record no meeting are told so before anything they sent is judged.
+    if !who.may_record_meetings() {
+        return Err(AppError::Forbidden);
+    }
     let mut errors: Vec<FieldError> = Vec::new();
     let kind = MeetingKind::parse(&input.kind);
     if kind.is_none() {
@@ -282,7 +286,7 @@ pub async fn set_details(
 }
 
 /// Those who may change a meeting: its secretariat (city-wide, or its district's mayor).
-async fn require_secretariat(store: &Store, who: &Principal, id: i64) -> Result<(), AppError> {
+pub async fn require_secretariat(store: &Store, who: &Principal, id: i64) -> Result<(), AppError> {
     let m = meetings::get(store, id, crate::today()).await?;
     if who.is_secretariat_for(m.district_id) {
         Ok(())

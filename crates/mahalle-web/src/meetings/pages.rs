@@ -490,6 +490,8 @@ pub async fn attach(
     mp: axum::extract::Multipart,
 ) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
+    // Whether the upload may be made is settled before a byte of it is read.
+    ops::require_secretariat(&state.store, &me.principal, id).await?;
     let form = crate::http::csrf::multipart_form(&ctx, mp).await?;
     let Some(file) = form.file else {
         let msg = if ctx.lang == Lang::Fa {

@@ -28,7 +28,7 @@ pub const CAPABILITY: Capability = Capability {
 
 pub fn router() -> Routes {
     Routes {
-        pages: axum::Router::new()
+        pages: crate::http::Paths::new()
             .route("/notifications", get(pages::outbox))
             .route("/notifications/{id}/retry", post(pages::retry)),
         api: api::router(),

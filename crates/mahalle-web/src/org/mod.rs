@@ -14,7 +14,7 @@ pub const CAPABILITY: Capability = Capability {
 
 pub fn router() -> Routes {
     Routes {
-        pages: axum::Router::new()
+        pages: crate::http::Paths::new()
             .route("/organisations", get(pages::organisations))
             .route("/organisations/{id}", get(pages::organisation)),
         api: api::router(),

@@ -14,7 +14,7 @@ pub const CAPABILITY: Capability = Capability {
 
 pub fn router() -> Routes {
     Routes {
-        pages: axum::Router::new()
+        pages: crate::http::Paths::new()
             .route("/people", get(pages::people))
             .route("/people/{id}", get(pages::person)),
         api: api::router(),

@@ -14,7 +14,7 @@ pub const CAPABILITY: Capability = Capability {
 
 pub fn router() -> Routes {
     Routes {
-        pages: axum::Router::new()
+        pages: crate::http::Paths::new()
             .route("/districts", get(pages::districts))
             .route("/districts/{id}", get(pages::district))
             .route("/neighborhoods", get(pages::neighborhoods))

@@ -105,10 +105,24 @@ async fn get_request(
     Ok(Json(detail(&s, &ctx, id).await?))
 }
 
+/// The steps staff take on a request (how the document lists `action`'s choices).
+#[derive(serde::Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum StepAction {
+    Accept,
+    Reassign,
+    Respond,
+    Close,
+    Reject,
+    Reopen,
+}
+
 /// A staff step on a request.
 #[derive(Deserialize, ToSchema)]
 pub struct StepInput {
     /// accept, reassign, respond, close, reject or reopen.
+    #[schema(value_type = StepAction)]
     pub action: String,
     /// The reason, response or answer the step records (required by all but `accept`).
     #[serde(default)]

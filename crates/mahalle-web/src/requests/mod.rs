@@ -23,7 +23,7 @@ const UPLOAD_LIMIT: usize = 8 * 1024 * 1024;
 
 pub fn router() -> Routes {
     Routes {
-        pages: axum::Router::new()
+        pages: crate::http::Paths::new()
             .route(
                 "/requests",
                 get(pages::list)

@@ -214,9 +214,22 @@ async fn get_resolution(
     }))
 }
 
+/// The transitions a resolution takes (how the document lists `action`'s choices; the field
+/// is read as text and an unknown one refused).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum TransitionAction {
+    Start,
+    Complete,
+    Cancel,
+    Reopen,
+}
+
 #[derive(Deserialize, ToSchema)]
 pub struct TransitionInput {
     /// start, complete, cancel or reopen
+    #[schema(value_type = TransitionAction)]
     pub action: String,
     /// Completion evidence, or the reason for cancelling or reopening.
     #[serde(default)]

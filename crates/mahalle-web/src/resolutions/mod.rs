@@ -18,7 +18,7 @@ pub const CAPABILITY: Capability = Capability {
 pub fn router() -> Routes {
     use transfer::pages as import;
     Routes {
-        pages: axum::Router::new()
+        pages: crate::http::Paths::new()
             .route(
                 "/meetings/{id}/import",
                 get(import::form).post(import::upload),

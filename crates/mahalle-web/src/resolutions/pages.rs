@@ -514,6 +514,8 @@ pub async fn report(
     mp: axum::extract::Multipart,
 ) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
+    // Whether the upload may be made is settled before a byte of it is read.
+    ops::may_report(&state.store, &me.principal, id).await?;
     let form = crate::http::csrf::multipart_form(&ctx, mp).await?;
     let f = ActionForm {
         action: "report".into(),

@@ -15,7 +15,7 @@ pub const CAPABILITY: Capability = Capability {
 
 pub fn router() -> Routes {
     Routes {
-        pages: axum::Router::new()
+        pages: crate::http::Paths::new()
             .route("/services", get(pages::catalogue))
             .route("/services/new", get(pages::new_form).post(pages::create))
             .route("/services/{id}", post(pages::update))

@@ -9,7 +9,6 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use chrono::{DateTime, Utc};
 use mahalle_core::requests::{self as rules, Source};
 use mahalle_db::requests::{self as store_requests, Contact, Request as ServiceRequest, Search};
@@ -24,8 +23,8 @@ pub const JURISDICTION: &str = "tehran.ir";
 /// Most requests one search returns (the spec's "first 1000 requests").
 pub const MAX_RESULTS: i64 = 1000;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> crate::http::Paths {
+    crate::http::Paths::new()
         .route("/open311/discovery.{ext}", get(discovery))
         .route("/open311/v2/{file}", get(root_get).post(post_request))
         .route("/open311/v2/services/{file}", get(service_definition))
@@ -34,7 +33,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// An error the client gets as the spec's error array.
-struct Error311 {
+pub(crate) struct Error311 {
     status: StatusCode,
     format: Format,
     descriptions: Vec<String>,
@@ -144,6 +143,75 @@ fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.trim())
         .filter(|v| !v.is_empty())
+}
+
+/// A POST requests form's fields as a submission (no photo, no key yet): what Open311 clients
+/// send is read here, and only here, before anything touches the database.
+pub(crate) fn read_submission(
+    params: &[(String, String)],
+    format: Format,
+) -> Result<Submission, Error311> {
+    let Some(service_code) = param(params, "service_code") else {
+        return Err(Error311::new(
+            StatusCode::BAD_REQUEST,
+            format,
+            "service_code is required",
+        ));
+    };
+    let number = |name: &str| -> Result<Option<f64>, Error311> {
+        param(params, name)
+            .map(|v| {
+                mahalle_core::text::to_latin_digits(v)
+                    .parse::<f64>()
+                    .map_err(|_| {
+                        Error311::new(
+                            StatusCode::BAD_REQUEST,
+                            format,
+                            format!("{name} must be a number"),
+                        )
+                    })
+            })
+            .transpose()
+    };
+    let text = |name: &str| param(params, name).unwrap_or("").to_string();
+    // attribute[CODE]=v and attribute[CODE][]=v (several values).
+    let attributes = params
+        .iter()
+        .filter_map(|(k, v)| {
+            let code = k.strip_prefix("attribute[")?;
+            let code = code
+                .strip_suffix("][]")
+                .or_else(|| code.strip_suffix(']'))?;
+            Some((code.to_string(), v.clone()))
+        })
+        .collect();
+    let mut address = text("address_string");
+    if address.is_empty() {
+        address = text("address_id");
+    }
+    Ok(Submission {
+        service_code: service_code.to_string(),
+        description: text("description"),
+        address,
+        lat: number("lat")?,
+        lon: number("long")?,
+        neighborhood_id: None,
+        contact: Contact {
+            first_name: text("first_name"),
+            last_name: text("last_name"),
+            email: text("email"),
+            phone: text("phone"),
+            device_id: text("device_id"),
+            account_id: text("account_id"),
+        },
+        media_url: text("media_url"),
+        attributes,
+        photo: None,
+        source: Some(Source::Open311),
+        api_key_id: None,
+        entered_by: None,
+        description_required: false,
+    })
 }
 
 fn parse_query(format: Format, raw: Option<&str>) -> Result<Vec<(String, String)>, Error311> {
@@ -685,67 +753,9 @@ async fn post_request(
             e.retry_after = Some(wait);
             return Err(e);
         }
-        let Some(service_code) = param(&params, "service_code") else {
-            return Err(Error311::new(
-                StatusCode::BAD_REQUEST,
-                format,
-                "service_code is required",
-            ));
-        };
-        let number = |name: &str| -> Result<Option<f64>, Error311> {
-            param(&params, name)
-                .map(|v| {
-                    mahalle_core::text::to_latin_digits(v)
-                        .parse::<f64>()
-                        .map_err(|_| {
-                            Error311::new(
-                                StatusCode::BAD_REQUEST,
-                                format,
-                                format!("{name} must be a number"),
-                            )
-                        })
-                })
-                .transpose()
-        };
-        let text = |name: &str| param(&params, name).unwrap_or("").to_string();
-        // attribute[CODE]=v and attribute[CODE][]=v (several values).
-        let attributes = params
-            .iter()
-            .filter_map(|(k, v)| {
-                let code = k.strip_prefix("attribute[")?;
-                let code = code
-                    .strip_suffix("][]")
-                    .or_else(|| code.strip_suffix(']'))?;
-                Some((code.to_string(), v.clone()))
-            })
-            .collect();
-        let mut address = text("address_string");
-        if address.is_empty() {
-            address = text("address_id");
-        }
-        let submission = Submission {
-            service_code: service_code.to_string(),
-            description: text("description"),
-            address,
-            lat: number("lat")?,
-            lon: number("long")?,
-            neighborhood_id: None,
-            contact: Contact {
-                first_name: text("first_name"),
-                last_name: text("last_name"),
-                email: text("email"),
-                phone: text("phone"),
-                device_id: text("device_id"),
-                account_id: text("account_id"),
-            },
-            media_url: text("media_url"),
-            attributes,
-            photo,
-            source: Some(Source::Open311),
-            api_key_id: Some(key),
-            entered_by: None,
-            description_required: false,
-        };
+        let mut submission = read_submission(&params, format)?;
+        submission.photo = photo;
+        submission.api_key_id = Some(key);
         let done = ops::submit(&state.store, &state.intake, submission)
             .await
             .map_err(|e| Error311::from_app(e, format, lang))?;

@@ -74,6 +74,12 @@ pub async fn transition(
         .await
 }
 
+/// Whether the user may report on the resolution: asked before a report's upload is read.
+pub async fn may_report(store: &Store, who: &Principal, id: i64) -> Result<(), AppError> {
+    let r = resolutions::get(store, id).await?;
+    allowed(store, who, &r, Act::Execute).await
+}
+
 /// Files a progress report for one of the user's organisations on the resolution.
 pub async fn report(
     store: &Store,

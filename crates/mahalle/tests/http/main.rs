@@ -9,6 +9,7 @@ mod accounts;
 mod api;
 mod calendar;
 mod cli;
+mod crash;
 mod meetings;
 mod notifications;
 mod open311;

@@ -149,7 +149,7 @@ pub async fn run(store: Store, o: Options) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn stats(mut d: Vec<Duration>) -> String {
+pub(crate) fn stats(mut d: Vec<Duration>) -> String {
     if d.is_empty() {
         return "no samples".into();
     }

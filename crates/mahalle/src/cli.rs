@@ -69,6 +69,18 @@ pub enum Command {
     /// Fill the database to millions of citizens' requests and measure Open311 over HTTP:
     /// sustained POST requests.json and GET requests.json for a district. Use a database of its own.
     BenchRequests(BenchRequestsArgs),
+    /// Load-test the pages, API and Open311 over loopback: many clients for a while over a mix of
+    /// reads and writes (the demo city's accounts; loads the demo into an empty database). Exits
+    /// non-zero on any error or time-out.
+    Load {
+        #[arg(long, default_value_t = 200)]
+        clients: usize,
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        /// Milliseconds after which an unanswered request counts as a time-out.
+        #[arg(long, default_value_t = 2000)]
+        timeout_ms: u64,
+    },
     /// Fill the database to benchmark scale (adds Social HQ history) and time the follow-up views
     /// and a 450-row import. Use a database of its own: it adds hundreds of thousands of rows.
     Bench {
@@ -338,6 +350,30 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         // Answered before the database was opened.
         Command::Backup { .. } | Command::Restore { .. } => {}
         Command::Check => return check(&store, &cli.database).await,
+        Command::Load {
+            clients,
+            seconds,
+            timeout_ms,
+        } => {
+            if settings::get(&store, "demo_version").await?.is_none() {
+                println!("loading the demo city…");
+                demo::load(&store, demo::Passwords::Generate).await?;
+            }
+            println!("{clients} clients for {seconds} s on {}…", store.kind());
+            let report = crate::load::run(
+                store.clone(),
+                crate::load::Options {
+                    clients,
+                    seconds,
+                    timeout: std::time::Duration::from_millis(timeout_ms),
+                },
+            )
+            .await?;
+            print!("{report}");
+            if report.errors() + report.timeouts() > 0 {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
         Command::Counters(CountersCommand::Check) => {
             let diff = mahalle_db::counters::check_rows(&store).await?;
             store.close().await;

@@ -5,4 +5,5 @@ pub mod bench;
 pub mod bench_requests;
 pub mod cli;
 pub mod demo;
+pub mod load;
 pub mod server;

@@ -10,6 +10,7 @@ mod api;
 mod calendar;
 mod cli;
 mod crash;
+mod load;
 mod meetings;
 mod notifications;
 mod open311;

@@ -150,7 +150,13 @@ impl MultipartForm {
 /// Reads a multipart body: its text fields and its first non-empty file. No CSRF check (the
 /// Open311 endpoint authenticates with an API key instead).
 pub async fn read_multipart(mut mp: axum::extract::Multipart) -> Result<MultipartForm, AppError> {
-    let bad = |e: axum::extract::multipart::MultipartError| AppError::BadRequest(e.body_text());
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge
+        } else {
+            AppError::BadRequest(e.body_text())
+        }
+    };
     let mut out = MultipartForm {
         fields: Default::default(),
         pairs: Vec::new(),

@@ -33,6 +33,9 @@ pub enum AppError {
     Conflict(String),
     #[error("too many attempts")]
     TooManyRequests,
+    /// What was sent (a file, a form) is over the limit of where it was sent.
+    #[error("payload too large")]
+    TooLarge,
     /// The database kept aborting the write (conflicts with other writers) after the store's
     /// retries; nothing was saved and the same request may be sent again.
     #[error("busy")]
@@ -99,6 +102,7 @@ impl AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -152,6 +156,11 @@ impl AppError {
                 "too_many_requests",
                 "Too many attempts. Wait a few minutes and try again.".into(),
                 "تلاش‌ها بیش از حد مجاز است. چند دقیقه بعد دوباره تلاش کنید.".into(),
+            ),
+            AppError::TooLarge => (
+                "too_large",
+                "What was sent is larger than allowed here (files: 10 MB; photos: 8 MB; spreadsheets: 2 MB). Nothing was saved.".into(),
+                "حجم آنچه فرستاده شد بیش از حد مجاز است (پرونده: ۱۰ مگابایت؛ عکس: ۸ مگابایت؛ صفحه‌گسترده: ۲ مگابایت). چیزی ذخیره نشد.".into(),
             ),
             AppError::Busy => (
                 "busy",

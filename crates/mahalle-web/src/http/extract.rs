@@ -97,6 +97,18 @@ impl FromRequestParts<crate::AppState> for ClientKey {
 #[derive(serde::Deserialize)]
 pub struct Empty {}
 
+/// The most a form carrying a file may weigh: the file's own limit and room for the fields.
+pub const FILE_FORM_LIMIT: usize = mahalle_core::attachments::MAX_BYTES + 256 * 1024;
+
+/// A request body read in full once the handler has decided it may be (the extractors would
+/// read it before any check), up to `limit` bytes: more is [`AppError::TooLarge`].
+pub async fn read_body(body: axum::body::Body, limit: usize) -> Result<Vec<u8>, AppError> {
+    axum::body::to_bytes(body, limit)
+        .await
+        .map(|b| b.to_vec())
+        .map_err(|_| AppError::TooLarge)
+}
+
 /// A file as uploaded: its name and bytes.
 pub type Upload = (String, Vec<u8>);
 

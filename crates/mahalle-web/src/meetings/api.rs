@@ -234,10 +234,13 @@ async fn attach(
     ctx: Ctx,
     P(id): P<i64>,
     Q(q): Q<AttachParams>,
-    body: axum::body::Bytes,
+    body: axum::body::Body,
 ) -> Result<(StatusCode, Json<Created>), AppError> {
     let me = ctx.require_api_writer()?;
-    let file = (q.filename, body.to_vec());
+    // Who may attach is settled before the file is read.
+    ops::require_secretariat(&s.store, &me.principal, id).await?;
+    let body = crate::http::extract::read_body(body, mahalle_core::attachments::MAX_BYTES).await?;
+    let file = (q.filename, body);
     let id = ops::attach_to_meeting(&s.store, &me.principal, id, &file).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }

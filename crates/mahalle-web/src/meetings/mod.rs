@@ -13,6 +13,10 @@ pub const CAPABILITY: Capability = Capability {
     strings: &[],
 };
 
+use axum::extract::DefaultBodyLimit;
+
+use crate::http::extract::FILE_FORM_LIMIT;
+
 pub fn router() -> Routes {
     Routes {
         pages: crate::http::Paths::new()
@@ -20,7 +24,10 @@ pub fn router() -> Routes {
             .route("/meetings/new", get(pages::new_form))
             .route("/meetings/{id}", get(pages::show))
             .route("/meetings/{id}/resolutions", post(pages::add_resolution))
-            .route("/meetings/{id}/attachments", post(pages::attach))
+            .route(
+                "/meetings/{id}/attachments",
+                post(pages::attach).layer(DefaultBodyLimit::max(FILE_FORM_LIMIT)),
+            )
             .route("/meetings/{id}/minutes", post(pages::minutes))
             .route("/meetings/{id}/details", post(pages::details))
             .route("/meetings/{id}/attendance", post(pages::attendance))

@@ -77,9 +77,13 @@ async fn import(
     ctx: Ctx,
     P(id): P<i64>,
     Q(q): Q<ImportParams>,
-    body: axum::body::Bytes,
+    body: axum::body::Body,
 ) -> Result<(StatusCode, Json<ImportResult>), AppError> {
     let me = ctx.require_api_writer()?;
+    // Who may import is settled before the file is read.
+    ops::may_import(&s.store, &me.principal, id).await?;
+    let body =
+        crate::http::extract::read_body(body, crate::resolutions::transfer::MAX_UPLOAD).await?;
     let check = ops::check_import(&s.store, &me.principal, id, &q.filename, &body).await?;
     let (rows, valid) = (check.rows, check.drafts.len());
     if !check.errors.is_empty() {

@@ -15,13 +15,19 @@ pub const CAPABILITY: Capability = Capability {
     strings: &[],
 };
 
+use axum::extract::DefaultBodyLimit;
+
+use crate::http::extract::FILE_FORM_LIMIT;
+
 pub fn router() -> Routes {
     use transfer::pages as import;
     Routes {
         pages: crate::http::Paths::new()
             .route(
                 "/meetings/{id}/import",
-                get(import::form).post(import::upload),
+                get(import::form)
+                    .post(import::upload)
+                    .layer(DefaultBodyLimit::max(transfer::MAX_UPLOAD + 256 * 1024)),
             )
             .route("/meetings/{id}/import/commit", post(import::commit))
             .route("/import/{file}", get(import::template))
@@ -29,7 +35,10 @@ pub fn router() -> Routes {
             .route("/resolutions/export", get(pages::export))
             .route("/resolutions/{id}", get(pages::show))
             .route("/resolutions/{id}/act", post(pages::act))
-            .route("/resolutions/{id}/report", post(pages::report))
+            .route(
+                "/resolutions/{id}/report",
+                post(pages::report).layer(DefaultBodyLimit::max(FILE_FORM_LIMIT)),
+            )
             .route("/inbox", get(pages::inbox))
             .route("/overdue", get(pages::overdue))
             .route("/accountability", get(pages::accountability)),

@@ -19,3 +19,4 @@ mod requests;
 mod resolutions;
 mod services;
 mod upgrade;
+mod uploads;

@@ -78,6 +78,10 @@ impl Error311 {
                 StatusCode::TOO_MANY_REQUESTS,
                 vec!["too many requests".into()],
             ),
+            AppError::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                vec!["the request is larger than 8 MB (a photo must be smaller)".into()],
+            ),
             other => {
                 tracing::error!(error = %other, "open311 failure");
                 (

@@ -35,6 +35,16 @@ pub struct ImportCheck {
 }
 
 /// Reads and validates a sheet for a meeting, including numbers the meeting already uses.
+/// Whether the user may import into the meeting: asked before an upload is read at all.
+pub async fn may_import(store: &Store, who: &Principal, meeting_id: i64) -> Result<(), AppError> {
+    let meeting = meetings::get(store, meeting_id, crate::today()).await?;
+    if who.is_secretariat_for(meeting.district_id) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 pub async fn check_import(
     store: &Store,
     who: &Principal,

@@ -31,6 +31,9 @@ pub use validate::{validate, Draft, DraftScope, Lookup, RowError};
 /// beyond that is a wrong file (or a whole archive) and would only produce a wall of errors.
 pub const MAX_ROWS: usize = 5000;
 
+/// The largest spreadsheet an import takes (a 450-row session is well under 100 KB).
+pub const MAX_UPLOAD: usize = 2 * 1024 * 1024;
+
 /// Bounds on what a sheet may make us hold, checked before anything is allocated for it: cells
 /// and columns read, and bytes a workbook may unzip to (a 5 KB zip can claim gigabytes).
 pub const MAX_CELLS: usize = 200_000;

@@ -21,7 +21,7 @@ use crate::resolutions::transfer::{self, Column, Draft, RowError};
 use crate::AppState;
 
 /// Largest accepted upload.
-const MAX_UPLOAD: usize = 2 * 1024 * 1024;
+use super::MAX_UPLOAD;
 
 #[derive(Template)]
 #[template(path = "import.html")]
@@ -97,6 +97,8 @@ pub async fn upload(
     mp: Multipart,
 ) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
+    // Authorised before a byte of the upload is read.
+    ops::may_import(&state.store, &me.principal, id).await?;
     let form = crate::http::csrf::multipart_form(&ctx, mp).await?;
     let (filename, bytes) = form.file.unwrap_or_default();
     if bytes.is_empty() {

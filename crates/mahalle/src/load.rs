@@ -74,13 +74,14 @@ impl std::fmt::Display for Report {
     }
 }
 
-/// One call of the mix: its name, who makes it, the method and path, and a form or JSON body.
+/// One call of the mix: its name, who makes it, the method and path (taken in turn when there
+/// are several, so that writes spread as they would), and a form or JSON body.
 #[derive(Clone)]
 struct Call {
     kind: &'static str,
     token: Option<String>,
     post: Option<Body>,
-    path: String,
+    paths: Vec<String>,
 }
 
 #[derive(Clone)]
@@ -125,6 +126,17 @@ async fn mix(store: &Store) -> anyhow::Result<Vec<Call>> {
         &format!("SELECT MAX(id) FROM resolutions WHERE lead_org_id = {water_org} AND status IN ('approved', 'in_progress')"),
     )
     .await?;
+    // Reports go to the agency's hundred latest open resolutions in turn.
+    let reported: Vec<(i64,)> = store
+        .fetch_all(&Sql::new(&format!(
+            "SELECT id FROM resolutions WHERE lead_org_id = {water_org} \
+             AND status IN ('approved', 'in_progress') ORDER BY id DESC LIMIT 100"
+        )))
+        .await?;
+    anyhow::ensure!(
+        !reported.is_empty(),
+        "the agency has no open resolution to report on"
+    );
     let request = id(store, "SELECT MAX(id) FROM service_requests").await?;
     let meeting = id(store, "SELECT MAX(id) FROM meetings").await?;
     let neighborhood = id(
@@ -136,7 +148,7 @@ async fn mix(store: &Store) -> anyhow::Result<Vec<Call>> {
         kind,
         token: who.clone(),
         post: None,
-        path,
+        paths: vec![path],
     };
     let (mayor, water, d14, public) = (Some(mayor), Some(water), Some(d14), None);
     let mut calls = vec![
@@ -205,7 +217,7 @@ async fn mix(store: &Store) -> anyhow::Result<Vec<Call>> {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
         )),
-        path: "/open311/v2/requests.json".into(),
+        paths: vec!["/open311/v2/requests.json".into()],
     };
     let report = Call {
         kind: "write: api progress report",
@@ -213,7 +225,10 @@ async fn mix(store: &Store) -> anyhow::Result<Vec<Call>> {
         post: Some(Body::Json(
             serde_json::json!({ "percent": 50, "text": "گزارش پیشرفت (آزمون بار)" }),
         )),
-        path: format!("/api/v1/resolutions/{resolution}/reports"),
+        paths: reported
+            .iter()
+            .map(|(id,)| format!("/api/v1/resolutions/{id}/reports"))
+            .collect(),
     };
     calls.extend([citizen.clone(), citizen, report]);
     Ok(calls)
@@ -246,8 +261,9 @@ pub async fn run(store: Store, o: Options) -> anyhow::Result<Report> {
             let mut i = c * 7;
             while Instant::now() < stop {
                 let call = &calls[i % calls.len()];
+                let path = &call.paths[(i / calls.len()) % call.paths.len()];
                 i += 1;
-                let url = format!("{base}{}", call.path);
+                let url = format!("{base}{path}");
                 let mut req = match &call.post {
                     None => client.get(&url),
                     Some(Body::Form(f)) => client.post(&url).form(f),
@@ -262,11 +278,11 @@ pub async fn run(store: Store, o: Options) -> anyhow::Result<Report> {
                         let status = r.status();
                         match r.bytes().await {
                             Ok(_) if status.is_success() => Ok(()),
-                            Ok(_) => Err((false, format!("{} answered {status}", call.path))),
-                            Err(e) => Err((e.is_timeout(), format!("{}: {e}", call.path))),
+                            Ok(_) => Err((false, format!("{path} answered {status}"))),
+                            Err(e) => Err((e.is_timeout(), format!("{path}: {e}"))),
                         }
                     }
-                    Err(e) => Err((e.is_timeout(), format!("{}: {e}", call.path))),
+                    Err(e) => Err((e.is_timeout(), format!("{path}: {e}"))),
                 };
                 let entry = tally.entry(call.kind).or_default();
                 match answer {

@@ -311,10 +311,15 @@ pub async fn list(
 ) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
     let reach = me.principal.reach();
-    // A liaison starts on their own organisation's open requests.
-    if qq.f.is_empty() && qq.org.is_none() && !reach.all {
-        if let Some(o) = reach.organisations.first() {
-            qq.org = Some(*o);
+    // The queue starts on what is still to be answered (the filter form offers every status):
+    // a liaison on their own organisation's, the city on all of them.
+    if qq.f.is_empty() && qq.org.is_none() {
+        if !reach.all {
+            if let Some(o) = reach.organisations.first() {
+                qq.org = Some(*o);
+            }
+        }
+        if qq.status.is_empty() {
             qq.status = "open".into();
         }
     }

@@ -152,7 +152,7 @@ pub fn app(state: AppState) -> Router {
     } = assemble();
     let signed_in =
         || axum::middleware::from_fn_with_state(state.clone(), http::ctx::writes_need_sign_in);
-    // On each route's handlers: a method a route does not answer stays 405, a path none does 404.
+    // On the routes only, so that a path none of them answers stays a 404.
     let api = api.route_layer(signed_in());
     let pages = pages
         .route_layer(signed_in())

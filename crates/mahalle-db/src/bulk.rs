@@ -244,3 +244,58 @@ pub async fn generate_requests(
     tx.execute(&Sql::new(&sql)).await?;
     tx.commit().await
 }
+
+/// What `mahalle load` calls on in the demo city: its accounts and the records its pages show.
+#[derive(Debug, Clone)]
+pub struct LoadTargets {
+    pub mayor: i64,
+    pub water: i64,
+    pub d14: i64,
+    /// The water company's latest open resolutions, newest first (reports go to them in turn).
+    pub open_resolutions: Vec<i64>,
+    pub request: i64,
+    pub meeting: i64,
+    /// The council member's neighborhood.
+    pub neighborhood: i64,
+}
+
+pub async fn load_targets(store: &Store) -> Result<LoadTargets> {
+    async fn one(store: &Store, sql: &str) -> Result<i64> {
+        let (v,): (Option<i64>,) = store.fetch_one(&Sql::new(sql)).await?;
+        v.ok_or(DbError::NotFound)
+    }
+    let user = |name: &'static str| {
+        let sql = format!("SELECT MIN(id) FROM users WHERE username = '{name}'");
+        async move { one(store, &sql).await }
+    };
+    let water_org = one(
+        store,
+        "SELECT MIN(organisation_id) FROM user_roles WHERE role = 'liaison'",
+    )
+    .await?;
+    let open: Vec<(i64,)> = store
+        .fetch_all(
+            &Sql::new(
+                "SELECT id FROM resolutions WHERE lead_org_id = $1 \
+                 AND status IN ('approved', 'in_progress') ORDER BY id DESC LIMIT 100",
+            )
+            .bind(water_org),
+        )
+        .await?;
+    if open.is_empty() {
+        return Err(DbError::NotFound);
+    }
+    Ok(LoadTargets {
+        mayor: user("mayor").await?,
+        water: user("water").await?,
+        d14: user("d14").await?,
+        open_resolutions: open.into_iter().map(|(id,)| id).collect(),
+        request: one(store, "SELECT MAX(id) FROM service_requests").await?,
+        meeting: one(store, "SELECT MAX(id) FROM meetings").await?,
+        neighborhood: one(
+            store,
+            "SELECT MIN(neighborhood_id) FROM user_roles WHERE role = 'council_member'",
+        )
+        .await?,
+    })
+}

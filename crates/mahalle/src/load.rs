@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mahalle_core::tokens::TokenScope;
-use mahalle_db::{Sql, Store};
+use mahalle_db::Store;
 
 pub struct Options {
     pub clients: usize,
@@ -90,17 +90,7 @@ enum Body {
     Json(serde_json::Value),
 }
 
-async fn id(store: &Store, sql: &str) -> anyhow::Result<i64> {
-    let (v,): (Option<i64>,) = store.fetch_one(&Sql::new(sql)).await?;
-    v.ok_or_else(|| anyhow::anyhow!("the database has no row for: {sql}"))
-}
-
-async fn token(store: &Store, username: &str, scope: TokenScope) -> anyhow::Result<String> {
-    let user = id(
-        store,
-        &format!("SELECT MIN(id) FROM users WHERE username = '{username}'"),
-    )
-    .await?;
+async fn token(store: &Store, user: i64, scope: TokenScope) -> anyhow::Result<String> {
     let (_, secret) =
         mahalle_web::accounts::ops::issue_api_token(store, None, user, "load test", scope, Some(1))
             .await
@@ -110,40 +100,17 @@ async fn token(store: &Store, username: &str, scope: TokenScope) -> anyhow::Resu
 
 /// The mix, weighted by repetition, over the demo city's accounts and records.
 async fn mix(store: &Store) -> anyhow::Result<Vec<Call>> {
-    let mayor = token(store, "mayor", TokenScope::Write).await?;
-    let water = token(store, "water", TokenScope::Read).await?;
-    let d14 = token(store, "d14", TokenScope::Read).await?;
+    let t = mahalle_db::bulk::load_targets(store).await.map_err(|e| {
+        anyhow::anyhow!("not a demo city to load-test ({e}); run `mahalle demo` on it first")
+    })?;
+    let mayor = token(store, t.mayor, TokenScope::Write).await?;
+    let water = token(store, t.water, TokenScope::Read).await?;
+    let d14 = token(store, t.d14, TokenScope::Read).await?;
     let (_, key) = mahalle_web::requests::ops::create_api_key(store, "load test", None)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let water_org = id(
-        store,
-        "SELECT MIN(organisation_id) FROM user_roles WHERE role = 'liaison'",
-    )
-    .await?;
-    let resolution = id(
-        store,
-        &format!("SELECT MAX(id) FROM resolutions WHERE lead_org_id = {water_org} AND status IN ('approved', 'in_progress')"),
-    )
-    .await?;
-    // Reports go to the agency's hundred latest open resolutions in turn.
-    let reported: Vec<(i64,)> = store
-        .fetch_all(&Sql::new(&format!(
-            "SELECT id FROM resolutions WHERE lead_org_id = {water_org} \
-             AND status IN ('approved', 'in_progress') ORDER BY id DESC LIMIT 100"
-        )))
-        .await?;
-    anyhow::ensure!(
-        !reported.is_empty(),
-        "the agency has no open resolution to report on"
-    );
-    let request = id(store, "SELECT MAX(id) FROM service_requests").await?;
-    let meeting = id(store, "SELECT MAX(id) FROM meetings").await?;
-    let neighborhood = id(
-        store,
-        "SELECT MIN(neighborhood_id) FROM user_roles WHERE role = 'council_member'",
-    )
-    .await?;
+    let (resolution, request, meeting, neighborhood) =
+        (t.open_resolutions[0], t.request, t.meeting, t.neighborhood);
     let get = |kind: &'static str, who: &Option<String>, path: String| Call {
         kind,
         token: who.clone(),
@@ -225,9 +192,10 @@ async fn mix(store: &Store) -> anyhow::Result<Vec<Call>> {
         post: Some(Body::Json(
             serde_json::json!({ "percent": 50, "text": "گزارش پیشرفت (آزمون بار)" }),
         )),
-        paths: reported
+        paths: t
+            .open_resolutions
             .iter()
-            .map(|(id,)| format!("/api/v1/resolutions/{id}/reports"))
+            .map(|id| format!("/api/v1/resolutions/{id}/reports"))
             .collect(),
     };
     calls.extend([citizen.clone(), citizen, report]);

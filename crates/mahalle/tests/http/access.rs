@@ -5,8 +5,10 @@
 //!
 //! Each principal works on its own copy of the demo city, so what one's calls change (a token
 //! revoked, a user deactivated) cannot change what another sees. Pages are called with a
-//! session and a valid CSRF token, the API with a write token, both with empty forms and
-//! bodies: an allowed call is then refused as invalid (400/422) or done, never 401/403.
+//! session, a valid CSRF token and the few fields a form cannot do without; the API with a
+//! write token and the smallest body its schema accepts: an allowed call is then done or
+//! refused for what was sent (400/422), never 401/403.
+//! `MATRIX_TRACE=1` prints every call with its status.
 
 use std::collections::{BTreeMap, HashMap};
 

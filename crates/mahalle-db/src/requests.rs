@@ -313,7 +313,9 @@ pub async fn set_cleared(
     Ok(())
 }
 
+/// One step in a request's history (named apart from a resolution's in the API's schemas).
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+#[schema(as = RequestEvent)]
 pub struct Event {
     pub id: i64,
     pub at: DateTime<Utc>,

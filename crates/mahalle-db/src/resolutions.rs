@@ -827,7 +827,9 @@ pub async fn decide_extension(
     .await
 }
 
+/// One entry of a resolution's timeline.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+#[schema(as = ResolutionEvent)]
 pub struct Event {
     pub id: i64,
     pub at: DateTime<Utc>,

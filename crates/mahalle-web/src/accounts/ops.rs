@@ -456,6 +456,7 @@ pub async fn add_grant(
     if !admin.can_manage_users() {
         return Err(AppError::Forbidden);
     }
+    auth::user(store, user_id).await?;
     let before = auth::grants_of(store, user_id).await?;
     if before.contains(&grant) {
         return Ok(());
@@ -475,6 +476,7 @@ pub async fn remove_grant(
     if !admin.can_manage_users() {
         return Err(AppError::Forbidden);
     }
+    auth::user(store, user_id).await?;
     let before = auth::grants_of(store, user_id).await?;
     let after: Vec<Grant> = before.iter().filter(|g| **g != grant).cloned().collect();
     if after.len() == before.len() {

@@ -112,7 +112,8 @@ pub fn describe_common_errors(doc: &mut utoipa::openapi::OpenApi) {
                 .build(),
         )
     };
-    for item in doc.paths.paths.values_mut() {
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let names_a_record = path.contains('{');
         for op in [
             &mut item.get,
             &mut item.put,
@@ -136,10 +137,15 @@ pub fn describe_common_errors(doc: &mut utoipa::openapi::OpenApi) {
                     .entry("401".into())
                     .or_insert_with(|| error("No valid session or token."));
             }
-            if op.request_body.is_some() {
+            if takes_input {
                 responses
                     .entry("422".into())
                     .or_insert_with(|| error("The input was read but is not acceptable."));
+            }
+            if names_a_record {
+                responses
+                    .entry("404".into())
+                    .or_insert_with(|| error("No such record, or not one the caller may see."));
             }
         }
     }

@@ -50,6 +50,12 @@ impl From<DbError> for AppError {
             DbError::NotFound => AppError::NotFound,
             DbError::Conflict(what) => AppError::Conflict(what),
             DbError::Transient(_) => AppError::Busy,
+            // An id that was sent (and passed the checks) names nothing: the input's fault.
+            DbError::MissingReference(_) => AppError::invalid(
+                "id",
+                "یکی از شناسه‌های فرستاده‌شده به چیزی که وجود دارد اشاره نمی‌کند.",
+                "One of the ids sent refers to nothing that exists.",
+            ),
             other => AppError::Internal(other.into()),
         }
     }

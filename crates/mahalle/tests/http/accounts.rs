@@ -884,3 +884,42 @@ async fn users_change_their_own_password() {
         303
     );
 }
+
+/// Found by schemathesis: a role for an account or a district that does not exist was a 500.
+#[tokio::test]
+async fn roles_for_missing_accounts_or_scopes_are_refused_not_failed() {
+    let app = TestApp::spawn().await;
+    app.login_as("admin").await;
+    let token = crate::helpers::api_token(&app).await;
+    let api = crate::helpers::new_client();
+    let send = |user: i64, body: serde_json::Value| {
+        api.post(app.url(&format!("/api/v1/users/{user}/roles")))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+    };
+    let r = send(
+        9_223_372_036_854_775_806,
+        serde_json::json!({ "role": "admin", "scope_id": 0 }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+    let store = mahalle_db::Store::connect(&app.db_url).await.unwrap();
+    let (viewer,): (i64,) = store
+        .fetch_one(&mahalle_db::Sql::new(
+            "SELECT id FROM users WHERE username = 'viewer'",
+        ))
+        .await
+        .unwrap();
+    let r = send(
+        viewer,
+        serde_json::json!({ "role": "district_mayor", "scope_id": 987_654 }),
+    )
+    .await
+    .unwrap();
+    let status = r.status().as_u16();
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert!(matches!(status, 404 | 422), "{status} {body}");
+    assert!(body["error"]["message_fa"].is_string());
+}

@@ -34,17 +34,22 @@ pub struct ImportCheck {
     pub rows: usize,
 }
 
-/// Reads and validates a sheet for a meeting, including numbers the meeting already uses.
-/// Whether the user may import into the meeting: asked before an upload is read at all.
-pub async fn may_import(store: &Store, who: &Principal, meeting_id: i64) -> Result<(), AppError> {
+/// Whether the user may import into the meeting (its secretariat), asked before an upload is
+/// read at all; gives the meeting.
+pub async fn may_import(
+    store: &Store,
+    who: &Principal,
+    meeting_id: i64,
+) -> Result<meetings::Meeting, AppError> {
     let meeting = meetings::get(store, meeting_id, crate::today()).await?;
     if who.is_secretariat_for(meeting.district_id) {
-        Ok(())
+        Ok(meeting)
     } else {
         Err(AppError::Forbidden)
     }
 }
 
+/// Reads and validates a sheet for a meeting, including numbers the meeting already uses.
 pub async fn check_import(
     store: &Store,
     who: &Principal,
@@ -53,10 +58,7 @@ pub async fn check_import(
     bytes: &[u8],
 ) -> Result<ImportCheck, AppError> {
     // Authorised before the file is parsed: parsing is the costly, exposed part.
-    let meeting = meetings::get(store, meeting_id, crate::today()).await?;
-    if !who.is_secretariat_for(meeting.district_id) {
-        return Err(AppError::Forbidden);
-    }
+    let meeting = may_import(store, who, meeting_id).await?;
     let rows = crate::resolutions::transfer::read_table(filename, bytes)
         .map_err(|e| AppError::invalid("file", e.message_fa(), e.to_string()))?;
     let (drafts, mut errors) = crate::resolutions::transfer::validate(&rows, &lookup(store).await?);

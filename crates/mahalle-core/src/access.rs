@@ -317,6 +317,38 @@ impl Principal {
         }
     }
 
+    /// Who keeps the registry of a district — its neighborhoods, the organisations and people
+    /// it keeps: administrators everywhere, a district mayor in their own district. Records of no
+    /// district (the districts themselves, the city's bodies and people) are the administrators'.
+    pub fn keeps_registry(&self, district: Option<i64>) -> bool {
+        self.is_admin()
+            || district.is_some_and(|d| {
+                self.grants
+                    .iter()
+                    .any(|g| g.role == Role::DistrictMayor && g.scope == Scope::District(d))
+            })
+    }
+
+    /// Keeps a person's record: the registry of the district that keeps them, or, for someone
+    /// the city keeps, of any district they serve in (a council seat, a pillar role).
+    pub fn keeps_person(&self, district: Option<i64>, serves_in: &[i64]) -> bool {
+        match district {
+            Some(_) => self.keeps_registry(district),
+            None => self.is_admin() || serves_in.iter().any(|&d| self.keeps_registry(Some(d))),
+        }
+    }
+
+    /// Keeps some part of the registry (so the forms to change it are offered).
+    pub fn keeps_any_registry(&self) -> bool {
+        self.is_admin() || self.has(Role::DistrictMayor)
+    }
+
+    /// Sees people's personal contact details (phone, e-mail): the municipality's staff — the
+    /// city secretariat and district mayors — not liaisons, council members or viewers.
+    pub fn sees_contacts(&self) -> bool {
+        self.is_city_secretariat() || self.has(Role::DistrictMayor)
+    }
+
     /// Only the lead organisation asks for a later deadline.
     pub fn may_request_extension(&self, p: Parties<'_>) -> bool {
         self.is_secretariat_for(p.district) || self.acts_for(p.lead)
@@ -326,6 +358,28 @@ impl Principal {
 #[cfg(test)]
 mod act_tests {
     use super::*;
+
+    #[test]
+    fn the_registry_is_kept_by_admins_and_each_district_mayor_for_their_district() {
+        let admin = who(Role::Admin, Scope::City);
+        let d14 = who(Role::DistrictMayor, Scope::District(14));
+        let mayor = who(Role::MayorOffice, Scope::City);
+        assert!(admin.keeps_registry(None) && admin.keeps_registry(Some(6)));
+        assert!(d14.keeps_registry(Some(14)) && !d14.keeps_registry(Some(6)));
+        assert!(
+            !d14.keeps_registry(None),
+            "city records are the administrators'"
+        );
+        assert!(!mayor.keeps_registry(Some(14)) && !mayor.keeps_any_registry());
+        assert!(d14.keeps_any_registry());
+        assert!(d14.keeps_person(Some(14), &[]) && !d14.keeps_person(Some(6), &[14]));
+        assert!(d14.keeps_person(None, &[6, 14]) && !d14.keeps_person(None, &[6]));
+        assert!(admin.keeps_person(None, &[]));
+        assert!(mayor.sees_contacts() && d14.sees_contacts());
+        assert!(!who(Role::Liaison, Scope::Organisation(3)).sees_contacts());
+        assert!(!who(Role::CouncilMember, Scope::Neighborhood(7)).sees_contacts());
+        assert!(!who(Role::Viewer, Scope::City).sees_contacts());
+    }
 
     fn who(role: Role, scope: Scope) -> Principal {
         Principal {

@@ -117,6 +117,79 @@ pub fn optional_email(input: &str) -> Result<String, FieldError> {
     }
 }
 
+/// An optional whole number from 0 to `max`, typed with Persian, Arabic or Latin digits and
+/// thousands separators (٬ , or ZWNJ-free spaces); empty is `None`.
+pub fn optional_count(
+    field: &'static str,
+    input: &str,
+    max: i64,
+) -> Result<Option<i64>, FieldError> {
+    let t: String = crate::text::to_latin_digits(input.trim())
+        .chars()
+        .filter(|c| !matches!(c, ',' | '٬' | ' '))
+        .collect();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    match t.parse::<i64>() {
+        Ok(n) if (0..=max).contains(&n) => Ok(Some(n)),
+        _ => Err(FieldError::new(
+            field,
+            format!(
+                "عددی درست از ۰ تا {} بنویسید.",
+                crate::text::to_persian_digits(&max.to_string())
+            ),
+            format!("Give a whole number from 0 to {max}."),
+        )),
+    }
+}
+
+/// An optional positive decimal up to `max` (Persian decimal separator «٫» or «/» accepted).
+pub fn optional_decimal(
+    field: &'static str,
+    input: &str,
+    max: f64,
+) -> Result<Option<f64>, FieldError> {
+    let t = crate::text::to_latin_digits(input.trim()).replace(['٫', '/'], ".");
+    if t.is_empty() {
+        return Ok(None);
+    }
+    match t.parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 && x <= max => Ok(Some(x)),
+        _ => Err(FieldError::new(
+            field,
+            format!(
+                "عددی مثبت تا {} بنویسید (مانند ۱۲٫۵).",
+                crate::text::to_persian_digits(&max.to_string())
+            ),
+            format!("Give a positive number up to {max} (like 12.5)."),
+        )),
+    }
+}
+
+/// An optional phone number: digits (any script), spaces, '+', '-', '(' and ')', 3–20 digits;
+/// stored with Latin digits.
+pub fn optional_phone(input: &str) -> Result<String, FieldError> {
+    let t = crate::text::to_latin_digits(input.trim());
+    if t.is_empty() {
+        return Ok(t);
+    }
+    let digits = t.chars().filter(char::is_ascii_digit).count();
+    let ok = t
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')'))
+        && (3..=20).contains(&digits);
+    if ok {
+        Ok(t)
+    } else {
+        Err(FieldError::new(
+            "phone",
+            "شماره تلفن تنها رقم، فاصله، + و - دارد (۳ تا ۲۰ رقم).",
+            "A phone number has only digits, spaces, '+' and '-' (3–20 digits).",
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,5 +237,26 @@ mod tests {
         assert_eq!(optional_email(" A@Tehran.ir ").unwrap(), "a@tehran.ir");
         assert!(optional_email("a@b").is_err());
         assert!(optional_email("@b.ir").is_err());
+    }
+
+    #[test]
+    fn numbers_and_phones_in_any_script() {
+        assert_eq!(
+            optional_count("population", " ۱۲٬۵۰۰ ", 1_000_000).unwrap(),
+            Some(12500)
+        );
+        assert_eq!(optional_count("population", "", 10).unwrap(), None);
+        assert!(optional_count("population", "-3", 10).is_err());
+        assert!(optional_count("population", "11", 10).is_err());
+        assert!(optional_count("population", "۱۲a", 100).is_err());
+        assert_eq!(
+            optional_decimal("area_km2", "۱۲٫۵", 100.0).unwrap(),
+            Some(12.5)
+        );
+        assert!(optional_decimal("area_km2", "0", 100.0).is_err());
+        assert!(optional_decimal("area_km2", "NaN", 100.0).is_err());
+        assert_eq!(optional_phone(" ۰۲۱-۵۵۱۲۳۴۵۶ ").unwrap(), "021-55123456");
+        assert!(optional_phone("call me").is_err());
+        assert!(optional_phone("12").is_err());
     }
 }

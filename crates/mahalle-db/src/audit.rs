@@ -47,6 +47,30 @@ pub async fn record(tx: &mut Tx, c: Change<'_>) -> Result<()> {
     Ok(())
 }
 
+/// Records what a signed-in user did to one record (the short form of [`record`]).
+pub async fn log(
+    tx: &mut Tx,
+    user_id: i64,
+    action: &str,
+    entity: &str,
+    entity_id: i64,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> Result<()> {
+    record(
+        tx,
+        Change {
+            user_id: Some(user_id),
+            action,
+            entity,
+            entity_id: Some(entity_id),
+            before,
+            after,
+        },
+    )
+    .await
+}
+
 /// The latest entries, newest first.
 pub async fn recent(store: &Store, limit: i64) -> Result<Vec<Entry>> {
     store

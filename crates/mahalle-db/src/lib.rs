@@ -19,6 +19,7 @@ pub mod notifications;
 pub mod org;
 pub mod people;
 pub mod places;
+pub mod registry;
 pub mod requests;
 pub mod resolutions;
 pub mod services;

@@ -1,7 +1,7 @@
 //! Organisations: the Council, the Municipality and its deputies, agencies, institutions,
 //! district municipalities and neighborhood councils.
 
-use chrono::Utc;
+use chrono::{DateTime, NaiveDate, Utc};
 use mahalle_core::collate::sort_key;
 use mahalle_core::org::OrgKind;
 use mahalle_core::paging::{Listing, Paged};
@@ -28,13 +28,14 @@ pub struct Organisation {
     pub email: String,
     pub address: String,
     pub website: String,
+    pub retired_on: Option<NaiveDate>,
 }
 
 pub const ORG_SORTS: &[&str] = &["name", "code", "kind"];
 
 const ORG_SELECT: &str = "SELECT o.id, o.code, o.kind, o.name_fa, o.name_en, o.parent_id, p.name_fa AS parent_name_fa, \
-     p.name_en AS parent_name_en, o.district_id, o.neighborhood_id, o.phone, o.email, o.address, o.website \
-     FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id";
+     p.name_en AS parent_name_en, o.district_id, o.neighborhood_id, o.phone, o.email, o.address, o.website, \
+     o.retired_on FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id";
 
 fn order(sort: &str) -> &'static str {
     match sort {
@@ -51,6 +52,8 @@ pub struct OrgFilter {
     /// they are listed on their neighborhoods' pages).
     pub kind: Option<OrgKind>,
     pub district_id: Option<i64>,
+    /// Retired organisations too (they are left out otherwise).
+    pub with_retired: bool,
 }
 
 pub async fn list(store: &Store, f: OrgFilter, l: &Listing) -> Result<Paged<Organisation>> {
@@ -61,6 +64,9 @@ pub async fn list(store: &Store, f: OrgFilter, l: &Listing) -> Result<Paged<Orga
     };
     if let Some(d) = f.district_id {
         filter.push(" AND o.district_id = ").arg(d);
+    }
+    if !f.with_retired {
+        filter.push(" AND o.retired_on IS NULL");
     }
     filter.search("o.search_key", &l.terms);
     let mut count = Sql::new("SELECT COUNT(*) FROM organisations o");
@@ -80,11 +86,12 @@ pub async fn list(store: &Store, f: OrgFilter, l: &Listing) -> Result<Paged<Orga
     })
 }
 
-/// (id, code, Persian name, English name) of every organisation, for matching typed names.
+/// (id, code, Persian name, English name) of every current organisation, for matching typed
+/// names.
 pub async fn names(store: &Store) -> Result<Vec<(i64, String, String, String)>> {
     store
         .fetch_all(&Sql::new(
-            "SELECT id, code, name_fa, name_en FROM organisations",
+            "SELECT id, code, name_fa, name_en FROM organisations WHERE retired_on IS NULL",
         ))
         .await
 }
@@ -197,4 +204,89 @@ pub async fn upsert(tx: &mut Tx, o: &NewOrg<'_>) -> Result<i64> {
     .bind(sort_key(o.name_fa))
     .bind(Utc::now());
     tx.scalar(&sql).await
+}
+
+/// Creates an organisation from the registry's form; returns its id.
+pub async fn create(tx: &mut Tx, o: &NewOrg<'_>, now: DateTime<Utc>) -> Result<i64> {
+    tx.scalar(
+        &Sql::new(
+            "INSERT INTO organisations (code, kind, name_fa, name_en, parent_id, district_id, neighborhood_id, phone, \
+             email, address, website, search_key, sort_key, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+        )
+        .bind(o.code)
+        .bind(o.kind.as_str())
+        .bind(o.name_fa)
+        .bind(o.name_en)
+        .bind(o.parent_id)
+        .bind(o.district_id)
+        .bind(o.neighborhood_id)
+        .bind(o.phone)
+        .bind(o.email)
+        .bind(o.address)
+        .bind(o.website)
+        .bind(search_key(&format!("{} {} {}", o.name_fa, o.name_en, o.code)))
+        .bind(sort_key(o.name_fa))
+        .bind(now),
+    )
+    .await
+}
+
+/// Saves an organisation's details.
+pub async fn update(tx: &mut Tx, id: i64, o: &NewOrg<'_>) -> Result<()> {
+    tx.execute(
+        &Sql::new(
+            "UPDATE organisations SET code = $2, kind = $3, name_fa = $4, name_en = $5, parent_id = $6, \
+             district_id = $7, neighborhood_id = $8, phone = $9, email = $10, address = $11, website = $12, \
+             search_key = $13, sort_key = $14 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(o.code)
+        .bind(o.kind.as_str())
+        .bind(o.name_fa)
+        .bind(o.name_en)
+        .bind(o.parent_id)
+        .bind(o.district_id)
+        .bind(o.neighborhood_id)
+        .bind(o.phone)
+        .bind(o.email)
+        .bind(o.address)
+        .bind(o.website)
+        .bind(search_key(&format!("{} {} {}", o.name_fa, o.name_en, o.code)))
+        .bind(sort_key(o.name_fa)),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Whether another organisation has this code.
+pub async fn code_taken(store: &Store, code: &str, except: Option<i64>) -> Result<bool> {
+    let n = store
+        .scalar(
+            &Sql::new("SELECT COUNT(*) FROM organisations WHERE code = $1 AND id <> $2")
+                .bind(code)
+                .bind(except.unwrap_or(0)),
+        )
+        .await?;
+    Ok(n > 0)
+}
+
+/// The chain of parents above an organisation (its parent first), to refuse a parent that would
+/// make a loop. Stops after 50 steps.
+pub async fn ancestors(store: &Store, id: i64) -> Result<Vec<i64>> {
+    let mut out = Vec::new();
+    let mut at = id;
+    while out.len() < 50 {
+        let row: Option<(Option<i64>,)> = store
+            .fetch_optional(&Sql::new("SELECT parent_id FROM organisations WHERE id = $1").bind(at))
+            .await?;
+        match row.and_then(|r| r.0) {
+            Some(p) if !out.contains(&p) => {
+                out.push(p);
+                at = p;
+            }
+            _ => break,
+        }
+    }
+    Ok(out)
 }

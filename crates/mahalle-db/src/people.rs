@@ -1,6 +1,6 @@
 //! People: council members, pillars of neighborhoods, officials, staff.
 
-use chrono::Utc;
+use chrono::{DateTime, NaiveDate, Utc};
 use mahalle_core::collate::sort_key;
 use mahalle_core::paging::{Listing, Paged};
 use mahalle_core::text::search_key;
@@ -18,18 +18,28 @@ pub struct Person {
     pub gender: String,
     pub phone: String,
     pub email: String,
+    /// The district whose registry keeps them (its mayor edits them); none: the city's.
+    pub district_id: Option<i64>,
+    pub retired_on: Option<NaiveDate>,
 }
 
 pub const PERSON_SORTS: &[&str] = &["name", "id"];
 
-const SELECT: &str = "SELECT id, full_name_fa, full_name_en, gender, phone, email FROM people";
+const SELECT: &str =
+    "SELECT id, full_name_fa, full_name_en, gender, phone, email, district_id, retired_on FROM people";
 
-pub async fn list(store: &Store, l: &Listing) -> Result<Paged<Person>> {
-    let mut count = Sql::new("SELECT COUNT(*) FROM people WHERE 1=1");
-    count.search("search_key", &l.terms);
+/// People; retired ones only when `with_retired`.
+pub async fn list(store: &Store, with_retired: bool, l: &Listing) -> Result<Paged<Person>> {
+    let current = if with_retired {
+        " WHERE 1=1"
+    } else {
+        " WHERE retired_on IS NULL"
+    };
+    let mut count = Sql::new("SELECT COUNT(*) FROM people");
+    count.push(current).search("search_key", &l.terms);
     let total = store.scalar(&count).await?;
     let mut sql = Sql::new(SELECT);
-    sql.push(" WHERE 1=1").search("search_key", &l.terms);
+    sql.push(current).search("search_key", &l.terms);
     let order = if l.sort == "id" { "id" } else { "sort_key" };
     sql.page(order, "id", l.desc, l.per_page, l.offset());
     let items = store.fetch_all(&sql).await?;
@@ -101,4 +111,70 @@ pub async fn upsert(tx: &mut Tx, p: &NewPerson<'_>) -> Result<i64> {
     .bind(sort_key(p.full_name_fa))
     .bind(Utc::now());
     tx.scalar(&sql).await
+}
+
+/// A person as the registry's form keeps them.
+pub struct PersonFields<'a> {
+    pub full_name_fa: &'a str,
+    pub full_name_en: &'a str,
+    pub gender: &'a str,
+    pub phone: &'a str,
+    pub email: &'a str,
+    pub district_id: Option<i64>,
+}
+
+pub async fn create(tx: &mut Tx, p: &PersonFields<'_>, now: DateTime<Utc>) -> Result<i64> {
+    tx.scalar(
+        &Sql::new(
+            "INSERT INTO people (full_name_fa, full_name_en, gender, phone, email, district_id, search_key, sort_key, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(p.full_name_fa)
+        .bind(p.full_name_en)
+        .bind(p.gender)
+        .bind(p.phone)
+        .bind(p.email)
+        .bind(p.district_id)
+        .bind(search_key(&format!("{} {}", p.full_name_fa, p.full_name_en)))
+        .bind(sort_key(p.full_name_fa))
+        .bind(now),
+    )
+    .await
+}
+
+pub async fn update(tx: &mut Tx, id: i64, p: &PersonFields<'_>) -> Result<()> {
+    tx.execute(
+        &Sql::new(
+            "UPDATE people SET full_name_fa = $2, full_name_en = $3, gender = $4, phone = $5, email = $6, \
+             district_id = $7, search_key = $8, sort_key = $9 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(p.full_name_fa)
+        .bind(p.full_name_en)
+        .bind(p.gender)
+        .bind(p.phone)
+        .bind(p.email)
+        .bind(p.district_id)
+        .bind(search_key(&format!("{} {}", p.full_name_fa, p.full_name_en)))
+        .bind(sort_key(p.full_name_fa)),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The districts a person serves in (council memberships and pillar roles), for deciding which
+/// district's registry may edit a person the city keeps.
+pub async fn districts_served(store: &Store, id: i64) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = store
+        .fetch_all(
+            &Sql::new(
+                "SELECT n.district_id FROM pillars pl JOIN neighborhoods n ON n.id = pl.neighborhood_id WHERE pl.person_id = $1 \
+                 UNION SELECT COALESCE(o.district_id, n.district_id) FROM memberships m JOIN organisations o ON o.id = m.body_id \
+                 LEFT JOIN neighborhoods n ON n.id = o.neighborhood_id WHERE m.person_id = $1 \
+                 AND COALESCE(o.district_id, n.district_id) IS NOT NULL",
+            )
+            .bind(id),
+        )
+        .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
 }

@@ -35,10 +35,11 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
         },
         places::DISTRICT_SORTS,
     );
-    let districts = places::list_districts(store, &all).await?;
+    let districts = places::list_districts(store, false, &all).await?;
     let neighborhoods = places::list_neighborhoods(
         store,
         None,
+        false,
         &Listing {
             per_page: 1,
             ..all.clone()

@@ -59,6 +59,14 @@ pub struct ListParams {
     pub per_page: Option<u32>,
 }
 
+/// Whether a registry list includes retired records.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RetiredParams {
+    /// `true`: retired records too (they are left out otherwise).
+    pub retired: Option<bool>,
+}
+
 impl ListParams {
     pub(crate) fn query(&self) -> ListQuery {
         ListQuery {

@@ -10,6 +10,7 @@ pub mod csrf;
 pub mod ctx;
 pub mod error;
 pub mod extract;
+pub mod form;
 pub mod i18n;
 pub mod overload;
 pub mod page;

@@ -384,6 +384,28 @@ impl ListView {
         }
     }
 
+    /// Whether the list shows retired records too.
+    pub fn shows_retired(&self) -> bool {
+        self.keep.contains("&retired=1")
+    }
+
+    /// The same list, from page one, with retired records shown if they are not, and left out
+    /// if they are.
+    pub fn retired_href(&self) -> String {
+        let show = !self.shows_retired();
+        let keep = self.keep.replace("&retired=1", "");
+        let mut s = format!("{}?sort={}&page=1", self.base, self.sort);
+        if !self.q.is_empty() {
+            s.push_str("&q=");
+            s.push_str(&url_encode(&self.q));
+        }
+        s.push_str(&keep);
+        if show {
+            s.push_str("&retired=1");
+        }
+        s
+    }
+
     pub fn page_href(&self, page: u32) -> String {
         self.href(self.sort, self.desc, page)
     }
@@ -445,7 +467,7 @@ pub async fn all_districts(
         },
         mahalle_db::places::DISTRICT_SORTS,
     );
-    Ok(mahalle_db::places::list_districts(&state.store, &l)
+    Ok(mahalle_db::places::list_districts(&state.store, false, &l)
         .await?
         .items)
 }

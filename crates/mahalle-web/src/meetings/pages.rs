@@ -101,7 +101,7 @@ async fn choices(store: &Store) -> Result<MeetingChoices, AppError> {
                 store,
                 org::OrgFilter {
                     kind: Some(k),
-                    district_id: None,
+                    ..Default::default()
                 },
                 &all,
             )
@@ -114,6 +114,7 @@ async fn choices(store: &Store) -> Result<MeetingChoices, AppError> {
         .items;
     let districts = places::list_districts(
         store,
+        false,
         &Listing::from_query(
             &ListQuery {
                 per_page: Some(200),

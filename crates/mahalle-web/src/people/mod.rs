@@ -1,9 +1,10 @@
 //! People: council members, pillars, staff.
 
 pub mod api;
+pub mod ops;
 pub mod pages;
 
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::http::{Capability, Routes};
 
@@ -15,8 +16,12 @@ pub const CAPABILITY: Capability = Capability {
 pub fn router() -> Routes {
     Routes {
         pages: crate::http::Paths::new()
-            .route("/people", get(pages::people))
-            .route("/people/{id}", get(pages::person)),
+            .route("/people", get(pages::people).post(pages::create))
+            .route("/people/new", get(pages::new_person))
+            .route("/people/{id}", get(pages::person))
+            .route("/people/{id}/edit", get(pages::edit).post(pages::save))
+            .route("/people/{id}/retire", post(pages::retire))
+            .route("/people/{id}/reinstate", post(pages::reinstate)),
         api: api::router(),
         ..Routes::default()
     }

@@ -8,10 +8,15 @@ use mahalle_core::paging::{ListQuery, Listing};
 use mahalle_db::councils::{self, PersonMembership, Pillar};
 use mahalle_db::people::{self, Person};
 
+use crate::http::csrf::CsrfForm;
 use crate::http::ctx::Ctx;
 use crate::http::error::AppError;
+use crate::http::extract::Empty;
+use crate::http::form::{Field, Kind, RecordForm, Retire, RetiredFilter};
 use crate::http::page::{render, ListView, Page};
+use crate::people::ops::{self, PersonInput};
 use crate::AppState;
+use axum::response::{IntoResponse, Redirect};
 
 #[derive(Template)]
 #[template(path = "people.html")]
@@ -19,20 +24,29 @@ struct PeopleTemplate {
     p: Page,
     list: ListView,
     items: Vec<Person>,
+    keeps: bool,
+    contacts: bool,
 }
 
 pub async fn people(
     State(state): State<AppState>,
     ctx: Ctx,
+    Query(r): Query<RetiredFilter>,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    ctx.require_user()?;
+    let me = ctx.require_user()?;
     let l = Listing::from_query(&q, people::PERSON_SORTS);
-    let page = people::list(&state.store, &l).await?;
+    let page = people::list(&state.store, r.retired, &l).await?;
     let t = PeopleTemplate {
         p: Page::new(&ctx, "people", crate::http::i18n::t(ctx.lang, "people")),
-        list: ListView::new("/people", String::new(), &l, &page),
-        items: page.items,
+        list: ListView::new("/people", r.keep().into(), &l, &page),
+        items: page
+            .items
+            .into_iter()
+            .map(|p| ops::for_viewer(p, Some(&me.principal)))
+            .collect(),
+        keeps: me.principal.keeps_any_registry(),
+        contacts: me.principal.sees_contacts(),
     };
     render(&t)
 }
@@ -44,6 +58,7 @@ struct PersonTemplate {
     person: Person,
     memberships: Vec<PersonMembership>,
     pillars: Vec<Pillar>,
+    keeps: bool,
 }
 
 pub async fn person(
@@ -51,8 +66,10 @@ pub async fn person(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    ctx.require_user()?;
+    let me = ctx.require_user()?;
     let person = people::get(&state.store, id).await?;
+    let keeps = ops::may_keep(&state.store, &me.principal, &person).await?;
+    let person = ops::for_viewer(person, Some(&me.principal));
     let memberships = councils::memberships_of_person(&state.store, id).await?;
     let pillars = councils::pillars_of_person(&state.store, id).await?;
     let p = Page::new(&ctx, "people", String::new());
@@ -64,5 +81,192 @@ pub async fn person(
         person,
         memberships,
         pillars,
+        keeps,
     })
+}
+
+// ---------------------------------------------------------------- keeping the registry
+
+async fn person_form(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Option<i64>,
+    f: &PersonInput,
+    errors: Vec<String>,
+) -> Result<Response, AppError> {
+    let who = ctx.require_user()?.principal.clone();
+    let p = Page::new(ctx, "people", String::new());
+    let (title, action, retire) = match id {
+        Some(id) => {
+            let person = people::get(&state.store, id).await?;
+            (
+                format!("{} — {}", p.t("edit"), person.full_name_fa),
+                format!("/people/{id}/edit"),
+                Some(Retire {
+                    base: format!("/people/{id}"),
+                    retired_on: person.retired_on.map(|on| p.date(on)),
+                }),
+            )
+        }
+        None => (
+            p.t("rg_new_person").to_string(),
+            "/people".to_string(),
+            None,
+        ),
+    };
+    let genders = ["unspecified", "female", "male"]
+        .into_iter()
+        .map(|g| (g.to_string(), p.t(&format!("rg_{g}")).to_string()))
+        .collect();
+    // The city's registry is offered to administrators, and kept for someone already in it.
+    let city = (who.keeps_registry(None) || (id.is_some() && f.district_id.is_empty()))
+        .then(|| (String::new(), p.t("rg_city").to_string()));
+    let districts = city
+        .into_iter()
+        .chain(
+            crate::http::page::all_districts(state)
+                .await?
+                .into_iter()
+                .filter(|d| who.keeps_registry(Some(d.id)) || f.district_id == d.id.to_string())
+                .map(|d| (d.id.to_string(), p.district_name(d.number))),
+        )
+        .collect();
+    let fields = vec![
+        Field::new(
+            "full_name_fa",
+            p.t("rg_full_name_fa"),
+            Kind::Text,
+            &f.full_name_fa,
+        )
+        .required(),
+        Field::new(
+            "full_name_en",
+            p.t("rg_full_name_en"),
+            Kind::Text,
+            &f.full_name_en,
+        ),
+        Field::new("gender", p.t("gender"), Kind::Select, &f.gender).choices(genders),
+        Field::new("phone", p.t("phone"), Kind::Tel, &f.phone),
+        Field::new("email", p.t("email"), Kind::Email, &f.email),
+        Field::new(
+            "district_id",
+            p.t("rg_kept_by"),
+            Kind::Select,
+            &f.district_id,
+        )
+        .choices(districts),
+    ];
+    RecordForm {
+        back: ("/people".into(), p.t("people").into()),
+        p: Page { title, ..p },
+        action,
+        fields,
+        errors,
+        retire,
+        boundary: None,
+    }
+    .respond()
+}
+
+async fn after(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Option<i64>,
+    f: &PersonInput,
+    result: Result<i64, AppError>,
+) -> Result<Response, AppError> {
+    match result {
+        Ok(id) => Ok(Redirect::to(&format!("/people/{id}")).into_response()),
+        Err(AppError::Invalid(fields)) => {
+            person_form(state, ctx, id, f, ctx.messages(fields)).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn new_person(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let who = &ctx.require_user()?.principal;
+    if !who.keeps_any_registry() {
+        return Err(AppError::Forbidden);
+    }
+    // A district mayor's new people start in their district's registry.
+    let district_id = if who.is_admin() {
+        String::new()
+    } else {
+        who.reach()
+            .districts
+            .first()
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    };
+    let f = PersonInput {
+        district_id,
+        ..Default::default()
+    };
+    person_form(&state, &ctx, None, &f, Vec::new()).await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    CsrfForm(f): CsrfForm<PersonInput>,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    let r = ops::create(&state.store, &me.principal, &f).await;
+    after(&state, &ctx, None, &f, r).await
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    let person = people::get(&state.store, id).await?;
+    if !ops::may_keep(&state.store, &me.principal, &person).await? {
+        return Err(AppError::Forbidden);
+    }
+    person_form(
+        &state,
+        &ctx,
+        Some(id),
+        &PersonInput::from_person(&person),
+        Vec::new(),
+    )
+    .await
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<PersonInput>,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    let r = ops::save(&state.store, &me.principal, id, &f)
+        .await
+        .map(|()| id);
+    after(&state, &ctx, Some(id), &f, r).await
+}
+
+pub async fn retire(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    ops::retire(&state.store, &me.principal, id, true).await?;
+    Ok(Redirect::to(&format!("/people/{id}")).into_response())
+}
+
+pub async fn reinstate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    ops::retire(&state.store, &me.principal, id, false).await?;
+    Ok(Redirect::to(&format!("/people/{id}")).into_response())
 }

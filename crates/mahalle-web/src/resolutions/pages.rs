@@ -52,7 +52,7 @@ async fn filter_choices(state: &AppState) -> Result<(Vec<District>, Vec<Organisa
             sorts,
         )
     };
-    let districts = places::list_districts(&state.store, &all(places::DISTRICT_SORTS))
+    let districts = places::list_districts(&state.store, false, &all(places::DISTRICT_SORTS))
         .await?
         .items;
     let leads = org::list(

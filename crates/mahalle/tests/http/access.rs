@@ -262,15 +262,23 @@ async fn objects(store: &Store) -> Objects {
             format!("SELECT {PIROOZI}"),
             "SELECT MIN(id) FROM neighborhoods WHERE district_id <> 14".into(),
         ),
+        // District 14's municipality (kept by d14's registry); an agency the city keeps.
         (
             "organisations",
-            format!("SELECT {WATER}"),
+            "SELECT MIN(id) FROM organisations WHERE kind = 'district_office' AND district_id = 14".into(),
             format!("SELECT MIN(id) FROM organisations WHERE id <> {WATER} AND kind = 'agency'"),
         ),
+        // A member of پیروزی's council (district 14); someone serving nowhere in district 14.
         (
             "people",
-            "SELECT MIN(person_id) FROM memberships".into(),
-            "SELECT MAX(id) FROM people".into(),
+            format!(
+                "SELECT MIN(m.person_id) FROM memberships m JOIN organisations o ON o.id = m.body_id \
+                 WHERE o.neighborhood_id = {PIROOZI}"
+            ),
+            "SELECT MAX(p.id) FROM people p WHERE NOT EXISTS (SELECT 1 FROM memberships m JOIN organisations o \
+             ON o.id = m.body_id JOIN neighborhoods n ON n.id = o.neighborhood_id WHERE m.person_id = p.id AND n.district_id = 14) \
+             AND NOT EXISTS (SELECT 1 FROM pillars pl JOIN neighborhoods n ON n.id = pl.neighborhood_id \
+             WHERE pl.person_id = p.id AND n.district_id = 14)".into(),
         ),
         // The outbox is the secretariat's, whoever a message is to.
         ("notifications", "SELECT MIN(id) FROM notifications".into(), "SELECT MAX(id) FROM notifications".into()),

@@ -14,6 +14,8 @@ mod load;
 mod meetings;
 mod notifications;
 mod open311;
+mod org;
+mod people;
 mod places;
 mod requests;
 mod resolutions;

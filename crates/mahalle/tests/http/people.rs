@@ -1,0 +1,115 @@
+//! Keeping the registry of people: contact details for staff only, each district its own.
+
+use serde_json::{json, Value};
+
+use crate::helpers::{api_token, urlencode, TestApp};
+
+/// A member of پیروزی's council (district 14).
+async fn pirouzi_member(app: &TestApp) -> i64 {
+    let (_, list) = app
+        .get_json(&format!("/api/v1/neighborhoods?q={}", urlencode("پیروزی")))
+        .await;
+    let (_, n) = app
+        .get_json(&format!("/api/v1/neighborhoods/{}", list["items"][0]["id"]))
+        .await;
+    n["terms"][0]["members"][0]["person_id"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn contact_details_are_for_staff_and_people_for_their_registry() {
+    let app = TestApp::spawn().await;
+    let member = pirouzi_member(&app).await;
+    // A viewer sees names, not phone numbers.
+    app.login_as("viewer").await;
+    let (_, p) = app.get_json(&format!("/api/v1/people/{member}")).await;
+    assert!(!p["full_name_fa"].as_str().unwrap().is_empty());
+    assert_eq!(p["phone"], "");
+    let (_, page) = app.get_text(&format!("/people/{member}")).await;
+    assert!(!page.contains("/edit\""), "no edit link for a viewer");
+    // District 14's mayor sees them and keeps the council member's record.
+    let mayor = app.another_visitor();
+    mayor.login_as("d14").await;
+    let (_, p) = mayor.get_json(&format!("/api/v1/people/{member}")).await;
+    assert!(!p["phone"].as_str().unwrap().is_empty(), "{p}");
+    let token = api_token(&mayor).await;
+    let put = |id: i64, body: Value| {
+        mayor
+            .client
+            .put(mayor.url(&format!("/api/v1/people/{id}")))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+    };
+    let r = put(
+        member,
+        json!({"full_name_fa": "", "phone": "x", "email": "a@b", "gender": "other"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["error"]["fields"].as_array().unwrap().len(), 4, "{e}");
+    let r = put(member, json!({"full_name_fa": "زهرا  كريمي", "full_name_en": "Zahra Karimi", "phone": "۰۹۱۲۱۲۳۴۵۶۷", "gender": "female"}))
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let p: Value = r.json().await.unwrap();
+    assert_eq!(
+        (p["full_name_fa"].as_str(), p["phone"].as_str()),
+        (Some("زهرا کریمی"), Some("09121234567"))
+    );
+    assert!(
+        p["memberships"].as_array().is_some_and(|m| !m.is_empty()),
+        "memberships kept"
+    );
+    // Not someone who serves only elsewhere, and not into another district's registry.
+    let (_, list) = mayor
+        .get_json("/api/v1/neighborhoods?district=6&per_page=1")
+        .await;
+    let (_, n6) = mayor
+        .get_json(&format!("/api/v1/neighborhoods/{}", list["items"][0]["id"]))
+        .await;
+    let elsewhere = n6["terms"][0]["members"][0]["person_id"].as_i64().unwrap();
+    let r = put(elsewhere, json!({"full_name_fa": "الف"}))
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    let r = put(
+        member,
+        json!({"full_name_fa": "زهرا کریمی", "district_id": 6}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    // New people on the page land in the mayor's own district; retired ones stay findable.
+    let r = mayor
+        .post_form(
+            "/people",
+            &[
+                ("full_name_fa", "کیانوش پرتوی‌نیا"),
+                ("district_id", "14"),
+                ("email", "REZA@Example.ir"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let at = r.headers()["location"].to_str().unwrap().to_string();
+    let id: i64 = at.rsplit('/').next().unwrap().parse().unwrap();
+    let (_, p) = mayor.get_json(&format!("/api/v1/people/{id}")).await;
+    assert_eq!(
+        (p["district_id"].as_i64(), p["email"].as_str()),
+        (Some(14), Some("reza@example.ir"))
+    );
+    let r = mayor.post_form(&format!("/people/{id}/retire"), &[]).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let q = urlencode("کیانوش پرتوی‌نیا");
+    let (_, list) = mayor.get_json(&format!("/api/v1/people?q={q}")).await;
+    assert_eq!(list["total"], 0);
+    let (_, list) = mayor
+        .get_json(&format!("/api/v1/people?q={q}&retired=true"))
+        .await;
+    assert_eq!(list["total"], 1);
+    // The viewer may not add anyone.
+    let r = app.post_form("/people", &[("full_name_fa", "الف")]).await;
+    assert_eq!(r.status().as_u16(), 403);
+}

@@ -12,7 +12,25 @@ pub struct Term {
     pub body_id: i64,
     pub number: i64,
     pub starts_on: NaiveDate,
+    /// Planned end, or the day it was closed.
     pub ends_on: Option<NaiveDate>,
+    /// When it was closed (its members moved to history); open terms have none.
+    pub closed_on: Option<NaiveDate>,
+    pub seats: i64,
+    pub alternates: i64,
+    /// The election that filled it, once its results are recorded.
+    pub election_on: Option<NaiveDate>,
+    pub ballots: Option<i64>,
+}
+
+impl Term {
+    pub fn dates(&self) -> mahalle_core::councils::TermDates {
+        mahalle_core::councils::TermDates {
+            starts_on: self.starts_on,
+            ends_on: self.ends_on,
+            closed_on: self.closed_on,
+        }
+    }
 }
 
 /// A member of a body in a term, with the person's name.
@@ -28,6 +46,11 @@ pub struct Member {
     pub starts_on: NaiveDate,
     pub ends_on: Option<NaiveDate>,
     pub thanked_on: Option<NaiveDate>,
+    /// Why they left before the term ended: resigned, removed or deceased.
+    pub departure: Option<String>,
+    pub departure_note: String,
+    /// An alternate's place in line (1 first).
+    pub alternate_rank: Option<i64>,
 }
 
 /// A membership seen from the person: which body, which term.
@@ -63,7 +86,7 @@ pub struct Pillar {
 pub async fn terms_of(store: &Store, body_id: i64) -> Result<Vec<Term>> {
     store
         .fetch_all(
-            &Sql::new("SELECT id, body_id, number, starts_on, ends_on FROM terms WHERE body_id = $1 ORDER BY number DESC")
+            &Sql::new("SELECT id, body_id, number, starts_on, ends_on, closed_on, seats, alternates, election_on, ballots FROM terms WHERE body_id = $1 ORDER BY number DESC")
                 .bind(body_id),
         )
         .await
@@ -71,7 +94,8 @@ pub async fn terms_of(store: &Store, body_id: i64) -> Result<Vec<Term>> {
 
 const MEMBER_SELECT: &str =
     "SELECT m.id, m.person_id, p.full_name_fa, p.full_name_en, m.role, m.term_id, m.starts_on, \
-     m.ends_on, m.thanked_on FROM memberships m JOIN people p ON p.id = m.person_id";
+     m.ends_on, m.thanked_on, m.departure, m.departure_note, m.alternate_rank FROM memberships m \
+     JOIN people p ON p.id = m.person_id";
 
 /// Members of a body in one term, officers first.
 pub async fn members_of(store: &Store, body_id: i64, term_id: Option<i64>) -> Result<Vec<Member>> {
@@ -83,7 +107,7 @@ pub async fn members_of(store: &Store, body_id: i64, term_id: Option<i64>) -> Re
     };
     sql.push(
         " ORDER BY CASE m.role WHEN 'chair' THEN 0 WHEN 'vice_chair' THEN 1 WHEN 'secretary' THEN 2 \
-         WHEN 'member' THEN 3 ELSE 4 END, p.sort_key, m.id LIMIT 500",
+         WHEN 'member' THEN 3 ELSE 4 END, m.alternate_rank, p.sort_key, m.id LIMIT 500",
     );
     store.fetch_all(&sql).await
 }
@@ -111,7 +135,7 @@ pub async fn terms_with_members(
     let mut sql = Sql::new(MEMBER_SELECT);
     sql.push(" WHERE m.body_id = ").arg(body_id).push(
         " AND m.term_id IS NOT NULL ORDER BY CASE m.role WHEN 'chair' THEN 0 WHEN 'vice_chair' THEN 1 \
-         WHEN 'secretary' THEN 2 WHEN 'member' THEN 3 ELSE 4 END, p.sort_key, m.id",
+         WHEN 'secretary' THEN 2 WHEN 'member' THEN 3 ELSE 4 END, m.alternate_rank, p.sort_key, m.id",
     );
     let mut members: Vec<Member> = store.fetch_all(&sql).await?;
     Ok(terms
@@ -180,22 +204,26 @@ pub async fn count_current_council_members(store: &Store, today: NaiveDate) -> R
         .await
 }
 
+/// Inserts or updates (by body and number) a term, for loaders; `closed_on` for one that ended.
 pub async fn upsert_term(
     tx: &mut Tx,
     body_id: i64,
     number: i64,
     starts_on: NaiveDate,
     ends_on: Option<NaiveDate>,
+    closed_on: Option<NaiveDate>,
 ) -> Result<i64> {
     tx.scalar(
         &Sql::new(
-            "INSERT INTO terms (body_id, number, starts_on, ends_on) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (body_id, number) DO UPDATE SET starts_on = excluded.starts_on, ends_on = excluded.ends_on RETURNING id",
+            "INSERT INTO terms (body_id, number, starts_on, ends_on, closed_on) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (body_id, number) DO UPDATE SET starts_on = excluded.starts_on, ends_on = excluded.ends_on, \
+             closed_on = excluded.closed_on RETURNING id",
         )
         .bind(body_id)
         .bind(number)
         .bind(starts_on)
-        .bind(ends_on),
+        .bind(ends_on)
+        .bind(closed_on),
     )
     .await
 }
@@ -208,14 +236,17 @@ pub struct NewMembership {
     pub starts_on: NaiveDate,
     pub ends_on: Option<NaiveDate>,
     pub thanked_on: Option<NaiveDate>,
+    /// For an alternate: their place in line.
+    pub alternate_rank: Option<i64>,
 }
 
 pub async fn upsert_membership(tx: &mut Tx, m: &NewMembership) -> Result<i64> {
     tx.scalar(
         &Sql::new(
-            "INSERT INTO memberships (person_id, body_id, role, term_id, starts_on, ends_on, thanked_on) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (person_id, body_id, role, term_id) DO UPDATE SET \
-             starts_on = excluded.starts_on, ends_on = excluded.ends_on, thanked_on = excluded.thanked_on RETURNING id",
+            "INSERT INTO memberships (person_id, body_id, role, term_id, starts_on, ends_on, thanked_on, alternate_rank) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (person_id, body_id, role, term_id) DO UPDATE SET \
+             starts_on = excluded.starts_on, ends_on = excluded.ends_on, thanked_on = excluded.thanked_on, \
+             alternate_rank = excluded.alternate_rank RETURNING id",
         )
         .bind(m.person_id)
         .bind(m.body_id)
@@ -223,7 +254,8 @@ pub async fn upsert_membership(tx: &mut Tx, m: &NewMembership) -> Result<i64> {
         .bind(m.term_id)
         .bind(m.starts_on)
         .bind(m.ends_on)
-        .bind(m.thanked_on),
+        .bind(m.thanked_on)
+        .bind(m.alternate_rank),
     )
     .await
 }
@@ -252,4 +284,293 @@ pub async fn upsert_pillar(tx: &mut Tx, p: &NewPillar<'_>) -> Result<i64> {
         .bind(p.until),
     )
     .await
+}
+
+// ---------------------------------------------------------------- terms and elections
+
+const TERM_SELECT: &str = "SELECT id, body_id, number, starts_on, ends_on, closed_on, seats, alternates, election_on, ballots FROM terms";
+
+pub async fn get_term(store: &Store, id: i64) -> Result<Term> {
+    store
+        .fetch_one(&Sql::new(&format!("{TERM_SELECT} WHERE id = $1")).bind(id))
+        .await
+}
+
+/// A body's latest term, if it has had one.
+pub async fn latest_term(store: &Store, body_id: i64) -> Result<Option<Term>> {
+    store
+        .fetch_optional(
+            &Sql::new(&format!("{TERM_SELECT} WHERE body_id = $1 ORDER BY number DESC LIMIT 1")).bind(body_id),
+        )
+        .await
+}
+
+/// Opens a term after the body's latest (numbered next); returns its id.
+pub async fn create_term(
+    tx: &mut Tx,
+    body_id: i64,
+    starts_on: NaiveDate,
+    ends_on: NaiveDate,
+    seats: i64,
+    alternates: i64,
+) -> Result<i64> {
+    tx.scalar(
+        &Sql::new(
+            "INSERT INTO terms (body_id, number, starts_on, ends_on, seats, alternates) \
+             SELECT $1, COALESCE(MAX(number), 0) + 1, $2, $3, $4, $5 FROM terms WHERE body_id = $1 RETURNING id",
+        )
+        .bind(body_id)
+        .bind(starts_on)
+        .bind(ends_on)
+        .bind(seats)
+        .bind(alternates),
+    )
+    .await
+}
+
+/// Closes a term on `on`: it ends then, and so does every membership still running in it.
+pub async fn close_term(tx: &mut Tx, term_id: i64, on: NaiveDate) -> Result<u64> {
+    tx.execute(
+        &Sql::new("UPDATE terms SET closed_on = $2, ends_on = $2 WHERE id = $1")
+            .bind(term_id)
+            .bind(on),
+    )
+    .await?;
+    tx.execute(
+        &Sql::new("UPDATE memberships SET ends_on = $2 WHERE term_id = $1 AND (ends_on IS NULL OR ends_on > $2)")
+            .bind(term_id)
+            .bind(on),
+    )
+    .await
+}
+
+/// One candidate of a term's election, with their name and what the election gave them.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct CandidateRow {
+    pub person_id: i64,
+    pub full_name_fa: String,
+    pub full_name_en: String,
+    pub votes: i64,
+    pub lot: Option<i64>,
+    /// elected, alternate or not_elected
+    pub outcome: String,
+    pub alternate_rank: Option<i64>,
+}
+
+pub async fn candidates_of(store: &Store, term_id: i64) -> Result<Vec<CandidateRow>> {
+    store
+        .fetch_all(
+            &Sql::new(
+                "SELECT c.person_id, p.full_name_fa, p.full_name_en, c.votes, c.lot, c.outcome, c.alternate_rank \
+                 FROM election_candidates c JOIN people p ON p.id = c.person_id WHERE c.term_id = $1 \
+                 ORDER BY c.votes DESC, c.lot, c.id LIMIT 1000",
+            )
+            .bind(term_id),
+        )
+        .await
+}
+
+/// How many memberships a term has (results are recorded into a term without any).
+pub async fn member_count(store: &Store, term_id: i64) -> Result<i64> {
+    store
+        .scalar(&Sql::new("SELECT COUNT(*) FROM memberships WHERE term_id = $1").bind(term_id))
+        .await
+}
+
+/// One recorded candidate: (person, votes, lot, outcome, alternate's rank).
+pub type ElectedRow = (i64, i64, Option<i64>, &'static str, Option<i64>);
+
+/// Records an election's results and seats its members and alternates from the term's start.
+pub async fn record_election(
+    tx: &mut Tx,
+    term: &Term,
+    election_on: NaiveDate,
+    ballots: i64,
+    rows: &[ElectedRow],
+) -> Result<()> {
+    tx.execute(
+        &Sql::new("UPDATE terms SET election_on = $2, ballots = $3 WHERE id = $1")
+            .bind(term.id)
+            .bind(election_on)
+            .bind(ballots),
+    )
+    .await?;
+    for &(person, votes, lot, outcome, rank) in rows {
+        tx.execute(
+            &Sql::new(
+                "INSERT INTO election_candidates (term_id, person_id, votes, lot, outcome, alternate_rank) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(term.id)
+            .bind(person)
+            .bind(votes)
+            .bind(lot)
+            .bind(outcome)
+            .bind(rank),
+        )
+        .await?;
+        let role = match outcome {
+            "elected" => "member",
+            "alternate" => "alternate",
+            _ => continue,
+        };
+        tx.execute(
+            &Sql::new(
+                "INSERT INTO memberships (person_id, body_id, role, term_id, starts_on, alternate_rank) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(person)
+            .bind(term.body_id)
+            .bind(role)
+            .bind(term.id)
+            .bind(term.starts_on)
+            .bind(rank),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn get_member(store: &Store, id: i64) -> Result<Member> {
+    let mut sql = Sql::new(MEMBER_SELECT);
+    sql.push(" WHERE m.id = ").arg(id);
+    store.fetch_one(&sql).await
+}
+
+/// The body a membership belongs to.
+pub async fn body_of_membership(store: &Store, id: i64) -> Result<i64> {
+    store
+        .scalar(&Sql::new("SELECT body_id FROM memberships WHERE id = $1").bind(id))
+        .await
+}
+
+/// Members sitting in a term on `on` (officers, members and alternates).
+pub async fn sitting(store: &Store, term_id: i64, on: NaiveDate) -> Result<Vec<Member>> {
+    let mut sql = Sql::new(MEMBER_SELECT);
+    sql.push(" WHERE m.term_id = ")
+        .arg(term_id)
+        .push(" AND m.starts_on <= ")
+        .arg(on)
+        .push(" AND (m.ends_on IS NULL OR m.ends_on > ")
+        .arg(on)
+        .push(") ORDER BY m.alternate_rank, m.id");
+    store.fetch_all(&sql).await
+}
+
+pub async fn set_role(tx: &mut Tx, membership_id: i64, role: &str) -> Result<()> {
+    tx.execute(
+        &Sql::new("UPDATE memberships SET role = $2 WHERE id = $1")
+            .bind(membership_id)
+            .bind(role),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Ends a member's service early, with why.
+pub async fn depart(tx: &mut Tx, membership_id: i64, on: NaiveDate, departure: &str, note: &str) -> Result<()> {
+    tx.execute(
+        &Sql::new("UPDATE memberships SET ends_on = $2, departure = $3, departure_note = $4 WHERE id = $1")
+            .bind(membership_id)
+            .bind(on)
+            .bind(departure)
+            .bind(note),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The first alternate takes the vacant seat on `on`: their alternate's place ends and a
+/// member's begins. Returns the new membership's id.
+pub async fn seat_alternate(tx: &mut Tx, alternate: &Member, body_id: i64, on: NaiveDate) -> Result<i64> {
+    tx.execute(
+        &Sql::new("UPDATE memberships SET ends_on = $2 WHERE id = $1")
+            .bind(alternate.id)
+            .bind(on),
+    )
+    .await?;
+    tx.scalar(
+        &Sql::new(
+            "INSERT INTO memberships (person_id, body_id, role, term_id, starts_on) VALUES ($1, $2, 'member', $3, $4) RETURNING id",
+        )
+        .bind(alternate.person_id)
+        .bind(body_id)
+        .bind(alternate.term_id)
+        .bind(on),
+    )
+    .await
+}
+
+/// A neighborhood council with its latest term, for the city's list of councils.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct CouncilRow {
+    pub body_id: i64,
+    pub name_fa: String,
+    pub name_en: String,
+    pub neighborhood_id: i64,
+    pub district_id: i64,
+    pub district_number: i64,
+    pub term_id: Option<i64>,
+    pub term_number: Option<i64>,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+    pub election_on: Option<NaiveDate>,
+    /// Members and alternates sitting today in the latest term.
+    pub sitting: i64,
+}
+
+/// Current neighborhood councils (of one district, or all), each with its latest term.
+pub async fn councils(store: &Store, district: Option<i64>, today: NaiveDate) -> Result<Vec<CouncilRow>> {
+    let mut sql = Sql::new(
+        "SELECT o.id AS body_id, o.name_fa, o.name_en, n.id AS neighborhood_id, n.district_id, d.number AS district_number, \
+         t.id AS term_id, t.number AS term_number, t.starts_on, t.ends_on, t.closed_on, t.election_on, \
+         (SELECT COUNT(*) FROM memberships m WHERE m.term_id = t.id AND m.starts_on <= ",
+    );
+    sql.arg(today)
+        .push(" AND (m.ends_on IS NULL OR m.ends_on > ")
+        .arg(today)
+        .push(
+            ")) AS sitting FROM organisations o JOIN neighborhoods n ON n.id = o.neighborhood_id \
+             JOIN districts d ON d.id = n.district_id \
+             LEFT JOIN terms t ON t.body_id = o.id AND t.number = (SELECT MAX(number) FROM terms t2 WHERE t2.body_id = o.id) \
+             WHERE o.kind = 'neighborhood_council' AND o.retired_on IS NULL AND n.retired_on IS NULL",
+        );
+    if let Some(d) = district {
+        sql.push(" AND n.district_id = ").arg(d);
+    }
+    sql.push(" ORDER BY d.number, n.sort_key, o.id LIMIT 5000");
+    store.fetch_all(&sql).await
+}
+
+/// Records (or, for loaders, re-records) an election's date, ballots and one candidate's result
+/// without seating anyone: for terms whose memberships are loaded as they are.
+pub async fn upsert_candidate(
+    tx: &mut Tx,
+    term_id: i64,
+    election_on: NaiveDate,
+    ballots: i64,
+    row: ElectedRow,
+) -> Result<()> {
+    tx.execute(
+        &Sql::new("UPDATE terms SET election_on = $2, ballots = $3 WHERE id = $1")
+            .bind(term_id)
+            .bind(election_on)
+            .bind(ballots),
+    )
+    .await?;
+    let (person, votes, lot, outcome, rank) = row;
+    tx.execute(
+        &Sql::new(
+            "INSERT INTO election_candidates (term_id, person_id, votes, lot, outcome, alternate_rank) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (term_id, person_id) DO UPDATE SET votes = excluded.votes, lot = excluded.lot, outcome = excluded.outcome, \
+             alternate_rank = excluded.alternate_rank",
+        )
+        .bind(term_id)
+        .bind(person)
+        .bind(votes)
+        .bind(lot)
+        .bind(outcome)
+        .bind(rank),
+    )
+    .await?;
+    Ok(())
 }

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod calendar;
 pub mod challenges;
+pub mod councils;
 pub mod fuzzing;
 pub mod home;
 pub mod http;
@@ -44,6 +45,7 @@ pub const CAPABILITIES: &[Capability] = &[
     accounts::CAPABILITY,
     calendar::CAPABILITY,
     challenges::CAPABILITY,
+    councils::CAPABILITY,
     home::CAPABILITY,
     meetings::CAPABILITY,
     notifications::CAPABILITY,

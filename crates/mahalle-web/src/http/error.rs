@@ -95,6 +95,14 @@ pub struct ErrorDetail {
 
 impl AppError {
     /// One field's problem, in both languages.
+    /// The field errors of an `Invalid` (none for any other error).
+    pub fn fields(self) -> Vec<FieldError> {
+        match self {
+            AppError::Invalid(f) => f,
+            _ => Vec::new(),
+        }
+    }
+
     pub fn invalid(field: &'static str, fa: impl Into<String>, en: impl Into<String>) -> AppError {
         AppError::Invalid(vec![FieldError::new(field, fa, en)])
     }

@@ -454,8 +454,8 @@ async fn council_and_pillars(
     t5: (NaiveDate, Option<NaiveDate>),
     t6: (NaiveDate, Option<NaiveDate>),
 ) -> anyhow::Result<(usize, usize)> {
-    let term5 = councils::upsert_term(tx, council_id, 5, t5.0, t5.1).await?;
-    let term6 = councils::upsert_term(tx, council_id, 6, t6.0, t6.1).await?;
+    let term5 = councils::upsert_term(tx, council_id, 5, t5.0, t5.1, t5.1).await?;
+    let term6 = councils::upsert_term(tx, council_id, 6, t6.0, t6.1, None).await?;
     let seats = [
         MemberRole::Chair,
         MemberRole::ViceChair,
@@ -467,11 +467,27 @@ async fn council_and_pillars(
         MemberRole::Alternate,
     ];
     let mut memberships = 0;
+    // Each term's election: ballots cast, and votes falling from the first seat to the alternate
+    // (drawn from a generator of their own, so the rest of the demo stays as it was).
+    let votes_rng = &mut Rng(council_id as u64);
+    let election = |rng: &mut Rng, term: i64, on: NaiveDate| {
+        let ballots = 900 + rng.below(1800) as i64;
+        let mut votes = ballots * (55 + rng.below(25) as i64) / 100;
+        move |rng: &mut Rng, i: usize, person: i64| {
+            votes -= 1 + rng.below(60) as i64;
+            let outcome = if i < 7 { ("elected", None) } else { ("alternate", Some(1)) };
+            (term, on, ballots, (person, votes.max(0), None, outcome.0, outcome.1))
+        }
+    };
+    let mut vote5 = election(votes_rng, term5, date(2021, 6, 18));
+    let mut vote6 = election(votes_rng, term6, date(2025, 6, 20));
     // The former term: everyone's service ended; most have been thanked, some still wait.
     let mut former = Vec::new();
-    for role in seats {
+    for (i, role) in seats.into_iter().enumerate() {
         let person = people.make(tx).await?;
         former.push(person);
+        let (term, on, ballots, row) = vote5(votes_rng, i, person);
+        councils::upsert_candidate(tx, term, on, ballots, row).await?;
         let thanked = rng
             .chance(70)
             .then(|| date(2025, 9, 10 + rng.below(20) as u32));
@@ -485,19 +501,22 @@ async fn council_and_pillars(
                 starts_on: t5.0,
                 ends_on: t5.1,
                 thanked_on: thanked,
+                alternate_rank: (role == MemberRole::Alternate).then_some(1),
             },
         )
         .await?;
         memberships += 1;
     }
     // The current term: about a third re-elected, the rest new.
-    for role in seats {
+    for (i, role) in seats.into_iter().enumerate() {
         // Re-elect a former member who has no seat yet, or seat someone new.
         let person = if !former.is_empty() && rng.chance(30) {
             former.swap_remove(rng.below(former.len()))
         } else {
             people.make(tx).await?
         };
+        let (term, on, ballots, row) = vote6(votes_rng, i, person);
+        councils::upsert_candidate(tx, term, on, ballots, row).await?;
         councils::upsert_membership(
             tx,
             &NewMembership {
@@ -508,6 +527,7 @@ async fn council_and_pillars(
                 starts_on: t6.0,
                 ends_on: None,
                 thanked_on: None,
+                alternate_rank: (role == MemberRole::Alternate).then_some(1),
             },
         )
         .await?;

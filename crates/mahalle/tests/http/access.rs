@@ -280,6 +280,30 @@ async fn objects(store: &Store) -> Objects {
              AND NOT EXISTS (SELECT 1 FROM pillars pl JOIN neighborhoods n ON n.id = pl.neighborhood_id \
              WHERE pl.person_id = p.id AND n.district_id = 14)".into(),
         ),
+        // پیروزی's council, its current term and a sitting member; another district's.
+        (
+            "councils",
+            format!("SELECT MIN(id) FROM organisations WHERE kind = 'neighborhood_council' AND neighborhood_id = {PIROOZI}"),
+            "SELECT MIN(o.id) FROM organisations o JOIN neighborhoods n ON n.id = o.neighborhood_id \
+             WHERE o.kind = 'neighborhood_council' AND n.district_id <> 14".into(),
+        ),
+        (
+            "terms",
+            format!(
+                "SELECT MAX(t.id) FROM terms t JOIN organisations o ON o.id = t.body_id WHERE o.neighborhood_id = {PIROOZI}"
+            ),
+            "SELECT MAX(t.id) FROM terms t JOIN organisations o ON o.id = t.body_id JOIN neighborhoods n \
+             ON n.id = o.neighborhood_id WHERE n.district_id <> 14".into(),
+        ),
+        (
+            "memberships",
+            format!(
+                "SELECT MIN(m.id) FROM memberships m JOIN organisations o ON o.id = m.body_id \
+                 WHERE o.neighborhood_id = {PIROOZI} AND m.ends_on IS NULL"
+            ),
+            "SELECT MIN(m.id) FROM memberships m JOIN organisations o ON o.id = m.body_id JOIN neighborhoods n \
+             ON n.id = o.neighborhood_id WHERE n.district_id <> 14 AND m.ends_on IS NULL".into(),
+        ),
         // The outbox is the secretariat's, whoever a message is to.
         ("notifications", "SELECT MIN(id) FROM notifications".into(), "SELECT MAX(id) FROM notifications".into()),
         ("services", "SELECT MIN(id) FROM services".into(), "SELECT MIN(id) FROM services".into()),

@@ -247,7 +247,10 @@ pub fn decide_election(
         if !seen.insert(c.person_id) {
             errors.push(FieldError::new(
                 "candidates",
-                format!("فرد شماره {} دو بار آمده است.", crate::text::to_persian_digits(&c.person_id.to_string())),
+                format!(
+                    "فرد شماره {} دو بار آمده است.",
+                    crate::text::to_persian_digits(&c.person_id.to_string())
+                ),
                 format!("Person #{} is listed twice.", c.person_id),
             ));
         }
@@ -259,7 +262,10 @@ pub fn decide_election(
                     crate::text::to_persian_digits(&c.person_id.to_string()),
                     crate::text::to_persian_digits(&ballots.to_string())
                 ),
-                format!("Person #{}'s votes must be between 0 and the number of ballots ({ballots}).", c.person_id),
+                format!(
+                    "Person #{}'s votes must be between 0 and the number of ballots ({ballots}).",
+                    c.person_id
+                ),
             ));
         }
     }
@@ -323,7 +329,11 @@ pub fn decide_election(
 /// Whether a sitting member may take `role`: officers are members, not alternates, and a
 /// council has one chair, one vice-chair and one secretary at a time. `others` are the roles of
 /// the other sitting members.
-pub fn check_role(current: MemberRole, role: MemberRole, others: &[MemberRole]) -> Result<(), FieldError> {
+pub fn check_role(
+    current: MemberRole,
+    role: MemberRole,
+    others: &[MemberRole],
+) -> Result<(), FieldError> {
     if current == MemberRole::Alternate || role == MemberRole::Alternate {
         return Err(FieldError::new(
             "role",
@@ -421,7 +431,11 @@ mod tests {
     }
 
     fn c(person_id: i64, votes: i64) -> Candidate {
-        Candidate { person_id, votes, lot: None }
+        Candidate {
+            person_id,
+            votes,
+            lot: None,
+        }
     }
 
     #[test]
@@ -430,15 +444,29 @@ mod tests {
         let by: Vec<(i64, Outcome)> = r.iter().map(|(c, o)| (c.person_id, *o)).collect();
         assert_eq!(
             by,
-            vec![(2, Outcome::Elected), (4, Outcome::Elected), (1, Outcome::Alternate(1)), (3, Outcome::NotElected)]
+            vec![
+                (2, Outcome::Elected),
+                (4, Outcome::Elected),
+                (1, Outcome::Alternate(1)),
+                (3, Outcome::NotElected)
+            ]
         );
     }
 
     #[test]
     fn votes_that_do_not_add_up_and_people_twice_are_refused() {
-        assert!(decide_election(2, 0, 10, &[c(1, 11)]).is_err(), "more votes than ballots");
-        assert!(decide_election(1, 0, 10, &[c(1, 6), c(2, 6)]).is_err(), "more than ballots × seats");
-        assert!(decide_election(2, 0, 10, &[c(1, 6), c(1, 3)]).is_err(), "a person twice");
+        assert!(
+            decide_election(2, 0, 10, &[c(1, 11)]).is_err(),
+            "more votes than ballots"
+        );
+        assert!(
+            decide_election(1, 0, 10, &[c(1, 6), c(2, 6)]).is_err(),
+            "more than ballots × seats"
+        );
+        assert!(
+            decide_election(2, 0, 10, &[c(1, 6), c(1, 3)]).is_err(),
+            "a person twice"
+        );
         assert!(decide_election(2, 0, 10, &[]).is_err());
         assert!(decide_election(0, 0, 10, &[c(1, 1)]).is_err());
         assert!(decide_election(1, 0, 10, &[c(1, -1)]).is_err());
@@ -450,7 +478,18 @@ mod tests {
         let e = decide_election(2, 0, 100, &tied).unwrap_err();
         assert!(e[0].en.contains("#2") && e[0].en.contains("#3"), "{e:?}");
         // The lot decides.
-        let lots = [c(1, 30), Candidate { lot: Some(2), ..c(2, 20) }, Candidate { lot: Some(1), ..c(3, 20) }, c(4, 5)];
+        let lots = [
+            c(1, 30),
+            Candidate {
+                lot: Some(2),
+                ..c(2, 20)
+            },
+            Candidate {
+                lot: Some(1),
+                ..c(3, 20)
+            },
+            c(4, 5),
+        ];
         let r = decide_election(2, 1, 100, &lots).unwrap();
         assert_eq!((r[1].0.person_id, r[1].1), (3, Outcome::Elected));
         assert_eq!((r[2].0.person_id, r[2].1), (2, Outcome::Alternate(1)));
@@ -460,12 +499,31 @@ mod tests {
 
     #[test]
     fn terms_never_overlap_and_close_once() {
-        let t = TermDates { starts_on: d(2021, 8, 23), ends_on: Some(d(2025, 8, 23)), closed_on: None };
-        assert!(check_new_term(Some(t), d(2025, 8, 23), d(2029, 8, 22)).is_ok(), "from its planned end");
-        assert!(check_new_term(Some(t), d(2024, 1, 1), d(2028, 1, 1)).is_err(), "overlap");
-        let closed = TermDates { closed_on: Some(d(2024, 1, 1)), ..t };
-        assert!(check_new_term(Some(closed), d(2024, 1, 1), d(2028, 1, 1)).is_ok(), "closed early");
-        assert!(check_new_term(None, d(2025, 1, 1), d(2025, 1, 1)).is_err(), "ends after it starts");
+        let t = TermDates {
+            starts_on: d(2021, 8, 23),
+            ends_on: Some(d(2025, 8, 23)),
+            closed_on: None,
+        };
+        assert!(
+            check_new_term(Some(t), d(2025, 8, 23), d(2029, 8, 22)).is_ok(),
+            "from its planned end"
+        );
+        assert!(
+            check_new_term(Some(t), d(2024, 1, 1), d(2028, 1, 1)).is_err(),
+            "overlap"
+        );
+        let closed = TermDates {
+            closed_on: Some(d(2024, 1, 1)),
+            ..t
+        };
+        assert!(
+            check_new_term(Some(closed), d(2024, 1, 1), d(2028, 1, 1)).is_ok(),
+            "closed early"
+        );
+        assert!(
+            check_new_term(None, d(2025, 1, 1), d(2025, 1, 1)).is_err(),
+            "ends after it starts"
+        );
         assert!(check_close(t, d(2025, 8, 23)).is_ok());
         assert!(check_close(closed, d(2025, 8, 23)).is_err(), "closed twice");
         assert!(check_close(t, d(2021, 1, 1)).is_err());

@@ -300,7 +300,10 @@ pub async fn get_term(store: &Store, id: i64) -> Result<Term> {
 pub async fn latest_term(store: &Store, body_id: i64) -> Result<Option<Term>> {
     store
         .fetch_optional(
-            &Sql::new(&format!("{TERM_SELECT} WHERE body_id = $1 ORDER BY number DESC LIMIT 1")).bind(body_id),
+            &Sql::new(&format!(
+                "{TERM_SELECT} WHERE body_id = $1 ORDER BY number DESC LIMIT 1"
+            ))
+            .bind(body_id),
         )
         .await
 }
@@ -466,7 +469,13 @@ pub async fn set_role(tx: &mut Tx, membership_id: i64, role: &str) -> Result<()>
 }
 
 /// Ends a member's service early, with why.
-pub async fn depart(tx: &mut Tx, membership_id: i64, on: NaiveDate, departure: &str, note: &str) -> Result<()> {
+pub async fn depart(
+    tx: &mut Tx,
+    membership_id: i64,
+    on: NaiveDate,
+    departure: &str,
+    note: &str,
+) -> Result<()> {
     tx.execute(
         &Sql::new("UPDATE memberships SET ends_on = $2, departure = $3, departure_note = $4 WHERE id = $1")
             .bind(membership_id)
@@ -480,7 +489,12 @@ pub async fn depart(tx: &mut Tx, membership_id: i64, on: NaiveDate, departure: &
 
 /// The first alternate takes the vacant seat on `on`: their alternate's place ends and a
 /// member's begins. Returns the new membership's id.
-pub async fn seat_alternate(tx: &mut Tx, alternate: &Member, body_id: i64, on: NaiveDate) -> Result<i64> {
+pub async fn seat_alternate(
+    tx: &mut Tx,
+    alternate: &Member,
+    body_id: i64,
+    on: NaiveDate,
+) -> Result<i64> {
     tx.execute(
         &Sql::new("UPDATE memberships SET ends_on = $2 WHERE id = $1")
             .bind(alternate.id)
@@ -519,7 +533,11 @@ pub struct CouncilRow {
 }
 
 /// Current neighborhood councils (of one district, or all), each with its latest term.
-pub async fn councils(store: &Store, district: Option<i64>, today: NaiveDate) -> Result<Vec<CouncilRow>> {
+pub async fn councils(
+    store: &Store,
+    district: Option<i64>,
+    today: NaiveDate,
+) -> Result<Vec<CouncilRow>> {
     let mut sql = Sql::new(
         "SELECT o.id AS body_id, o.name_fa, o.name_en, n.id AS neighborhood_id, n.district_id, d.number AS district_number, \
          t.id AS term_id, t.number AS term_number, t.starts_on, t.ends_on, t.closed_on, t.election_on, \

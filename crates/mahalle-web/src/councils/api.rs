@@ -43,7 +43,9 @@ async fn list_councils(
     Q(p): Q<CouncilParams>,
 ) -> ApiResult<Vec<CouncilRow>> {
     ctx.require_user()?;
-    Ok(Json(councils::councils(&s.store, p.district, crate::today()).await?))
+    Ok(Json(
+        councils::councils(&s.store, p.district, crate::today()).await?,
+    ))
 }
 
 /// How many terms a city-wide opening made.

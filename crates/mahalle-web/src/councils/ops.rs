@@ -132,7 +132,16 @@ pub async fn open_term(
                     plan.alternates,
                 )
                 .await?;
-                audit::log(tx, user, "open", "term", id, None, Some(term_json(body_id, &plan))).await?;
+                audit::log(
+                    tx,
+                    user,
+                    "open",
+                    "term",
+                    id,
+                    None,
+                    Some(term_json(body_id, &plan)),
+                )
+                .await?;
                 Ok(id)
             })
         })
@@ -197,7 +206,16 @@ pub async fn open_terms_everywhere(
                         plan.alternates,
                     )
                     .await?;
-                    audit::log(tx, user, "open", "term", id, None, Some(term_json(body, &plan))).await?;
+                    audit::log(
+                        tx,
+                        user,
+                        "open",
+                        "term",
+                        id,
+                        None,
+                        Some(term_json(body, &plan)),
+                    )
+                    .await?;
                 }
                 Ok(bodies.len())
             })
@@ -267,7 +285,10 @@ pub async fn record_election(
                     "فرد شماره {} در فهرست افراد نیست؛ نخست او را بیفزایید.",
                     mahalle_core::text::to_persian_digits(&c.person_id.to_string())
                 ),
-                format!("Person #{} is not in the registry; add them first.", c.person_id),
+                format!(
+                    "Person #{} is not in the registry; add them first.",
+                    c.person_id
+                ),
             )),
             Err(e) => return Err(e.into()),
         }
@@ -306,7 +327,16 @@ pub async fn record_election(
         .write(|tx, _| {
             Box::pin(async move {
                 councils::record_election(tx, term, election_on, ballots, rows).await?;
-                Ok(audit::log(tx, user, "record_election", "term", term.id, None, Some(after.clone())).await?)
+                Ok(audit::log(
+                    tx,
+                    user,
+                    "record_election",
+                    "term",
+                    term.id,
+                    None,
+                    Some(after.clone()),
+                )
+                .await?)
             })
         })
         .await
@@ -525,14 +555,21 @@ pub async fn parse_candidate_lines(
 ) -> Result<Vec<CandidateInput>, AppError> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
-    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).take(1001) {
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .take(1001)
+    {
         let n = mahalle_core::text::to_persian_digits(&(i + 1).to_string());
         let parts: Vec<&str> = line.split(['|', '\t', '،']).map(str::trim).collect();
         let number = |s: Option<&&str>| {
             s.and_then(|s| mahalle_core::text::to_latin_digits(s).parse::<i64>().ok())
         };
         let (Some(person), Some(votes)) = (
-            parts.first().and_then(|p| mahalle_core::meetings::PersonRef::parse(p)),
+            parts
+                .first()
+                .and_then(|p| mahalle_core::meetings::PersonRef::parse(p)),
             number(parts.get(1)),
         ) else {
             errors.push(FieldError::new(

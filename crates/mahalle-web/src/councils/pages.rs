@@ -90,7 +90,11 @@ async fn councils_page(
     let invalid = !errors.is_empty();
     render_form(
         &CouncilsTemplate {
-            p: Page::new(ctx, "neighborhoods", crate::http::i18n::t(ctx.lang, "cn_councils")),
+            p: Page::new(
+                ctx,
+                "neighborhoods",
+                crate::http::i18n::t(ctx.lang, "cn_councils"),
+            ),
             rows,
             districts: crate::http::page::all_districts(state).await?,
             district: q.district,

@@ -475,8 +475,17 @@ async fn council_and_pillars(
         let mut votes = ballots * (55 + rng.below(25) as i64) / 100;
         move |rng: &mut Rng, i: usize, person: i64| {
             votes -= 1 + rng.below(60) as i64;
-            let outcome = if i < 7 { ("elected", None) } else { ("alternate", Some(1)) };
-            (term, on, ballots, (person, votes.max(0), None, outcome.0, outcome.1))
+            let outcome = if i < 7 {
+                ("elected", None)
+            } else {
+                ("alternate", Some(1))
+            };
+            (
+                term,
+                on,
+                ballots,
+                (person, votes.max(0), None, outcome.0, outcome.1),
+            )
         }
     };
     let mut vote5 = election(votes_rng, term5, date(2021, 6, 18));

@@ -9,6 +9,7 @@ mod accounts;
 mod api;
 mod calendar;
 mod cli;
+mod councils;
 mod crash;
 mod load;
 mod meetings;

@@ -388,6 +388,78 @@ impl Departure {
     }
 }
 
+/// A step of a new member's onboarding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnboardingStep {
+    /// Attended the orientation session.
+    Orientation,
+    /// Has an account for their neighborhood.
+    Account,
+    /// Their phone or e-mail was checked.
+    Contact,
+}
+
+impl OnboardingStep {
+    pub const ALL: [OnboardingStep; 3] = [
+        OnboardingStep::Orientation,
+        OnboardingStep::Account,
+        OnboardingStep::Contact,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OnboardingStep::Orientation => "orientation",
+            OnboardingStep::Account => "account",
+            OnboardingStep::Contact => "contact",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.as_str() == s)
+    }
+}
+
+/// How far a new member's onboarding has come: steps done of [`OnboardingStep::ALL`].
+pub fn onboarding_done(orientation: bool, account: bool, contact: bool) -> usize {
+    [orientation, account, contact]
+        .into_iter()
+        .filter(|d| *d)
+        .count()
+}
+
+/// The account name a council member's account gets (`shura-1234`); the person's number keeps it
+/// unique and stable across terms.
+pub fn council_username(person_id: i64) -> String {
+    format!("shura-{person_id}")
+}
+
+/// A recognition's certificate number: Jalali year, district and the recognition's own number
+/// (`1405/14/00231`), unique by the last part.
+pub fn certificate_no(jalali_year: i32, district: Option<i64>, id: i64) -> String {
+    format!("{jalali_year}/{:02}/{id:05}", district.unwrap_or(0))
+}
+
+/// Why a former council member is thanked, in Persian and English.
+pub fn thanks_reason(
+    role: MemberRole,
+    term: i64,
+    council_fa: &str,
+    council_en: &str,
+) -> (String, String) {
+    (
+        format!(
+            "به پاس خدمات ارزشمند در جایگاه {} {} در دوره {}",
+            role.label_fa(),
+            council_fa,
+            crate::text::to_persian_digits(&term.to_string())
+        ),
+        format!(
+            "For valued service as {} of {} in its term {term}",
+            role.label_en().to_lowercase(),
+            council_en
+        ),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -538,6 +610,24 @@ mod tests {
         assert!(check_role(Alternate, Secretary, &[]).is_err());
         for dep in Departure::ALL {
             assert_eq!(Departure::parse(dep.as_str()), Some(dep));
+        }
+    }
+
+    #[test]
+    fn term_change_helpers() {
+        assert_eq!(onboarding_done(true, false, true), 2);
+        assert_eq!(council_username(12), "shura-12");
+        assert_eq!(certificate_no(1405, Some(14), 231), "1405/14/00231");
+        let (fa, en) = thanks_reason(
+            MemberRole::Secretary,
+            5,
+            "شورایاری محله پیروزی",
+            "Pirouzi council",
+        );
+        assert!(fa.contains("دبیر") && fa.contains("۵"), "{fa}");
+        assert!(en.contains("secretary") && en.contains("term 5"));
+        for s in OnboardingStep::ALL {
+            assert_eq!(OnboardingStep::parse(s.as_str()), Some(s));
         }
     }
 }

@@ -491,3 +491,86 @@ pub async fn revoke_feed_link(tx: &mut Tx, id: i64) -> Result<()> {
     }
     Ok(())
 }
+
+/// The account of a person, if they have one (the newest, should there be several).
+pub async fn user_of_person(store: &Store, person_id: i64) -> Result<Option<User>> {
+    let mut sql = Sql::new(USER_SELECT);
+    sql.push(" WHERE person_id = ")
+        .arg(person_id)
+        .push(" ORDER BY id DESC LIMIT 1");
+    store.fetch_optional(&sql).await
+}
+
+/// Ties an account to the person it belongs to.
+pub async fn link_person(tx: &mut Tx, user_id: i64, person_id: i64) -> Result<()> {
+    tx.execute(
+        &Sql::new("UPDATE users SET person_id = $2 WHERE id = $1")
+            .bind(user_id)
+            .bind(person_id),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Whether an account name is taken.
+pub async fn username_taken(store: &Store, username: &str) -> Result<bool> {
+    Ok(store
+        .scalar(&Sql::new("SELECT COUNT(*) FROM users WHERE username = $1").bind(username))
+        .await?
+        > 0)
+}
+
+/// Takes a person's council-member role for a neighborhood away from their accounts; an account
+/// left with no role is closed (sessions ended, tokens and links revoked). Returns the accounts
+/// closed.
+pub async fn withdraw_council_role(
+    tx: &mut Tx,
+    person_id: i64,
+    neighborhood_id: i64,
+) -> Result<Vec<i64>> {
+    let users: Vec<(i64,)> = tx
+        .fetch_all(
+            &Sql::new(
+                "SELECT DISTINCT u.id FROM users u JOIN user_roles r ON r.user_id = u.id WHERE u.person_id = $1 \
+                 AND r.role = 'council_member' AND r.neighborhood_id = $2",
+            )
+            .bind(person_id)
+            .bind(neighborhood_id),
+        )
+        .await?;
+    let mut closed = Vec::new();
+    for (user_id,) in users {
+        tx.execute(
+            &Sql::new("DELETE FROM user_roles WHERE user_id = $1 AND role = 'council_member' AND neighborhood_id = $2")
+                .bind(user_id)
+                .bind(neighborhood_id),
+        )
+        .await?;
+        let left = tx
+            .scalar(&Sql::new("SELECT COUNT(*) FROM user_roles WHERE user_id = $1").bind(user_id))
+            .await?;
+        if left == 0 {
+            set_active(tx, user_id, false).await?;
+            end_sessions(tx, user_id).await?;
+            revoke_secrets_of(tx, user_id).await?;
+            closed.push(user_id);
+        }
+    }
+    Ok(closed)
+}
+
+/// An account's grants, read inside a transaction that is about to change them.
+pub async fn grants_of_tx(tx: &mut Tx, user_id: i64) -> Result<Vec<Grant>> {
+    let rows: Vec<GrantRow> = tx
+        .fetch_all(
+            &Sql::new("SELECT role, district_id, organisation_id, neighborhood_id FROM user_roles WHERE user_id = $1 ORDER BY id")
+                .bind(user_id),
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            Grant::from_columns(&r.role, r.district_id, r.organisation_id, r.neighborhood_id)
+        })
+        .collect())
+}

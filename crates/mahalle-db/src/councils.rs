@@ -530,6 +530,10 @@ pub struct CouncilRow {
     pub election_on: Option<NaiveDate>,
     /// Members and alternates sitting today in the latest term.
     pub sitting: i64,
+    /// Of those, members (not alternates) whose onboarding is complete.
+    pub onboarded: i64,
+    /// Former members whose service ended and who have not been thanked yet.
+    pub awaiting_thanks: i64,
 }
 
 /// Current neighborhood councils (of one district, or all), each with its latest term.
@@ -547,7 +551,18 @@ pub async fn councils(
         .push(" AND (m.ends_on IS NULL OR m.ends_on > ")
         .arg(today)
         .push(
-            ")) AS sitting FROM organisations o JOIN neighborhoods n ON n.id = o.neighborhood_id \
+            ")) AS sitting, (SELECT COUNT(*) FROM onboarding ob JOIN memberships m ON m.id = ob.membership_id \
+             WHERE m.term_id = t.id AND m.role <> 'alternate' AND ob.orientation_on IS NOT NULL AND ob.user_id IS NOT NULL \
+             AND ob.contact_verified_on IS NOT NULL AND (m.ends_on IS NULL OR m.ends_on > ",
+        )
+        .arg(today)
+        .push(
+            ")) AS onboarded, (SELECT COUNT(*) FROM memberships m WHERE m.body_id = o.id AND m.thanked_on IS NULL \
+             AND m.ends_on <= ",
+        )
+        .arg(today)
+        .push(
+            ") AS awaiting_thanks FROM organisations o JOIN neighborhoods n ON n.id = o.neighborhood_id \
              JOIN districts d ON d.id = n.district_id \
              LEFT JOIN terms t ON t.body_id = o.id AND t.number = (SELECT MAX(number) FROM terms t2 WHERE t2.body_id = o.id) \
              WHERE o.kind = 'neighborhood_council' AND o.retired_on IS NULL AND n.retired_on IS NULL",
@@ -591,4 +606,209 @@ pub async fn upsert_candidate(
     )
     .await?;
     Ok(())
+}
+
+// ---------------------------------------------------------------- term change
+
+/// A recognition (تقدیر) as its certificate shows it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct Recognition {
+    pub id: i64,
+    pub person_id: i64,
+    pub full_name_fa: String,
+    pub full_name_en: String,
+    /// female, male or unspecified (for the certificate's form of address)
+    pub gender: String,
+    pub membership_id: Option<i64>,
+    pub district_id: Option<i64>,
+    pub reason: String,
+    pub given_on: NaiveDate,
+    pub certificate_no: String,
+}
+
+const RECOGNITION_SELECT: &str = "SELECT r.id, r.person_id, p.full_name_fa, p.full_name_en, p.gender, r.membership_id, \
+     r.district_id, r.reason, r.given_on, r.certificate_no FROM recognitions r JOIN people p ON p.id = r.person_id";
+
+pub async fn recognition(store: &Store, id: i64) -> Result<Recognition> {
+    store
+        .fetch_one(&Sql::new(&format!("{RECOGNITION_SELECT} WHERE r.id = $1")).bind(id))
+        .await
+}
+
+/// The recognition of a membership, if it was given.
+pub async fn recognition_of(store: &Store, membership_id: i64) -> Result<Option<Recognition>> {
+    store
+        .fetch_optional(
+            &Sql::new(&format!("{RECOGNITION_SELECT} WHERE r.membership_id = $1"))
+                .bind(membership_id),
+        )
+        .await
+}
+
+/// Recognitions of a body's members, by membership, for its page.
+pub async fn recognitions_of_body(store: &Store, body_id: i64) -> Result<Vec<(i64, i64)>> {
+    store
+        .fetch_all(
+            &Sql::new(
+                "SELECT r.membership_id, r.id FROM recognitions r JOIN memberships m ON m.id = r.membership_id \
+                 WHERE m.body_id = $1",
+            )
+            .bind(body_id),
+        )
+        .await
+}
+
+/// What a new recognition is: who, for which membership, in which district's name, why, when.
+pub struct NewRecognition<'a> {
+    pub person_id: i64,
+    pub membership_id: Option<i64>,
+    pub district_id: Option<i64>,
+    pub reason: &'a str,
+    pub given_on: NaiveDate,
+    pub given_by: Option<i64>,
+}
+
+/// Records a recognition, numbers its certificate with `number(id)`, and marks the membership
+/// thanked. Returns (id, certificate number), or `None` when the membership has one already.
+pub async fn give_recognition(
+    tx: &mut Tx,
+    r: &NewRecognition<'_>,
+    number: impl Fn(i64) -> String,
+) -> Result<Option<(i64, String)>> {
+    let id: Option<(i64,)> = tx
+        .fetch_optional(
+            &Sql::new(
+                "INSERT INTO recognitions (person_id, membership_id, district_id, reason, given_on, given_by, certificate_no, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (membership_id) DO NOTHING RETURNING id",
+            )
+            .bind(r.person_id)
+            .bind(r.membership_id)
+            .bind(r.district_id)
+            .bind(r.reason)
+            .bind(r.given_on)
+            .bind(r.given_by)
+            // Unique until it is numbered from its own id just below.
+            .bind(format!("pending-{}-{}", r.person_id, r.membership_id.unwrap_or(0)))
+            .bind(chrono::Utc::now()),
+        )
+        .await?;
+    let Some((id,)) = id else {
+        return Ok(None);
+    };
+    let no = number(id);
+    tx.execute(
+        &Sql::new("UPDATE recognitions SET certificate_no = $2 WHERE id = $1")
+            .bind(id)
+            .bind(&no),
+    )
+    .await?;
+    if let Some(m) = r.membership_id {
+        tx.execute(
+            &Sql::new("UPDATE memberships SET thanked_on = $2 WHERE id = $1")
+                .bind(m)
+                .bind(r.given_on),
+        )
+        .await?;
+    }
+    Ok(Some((id, no)))
+}
+
+/// A membership marked thanked without its recognition, as loaders leave them.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Unrecognised {
+    pub membership_id: i64,
+    pub person_id: i64,
+    pub role: String,
+    pub term: i64,
+    pub council_fa: String,
+    pub council_en: String,
+    pub district_id: Option<i64>,
+    pub thanked_on: NaiveDate,
+}
+
+/// Memberships marked thanked that have no recognition yet (for loaders that set `thanked_on`).
+pub async fn thanked_without_recognition(tx: &mut Tx) -> Result<Vec<Unrecognised>> {
+    tx.fetch_all(&Sql::new(
+        "SELECT m.id AS membership_id, m.person_id, m.role, t.number AS term, o.name_fa AS council_fa, \
+         o.name_en AS council_en, COALESCE(o.district_id, n.district_id) AS district_id, m.thanked_on \
+         FROM memberships m JOIN terms t ON t.id = m.term_id JOIN organisations o ON o.id = m.body_id \
+         LEFT JOIN neighborhoods n ON n.id = o.neighborhood_id \
+         WHERE m.thanked_on IS NOT NULL AND NOT EXISTS (SELECT 1 FROM recognitions r WHERE r.membership_id = m.id) \
+         ORDER BY m.id",
+    ))
+    .await
+}
+
+/// Sitting members (not alternates) of a body's open terms, for loaders: (membership, starts on).
+pub async fn sitting_members_of_open_terms(tx: &mut Tx) -> Result<Vec<(i64, NaiveDate)>> {
+    tx.fetch_all(&Sql::new(
+        "SELECT m.id, m.starts_on FROM memberships m JOIN terms t ON t.id = m.term_id \
+         WHERE t.closed_on IS NULL AND m.ends_on IS NULL AND m.role <> 'alternate' ORDER BY m.id",
+    ))
+    .await
+}
+
+/// A sitting member's onboarding, as the council's page and the district's list show it.
+#[derive(Debug, Clone, Default, Serialize, sqlx::FromRow, ToSchema)]
+pub struct OnboardingRow {
+    pub membership_id: i64,
+    pub orientation_on: Option<NaiveDate>,
+    pub user_id: Option<i64>,
+    pub username: Option<String>,
+    pub contact_verified_on: Option<NaiveDate>,
+}
+
+pub async fn onboarding_of_body(store: &Store, body_id: i64) -> Result<Vec<OnboardingRow>> {
+    store
+        .fetch_all(
+            &Sql::new(
+                "SELECT o.membership_id, o.orientation_on, o.user_id, u.username, o.contact_verified_on FROM onboarding o \
+                 JOIN memberships m ON m.id = o.membership_id LEFT JOIN users u ON u.id = o.user_id WHERE m.body_id = $1",
+            )
+            .bind(body_id),
+        )
+        .await
+}
+
+/// Marks one onboarding step: orientation attended or contact verified on a day, or the account.
+pub async fn set_onboarding(
+    tx: &mut Tx,
+    membership_id: i64,
+    step: mahalle_core::councils::OnboardingStep,
+    on: NaiveDate,
+    user_id: Option<i64>,
+) -> Result<()> {
+    use mahalle_core::councils::OnboardingStep as S;
+    tx.execute(
+        &Sql::new("INSERT INTO onboarding (membership_id) VALUES ($1) ON CONFLICT (membership_id) DO NOTHING")
+            .bind(membership_id),
+    )
+    .await?;
+    let sql = match step {
+        S::Orientation => {
+            Sql::new("UPDATE onboarding SET orientation_on = $2 WHERE membership_id = $1")
+                .bind(membership_id)
+                .bind(on)
+        }
+        S::Contact => {
+            Sql::new("UPDATE onboarding SET contact_verified_on = $2 WHERE membership_id = $1")
+                .bind(membership_id)
+                .bind(on)
+        }
+        S::Account => Sql::new("UPDATE onboarding SET user_id = $2 WHERE membership_id = $1")
+            .bind(membership_id)
+            .bind(user_id),
+    };
+    tx.execute(&sql).await?;
+    Ok(())
+}
+
+/// The neighborhood a body serves, if it is a neighborhood's council.
+pub async fn neighborhood_of_body(tx: &mut Tx, body_id: i64) -> Result<Option<i64>> {
+    let row: Option<(Option<i64>,)> = tx
+        .fetch_optional(
+            &Sql::new("SELECT neighborhood_id FROM organisations WHERE id = $1").bind(body_id),
+        )
+        .await?;
+    Ok(row.and_then(|r| r.0))
 }

@@ -195,3 +195,30 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(gate, http::overload::admit))
         .with_state(state)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// utoipa keeps one schema per name and the last capability merged wins, so two request
+    /// bodies called alike would describe one operation with the other's shape (it happened:
+    /// two `StepInput`s). Each name may mean one thing in the whole document.
+    #[test]
+    fn schema_names_mean_one_thing_across_capabilities() {
+        let mut seen: std::collections::BTreeMap<String, (usize, String)> = Default::default();
+        for (i, c) in CAPABILITIES.iter().enumerate() {
+            let (_, doc) = (c.routes)().api.split_for_parts();
+            for (name, schema) in doc.components.map(|c| c.schemas).unwrap_or_default() {
+                let json = serde_json::to_string(&schema).unwrap();
+                if let Some((j, other)) = seen.get(&name) {
+                    assert!(
+                        *other == json,
+                        "schema {name} differs between capabilities {j} and {i}"
+                    );
+                }
+                seen.insert(name, (i, json));
+            }
+        }
+        assert!(seen.len() > 50, "{} schemas", seen.len());
+    }
+}

@@ -11,3 +11,9 @@ document.addEventListener("click", (e) => {
     if (!d.contains(e.target)) d.removeAttribute("open");
   }
 });
+
+// A "print" button (shown only when this file runs) prints the page.
+for (const b of document.querySelectorAll("[data-print]")) {
+  b.hidden = false;
+  b.addEventListener("click", () => window.print());
+}

@@ -1,9 +1,7 @@
 //! Account operations shared by the web UI, the API and the CLI: password hashing, creating
 //! users, changing passwords, issuing API tokens. Each change is written with its audit row.
 
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
+use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
 use argon2::Argon2;
 use mahalle_core::access::{Grant, Principal, Role};
 use mahalle_core::tokens::{self, TokenScope};
@@ -15,30 +13,7 @@ use serde_json::json;
 use crate::http::csrf::{hash_token, new_token};
 use crate::http::error::AppError;
 
-/// Argon2id with the crate's defaults (19 MiB, 2 passes): OWASP's recommended minimum.
-pub async fn hash_password(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing: {e}")))
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.into()))?
-}
-
-pub async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).is_ok_and(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
-    })
-    .await
-    .unwrap_or(false)
-}
+pub use crate::http::passwords::{hash_password, verify_password};
 
 /// A hash of a random password, to spend the same time on unknown usernames as on known ones.
 static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {

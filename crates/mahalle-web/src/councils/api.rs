@@ -8,13 +8,17 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::councils::ops::{self, DepartureInput, ElectionInput, TermInput};
+use crate::councils::ops::{
+    self, DepartureInput, ElectionInput, Given, OnboardingInput, OpenedAccount, TermInput,
+};
 use crate::http::api::{ApiResult, Created};
 use crate::http::ctx::Ctx;
 use crate::http::error::{AppError, ErrorBody};
 use crate::http::extract::{J, P, Q};
 use crate::AppState;
-use mahalle_db::councils::{self, CandidateRow, CouncilRow, Member, Term};
+use mahalle_db::councils::{
+    self, CandidateRow, CouncilRow, Member, OnboardingRow, Recognition, Term,
+};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -25,6 +29,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(close_term))
         .routes(routes!(set_role))
         .routes(routes!(depart))
+        .routes(routes!(thank))
+        .routes(routes!(thank_all))
+        .routes(routes!(get_recognition))
+        .routes(routes!(onboarding))
+        .routes(routes!(open_account))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -77,6 +86,8 @@ pub struct TermDetail {
     pub current: bool,
     pub members: Vec<Member>,
     pub candidates: Vec<CandidateRow>,
+    /// New members' onboarding, by membership.
+    pub onboarding: Vec<OnboardingRow>,
 }
 
 #[utoipa::path(get, path = "/api/v1/councils/{id}", tag = "councils", params(("id" = i64, Path)), security(("bearer" = [])),
@@ -94,8 +105,14 @@ async fn get_council(
 async fn terms(s: &AppState, body: i64) -> Result<Vec<TermDetail>, AppError> {
     mahalle_db::org::get(&s.store, body).await?;
     let mut out = Vec::new();
+    let onboarding = councils::onboarding_of_body(&s.store, body).await?;
     for tm in councils::terms_with_members(&s.store, body, crate::today()).await? {
         out.push(TermDetail {
+            onboarding: onboarding
+                .iter()
+                .filter(|o| tm.members.iter().any(|m| m.id == o.membership_id))
+                .cloned()
+                .collect(),
             candidates: councils::candidates_of(&s.store, tm.term.id).await?,
             term: tm.term,
             current: tm.current,
@@ -163,7 +180,7 @@ async fn close_term(
 
 /// A member's office.
 #[derive(Deserialize, ToSchema)]
-pub struct RoleInput {
+pub struct OfficeInput {
     /// chair, vice_chair, secretary or member
     pub role: String,
 }
@@ -173,14 +190,14 @@ async fn terms_of_membership(s: &AppState, id: i64) -> Result<Vec<TermDetail>, A
 }
 
 #[utoipa::path(put, path = "/api/v1/memberships/{id}/role", tag = "councils", params(("id" = i64, Path)), security(("bearer" = [])),
-    request_body = RoleInput,
+    request_body = OfficeInput,
     responses((status = 200, body = Vec<TermDetail>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 /// Gives a sitting member an office; one chair, vice-chair and secretary at a time.
 async fn set_role(
     State(s): State<AppState>,
     ctx: Ctx,
     P(id): P<i64>,
-    J(input): J<RoleInput>,
+    J(input): J<OfficeInput>,
 ) -> ApiResult<Vec<TermDetail>> {
     let me = ctx.require_api_writer()?;
     ops::set_role(&s.store, &me.principal, id, &input.role).await?;
@@ -201,4 +218,87 @@ async fn depart(
     let me = ctx.require_api_writer()?;
     ops::depart(&s.store, &me.principal, id, &input).await?;
     Ok(Json(terms_of_membership(&s, id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/memberships/{id}/recognition", tag = "councils", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 201, body = Given), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// Thanks a former member (تقدیر): a recognition with a numbered certificate, once.
+async fn thank(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    P(id): P<i64>,
+) -> Result<(StatusCode, Json<Given>), AppError> {
+    let me = ctx.require_api_writer()?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ops::thank(&s.store, &me.principal, id).await?),
+    ))
+}
+
+/// How many former members were thanked.
+#[derive(Serialize, ToSchema)]
+pub struct Thanked {
+    pub thanked: usize,
+}
+
+#[utoipa::path(post, path = "/api/v1/terms/{id}/recognitions", tag = "councils", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Thanked), (status = 403, body = ErrorBody)))]
+/// Thanks every member of the term whose service has ended and who is not thanked yet.
+async fn thank_all(State(s): State<AppState>, ctx: Ctx, P(id): P<i64>) -> ApiResult<Thanked> {
+    let me = ctx.require_api_writer()?;
+    Ok(Json(Thanked {
+        thanked: ops::thank_all(&s.store, &me.principal, id).await?,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/v1/recognitions/{id}", tag = "councils", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Recognition), (status = 404, body = ErrorBody)))]
+/// A recognition as its certificate shows it (signed-in users).
+async fn get_recognition(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    P(id): P<i64>,
+) -> ApiResult<Recognition> {
+    ctx.require_user()?;
+    Ok(Json(councils::recognition(&s.store, id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/memberships/{id}/onboarding", tag = "councils", params(("id" = i64, Path)), security(("bearer" = [])),
+    request_body = OnboardingInput,
+    responses((status = 200, body = Vec<TermDetail>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// Marks a new member's onboarding step: orientation attended or contact verified.
+async fn onboarding(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    P(id): P<i64>,
+    J(input): J<OnboardingInput>,
+) -> ApiResult<Vec<TermDetail>> {
+    let me = ctx.require_api_writer()?;
+    ops::onboarding_step(&s.store, &me.principal, id, &input).await?;
+    Ok(Json(terms_of_membership(&s, id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/memberships/{id}/account", tag = "councils", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 201, body = OpenedAccount), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// Opens (or reopens with a new password) a sitting member's council account for their
+/// neighborhood; the password is in this answer only.
+async fn open_account(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    P(id): P<i64>,
+) -> Result<
+    (
+        StatusCode,
+        [(axum::http::HeaderName, &'static str); 1],
+        Json<OpenedAccount>,
+    ),
+    AppError,
+> {
+    let me = ctx.require_api_writer()?;
+    let a = ops::open_account(&s.store, &me.principal, id).await?;
+    Ok((
+        StatusCode::CREATED,
+        [(axum::http::header::CACHE_CONTROL, "no-store")],
+        Json(a),
+    ))
 }

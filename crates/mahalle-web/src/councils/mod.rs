@@ -25,7 +25,12 @@ pub fn router() -> Routes {
             .route("/terms/{id}/election", post(pages::record_election))
             .route("/terms/{id}/close", post(pages::close_term))
             .route("/memberships/{id}/role", post(pages::set_role))
-            .route("/memberships/{id}/departure", post(pages::depart)),
+            .route("/memberships/{id}/departure", post(pages::depart))
+            .route("/memberships/{id}/thanks", post(pages::thank))
+            .route("/terms/{id}/thanks", post(pages::thank_all))
+            .route("/memberships/{id}/onboarding", post(pages::onboarding))
+            .route("/memberships/{id}/account", post(pages::open_account))
+            .route("/recognitions/{id}/certificate", get(pages::certificate)),
         api: api::router(),
         ..Routes::default()
     }

@@ -6,7 +6,9 @@
 
 use chrono::NaiveDate;
 use mahalle_core::access::Principal;
-use mahalle_core::councils::{self as rules, Candidate, Departure, MemberRole, Outcome};
+use mahalle_core::councils::{
+    self as rules, Candidate, Departure, MemberRole, OnboardingStep, Outcome,
+};
 use mahalle_core::validate::{self, FieldError};
 use mahalle_db::councils::{self, Member, Term};
 use mahalle_db::{audit, org, places, DbError, Store};
@@ -477,12 +479,13 @@ pub async fn depart(
             .filter(|o| o.role == MemberRole::Alternate.as_str() && o.id != m.id)
             .min_by_key(|o| (o.alternate_rank.unwrap_or(i64::MAX), o.id))
     };
-    let (next, reason) = (&next, &reason);
+    let (next, reason, m) = (&next, &reason, &m);
     let user = who.user_id;
     store
         .write(|tx, _| {
             Box::pin(async move {
                 councils::depart(tx, membership_id, on, departure.as_str(), reason).await?;
+                close_accounts(tx, user, &[m.person_id], body).await?;
                 audit::log(
                     tx,
                     user,
@@ -525,13 +528,19 @@ pub async fn close_term(
     require_keeper(store, who, term.body_id).await?;
     let on = parse_date("closed_on", on)?;
     rules::check_close(term.dates(), on).map_err(|e| AppError::Invalid(vec![e]))?;
+    let leaving: Vec<i64> = councils::sitting(store, term_id, on)
+        .await?
+        .iter()
+        .map(|m| m.person_id)
+        .collect();
     let user = who.user_id;
     let before = json!({"ends_on": term.ends_on});
-    let before = &before;
+    let (before, leaving, body) = (&before, &leaving, term.body_id);
     store
         .write(|tx, _| {
             Box::pin(async move {
                 let ended = councils::close_term(tx, term_id, on).await?;
+                close_accounts(tx, user, leaving, body).await?;
                 Ok(audit::log(
                     tx,
                     user,
@@ -602,4 +611,293 @@ pub async fn parse_candidate_lines(
     } else {
         Err(AppError::Invalid(errors))
     }
+}
+
+/// Former members' council-member accounts for the body's neighborhood: the role is withdrawn
+/// and an account left with none is closed, each audited.
+async fn close_accounts(
+    tx: &mut mahalle_db::Tx,
+    actor: i64,
+    people: &[i64],
+    body: i64,
+) -> Result<(), DbError> {
+    let Some(n) = councils::neighborhood_of_body(tx, body).await? else {
+        return Ok(());
+    };
+    for &person in people {
+        for user in mahalle_db::auth::withdraw_council_role(tx, person, n).await? {
+            audit::log(
+                tx,
+                actor,
+                "deactivate",
+                "user",
+                user,
+                Some(json!({"council_member": n})),
+                Some(json!({"active": false, "why": "council membership ended"})),
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// A membership of a body this user keeps, with its term.
+async fn kept_membership(
+    store: &Store,
+    who: &Principal,
+    membership_id: i64,
+) -> Result<(Member, Term, i64), AppError> {
+    let body = councils::body_of_membership(store, membership_id).await?;
+    require_keeper(store, who, body).await?;
+    let m = councils::get_member(store, membership_id).await?;
+    let term = councils::get_term(store, m.term_id.ok_or(AppError::NotFound)?).await?;
+    Ok((m, term, body))
+}
+
+/// A recognition given: its id and certificate number.
+#[derive(Debug, Clone, serde::Serialize, ToSchema)]
+pub struct Given {
+    pub id: i64,
+    pub certificate_no: String,
+}
+
+/// Thanks a former member (تقدیر) for their service in a term that is over for them: a
+/// recognition with a numbered certificate, once per membership.
+pub async fn thank(store: &Store, who: &Principal, membership_id: i64) -> Result<Given, AppError> {
+    let (m, term, body) = kept_membership(store, who, membership_id).await?;
+    let today = crate::today();
+    if !rules::awaiting_thanks(m.ends_on, m.thanked_on, today) {
+        return Err(AppError::invalid(
+            "membership",
+            "تقدیر برای عضوی است که خدمتش پایان یافته و هنوز از او تقدیر نشده است.",
+            "Thanks are for a member whose service has ended and who has not been thanked yet.",
+        ));
+    }
+    let given = thank_members(store, who.user_id, body, &term, &[m]).await?;
+    given.into_iter().next().ok_or(AppError::NotFound)
+}
+
+/// Thanks every former member of a term still awaiting it. Returns how many were thanked.
+pub async fn thank_all(store: &Store, who: &Principal, term_id: i64) -> Result<usize, AppError> {
+    let term = councils::get_term(store, term_id).await?;
+    require_keeper(store, who, term.body_id).await?;
+    let today = crate::today();
+    let waiting: Vec<Member> = councils::members_of(store, term.body_id, Some(term_id))
+        .await?
+        .into_iter()
+        .filter(|m| rules::awaiting_thanks(m.ends_on, m.thanked_on, today))
+        .collect();
+    Ok(
+        thank_members(store, who.user_id, term.body_id, &term, &waiting)
+            .await?
+            .len(),
+    )
+}
+
+async fn thank_members(
+    store: &Store,
+    user: i64,
+    body: i64,
+    term: &Term,
+    members: &[Member],
+) -> Result<Vec<Given>, AppError> {
+    let council = org::get(store, body).await?;
+    let district = district_of_body(store, body).await?;
+    let today = crate::today();
+    let year = mahalle_core::jalali::JalaliDate::from_gregorian(today).year;
+    let (council, term) = (&council, term);
+    store
+        .write(|tx, _| {
+            Box::pin(async move {
+                let mut given = Vec::new();
+                for m in members {
+                    let role = MemberRole::parse(&m.role).unwrap_or(MemberRole::Member);
+                    let (fa, en) =
+                        rules::thanks_reason(role, term.number, &council.name_fa, &council.name_en);
+                    let reason = format!("{fa}\n{en}");
+                    let new = councils::NewRecognition {
+                        person_id: m.person_id,
+                        membership_id: Some(m.id),
+                        district_id: district,
+                        reason: &reason,
+                        given_on: today,
+                        given_by: Some(user),
+                    };
+                    let Some((id, no)) = councils::give_recognition(tx, &new, |id| {
+                        rules::certificate_no(year, district, id)
+                    })
+                    .await?
+                    else {
+                        // Thanked by someone else meanwhile.
+                        continue;
+                    };
+                    audit::log(
+                        tx,
+                        user,
+                        "thank",
+                        "membership",
+                        m.id,
+                        None,
+                        Some(json!({"recognition": id, "certificate_no": no})),
+                    )
+                    .await?;
+                    given.push(Given {
+                        id,
+                        certificate_no: no,
+                    });
+                }
+                Ok(given)
+            })
+        })
+        .await
+}
+
+/// One step of a new member's onboarding as its form or the API sends it.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct OnboardingInput {
+    /// orientation or contact (the account is opened with its own call)
+    #[serde(default)]
+    pub step: String,
+    /// The day it was done (Jalali or ISO); today when empty.
+    #[serde(default)]
+    pub on: String,
+}
+
+/// Marks an onboarding step of a sitting member: orientation attended, or contact verified.
+pub async fn onboarding_step(
+    store: &Store,
+    who: &Principal,
+    membership_id: i64,
+    input: &OnboardingInput,
+) -> Result<(), AppError> {
+    let (m, _, _) = sitting_member(store, who, membership_id).await?;
+    let step = match OnboardingStep::parse(input.step.trim()) {
+        Some(s @ (OnboardingStep::Orientation | OnboardingStep::Contact)) => s,
+        _ => {
+            return Err(AppError::invalid(
+                "step",
+                "مرحله را انتخاب کنید: نشست توجیهی یا تأیید تماس.",
+                "Choose the step: orientation or contact.",
+            ))
+        }
+    };
+    let on = if input.on.trim().is_empty() {
+        crate::today()
+    } else {
+        parse_date("on", &input.on)?
+    };
+    if on < m.starts_on.min(crate::today()) - chrono::Days::new(366) || on > crate::today() {
+        return Err(AppError::invalid(
+            "on",
+            "تاریخ انجام مرحله نمی‌تواند در آینده یا بیش از یک سال پیش از عضویت باشد.",
+            "A step cannot be done in the future, or over a year before the membership.",
+        ));
+    }
+    let user = who.user_id;
+    store
+        .write(|tx, _| {
+            Box::pin(async move {
+                councils::set_onboarding(tx, membership_id, step, on, None).await?;
+                Ok(audit::log(
+                    tx,
+                    user,
+                    "onboarding",
+                    "membership",
+                    membership_id,
+                    None,
+                    Some(json!({"step": step.as_str(), "on": on})),
+                )
+                .await?)
+            })
+        })
+        .await
+}
+
+/// A council member's account as it is opened: its name and a password shown once.
+#[derive(Debug, Clone, serde::Serialize, ToSchema)]
+pub struct OpenedAccount {
+    pub user_id: i64,
+    pub username: String,
+    /// Shown this once; give it to the member, who changes it on first use.
+    pub password: String,
+}
+
+/// Opens (or reopens) a sitting member's council-member account for their neighborhood, with a
+/// new password shown once: the onboarding's account step.
+pub async fn open_account(
+    store: &Store,
+    who: &Principal,
+    membership_id: i64,
+) -> Result<OpenedAccount, AppError> {
+    let (m, _, body) = sitting_member(store, who, membership_id).await?;
+    if m.role == MemberRole::Alternate.as_str() {
+        return Err(AppError::invalid(
+            "membership",
+            "عضو علی‌البدل تا نشستن بر کرسی حساب شورایاری نمی‌گیرد.",
+            "An alternate gets a council account once seated.",
+        ));
+    }
+    let Some(neighborhood) = org::get(store, body).await?.neighborhood_id else {
+        return Err(AppError::invalid(
+            "membership",
+            "حساب شورایاری برای شورایاری محله است.",
+            "Council accounts are for neighborhood councils.",
+        ));
+    };
+    let grant = mahalle_core::access::Grant::new(
+        mahalle_core::access::Role::CouncilMember,
+        mahalle_core::access::Scope::Neighborhood(neighborhood),
+    )
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("{e:?}")))?;
+    let existing = mahalle_db::auth::user_of_person(store, m.person_id).await?;
+    let username = match &existing {
+        Some(u) => u.username.clone(),
+        None => {
+            let base = rules::council_username(m.person_id);
+            let mut name = base.clone();
+            let mut n = 2;
+            while mahalle_db::auth::username_taken(store, &name).await? {
+                name = format!("{base}-{n}");
+                n += 1;
+            }
+            name
+        }
+    };
+    let password = crate::http::passwords::new_password();
+    let hash = crate::http::passwords::hash_password(password.clone()).await?;
+    let display = m.full_name_fa.clone();
+    let (existing, username_ref, hash, display) = (&existing, &username, &hash, &display);
+    let user = who.user_id;
+    let user_id = store
+        .write(|tx, _| {
+            Box::pin(async move {
+                let id = match existing {
+                    Some(u) => {
+                        mahalle_db::auth::set_password(tx, u.id, hash).await?;
+                        mahalle_db::auth::set_active(tx, u.id, true).await?;
+                        u.id
+                    }
+                    None => {
+                        let id = mahalle_db::auth::create_user(tx, username_ref, display, hash).await?;
+                        mahalle_db::auth::link_person(tx, id, m.person_id).await?;
+                        id
+                    }
+                };
+                let mut grants = mahalle_db::auth::grants_of_tx(tx, id).await?;
+                if !grants.contains(&grant) {
+                    grants.push(grant);
+                    mahalle_db::auth::set_grants(tx, id, &grants).await?;
+                }
+                councils::set_onboarding(tx, membership_id, OnboardingStep::Account, crate::today(), Some(id)).await?;
+                audit::log(tx, user, "open_account", "membership", membership_id, None,
+                    Some(json!({"user_id": id, "username": username_ref, "neighborhood": neighborhood}))).await?;
+                Ok::<_, AppError>(id)
+            })
+        })
+        .await?;
+    Ok(OpenedAccount {
+        user_id,
+        username,
+        password,
+    })
 }

@@ -54,6 +54,27 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("cn_closed_on", "بسته‌شده در", "Closed on"),
     ("cn_manage", "دوره‌ها و انتخابات", "Terms and elections"),
     ("cn_departed", "پایان عضویت", "Left"),
+    ("cn_thank", "تقدیر", "Thank"),
+    ("cn_thank_all", "تقدیر از همه اعضای این دوره که هنوز تقدیر نشده‌اند", "Thank every member of this term not yet thanked"),
+    ("cn_certificate", "تقدیرنامه", "Certificate"),
+    ("cn_onboarding", "همراهی اعضای تازه", "New members' onboarding"),
+    ("cn_orientation", "نشست توجیهی", "Orientation"),
+    ("cn_account", "حساب کاربری", "Account"),
+    ("cn_contact", "تأیید تماس", "Contact verified"),
+    ("cn_attended", "شرکت کرد", "Attended"),
+    ("cn_open_account", "ساخت حساب", "Open account"),
+    ("cn_verified", "تأیید شد", "Verified"),
+    ("cn_account_opened", "حساب ساخته شد. این گذرواژه فقط همین یک بار نمایش داده می‌شود؛ آن را به عضو بدهید:", "The account is open. This password is shown this once; give it to the member:"),
+    ("cn_awaiting", "در انتظار تقدیر", "Awaiting thanks"),
+    ("cn_onboarded", "همراهی کامل", "Onboarded"),
+    ("cn_cert_title", "تقدیرنامه", "Certificate of appreciation"),
+    ("cn_cert_dear_female", "سرکار خانم", "Ms"),
+    ("cn_cert_dear_male", "جناب آقای", "Mr"),
+    ("cn_cert_dear_unspecified", "", ""),
+    ("cn_cert_body", "بدین‌وسیله از تلاش‌ها و همراهی ارزشمند شما در خدمت به مردم محله قدردانی می‌شود.", "We hereby thank you for your valued efforts and dedication in serving the people of the neighborhood."),
+    ("cn_cert_no", "شماره", "No."),
+    ("cn_cert_signed", "شهردار منطقه", "District mayor"),
+    ("cn_print", "چاپ", "Print"),
 ];
 
 #[derive(Template)]
@@ -142,6 +163,31 @@ pub struct TermView {
     pub candidates: Vec<CandidateRow>,
 }
 
+/// What the council's page knows of each membership besides the term: its recognition and its
+/// onboarding.
+#[derive(Default)]
+pub struct Extras {
+    recognitions: std::collections::HashMap<i64, i64>,
+    onboarding: std::collections::HashMap<i64, councils::OnboardingRow>,
+}
+
+impl Extras {
+    pub fn recognition(&self, m: &Member) -> Option<i64> {
+        self.recognitions.get(&m.id).copied()
+    }
+    pub fn onboarding(&self, m: &Member) -> councils::OnboardingRow {
+        self.onboarding.get(&m.id).cloned().unwrap_or_default()
+    }
+    pub fn done(&self, m: &Member) -> usize {
+        let o = self.onboarding(m);
+        mahalle_core::councils::onboarding_done(
+            o.orientation_on.is_some(),
+            o.user_id.is_some(),
+            o.contact_verified_on.is_some(),
+        )
+    }
+}
+
 impl TermView {
     pub fn open(&self) -> bool {
         self.term.closed_on.is_none()
@@ -165,9 +211,18 @@ struct CouncilTemplate {
     f: TermInput,
     roles: Vec<MemberRole>,
     departures: Vec<Departure>,
+    extras: Extras,
+    /// An account just opened: (username, password), shown once.
+    opened: Option<(String, String)>,
 }
 
 impl CouncilTemplate {
+    fn awaiting(&self, m: &Member) -> bool {
+        mahalle_core::councils::awaiting_thanks(m.ends_on, m.thanked_on, crate::today())
+    }
+    fn awaiting_in(&self, tv: &TermView) -> usize {
+        tv.members.iter().filter(|m| self.awaiting(m)).count()
+    }
     fn departure_label(&self, d: &str) -> &'static str {
         match Departure::parse(d) {
             Some(d) if self.p.fa() => d.label_fa(),
@@ -195,6 +250,18 @@ async fn council_page(
     errors: Vec<String>,
     failed: &str,
     f: TermInput,
+) -> Result<Response, AppError> {
+    council_page_with(state, ctx, id, errors, failed, f, None).await
+}
+
+async fn council_page_with(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    errors: Vec<String>,
+    failed: &str,
+    f: TermInput,
+    opened: Option<(String, String)>,
 ) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
     let o = org::get(&state.store, id).await?;
@@ -229,6 +296,18 @@ async fn council_page(
                 MemberRole::Member,
             ],
             departures: Departure::ALL.to_vec(),
+            extras: Extras {
+                recognitions: councils::recognitions_of_body(&state.store, id)
+                    .await?
+                    .into_iter()
+                    .collect(),
+                onboarding: councils::onboarding_of_body(&state.store, id)
+                    .await?
+                    .into_iter()
+                    .map(|o| (o.membership_id, o))
+                    .collect(),
+            },
+            opened,
         },
         invalid,
     )
@@ -358,4 +437,134 @@ pub async fn depart(
         .map(|_| ());
     let failed = format!("depart-{id}");
     after(&state, &ctx, body, r, &failed, TermInput::default()).await
+}
+
+pub async fn thank(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<crate::http::extract::Empty>,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    let body = councils::body_of_membership(&state.store, id).await?;
+    let r = ops::thank(&state.store, &me.principal, id)
+        .await
+        .map(|_| ());
+    after(&state, &ctx, body, r, "", TermInput::default()).await
+}
+
+pub async fn thank_all(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<crate::http::extract::Empty>,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    let term = councils::get_term(&state.store, id).await?;
+    let r = ops::thank_all(&state.store, &me.principal, id)
+        .await
+        .map(|_| ());
+    after(&state, &ctx, term.body_id, r, "", TermInput::default()).await
+}
+
+pub async fn onboarding(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<ops::OnboardingInput>,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    let body = councils::body_of_membership(&state.store, id).await?;
+    let r = ops::onboarding_step(&state.store, &me.principal, id, &f).await;
+    after(&state, &ctx, body, r, "", TermInput::default()).await
+}
+
+/// Opens the member's account and shows its password on the council's page, this once.
+pub async fn open_account(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<crate::http::extract::Empty>,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    let body = councils::body_of_membership(&state.store, id).await?;
+    match ops::open_account(&state.store, &me.principal, id).await {
+        Ok(a) => {
+            let mut r = council_page_with(
+                &state,
+                &ctx,
+                body,
+                Vec::new(),
+                "",
+                TermInput::default(),
+                Some((a.username, a.password)),
+            )
+            .await?;
+            // The password is on this page only: never stored by a browser or a proxy.
+            r.headers_mut().insert(
+                axum::http::header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("no-store"),
+            );
+            Ok(r)
+        }
+        Err(e) => after(&state, &ctx, body, Err(e), "", TermInput::default()).await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "certificate.html")]
+struct CertificateTemplate {
+    p: Page,
+    r: councils::Recognition,
+    district_number: Option<i64>,
+}
+
+impl CertificateTemplate {
+    /// The reason in the page's language (stored as Persian, then English on the next line).
+    fn reason(&self) -> &str {
+        let mut lines = self.r.reason.lines();
+        let fa = lines.next().unwrap_or("");
+        match lines.next() {
+            Some(en) if !self.p.fa() => en,
+            _ => fa,
+        }
+    }
+    fn dear(&self) -> &'static str {
+        self.p.t(match self.r.gender.as_str() {
+            "female" => "cn_cert_dear_female",
+            "male" => "cn_cert_dear_male",
+            _ => "cn_cert_dear_unspecified",
+        })
+    }
+    fn number(&self) -> String {
+        self.p.digits(&self.r.certificate_no)
+    }
+}
+
+/// A recognition's certificate, laid out for A4 paper (signed-in users).
+pub async fn certificate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    ctx.require_user()?;
+    let r = councils::recognition(&state.store, id).await?;
+    let district_number = match r.district_id {
+        Some(d) => Some(
+            mahalle_db::places::get_district(&state.store, d)
+                .await?
+                .number,
+        ),
+        None => None,
+    };
+    let p = Page::new(
+        &ctx,
+        "neighborhoods",
+        crate::http::i18n::t(ctx.lang, "cn_cert_title"),
+    );
+    crate::http::page::render(&CertificateTemplate {
+        p,
+        r,
+        district_number,
+    })
 }

@@ -14,6 +14,7 @@ pub mod form;
 pub mod i18n;
 pub mod overload;
 pub mod page;
+pub mod passwords;
 pub mod state;
 
 use axum::extract::State;

@@ -179,7 +179,8 @@ async fn check(
         .unwrap_or_default();
     let address = text::normalize(&f.address);
     let website = f.website.trim().to_string();
-    if !website.is_empty() && !(website.starts_with("https://") || website.starts_with("http://"))
+    let web_address = website.starts_with("https://") || website.starts_with("http://");
+    if !(website.is_empty() || web_address)
         || website.len() > 300
         || website.contains(char::is_whitespace)
     {

@@ -1,6 +1,7 @@
 //! The demo city: a deterministic, Tehran-like city in real Persian. Loading is idempotent: every
 //! row is upserted by a stable code, so `mahalle demo` can be run again at any time.
 
+mod council_terms;
 pub mod data;
 mod followup;
 pub mod requests;
@@ -31,22 +32,6 @@ pub enum Passwords<'a> {
     Generate,
     /// One password for every account, chosen by the caller (the tests).
     Same(&'a str),
-}
-
-/// A password of 16 letters and digits from an unambiguous alphabet (about 78 bits), in four
-/// groups so it can be read out and typed.
-fn new_password() -> String {
-    use rand::Rng;
-    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
-    let mut rng = rand::rngs::OsRng;
-    (0..4)
-        .map(|_| {
-            (0..4)
-                .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("-")
 }
 
 /// Why `mahalle demo` should not load into this database: it holds what the demo did not put
@@ -394,6 +379,7 @@ pub async fn load_city(store: &Store, passwords: Passwords<'_>) -> anyhow::Resul
         }
     }
     s.people = people.created;
+    council_terms::term_change(&mut tx).await?;
 
     let hq = org_ids
         .iter()
@@ -431,7 +417,7 @@ pub async fn load_city(store: &Store, passwords: Passwords<'_>) -> anyhow::Resul
             _ => Scope::City,
         };
         let password = match passwords {
-            Passwords::Generate => new_password(),
+            Passwords::Generate => mahalle_web::http::passwords::new_password(),
             Passwords::Same(p) => p.to_string(),
         };
         let hash = mahalle_web::accounts::ops::hash_password(password.clone()).await?;
@@ -632,15 +618,4 @@ pub async fn add_history(store: &Store, scale: Scale, seed: u64) -> anyhow::Resu
     .await?;
     tx.commit().await?;
     Ok((c.resolutions, c.reports))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn generated_passwords_are_long_and_differ() {
-        let (a, b) = (super::new_password(), super::new_password());
-        assert_eq!(a.len(), 19);
-        assert_ne!(a, b);
-        assert!(mahalle_core::validate::password(&a).is_ok());
-    }
 }

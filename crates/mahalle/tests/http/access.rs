@@ -304,6 +304,14 @@ async fn objects(store: &Store) -> Objects {
             "SELECT MIN(m.id) FROM memberships m JOIN organisations o ON o.id = m.body_id JOIN neighborhoods n \
              ON n.id = o.neighborhood_id WHERE n.district_id <> 14 AND m.ends_on IS NULL".into(),
         ),
+        (
+            "recognitions",
+            format!(
+                "SELECT MIN(r.id) FROM recognitions r JOIN memberships m ON m.id = r.membership_id \
+                 JOIN organisations o ON o.id = m.body_id WHERE o.neighborhood_id = {PIROOZI}"
+            ),
+            "SELECT MIN(id) FROM recognitions WHERE district_id <> 14".into(),
+        ),
         // The outbox is the secretariat's, whoever a message is to.
         ("notifications", "SELECT MIN(id) FROM notifications".into(), "SELECT MAX(id) FROM notifications".into()),
         ("services", "SELECT MIN(id) FROM services".into(), "SELECT MIN(id) FROM services".into()),

@@ -28,7 +28,7 @@ impl Api<'_> {
     }
 }
 
-fn sitting<'a>(term: &'a Value) -> Vec<&'a Value> {
+fn sitting(term: &Value) -> Vec<&Value> {
     term["members"]
         .as_array()
         .unwrap()
@@ -258,4 +258,168 @@ async fn a_council_term_from_resignation_to_the_next_election() {
         status, 403,
         "a district mayor does not open the city's elections"
     );
+}
+
+#[tokio::test]
+async fn a_change_of_term_thanks_the_former_and_onboards_the_new() {
+    let app = TestApp::spawn().await;
+    app.login_as("d14").await;
+    let api = Api {
+        app: &app,
+        token: api_token(&app).await,
+    };
+    let (_, list) = app.get_json("/api/v1/councils?district=14").await;
+    let council = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["awaiting_thanks"].as_i64().unwrap() >= 2)
+        .expect("a council of district 14 with former members awaiting thanks")
+        .clone();
+    let id = council["body_id"].as_i64().unwrap();
+    let (_, terms) = app.get_json(&format!("/api/v1/councils/{id}")).await;
+    let former = &terms[1];
+    let waiting: Vec<&Value> = former["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["thanked_on"].is_null())
+        .collect();
+    // One thanked from the page: a numbered certificate in Persian with a Jalali date.
+    let one = waiting[0];
+    let r = app
+        .post_form(&format!("/memberships/{}/thanks", one["id"]), &[])
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (status, again) = api
+        .post(
+            &format!("/api/v1/memberships/{}/recognition", one["id"]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 422, "thanked once: {again}");
+    let (_, page) = app.get_text(&format!("/councils/{id}")).await;
+    let at = page.find("/recognitions/").expect("a certificate link");
+    let rid: String = page[at + 14..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let (status, cert) = app
+        .get_text(&format!("/recognitions/{rid}/certificate"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(cert.contains("تقدیرنامه"));
+    assert!(cert.contains(one["full_name_fa"].as_str().unwrap()));
+    assert!(cert.contains("دوره ۵"), "the term in Persian digits");
+    let year = mahalle_core::text::to_persian_digits(
+        &mahalle_core::jalali::JalaliDate::from_gregorian(mahalle_web::today())
+            .year
+            .to_string(),
+    );
+    assert!(
+        cert.contains(&format!("{year}/۱۴/")),
+        "certificate number: year/district/…"
+    );
+    // The rest at once.
+    let (status, done) = api
+        .post(
+            &format!("/api/v1/terms/{}/recognitions", former["id"]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        done["thanked"].as_u64().unwrap() as usize,
+        waiting.len() - 1
+    );
+    let (_, list) = app.get_json("/api/v1/councils?district=14").await;
+    let now = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["body_id"] == id)
+        .unwrap();
+    assert_eq!(now["awaiting_thanks"], 0);
+
+    // A new member's onboarding: orientation, contact, and an account for the neighborhood.
+    let member = terms[0]["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["role"] == "member" && m["ends_on"].is_null())
+        .unwrap()
+        .clone();
+    let mid = member["id"].as_i64().unwrap();
+    let (status, _) = api
+        .post(
+            &format!("/api/v1/memberships/{mid}/onboarding"),
+            json!({"step": "orientation"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let r = app
+        .post_form(
+            &format!("/memberships/{mid}/onboarding"),
+            &[("step", "contact")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (status, _) = api
+        .post(
+            &format!("/api/v1/memberships/{mid}/onboarding"),
+            json!({"step": "orientation", "on": "2099-01-01"}),
+        )
+        .await;
+    assert_eq!(status, 422, "not in the future");
+    let (status, account) = api
+        .post(&format!("/api/v1/memberships/{mid}/account"), json!({}))
+        .await;
+    assert_eq!(status, 201);
+    let username = account["username"].as_str().unwrap().to_string();
+    assert_eq!(username, format!("shura-{}", member["person_id"]));
+    let newcomer = app.another_visitor();
+    let r = newcomer
+        .login(&username, account["password"].as_str().unwrap())
+        .await;
+    assert_eq!(r.status().as_u16(), 303, "the new member signs in");
+    let (_, me) = newcomer.get_json("/api/v1/me").await;
+    assert!(me.to_string().contains("council_member"), "{me}");
+    let (_, terms) = app.get_json(&format!("/api/v1/councils/{id}")).await;
+    let row = terms[0]["onboarding"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["membership_id"] == mid)
+        .unwrap()
+        .clone();
+    assert!(row["orientation_on"].is_string() && row["contact_verified_on"].is_string());
+    assert_eq!(row["username"], username.as_str());
+    let (_, list) = app.get_json("/api/v1/councils?district=14").await;
+    let now = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["body_id"] == id)
+        .unwrap();
+    assert!(now["onboarded"].as_i64().unwrap() >= 1);
+
+    // When their service ends, their council account is closed.
+    let (status, _) = api
+        .post(
+            &format!("/api/v1/memberships/{mid}/departure"),
+            json!({"departure": "resigned", "on": mahalle_web::today().to_string(), "reason": "استعفا"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let later = app.another_visitor();
+    let r = later
+        .login(&username, account["password"].as_str().unwrap())
+        .await;
+    assert_ne!(
+        r.status().as_u16(),
+        303,
+        "the former member's account is closed"
+    );
+    let (status, _) = newcomer.get_json("/api/v1/me").await;
+    assert_eq!(status, 401, "and their session ended");
 }

@@ -346,6 +346,42 @@ pub fn svg_paths(width: f64, height: f64) -> Vec<(u8, String)> {
         .collect()
 }
 
+/// One district's map for a `width` × `height` viewport fitted to the district alone: its
+/// outline as an SVG path, and where each `(lon, lat)` point falls in it. `None` for an unknown
+/// district or a degenerate viewport.
+pub fn district_map(
+    number: u8,
+    width: f64,
+    height: f64,
+    points: &[(f64, f64)],
+) -> Option<(String, Vec<(f64, f64)>)> {
+    let d = DISTRICTS.iter().find(|d| d.number == number)?;
+    let b = d.polygon.iter().fold(
+        (
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ),
+        |(a, b, c, e), &(x, y)| (a.min(x), b.min(y), c.max(x), e.max(y)),
+    );
+    let p = Projection::fitted(b, width, height)?;
+    let mut path = String::new();
+    for (i, &(lon, lat)) in d.polygon.iter().enumerate() {
+        let (x, y) = p.forward(lon, lat);
+        path.push_str(if i == 0 { "M" } else { "L" });
+        path.push_str(&format!("{x:.2} {y:.2}"));
+    }
+    path.push('Z');
+    Some((
+        path,
+        points
+            .iter()
+            .map(|&(lon, lat)| p.forward(lon, lat))
+            .collect(),
+    ))
+}
+
 /// The `(lon, lat)` under viewport point `(x, y)` of an `svg_paths(width, height)` map: turns a
 /// click into a point for [`district_at`]. A degenerate viewport maps everything to the centre
 /// of the map.
@@ -373,10 +409,15 @@ struct Projection {
 
 impl Projection {
     fn new(width: f64, height: f64) -> Option<Self> {
+        Projection::fitted(bounds(), width, height)
+    }
+
+    /// The box `(min lon, min lat, max lon, max lat)` fitted and centred in the viewport.
+    fn fitted(b: (f64, f64, f64, f64), width: f64, height: f64) -> Option<Self> {
         if !(width.is_finite() && height.is_finite() && width > 0.0 && height > 0.0) {
             return None;
         }
-        let (min_lon, min_lat, max_lon, max_lat) = bounds();
+        let (min_lon, min_lat, max_lon, max_lat) = b;
         let kx = ((min_lat + max_lat) / 2.0).to_radians().cos();
         let (w, h) = ((max_lon - min_lon) * kx, max_lat - min_lat);
         let scale = (width / w).min(height / h);
@@ -638,5 +679,19 @@ mod tests {
             let (a, b, c, d) = bounds();
             assert!((a..=c).contains(&lon) && (b..=d).contains(&lat));
         }
+    }
+
+    #[test]
+    fn a_district_map_fits_its_own_outline() {
+        let (c_lon, c_lat) = centroid(14).unwrap();
+        let (path, pts) = district_map(14, 400.0, 300.0, &[(c_lon, c_lat)]).unwrap();
+        assert!(path.starts_with('M') && path.ends_with('Z'));
+        let (x, y) = pts[0];
+        assert!(
+            (0.0..=400.0).contains(&x) && (0.0..=300.0).contains(&y),
+            "{x} {y}"
+        );
+        assert!(district_map(99, 400.0, 300.0, &[]).is_none());
+        assert!(district_map(14, 0.0, 300.0, &[]).is_none());
     }
 }

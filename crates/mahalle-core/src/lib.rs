@@ -16,6 +16,7 @@ pub mod meetings;
 pub mod org;
 pub mod outbox;
 pub mod paging;
+pub mod partners;
 pub mod places;
 pub mod ratelimit;
 pub mod reminders;

@@ -17,6 +17,7 @@ pub mod maintenance;
 pub mod meetings;
 pub mod notifications;
 pub mod org;
+pub mod partners;
 pub mod people;
 pub mod places;
 pub mod registry;

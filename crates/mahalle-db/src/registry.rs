@@ -11,6 +11,7 @@ pub enum Record {
     Neighborhood,
     Organisation,
     Person,
+    PartnerPlace,
 }
 
 impl Record {
@@ -20,6 +21,7 @@ impl Record {
             Record::Neighborhood => "neighborhoods",
             Record::Organisation => "organisations",
             Record::Person => "people",
+            Record::PartnerPlace => "partner_places",
         }
     }
 
@@ -30,6 +32,7 @@ impl Record {
             Record::Neighborhood => "neighborhood",
             Record::Organisation => "organisation",
             Record::Person => "person",
+            Record::PartnerPlace => "partner_place",
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod http;
 pub mod meetings;
 pub mod notifications;
 pub mod org;
+pub mod partners;
 pub mod people;
 pub mod places;
 pub mod requests;
@@ -50,6 +51,7 @@ pub const CAPABILITIES: &[Capability] = &[
     meetings::CAPABILITY,
     notifications::CAPABILITY,
     org::CAPABILITY,
+    partners::CAPABILITY,
     people::CAPABILITY,
     places::CAPABILITY,
     requests::CAPABILITY,

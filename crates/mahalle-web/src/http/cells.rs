@@ -33,6 +33,31 @@ pub fn push_csv_record(out: &mut String, cells: &[&str]) {
     out.push_str("\r\n");
 }
 
+/// A one-sheet workbook: a bold header row, then the rows, right to left for Persian. Cells are
+/// written as text, which a spreadsheet never runs as a formula.
+pub fn xlsx_table(headers: &[&str], rows: &[Vec<String>], rtl: bool) -> Result<Vec<u8>, String> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut workbook = Workbook::new();
+    let bold = Format::new().set_bold();
+    let sheet = workbook.add_worksheet();
+    sheet.set_right_to_left(rtl);
+    let e = |e: rust_xlsxwriter::XlsxError| e.to_string();
+    for (c, h) in headers.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(e)?;
+        sheet.set_column_width(c as u16, 22).map_err(e)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                sheet.write_string(r as u32 + 1, c as u16, v).map_err(e)?;
+            }
+        }
+    }
+    workbook.save_to_buffer().map_err(e)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -167,6 +167,7 @@ struct NeighborhoodTemplate {
     /// Staff only: the needs its people keep raising.
     challenges: Vec<mahalle_db::challenges::Challenge>,
     keeps: bool,
+    partners: Vec<mahalle_db::partners::PartnerPlace>,
 }
 
 pub async fn neighborhood(
@@ -188,9 +189,11 @@ pub async fn neighborhood(
         Some(_) => mahalle_db::challenges::of_neighborhood(&state.store, id).await?,
         None => Vec::new(),
     };
+    let partners = mahalle_db::partners::of_neighborhood(&state.store, id).await?;
     let p = Page::new(&ctx, "neighborhoods", String::new());
     let title = p.name(&n.name_fa, &n.name_en).to_string();
     let t = NeighborhoodTemplate {
+        partners,
         p: Page { title, ..p },
         keeps: ctx
             .principal()

@@ -4,6 +4,7 @@
 mod council_terms;
 pub mod data;
 mod followup;
+mod partners;
 pub mod requests;
 
 pub use followup::Scale;
@@ -380,6 +381,7 @@ pub async fn load_city(store: &Store, passwords: Passwords<'_>) -> anyhow::Resul
     }
     s.people = people.created;
     council_terms::term_change(&mut tx).await?;
+    partners::load(&mut tx).await?;
 
     let hq = org_ids
         .iter()

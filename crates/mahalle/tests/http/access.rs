@@ -312,6 +312,11 @@ async fn objects(store: &Store) -> Objects {
             ),
             "SELECT MIN(id) FROM recognitions WHERE district_id <> 14".into(),
         ),
+        (
+            "partners",
+            format!("SELECT MIN(id) FROM partner_places WHERE neighborhood_id = {PIROOZI}"),
+            "SELECT MIN(id) FROM partner_places WHERE district_id <> 14".into(),
+        ),
         // The outbox is the secretariat's, whoever a message is to.
         ("notifications", "SELECT MIN(id) FROM notifications".into(), "SELECT MAX(id) FROM notifications".into()),
         ("services", "SELECT MIN(id) FROM services".into(), "SELECT MIN(id) FROM services".into()),

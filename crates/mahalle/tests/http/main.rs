@@ -16,6 +16,7 @@ mod meetings;
 mod notifications;
 mod open311;
 mod org;
+mod partners;
 mod people;
 mod places;
 mod requests;

@@ -16,13 +16,19 @@ async fn the_outbox_survives_the_upgrade_to_request_notifications() {
     let url = empty_database().await;
     let store = Store::connect(&url).await.unwrap();
     store.migrate_to(6).await.unwrap();
-    // The city without its request catalogue, whose schema is newer than release 6.
-    mahalle::demo::load_city(
-        &store,
-        mahalle::demo::Passwords::Same(crate::helpers::PASSWORD),
-    )
-    .await
-    .unwrap();
+    // One resolution as release 6 held it (the demo loader writes today's schema, so the rows
+    // are written here as that release wrote them).
+    let now = Utc::now();
+    for sql in [
+        "INSERT INTO organisations (code, kind, name_fa, name_en, search_key, sort_key, created_at) \
+         VALUES ('AG-WATER', 'agency', 'آبفا', 'Water', 'آبفا', 'آبفا', $1)",
+        "INSERT INTO meetings (kind, body_id, jalali_year, session_number, title, starts_at, search_key, created_at) \
+         SELECT 'hq_session', id, 1404, 1, 'جلسه', $1, 'جلسه', $1 FROM organisations",
+        "INSERT INTO resolutions (meeting_id, item_number, title, domain, scope, lead_org_id, deadline, search_key, created_at, updated_at) \
+         SELECT m.id, 1, 'مصوبه', 'social', 'city', m.body_id, '2025-01-01', 'مصوبه', $1, $1 FROM meetings m",
+    ] {
+        store.execute(&Sql::new(sql).bind(now)).await.unwrap();
+    }
     // Two reminders as release 6 recorded them, one sent and one waiting.
     for (key, state) in [("overdue:a", "sent"), ("overdue:b", "pending")] {
         store

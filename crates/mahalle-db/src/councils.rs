@@ -81,6 +81,8 @@ pub struct Pillar {
     pub title: String,
     pub since: NaiveDate,
     pub until: Option<NaiveDate>,
+    /// The partner place they serve (an imam's mosque).
+    pub partner_place_id: Option<i64>,
 }
 
 pub async fn terms_of(store: &Store, body_id: i64) -> Result<Vec<Term>> {
@@ -170,7 +172,7 @@ pub async fn memberships_of_person(store: &Store, person_id: i64) -> Result<Vec<
 }
 
 const PILLAR_SELECT: &str = "SELECT pl.id, pl.neighborhood_id, n.name_fa AS neighborhood_name_fa, n.name_en AS neighborhood_name_en, \
-     pl.person_id, p.full_name_fa, p.full_name_en, pl.kind, pl.title, pl.since, pl.until FROM pillars pl \
+     pl.person_id, p.full_name_fa, p.full_name_en, pl.kind, pl.title, pl.since, pl.until, pl.partner_place_id FROM pillars pl \
      JOIN people p ON p.id = pl.person_id JOIN neighborhoods n ON n.id = pl.neighborhood_id";
 
 /// Current and past pillars of a neighborhood, by kind.
@@ -811,4 +813,59 @@ pub async fn neighborhood_of_body(tx: &mut Tx, body_id: i64) -> Result<Option<i6
         )
         .await?;
     Ok(row.and_then(|r| r.0))
+}
+
+pub async fn get_pillar(store: &Store, id: i64) -> Result<Pillar> {
+    let mut sql = Sql::new(PILLAR_SELECT);
+    sql.push(" WHERE pl.id = ").arg(id);
+    store.fetch_one(&sql).await
+}
+
+/// A person's pillar role of a kind in a neighborhood, current or ended, if recorded.
+pub async fn pillar_of(
+    store: &Store,
+    neighborhood_id: i64,
+    person_id: i64,
+    kind: &str,
+) -> Result<Option<Pillar>> {
+    let mut sql = Sql::new(PILLAR_SELECT);
+    sql.push(" WHERE pl.neighborhood_id = ")
+        .arg(neighborhood_id)
+        .push(" AND pl.person_id = ")
+        .arg(person_id)
+        .push(" AND pl.kind = ")
+        .arg(kind.to_string());
+    store.fetch_optional(&sql).await
+}
+
+/// Records a pillar role from a day (again, if they held it before), with the place served.
+pub async fn start_pillar(
+    tx: &mut Tx,
+    p: &NewPillar<'_>,
+    partner_place_id: Option<i64>,
+) -> Result<i64> {
+    tx.scalar(
+        &Sql::new(
+            "INSERT INTO pillars (neighborhood_id, person_id, kind, title, since, until, partner_place_id) \
+             VALUES ($1, $2, $3, $4, $5, NULL, $6) ON CONFLICT (neighborhood_id, person_id, kind) DO UPDATE SET \
+             title = excluded.title, since = excluded.since, until = NULL, partner_place_id = excluded.partner_place_id RETURNING id",
+        )
+        .bind(p.neighborhood_id)
+        .bind(p.person_id)
+        .bind(p.kind)
+        .bind(p.title)
+        .bind(p.since)
+        .bind(partner_place_id),
+    )
+    .await
+}
+
+pub async fn end_pillar(tx: &mut Tx, id: i64, until: NaiveDate) -> Result<()> {
+    tx.execute(
+        &Sql::new("UPDATE pillars SET until = $2 WHERE id = $1")
+            .bind(id)
+            .bind(until),
+    )
+    .await?;
+    Ok(())
 }

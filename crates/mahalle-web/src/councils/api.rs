@@ -34,6 +34,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_recognition))
         .routes(routes!(onboarding))
         .routes(routes!(open_account))
+        .routes(routes!(add_pillar))
+        .routes(routes!(end_pillar))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -301,4 +303,43 @@ async fn open_account(
         [(axum::http::header::CACHE_CONTROL, "no-store")],
         Json(a),
     ))
+}
+
+#[utoipa::path(post, path = "/api/v1/neighborhoods/{id}/pillars", tag = "councils", params(("id" = i64, Path)), security(("bearer" = [])),
+    request_body = ops::pillars::PillarInput,
+    responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// Records that someone serves as a pillar of the neighborhood (manager, trustee, imam with the
+/// mosque, people's group, elite) from a day.
+async fn add_pillar(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    P(id): P<i64>,
+    J(input): J<ops::pillars::PillarInput>,
+) -> Result<(StatusCode, Json<Created>), AppError> {
+    let me = ctx.require_api_writer()?;
+    let id = ops::pillars::add_pillar(&s.store, &me.principal, id, &input).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+/// The day a pillar stops serving.
+#[derive(Deserialize, ToSchema)]
+pub struct PillarEnd {
+    /// Jalali or ISO; today when empty.
+    #[serde(default)]
+    pub until: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/pillars/{id}/end", tag = "councils", params(("id" = i64, Path)), security(("bearer" = [])),
+    request_body = PillarEnd,
+    responses((status = 200, body = mahalle_db::councils::Pillar), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// Records that a pillar stopped serving; the role stays in the neighborhood's history.
+async fn end_pillar(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    P(id): P<i64>,
+    J(input): J<PillarEnd>,
+) -> ApiResult<mahalle_db::councils::Pillar> {
+    let me = ctx.require_api_writer()?;
+    ops::pillars::end_pillar(&s.store, &me.principal, id, &input.until).await?;
+    Ok(Json(councils::get_pillar(&s.store, id).await?))
 }

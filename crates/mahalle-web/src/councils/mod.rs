@@ -30,7 +30,9 @@ pub fn router() -> Routes {
             .route("/terms/{id}/thanks", post(pages::thank_all))
             .route("/memberships/{id}/onboarding", post(pages::onboarding))
             .route("/memberships/{id}/account", post(pages::open_account))
-            .route("/recognitions/{id}/certificate", get(pages::certificate)),
+            .route("/recognitions/{id}/certificate", get(pages::certificate))
+            .route("/neighborhoods/{id}/pillars", post(pages::add_pillar))
+            .route("/pillars/{id}/end", post(pages::end_pillar)),
         api: api::router(),
         ..Routes::default()
     }

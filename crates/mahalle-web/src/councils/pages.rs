@@ -75,6 +75,11 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("cn_cert_no", "شماره", "No."),
     ("cn_cert_signed", "شهردار منطقه", "District mayor"),
     ("cn_print", "چاپ", "Print"),
+    ("cn_add_pillar", "افزودن رکن محله", "Add a pillar"),
+    ("cn_person_ref", "فرد (نام کامل یا شماره، مانند ‎#12)", "Person (full name or number, like #12)"),
+    ("cn_title", "عنوان (گروه، مسجد…)", "Title (group, mosque…)"),
+    ("cn_serves_at", "مکان همکار", "Partner place"),
+    ("cn_end", "پایان", "End"),
 ];
 
 #[derive(Template)]
@@ -567,4 +572,34 @@ pub async fn certificate(
         r,
         district_number,
     })
+}
+
+/// Records a pillar of the neighborhood; back to its page (errors are shown as the error page
+/// lists them, the form keeping what was typed in the browser).
+pub async fn add_pillar(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<ops::pillars::PillarInput>,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    ops::pillars::add_pillar(&state.store, &me.principal, id, &f).await?;
+    Ok(Redirect::to(&format!("/neighborhoods/{id}#pillars")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct EndForm {
+    #[serde(default)]
+    until: String,
+}
+
+pub async fn end_pillar(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<EndForm>,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    let n = ops::pillars::end_pillar(&state.store, &me.principal, id, &f.until).await?;
+    Ok(Redirect::to(&format!("/neighborhoods/{n}#pillars")).into_response())
 }

@@ -168,6 +168,7 @@ struct NeighborhoodTemplate {
     challenges: Vec<mahalle_db::challenges::Challenge>,
     keeps: bool,
     partners: Vec<mahalle_db::partners::PartnerPlace>,
+    pillar_kinds: &'static [mahalle_core::councils::PillarKind],
 }
 
 pub async fn neighborhood(
@@ -194,6 +195,7 @@ pub async fn neighborhood(
     let title = p.name(&n.name_fa, &n.name_en).to_string();
     let t = NeighborhoodTemplate {
         partners,
+        pillar_kinds: &mahalle_core::councils::PillarKind::ALL,
         p: Page { title, ..p },
         keeps: ctx
             .principal()

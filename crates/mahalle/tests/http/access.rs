@@ -317,6 +317,11 @@ async fn objects(store: &Store) -> Objects {
             format!("SELECT MIN(id) FROM partner_places WHERE neighborhood_id = {PIROOZI}"),
             "SELECT MIN(id) FROM partner_places WHERE district_id <> 14".into(),
         ),
+        (
+            "pillars",
+            format!("SELECT MIN(id) FROM pillars WHERE neighborhood_id = {PIROOZI} AND until IS NULL"),
+            "SELECT MIN(pl.id) FROM pillars pl JOIN neighborhoods n ON n.id = pl.neighborhood_id WHERE n.district_id <> 14".into(),
+        ),
         // The outbox is the secretariat's, whoever a message is to.
         ("notifications", "SELECT MIN(id) FROM notifications".into(), "SELECT MAX(id) FROM notifications".into()),
         ("services", "SELECT MIN(id) FROM services".into(), "SELECT MIN(id) FROM services".into()),

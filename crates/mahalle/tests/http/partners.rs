@@ -101,3 +101,80 @@ async fn partner_places_are_kept_found_exported_and_mapped() {
         .await;
     assert_eq!(l["total"], 1);
 }
+
+#[tokio::test]
+async fn pillars_serve_from_a_day_until_a_day() {
+    let app = TestApp::spawn().await;
+    app.login_as("d14").await;
+    let (_, list) = app
+        .get_json(&format!("/api/v1/neighborhoods?q={}", urlencode("پیروزی")))
+        .await;
+    let n = list["items"][0]["id"].as_i64().unwrap();
+    let (_, places) = app
+        .get_json(&format!("/api/v1/partners?neighborhood={n}&kind=mosque"))
+        .await;
+    let mosque = &places["items"][0];
+    let (_, people) = app
+        .get_json("/api/v1/people?per_page=1&sort=id&dir=desc")
+        .await;
+    let person = people["items"][0]["id"].as_i64().unwrap();
+    // An imam, named by number, serving at the neighborhood's mosque; its name is the title.
+    let r = app
+        .post_form(
+            &format!("/neighborhoods/{n}/pillars"),
+            &[
+                ("kind", "imam"),
+                ("person", &format!("#{person}")),
+                ("partner_place_id", &mosque["id"].to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, detail) = app.get_json(&format!("/api/v1/neighborhoods/{n}")).await;
+    let pillar = detail["pillars"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["person_id"] == person && p["kind"] == "imam")
+        .unwrap()
+        .clone();
+    assert_eq!(pillar["title"], mosque["name_fa"]);
+    assert_eq!(pillar["partner_place_id"], mosque["id"]);
+    // Not twice at once, not at another neighborhood's place, not by an unknown name.
+    let token = api_token(&app).await;
+    let post = |body: Value| {
+        app.client
+            .post(app.url(&format!("/api/v1/neighborhoods/{n}/pillars")))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+    };
+    let r = post(json!({"kind": "imam", "person": person}))
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    let (_, other) = app.get_json("/api/v1/partners?district=6&per_page=1").await;
+    let r = post(json!({"kind": "trustee", "person": format!("#{person}"), "partner_place_id": other["items"][0]["id"]}))
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    let r = post(json!({"kind": "elite", "person": "کسی که نیست"}))
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    // Ended: stays in the neighborhood's history with its dates.
+    let r = app
+        .post_form(&format!("/pillars/{}/end", pillar["id"]), &[])
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, detail) = app.get_json(&format!("/api/v1/neighborhoods/{n}")).await;
+    assert!(detail["pillars"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["id"] == pillar["id"] && p["until"].is_string()));
+    let r = app
+        .post_form(&format!("/pillars/{}/end", pillar["id"]), &[])
+        .await;
+    assert_eq!(r.status().as_u16(), 422, "ended once");
+}

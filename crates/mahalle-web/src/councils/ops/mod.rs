@@ -4,6 +4,8 @@
 //! district's registry acts (administrators city-wide); every rule is decided in
 //! `mahalle_core::councils`, and every change is one transaction with its audit row.
 
+pub mod pillars;
+
 use chrono::NaiveDate;
 use mahalle_core::access::Principal;
 use mahalle_core::councils::{

@@ -73,7 +73,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("cn_cert_dear_unspecified", "", ""),
     ("cn_cert_body", "بدین‌وسیله از تلاش‌ها و همراهی ارزشمند شما در خدمت به مردم محله قدردانی می‌شود.", "We hereby thank you for your valued efforts and dedication in serving the people of the neighborhood."),
     ("cn_cert_no", "شماره", "No."),
-    ("cn_cert_signed", "شهردار منطقه", "District mayor"),
+    ("cn_cert_signed", "شهردار", "Mayor of"),
     ("cn_print", "چاپ", "Print"),
     ("cn_add_pillar", "افزودن رکن محله", "Add a pillar"),
     ("cn_person_ref", "فرد (نام کامل یا شماره، مانند ‎#12)", "Person (full name or number, like #12)"),

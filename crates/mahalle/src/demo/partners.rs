@@ -54,8 +54,16 @@ pub async fn load(tx: &mut Tx) -> anyhow::Result<usize> {
             names.push(rng.pick(data::SCHOOLS_AND_CENTRES));
         }
         for seed in names {
-            let jitter = |rng: &mut Rng| (rng.below(2001) as f64 - 1000.0) / 100_000.0;
-            let location = Some((clat + jitter(&mut rng), clon + jitter(&mut rng)));
+            // Somewhere in the district: a few draws around its centre, kept if inside.
+            let jitter = |rng: &mut Rng| (rng.below(4001) as f64 - 2000.0) / 100_000.0;
+            let mut location = Some((clat, clon));
+            for _ in 0..12 {
+                let (lat, lon) = (clat + jitter(&mut rng), clon + jitter(&mut rng));
+                if mahalle_core::geo::district_at(lon, lat).map(i64::from) == Some(number) {
+                    location = Some((lat, lon));
+                    break;
+                }
+            }
             let model_since = rng.chance(25).then(|| {
                 NaiveDate::from_ymd_opt(2021 + rng.below(4) as i32, 1 + rng.below(12) as u32, 1)
                     .unwrap_or_default()

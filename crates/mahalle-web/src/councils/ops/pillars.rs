@@ -195,16 +195,18 @@ pub async fn end_pillar(
         .write(|tx, _| {
             Box::pin(async move {
                 councils::end_pillar(tx, id, until).await?;
-                Ok::<_, AppError>(audit::log(
-                    tx,
-                    user,
-                    "end",
-                    "pillar",
-                    id,
-                    None,
-                    Some(json!({"until": until})),
+                Ok::<_, AppError>(
+                    audit::log(
+                        tx,
+                        user,
+                        "end",
+                        "pillar",
+                        id,
+                        None,
+                        Some(json!({"until": until})),
+                    )
+                    .await?,
                 )
-                .await?)
             })
         })
         .await?;

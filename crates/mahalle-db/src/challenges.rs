@@ -33,7 +33,22 @@ pub struct Challenge {
     pub open_requests: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// raised, accepted, planned, being_solved, solved or rejected
+    pub status: String,
+    /// citizens, council, trustee, imam, manager, supervisory_visit or think_tank
+    pub source: String,
+    /// low, normal, high or urgent
+    pub priority: String,
+    pub priority_reason: String,
+    pub owner_org_id: Option<i64>,
+    pub owner_name_fa: Option<String>,
+    pub owner_name_en: Option<String>,
+    /// Council members who endorsed it.
+    pub endorsements: i64,
 }
+
+const ENDORSEMENTS: &str =
+    "(SELECT COUNT(*) FROM challenge_endorsements e WHERE e.challenge_id = c.id)";
 
 const REQUESTS: &str = "(SELECT COUNT(*) FROM service_requests q WHERE q.challenge_id = c.id)";
 
@@ -45,22 +60,26 @@ fn columns() -> String {
          m.jalali_year AS resolution_year, m.session_number AS resolution_session, \
          r.item_number AS resolution_item, {REQUESTS} AS requests, \
          (SELECT COUNT(*) FROM service_requests q WHERE q.challenge_id = c.id \
-          AND q.status IN ('submitted','accepted')) AS open_requests, c.created_at, c.updated_at"
+          AND q.status IN ('submitted','accepted')) AS open_requests, c.created_at, c.updated_at, \
+         c.status, c.source, c.priority, c.priority_reason, c.owner_org_id, ow.name_fa AS owner_name_fa, \
+         ow.name_en AS owner_name_en, {ENDORSEMENTS} AS endorsements"
     )
 }
 
 const FROM: &str = " FROM challenges c JOIN neighborhoods n ON n.id = c.neighborhood_id \
      JOIN districts d ON d.id = c.district_id \
      LEFT JOIN resolutions r ON r.id = c.resolution_id \
+     LEFT JOIN organisations ow ON ow.id = c.owner_org_id \
      LEFT JOIN meetings m ON m.id = r.meeting_id";
 
 /// Sort keys of the challenge list; the first is the default.
-pub const SORTS: &[&str] = &["requests", "created", "title"];
+pub const SORTS: &[&str] = &["requests", "created", "title", "endorsements"];
 
 fn order(sort: &str) -> String {
     match sort {
         "created" => "c.created_at".into(),
         "title" => "c.search_key".into(),
+        "endorsements" => ENDORSEMENTS.into(),
         _ => REQUESTS.into(),
     }
 }
@@ -73,6 +92,7 @@ pub struct Filter {
     pub domain: Option<String>,
     /// Some(true): answered by a resolution; Some(false): not yet.
     pub answered: Option<bool>,
+    pub status: Option<String>,
 }
 
 pub async fn list(store: &Store, f: &Filter, l: &Listing) -> Result<Paged<Challenge>> {
@@ -85,6 +105,9 @@ pub async fn list(store: &Store, f: &Filter, l: &Listing) -> Result<Paged<Challe
     }
     if let Some(d) = &f.domain {
         filter.push(" AND c.domain = ").arg(d.as_str());
+    }
+    if let Some(st) = &f.status {
+        filter.push(" AND c.status = ").arg(st.as_str());
     }
     match f.answered {
         Some(true) => filter.push(" AND c.resolution_id IS NOT NULL"),
@@ -112,7 +135,7 @@ pub async fn of_neighborhood(store: &Store, neighborhood_id: i64) -> Result<Vec<
     store
         .fetch_all(
             &Sql::new(&format!(
-                "{}{FROM} WHERE c.neighborhood_id = $1 ORDER BY c.id DESC LIMIT 500",
+                "{}{FROM} WHERE c.neighborhood_id = $1 ORDER BY {ENDORSEMENTS} DESC, c.id DESC LIMIT 500",
                 columns()
             ))
             .bind(neighborhood_id),
@@ -187,6 +210,116 @@ pub async fn resolutions_numbered(
             .bind(year)
             .bind(session)
             .bind(item),
+        )
+        .await
+}
+
+/// A step of a challenge's history.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct Event {
+    pub at: DateTime<Utc>,
+    pub username: Option<String>,
+    pub from_status: String,
+    pub to_status: String,
+    pub reason: String,
+}
+
+pub async fn events(store: &Store, id: i64) -> Result<Vec<Event>> {
+    store
+        .fetch_all(
+            &Sql::new(
+                "SELECT e.at, u.username, e.from_status, e.to_status, e.reason FROM challenge_events e \
+                 LEFT JOIN users u ON u.id = e.user_id WHERE e.challenge_id = $1 ORDER BY e.id LIMIT 500",
+            )
+            .bind(id),
+        )
+        .await
+}
+
+/// Moves a challenge to a status, with its history row.
+pub async fn set_status(
+    tx: &mut Tx,
+    id: i64,
+    from: &str,
+    to: &str,
+    reason: &str,
+    user_id: i64,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    tx.execute(
+        &Sql::new("UPDATE challenges SET status = $2, updated_at = $3 WHERE id = $1")
+            .bind(id)
+            .bind(to)
+            .bind(at),
+    )
+    .await?;
+    tx.execute(
+        &Sql::new(
+            "INSERT INTO challenge_events (challenge_id, at, user_id, from_status, to_status, reason) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(at)
+        .bind(user_id)
+        .bind(from)
+        .bind(to)
+        .bind(reason),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Sets where a challenge came from, its priority with the reason, and its owner.
+pub async fn set_details(
+    tx: &mut Tx,
+    id: i64,
+    source: &str,
+    priority: &str,
+    priority_reason: &str,
+    owner_org_id: Option<i64>,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    tx.execute(
+        &Sql::new(
+            "UPDATE challenges SET source = $2, priority = $3, priority_reason = $4, owner_org_id = $5, updated_at = $6 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(source)
+        .bind(priority)
+        .bind(priority_reason)
+        .bind(owner_org_id)
+        .bind(at),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Records a council member's endorsement; false when they had endorsed it already.
+pub async fn endorse(tx: &mut Tx, id: i64, user_id: i64, at: DateTime<Utc>) -> Result<bool> {
+    let n = tx
+        .execute(
+            &Sql::new(
+                "INSERT INTO challenge_endorsements (challenge_id, user_id, at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (challenge_id, user_id) DO NOTHING",
+            )
+            .bind(id)
+            .bind(user_id)
+            .bind(at),
+        )
+        .await?;
+    Ok(n > 0)
+}
+
+/// The other challenges of a neighborhood with their search keys, to find likely duplicates.
+pub async fn keys_of_neighborhood(
+    store: &Store,
+    neighborhood_id: i64,
+    except: i64,
+) -> Result<Vec<(i64, String)>> {
+    store
+        .fetch_all(
+            &Sql::new("SELECT id, search_key FROM challenges WHERE neighborhood_id = $1 AND id <> $2 LIMIT 2000")
+                .bind(neighborhood_id)
+                .bind(except),
         )
         .await
 }

@@ -24,6 +24,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_challenges))
         .routes(routes!(get_challenge))
         .routes(routes!(answer))
+        .routes(routes!(set_status))
+        .routes(routes!(set_details))
+        .routes(routes!(endorse))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -35,6 +38,8 @@ pub struct ChallengeParams {
     pub domain: Option<String>,
     /// `yes`: answered by a resolution; `no`: not yet.
     pub answered: Option<String>,
+    /// raised, accepted, planned, being_solved, solved or rejected
+    pub status: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/v1/challenges", tag = "challenges", params(ChallengeParams, ListParams), security(("bearer" = [])),
@@ -52,6 +57,7 @@ async fn list_challenges(
         p.neighborhood,
         p.domain.as_deref().unwrap_or_default(),
         p.answered.as_deref().unwrap_or_default(),
+        p.status.as_deref().unwrap_or_default(),
     );
     let l = Listing::from_query(&lp.query(), store_challenges::SORTS);
     Ok(Json(store_challenges::list(&s.store, &f, &l).await?.into()))
@@ -85,5 +91,45 @@ async fn answer(
 ) -> ApiResult<Challenge> {
     let me = ctx.require_api_writer()?;
     ops::answer_with(&s.store, &me.principal, id, &input.resolution).await?;
+    Ok(Json(store_challenges::get(&s.store, id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/challenges/{id}/status", tag = "challenges", params(("id" = i64, Path)), security(("bearer" = [])),
+    request_body = ops::StatusInput,
+    responses((status = 200, body = Challenge), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// Moves the challenge one step: raised → accepted → planned → being solved → solved, or
+/// rejected (with a reason); a solved one reopened, a rejected one reconsidered (with a reason).
+async fn set_status(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    P(id): P<i64>,
+    J(input): J<ops::StatusInput>,
+) -> ApiResult<Challenge> {
+    let me = ctx.require_api_writer()?;
+    ops::set_status(&s.store, &me.principal, id, &input).await?;
+    Ok(Json(store_challenges::get(&s.store, id).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/challenges/{id}/details", tag = "challenges", params(("id" = i64, Path)), security(("bearer" = [])),
+    request_body = ops::DetailsInput,
+    responses((status = 200, body = Challenge), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// Sets where the challenge came from, its priority (with the reason) and its owner.
+async fn set_details(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    P(id): P<i64>,
+    J(input): J<ops::DetailsInput>,
+) -> ApiResult<Challenge> {
+    let me = ctx.require_api_writer()?;
+    ops::set_details(&s.store, &me.principal, id, &input).await?;
+    Ok(Json(store_challenges::get(&s.store, id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/challenges/{id}/endorsement", tag = "challenges", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Challenge), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// A council member of the challenge's neighborhood endorses it (once).
+async fn endorse(State(s): State<AppState>, ctx: Ctx, P(id): P<i64>) -> ApiResult<Challenge> {
+    let me = ctx.require_api_writer()?;
+    ops::endorse(&s.store, &me.principal, id).await?;
     Ok(Json(store_challenges::get(&s.store, id).await?))
 }

@@ -18,7 +18,10 @@ pub fn router() -> Routes {
         pages: crate::http::Paths::new()
             .route("/challenges", get(pages::list))
             .route("/challenges/{id}", get(pages::show))
-            .route("/challenges/{id}/resolution", post(pages::answer)),
+            .route("/challenges/{id}/resolution", post(pages::answer))
+            .route("/challenges/{id}/status", post(pages::set_status))
+            .route("/challenges/{id}/details", post(pages::set_details))
+            .route("/challenges/{id}/endorsement", post(pages::endorse)),
         api: api::router(),
         ..Routes::default()
     }

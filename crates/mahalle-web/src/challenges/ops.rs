@@ -2,13 +2,18 @@
 //! secretariat records the resolution that answers each.
 
 use chrono::Utc;
-use mahalle_core::access::Principal;
+use mahalle_core::access::{Principal, Role, Scope};
+use mahalle_core::challenges::{
+    self as rules, ChallengePriority, ChallengeSource, ChallengeStatus,
+};
 use mahalle_core::resolutions;
 use mahalle_core::text;
 use mahalle_core::validate::FieldError;
 use mahalle_db::challenges::{self as store_challenges};
 use mahalle_db::{audit, DbError, Store};
+use serde::Deserialize;
 use serde_json::json;
+use utoipa::ToSchema;
 
 use crate::http::error::AppError;
 
@@ -120,21 +125,236 @@ async fn resolve(store: &Store, typed: &str) -> Result<Option<i64>, AppError> {
 }
 
 /// The challenge lists' filter as pages and the API receive it; `answered` is "yes", "no" or
-/// anything else for both.
+/// anything else for both; `status` a status's code or anything else for all.
 pub fn list_filter(
     district_id: Option<i64>,
     neighborhood_id: Option<i64>,
     domain: &str,
     answered: &str,
+    status: &str,
 ) -> store_challenges::Filter {
     store_challenges::Filter {
         district_id,
         neighborhood_id,
         domain: mahalle_core::domain::Domain::parse(domain).map(|d| d.as_str().to_string()),
+        status: ChallengeStatus::parse(status).map(|s| s.as_str().to_string()),
         answered: match answered {
             "yes" => Some(true),
             "no" => Some(false),
             _ => None,
         },
+    }
+}
+
+/// Who decides a challenge's course: the city's secretariat, and the district's mayor (its
+/// secretariat) for the district's challenges.
+fn require_decider(who: &Principal, district: i64) -> Result<(), AppError> {
+    if who.is_secretariat_for(Some(district)) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// A step of the workflow as its form or the API sends it.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct StatusInput {
+    /// accepted, planned, being_solved, solved, rejected or raised (reconsidered)
+    #[serde(default)]
+    pub status: String,
+    /// Required to reject, reopen or reconsider.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Moves a challenge one step along its workflow (`mahalle_core::challenges::transition`).
+pub async fn set_status(
+    store: &Store,
+    who: &Principal,
+    id: i64,
+    input: &StatusInput,
+) -> Result<(), AppError> {
+    let ch = store_challenges::get(store, id).await?;
+    require_decider(who, ch.district_id)?;
+    let from = ChallengeStatus::parse(&ch.status).unwrap_or(ChallengeStatus::Raised);
+    let Some(to) = ChallengeStatus::parse(input.status.trim()) else {
+        return Err(AppError::invalid(
+            "status",
+            "وضعیت را از فهرست انتخاب کنید.",
+            "Choose the status from the list.",
+        ));
+    };
+    let reason = text::normalize_multiline(&input.reason);
+    if reason.chars().count() > 2000 {
+        return Err(AppError::invalid(
+            "reason",
+            "دلیل تا ۲۰۰۰ نویسه است.",
+            "The reason takes up to 2,000 characters.",
+        ));
+    }
+    rules::transition(from, to, &reason).map_err(|e| AppError::Invalid(vec![e]))?;
+    let (user, reason) = (who.user_id, &reason);
+    store
+        .write(|tx, _| {
+            Box::pin(async move {
+                store_challenges::set_status(
+                    tx,
+                    id,
+                    from.as_str(),
+                    to.as_str(),
+                    reason,
+                    user,
+                    Utc::now(),
+                )
+                .await?;
+                Ok(audit::log(
+                    tx,
+                    user,
+                    "set_status",
+                    "challenge",
+                    id,
+                    Some(json!({"status": from.as_str()})),
+                    Some(json!({"status": to.as_str(), "reason": reason})),
+                )
+                .await?)
+            })
+        })
+        .await
+}
+
+/// Where a challenge came from, how urgent it is and why, and who owns it.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct DetailsInput {
+    /// citizens, council, trustee, imam, manager, supervisory_visit or think_tank
+    #[serde(default)]
+    pub source: String,
+    /// low, normal, high or urgent
+    #[serde(default)]
+    pub priority: String,
+    /// Why this priority (required above normal).
+    #[serde(default)]
+    pub priority_reason: String,
+    /// The organisation that owns solving it.
+    #[serde(default, deserialize_with = "crate::http::extract::text_or_number")]
+    #[schema(value_type = Option<i64>)]
+    pub owner_org_id: String,
+}
+
+pub async fn set_details(
+    store: &Store,
+    who: &Principal,
+    id: i64,
+    input: &DetailsInput,
+) -> Result<(), AppError> {
+    let ch = store_challenges::get(store, id).await?;
+    require_decider(who, ch.district_id)?;
+    let mut errors = Vec::new();
+    let source = ChallengeSource::parse(input.source.trim());
+    if source.is_none() {
+        errors.push(FieldError::new(
+            "source",
+            "منشأ چالش را انتخاب کنید.",
+            "Choose where the challenge came from.",
+        ));
+    }
+    let priority = ChallengePriority::parse(input.priority.trim());
+    if priority.is_none() {
+        errors.push(FieldError::new(
+            "priority",
+            "اولویت را انتخاب کنید.",
+            "Choose the priority.",
+        ));
+    }
+    let reason = text::normalize(&input.priority_reason);
+    if matches!(
+        priority,
+        Some(ChallengePriority::High | ChallengePriority::Urgent)
+    ) && reason.chars().count() < 3
+        || reason.chars().count() > 500
+    {
+        errors.push(FieldError::new(
+            "priority_reason",
+            "برای اولویت زیاد یا فوری دلیل را (تا ۵۰۰ نویسه) بنویسید.",
+            "A high or urgent priority needs its reason (up to 500 characters).",
+        ));
+    }
+    let owner = match text::to_latin_digits(input.owner_org_id.trim()) {
+        t if t.is_empty() => None,
+        t => match t.parse::<i64>() {
+            Ok(o) => match mahalle_db::org::get(store, o).await {
+                Ok(org) if org.retired_on.is_none() => Some(org.id),
+                Ok(_) | Err(DbError::NotFound) => {
+                    errors.push(FieldError::new(
+                        "owner_org_id",
+                        "سازمان مسئول را از فهرست انتخاب کنید.",
+                        "Choose the owning organisation from the list.",
+                    ));
+                    None
+                }
+                Err(e) => return Err(e.into()),
+            },
+            Err(_) => {
+                errors.push(FieldError::new(
+                    "owner_org_id",
+                    "سازمان مسئول را از فهرست انتخاب کنید.",
+                    "Choose the owning organisation from the list.",
+                ));
+                None
+            }
+        },
+    };
+    let (Some(source), Some(priority)) = (source, priority) else {
+        return Err(AppError::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let before = json!({"source": ch.source, "priority": ch.priority, "priority_reason": ch.priority_reason, "owner_org_id": ch.owner_org_id});
+    let (user, reason, before) = (who.user_id, &reason, &before);
+    store
+        .write(|tx, _| {
+            Box::pin(async move {
+                store_challenges::set_details(tx, id, source.as_str(), priority.as_str(), reason, owner, Utc::now()).await?;
+                Ok(audit::log(tx, user, "set_details", "challenge", id, Some(before.clone()),
+                    Some(json!({"source": source.as_str(), "priority": priority.as_str(), "priority_reason": reason, "owner_org_id": owner}))).await?)
+            })
+        })
+        .await
+}
+
+/// Whether `who` sits on the council of this neighborhood (may endorse its challenges).
+pub fn may_endorse(who: &Principal, neighborhood: i64) -> bool {
+    who.grants
+        .iter()
+        .any(|g| g.role == Role::CouncilMember && g.scope == Scope::Neighborhood(neighborhood))
+}
+
+/// A council member of the challenge's neighborhood endorses it, once; endorsements order the
+/// neighborhood's list.
+pub async fn endorse(store: &Store, who: &Principal, id: i64) -> Result<(), AppError> {
+    let ch = store_challenges::get(store, id).await?;
+    if !may_endorse(who, ch.neighborhood_id) {
+        return Err(AppError::Forbidden);
+    }
+    let user = who.user_id;
+    let added = store
+        .write(|tx, _| {
+            Box::pin(async move {
+                let added = store_challenges::endorse(tx, id, user, Utc::now()).await?;
+                if added {
+                    audit::log(tx, user, "endorse", "challenge", id, None, None).await?;
+                }
+                Ok::<_, AppError>(added)
+            })
+        })
+        .await?;
+    if added {
+        Ok(())
+    } else {
+        Err(AppError::invalid(
+            "endorsement",
+            "شما پیش‌تر این چالش را تأیید کرده‌اید.",
+            "You have endorsed this challenge already.",
+        ))
     }
 }

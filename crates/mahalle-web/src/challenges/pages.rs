@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
+use mahalle_core::challenges::{ChallengePriority, ChallengeSource, ChallengeStatus};
 use mahalle_core::paging::{ListQuery, Listing};
 use mahalle_db::challenges::{self as store_challenges, Challenge};
 use mahalle_db::places::District;
@@ -57,6 +58,36 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ),
     ("ch_save", "ثبت", "Save"),
     ("ch_created", "ثبت مسئله", "Recorded"),
+    ("ch_status", "وضعیت", "Status"),
+    ("ch_all_statuses", "همه وضعیت‌ها", "All statuses"),
+    ("ch_next_step", "گام بعد", "Next step"),
+    (
+        "ch_reason",
+        "دلیل (برای رد، بازگشایی یا بازنگری لازم است)",
+        "Reason (needed to reject, reopen or reconsider)",
+    ),
+    ("ch_move", "ثبت گام", "Record the step"),
+    ("ch_history", "سابقه", "History"),
+    ("ch_source", "منشأ", "Source"),
+    ("ch_priority", "اولویت", "Priority"),
+    ("ch_priority_reason", "دلیل اولویت", "Why this priority"),
+    ("ch_owner", "سازمان مسئول", "Owning organisation"),
+    (
+        "ch_details",
+        "منشأ، اولویت و مسئول",
+        "Source, priority and owner",
+    ),
+    ("ch_endorsements", "تأیید شورایاری", "Council endorsements"),
+    (
+        "ch_endorse",
+        "تأیید این چالش از سوی شورایاری",
+        "Endorse for the council",
+    ),
+    (
+        "ch_similar",
+        "چالش‌های همانند در همین محله (احتمال تکرار)",
+        "Similar challenges in this neighborhood (likely duplicates)",
+    ),
 ];
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -70,6 +101,9 @@ pub struct ChallengeQuery {
     /// "yes", "no" or empty.
     #[serde(default)]
     pub answered: String,
+    /// A status's code, or empty for all.
+    #[serde(default)]
+    pub status: String,
 }
 
 impl ChallengeQuery {
@@ -81,7 +115,11 @@ impl ChallengeQuery {
         if let Some(n) = self.neighborhood {
             s.push_str(&format!("&neighborhood={n}"));
         }
-        for (k, v) in [("domain", &self.domain), ("answered", &self.answered)] {
+        for (k, v) in [
+            ("domain", &self.domain),
+            ("answered", &self.answered),
+            ("status", &self.status),
+        ] {
             if !v.is_empty() {
                 s.push_str(&format!("&{k}={}", url_encode(v)));
             }
@@ -95,6 +133,7 @@ impl ChallengeQuery {
             self.neighborhood,
             &self.domain,
             &self.answered,
+            &self.status,
         )
     }
 }
@@ -113,6 +152,12 @@ struct ListTemplate {
 impl ListTemplate {
     pub fn is_district(&self, id: &i64) -> bool {
         self.cq.district == Some(*id)
+    }
+    fn status_label(&self, s: &str) -> &'static str {
+        status_label(&self.p, s)
+    }
+    fn statuses(&self) -> &'static [ChallengeStatus] {
+        ChallengeStatus::ALL
     }
 }
 
@@ -159,6 +204,57 @@ struct ShowTemplate {
     can_answer: bool,
     errors: Vec<String>,
     f: AnswerForm,
+    events: Vec<store_challenges::Event>,
+    next: Vec<ChallengeStatus>,
+    can_endorse: bool,
+    similar: Vec<Challenge>,
+    orgs: Vec<mahalle_db::org::Organisation>,
+}
+
+impl ShowTemplate {
+    fn status_label(&self, s: &str) -> &'static str {
+        status_label(&self.p, s)
+    }
+    fn coded<T: Copy>(
+        &self,
+        v: Option<T>,
+        fa: fn(T) -> &'static str,
+        en: fn(T) -> &'static str,
+    ) -> &'static str {
+        match v {
+            Some(v) if self.p.fa() => fa(v),
+            Some(v) => en(v),
+            None => "",
+        }
+    }
+    fn source_label(&self, s: &str) -> &'static str {
+        self.coded(
+            ChallengeSource::parse(s),
+            ChallengeSource::label_fa,
+            ChallengeSource::label_en,
+        )
+    }
+    fn priority_label(&self, s: &str) -> &'static str {
+        self.coded(
+            ChallengePriority::parse(s),
+            ChallengePriority::label_fa,
+            ChallengePriority::label_en,
+        )
+    }
+    fn sources(&self) -> &'static [ChallengeSource] {
+        ChallengeSource::ALL
+    }
+    fn priorities(&self) -> &'static [ChallengePriority] {
+        ChallengePriority::ALL
+    }
+}
+
+pub fn status_label(p: &Page, s: &str) -> &'static str {
+    match ChallengeStatus::parse(s) {
+        Some(s) if p.fa() => s.label_fa(),
+        Some(s) => s.label_en(),
+        None => "",
+    }
 }
 
 async fn challenge_page(
@@ -186,10 +282,32 @@ async fn challenge_page(
     );
     let page = store_requests::list(&state.store, &filter, &l, Utc::now()).await?;
     let invalid = !errors.is_empty();
+    let others =
+        store_challenges::keys_of_neighborhood(&state.store, c.neighborhood_id, id).await?;
+    let own_key = mahalle_core::text::search_key(&c.title);
+    let mut similar = Vec::new();
+    for other in mahalle_core::challenges::likely_duplicates(&own_key, &others)
+        .into_iter()
+        .take(5)
+    {
+        similar.push(store_challenges::get(&state.store, other).await?);
+    }
+    let can_answer = me.principal.is_secretariat_for(Some(c.district_id));
     render_form(
         &ShowTemplate {
             p: Page::new(ctx, "challenges", c.title.clone()),
-            can_answer: me.principal.is_secretariat_for(Some(c.district_id)),
+            events: store_challenges::events(&state.store, id).await?,
+            next: mahalle_core::challenges::next_steps(
+                ChallengeStatus::parse(&c.status).unwrap_or(ChallengeStatus::Raised),
+            ),
+            can_endorse: crate::challenges::ops::may_endorse(&me.principal, c.neighborhood_id),
+            similar,
+            orgs: if can_answer {
+                crate::http::page::all_orgs(state).await?
+            } else {
+                Vec::new()
+            },
+            can_answer,
             more_requests: page.total - page.items.len() as i64,
             requests: page.items,
             c,
@@ -222,6 +340,56 @@ pub async fn answer(
         Err(AppError::Invalid(fields)) => {
             let msgs = ctx.messages(fields);
             challenge_page(&state, &ctx, id, msgs, f).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Moves the challenge one step along its workflow.
+pub async fn set_status(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<crate::challenges::ops::StatusInput>,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    let r = crate::challenges::ops::set_status(&state.store, &me.principal, id, &f).await;
+    back(&state, &ctx, id, r).await
+}
+
+pub async fn set_details(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<crate::challenges::ops::DetailsInput>,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    let r = crate::challenges::ops::set_details(&state.store, &me.principal, id, &f).await;
+    back(&state, &ctx, id, r).await
+}
+
+pub async fn endorse(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<crate::http::extract::Empty>,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    let r = crate::challenges::ops::endorse(&state.store, &me.principal, id).await;
+    back(&state, &ctx, id, r).await
+}
+
+/// To the challenge's page, or its page with the operation's errors.
+async fn back(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    r: Result<(), AppError>,
+) -> Result<Response, AppError> {
+    match r {
+        Ok(()) => Ok(Redirect::to(&format!("/challenges/{id}")).into_response()),
+        Err(AppError::Invalid(fields)) => {
+            challenge_page(state, ctx, id, ctx.messages(fields), AnswerForm::default()).await
         }
         Err(e) => Err(e),
     }

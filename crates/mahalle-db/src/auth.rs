@@ -117,18 +117,20 @@ struct GrantRow {
 }
 
 pub async fn grants_of(store: &Store, user_id: i64) -> Result<Vec<Grant>> {
-    let rows: Vec<GrantRow> = store
-        .fetch_all(
-            &Sql::new("SELECT role, district_id, organisation_id, neighborhood_id FROM user_roles WHERE user_id = $1 ORDER BY id")
-                .bind(user_id),
-        )
-        .await?;
-    Ok(rows
-        .into_iter()
+    let rows: Vec<GrantRow> = store.fetch_all(&Sql::new(GRANTS_OF).bind(user_id)).await?;
+    Ok(to_grants(rows))
+}
+
+const GRANTS_OF: &str =
+    "SELECT role, district_id, organisation_id, neighborhood_id FROM user_roles WHERE user_id = $1 ORDER BY id";
+
+/// The grants the rows name (rows naming no valid grant are left out).
+fn to_grants(rows: Vec<GrantRow>) -> Vec<Grant> {
+    rows.into_iter()
         .filter_map(|r| {
             Grant::from_columns(&r.role, r.district_id, r.organisation_id, r.neighborhood_id)
         })
-        .collect())
+        .collect()
 }
 
 /// Replaces the roles of an account.
@@ -561,16 +563,6 @@ pub async fn withdraw_council_role(
 
 /// An account's grants, read inside a transaction that is about to change them.
 pub async fn grants_of_tx(tx: &mut Tx, user_id: i64) -> Result<Vec<Grant>> {
-    let rows: Vec<GrantRow> = tx
-        .fetch_all(
-            &Sql::new("SELECT role, district_id, organisation_id, neighborhood_id FROM user_roles WHERE user_id = $1 ORDER BY id")
-                .bind(user_id),
-        )
-        .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            Grant::from_columns(&r.role, r.district_id, r.organisation_id, r.neighborhood_id)
-        })
-        .collect())
+    let rows: Vec<GrantRow> = tx.fetch_all(&Sql::new(GRANTS_OF).bind(user_id)).await?;
+    Ok(to_grants(rows))
 }

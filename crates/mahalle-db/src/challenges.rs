@@ -243,7 +243,7 @@ pub async fn set_status(
     from: &str,
     to: &str,
     reason: &str,
-    user_id: i64,
+    user_id: Option<i64>,
     at: DateTime<Utc>,
 ) -> Result<()> {
     tx.execute(

@@ -203,7 +203,7 @@ pub async fn set_status(
                     from.as_str(),
                     to.as_str(),
                     reason,
-                    user,
+                    Some(user),
                     Utc::now(),
                 )
                 .await?;

@@ -249,12 +249,8 @@ impl ShowTemplate {
     }
 }
 
-pub fn status_label(p: &Page, s: &str) -> &'static str {
-    match ChallengeStatus::parse(s) {
-        Some(s) if p.fa() => s.label_fa(),
-        Some(s) => s.label_en(),
-        None => "",
-    }
+fn status_label(p: &Page, s: &str) -> &'static str {
+    p.challenge_status(s)
 }
 
 async fn challenge_page(

@@ -161,6 +161,15 @@ impl Page {
         }
     }
 
+    /// A challenge's status in the page's language.
+    pub fn challenge_status(&self, s: &str) -> &'static str {
+        match mahalle_core::challenges::ChallengeStatus::parse(s) {
+            Some(s) if self.fa() => s.label_fa(),
+            Some(s) => s.label_en(),
+            None => "",
+        }
+    }
+
     pub fn pillar_kind(&self, k: &str) -> &'static str {
         match councils::PillarKind::parse(k) {
             Some(k) if self.fa() => k.label_fa(),

@@ -164,7 +164,7 @@ struct NeighborhoodTemplate {
     terms: Vec<councils::TermMembers>,
     pillars: Vec<Pillar>,
     has_boundary: bool,
-    /// Staff only: the needs its people keep raising.
+    /// The needs its people keep raising and what became of them (signed-in users see more).
     challenges: Vec<mahalle_db::challenges::Challenge>,
     keeps: bool,
     partners: Vec<mahalle_db::partners::PartnerPlace>,
@@ -186,10 +186,9 @@ pub async fn neighborhood(
     let has_boundary = places::neighborhood_boundary(&state.store, id)
         .await?
         .is_some();
-    let challenges = match ctx.user {
-        Some(_) => mahalle_db::challenges::of_neighborhood(&state.store, id).await?,
-        None => Vec::new(),
-    };
+    // Public too: what the neighborhood raised and what the city decided, without anyone's
+    // personal details (titles are staff's words; requests and people are not shown).
+    let challenges = mahalle_db::challenges::of_neighborhood(&state.store, id).await?;
     let partners = mahalle_db::partners::of_neighborhood(&state.store, id).await?;
     let p = Page::new(&ctx, "neighborhoods", String::new());
     let title = p.name(&n.name_fa, &n.name_en).to_string();

@@ -922,6 +922,51 @@ async fn challenges(tx: &mut mahalle_db::Tx, now: DateTime<Utc>) -> anyhow::Resu
                 mahalle_db::challenges::set_resolution(tx, id, Some(rid), now).await?;
             }
         }
+        walk(tx, id, i, now).await?;
+    }
+    Ok(())
+}
+
+/// Takes the i-th challenge some way along its workflow, as the district would have, so the
+/// demo has challenges in every state (with their history), a few urgent ones with the reason.
+async fn walk(
+    tx: &mut mahalle_db::Tx,
+    id: i64,
+    i: usize,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    use mahalle_core::challenges::ChallengeStatus::{self, *};
+    let path: &[ChallengeStatus] = match i % 6 {
+        0 => &[Accepted, Planned],
+        1 => &[],
+        2 => &[Accepted],
+        3 => &[Accepted, Planned, BeingSolved],
+        4 => &[Accepted, Planned, BeingSolved, Solved],
+        _ => &[Accepted, Rejected],
+    };
+    let mut from = Raised;
+    for (step, &to) in path.iter().enumerate() {
+        let reason = if to == Rejected {
+            "رسیدگی به آن در حوزه وظایف دستگاه دیگری است و به آن ارجاع شد."
+        } else {
+            ""
+        };
+        let at = now - Duration::days(40 - 8 * step as i64);
+        mahalle_db::challenges::set_status(tx, id, from.as_str(), to.as_str(), reason, None, at)
+            .await?;
+        from = to;
+    }
+    if i.is_multiple_of(5) {
+        mahalle_db::challenges::set_details(
+            tx,
+            id,
+            "citizens",
+            "high",
+            "بیش از بیست درخواست در سه ماه",
+            None,
+            now,
+        )
+        .await?;
     }
     Ok(())
 }

@@ -146,6 +146,14 @@ async fn a_challenge_goes_through_its_workflow_and_councils_endorse() {
         .await;
     assert_eq!(list["items"][0]["id"], second);
     assert_eq!(list["items"][0]["endorsements"], 1);
+    // Anyone sees the neighborhood's challenges and what became of them, without links to the
+    // staff's pages.
+    let anonymous = app.another_visitor();
+    let (_, public) = anonymous
+        .get_text(&format!("/neighborhoods/{neighborhood}"))
+        .await;
+    assert!(public.contains("کمبود روشنایی پارک محله") && public.contains("ردشده"));
+    assert!(!public.contains(&format!("/challenges/{first}")));
     // Only the district's secretariat decides.
     let r = council
         .post_form(

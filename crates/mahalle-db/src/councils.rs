@@ -637,16 +637,6 @@ pub async fn recognition(store: &Store, id: i64) -> Result<Recognition> {
         .await
 }
 
-/// The recognition of a membership, if it was given.
-pub async fn recognition_of(store: &Store, membership_id: i64) -> Result<Option<Recognition>> {
-    store
-        .fetch_optional(
-            &Sql::new(&format!("{RECOGNITION_SELECT} WHERE r.membership_id = $1"))
-                .bind(membership_id),
-        )
-        .await
-}
-
 /// Recognitions of a body's members, by membership, for its page.
 pub async fn recognitions_of_body(store: &Store, body_id: i64) -> Result<Vec<(i64, i64)>> {
     store

@@ -21,7 +21,7 @@ page_type!(ChallengePage, Challenge);
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list_challenges))
+        .routes(routes!(list_challenges, raise))
         .routes(routes!(get_challenge))
         .routes(routes!(answer))
         .routes(routes!(set_status))
@@ -132,4 +132,23 @@ async fn endorse(State(s): State<AppState>, ctx: Ctx, P(id): P<i64>) -> ApiResul
     let me = ctx.require_api_writer()?;
     ops::endorse(&s.store, &me.principal, id).await?;
     Ok(Json(store_challenges::get(&s.store, id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/challenges", tag = "challenges", security(("bearer" = [])),
+    request_body = ops::RaiseInput,
+    responses((status = 201, body = crate::http::api::Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// Raises a challenge in a neighborhood (its council members; the district's secretariat).
+/// Likely duplicates of the neighborhood are named and nothing is saved unless `confirm` is true.
+async fn raise(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    J(input): J<ops::RaiseInput>,
+) -> Result<(axum::http::StatusCode, Json<crate::http::api::Created>), crate::http::error::AppError>
+{
+    let me = ctx.require_api_writer()?;
+    let id = ops::raise(&s.store, &me.principal, &input).await?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(crate::http::api::Created { id }),
+    ))
 }

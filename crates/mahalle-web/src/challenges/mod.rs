@@ -16,7 +16,8 @@ pub const CAPABILITY: Capability = Capability {
 pub fn router() -> Routes {
     Routes {
         pages: crate::http::Paths::new()
-            .route("/challenges", get(pages::list))
+            .route("/challenges", get(pages::list).post(pages::raise))
+            .route("/challenges/new", get(pages::raise_form))
             .route("/challenges/{id}", get(pages::show))
             .route("/challenges/{id}/resolution", post(pages::answer))
             .route("/challenges/{id}/status", post(pages::set_status))

@@ -358,3 +358,155 @@ pub async fn endorse(store: &Store, who: &Principal, id: i64) -> Result<(), AppE
         ))
     }
 }
+
+/// A challenge as someone raises it directly (a council member, the district's staff).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct RaiseInput {
+    #[serde(default, deserialize_with = "crate::http::extract::text_or_number")]
+    #[schema(value_type = i64)]
+    pub neighborhood_id: String,
+    /// A domain code, e.g. `urban_services`.
+    #[serde(default)]
+    pub domain: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub body: String,
+    /// council, trustee, imam, manager, supervisory_visit, think_tank or citizens
+    #[serde(default)]
+    pub source: String,
+    /// Save although likely duplicates were shown.
+    #[serde(default, deserialize_with = "crate::http::extract::flag")]
+    pub confirm: bool,
+}
+
+/// Who may raise a challenge in a neighborhood: its council members, and the secretariat of its
+/// district (the city's, the district mayor).
+pub fn may_raise(who: &Principal, neighborhood: i64, district: i64) -> bool {
+    may_endorse(who, neighborhood) || who.is_secretariat_for(Some(district))
+}
+
+/// Raises a challenge. Likely duplicates in the same neighborhood (alike normalised Persian
+/// text) are named first and nothing is saved, unless `confirm` says they were seen. Returns
+/// its id.
+pub async fn raise(store: &Store, who: &Principal, input: &RaiseInput) -> Result<i64, AppError> {
+    // Those who may raise none anywhere are refused before their input is judged.
+    if !(who.has(Role::CouncilMember) || who.may_record_meetings()) {
+        return Err(AppError::Forbidden);
+    }
+    let n = match text::to_latin_digits(input.neighborhood_id.trim()).parse::<i64>() {
+        Ok(n) => match mahalle_db::places::get_neighborhood(store, n).await {
+            Ok(n) if n.retired_on.is_none() => n,
+            Ok(_) | Err(DbError::NotFound) => {
+                return Err(AppError::invalid(
+                    "neighborhood_id",
+                    "محله را از فهرست انتخاب کنید.",
+                    "Choose the neighborhood from the list.",
+                ))
+            }
+            Err(e) => return Err(e.into()),
+        },
+        Err(_) => {
+            return Err(AppError::invalid(
+                "neighborhood_id",
+                "محله را از فهرست انتخاب کنید.",
+                "Choose the neighborhood from the list.",
+            ))
+        }
+    };
+    if !may_raise(who, n.id, n.district_id) {
+        return Err(AppError::Forbidden);
+    }
+    let mut errors = Vec::new();
+    let title = mahalle_core::validate::required_text("title", &input.title, 300)
+        .map_err(|_| {
+            errors.push(FieldError::new(
+                "title",
+                "عنوان چالش را (تا ۳۰۰ نویسه) بنویسید.",
+                "Give the challenge's title (up to 300 characters).",
+            ))
+        })
+        .unwrap_or_default();
+    let body = text::normalize_multiline(&input.body);
+    if body.chars().count() > 4000 {
+        errors.push(FieldError::new(
+            "body",
+            "شرح تا ۴۰۰۰ نویسه است.",
+            "The description takes up to 4,000 characters.",
+        ));
+    }
+    let domain = mahalle_core::domain::Domain::parse(input.domain.trim());
+    if domain.is_none() {
+        errors.push(FieldError::new(
+            "domain",
+            "حوزه را از فهرست انتخاب کنید.",
+            "Choose the domain from the list.",
+        ));
+    }
+    let source = ChallengeSource::parse(input.source.trim());
+    if source.is_none() {
+        errors.push(FieldError::new(
+            "source",
+            "منشأ چالش را انتخاب کنید.",
+            "Choose where the challenge came from.",
+        ));
+    }
+    let (Some(domain), Some(source)) = (domain, source) else {
+        return Err(AppError::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    if !input.confirm {
+        let others = store_challenges::keys_of_neighborhood(store, n.id, 0).await?;
+        let alike = rules::likely_duplicates(&text::search_key(&title), &others);
+        if !alike.is_empty() {
+            let mut named = Vec::new();
+            for id in alike.into_iter().take(5) {
+                let c = store_challenges::get(store, id).await?;
+                named.push(format!("#{} «{}»", c.id, c.title));
+            }
+            let named = named.join("، ");
+            return Err(AppError::invalid(
+                "confirm",
+                format!("چالش‌های همانندی در این محله هست: {}. اگر این چالش دیگری است، «ثبت با وجود همانندها» را بزنید.", text::to_persian_digits(&named)),
+                format!("This neighborhood has likely the same challenge already: {named}. If yours is another, confirm to save it anyway."),
+            ));
+        }
+    }
+    let (user, title, body) = (who.user_id, &title, &body);
+    let now = Utc::now();
+    store
+        .write(|tx, _| {
+            Box::pin(async move {
+                let id = store_challenges::create(
+                    tx,
+                    &store_challenges::NewChallenge {
+                        neighborhood_id: n.id,
+                        domain: domain.as_str(),
+                        title,
+                        body,
+                        created_by: Some(user),
+                    },
+                    now,
+                )
+                .await?;
+                store_challenges::set_details(tx, id, source.as_str(), "normal", "", None, now)
+                    .await?;
+                audit::log(
+                    tx,
+                    user,
+                    "raise",
+                    "challenge",
+                    id,
+                    None,
+                    Some(
+                        json!({"neighborhood_id": n.id, "title": title, "source": source.as_str()}),
+                    ),
+                )
+                .await?;
+                Ok(id)
+            })
+        })
+        .await
+}

@@ -147,6 +147,7 @@ struct ListTemplate {
     cq: ChallengeQuery,
     q: String,
     districts: Vec<District>,
+    can_raise: bool,
 }
 
 impl ListTemplate {
@@ -185,6 +186,9 @@ pub async fn list(
         q: l.q.clone(),
         cq,
         districts: all_districts(&state).await?,
+        can_raise: ctx.principal().is_some_and(|w| {
+            w.has(mahalle_core::access::Role::CouncilMember) || w.may_record_meetings()
+        }),
     })
 }
 
@@ -406,5 +410,112 @@ mod tests {
                 "{k} is defined elsewhere too"
             );
         }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "challenge_new.html")]
+struct RaiseTemplate {
+    p: Page,
+    f: crate::challenges::ops::RaiseInput,
+    errors: Vec<String>,
+    /// The likely duplicates were named: offer to save anyway.
+    offer_confirm: bool,
+    neighborhoods: Vec<(String, String)>,
+}
+
+impl RaiseTemplate {
+    fn sources(&self) -> &'static [ChallengeSource] {
+        ChallengeSource::ALL
+    }
+    fn source_label(&self, s: &ChallengeSource) -> &'static str {
+        if self.p.fa() {
+            s.label_fa()
+        } else {
+            s.label_en()
+        }
+    }
+}
+
+async fn raise_page(
+    state: &AppState,
+    ctx: &Ctx,
+    f: crate::challenges::ops::RaiseInput,
+    errors: Vec<String>,
+    offer_confirm: bool,
+) -> Result<Response, AppError> {
+    let who = ctx.require_user()?.principal.clone();
+    let p = Page::new(
+        ctx,
+        "challenges",
+        crate::http::i18n::t(ctx.lang, "ch_raise"),
+    );
+    let neighborhoods: Vec<(String, String)> = mahalle_db::places::all_neighborhoods(&state.store)
+        .await?
+        .into_iter()
+        .filter(|n| crate::challenges::ops::may_raise(&who, n.id, n.district_id))
+        .map(|n| {
+            (
+                n.id.to_string(),
+                format!(
+                    "{} — {}",
+                    p.name(&n.name_fa, &n.name_en),
+                    p.district_name(n.district_number)
+                ),
+            )
+        })
+        .collect();
+    if neighborhoods.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    let invalid = !errors.is_empty();
+    render_form(
+        &RaiseTemplate {
+            p,
+            f,
+            errors,
+            offer_confirm,
+            neighborhoods,
+        },
+        invalid,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct RaiseQuery {
+    #[serde(default, deserialize_with = "crate::http::extract::empty_as_none")]
+    neighborhood: Option<i64>,
+}
+
+/// The form to raise a challenge (council members in their neighborhood, the district's staff).
+pub async fn raise_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<RaiseQuery>,
+) -> Result<Response, AppError> {
+    let council = ctx
+        .principal()
+        .is_some_and(|w| w.has(mahalle_core::access::Role::CouncilMember));
+    let f = crate::challenges::ops::RaiseInput {
+        neighborhood_id: q.neighborhood.map(|n| n.to_string()).unwrap_or_default(),
+        source: if council { "council" } else { "citizens" }.into(),
+        ..Default::default()
+    };
+    raise_page(&state, &ctx, f, Vec::new(), false).await
+}
+
+pub async fn raise(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    CsrfForm(f): CsrfForm<crate::challenges::ops::RaiseInput>,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    match crate::challenges::ops::raise(&state.store, &me.principal, &f).await {
+        Ok(id) => Ok(Redirect::to(&format!("/challenges/{id}")).into_response()),
+        Err(AppError::Invalid(fields)) => {
+            let duplicates = fields.iter().any(|e| e.field == "confirm");
+            raise_page(&state, &ctx, f, ctx.messages(fields), duplicates).await
+        }
+        Err(e) => Err(e),
     }
 }

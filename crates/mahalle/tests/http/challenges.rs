@@ -154,6 +154,53 @@ async fn a_challenge_goes_through_its_workflow_and_councils_endorse() {
         .await;
     assert!(public.contains("کمبود روشنایی پارک محله") && public.contains("ردشده"));
     assert!(!public.contains(&format!("/challenges/{first}")));
+    // Raising one: its likely duplicate is named first and nothing is saved until confirmed.
+    let n = neighborhood.to_string();
+    let form = |confirm: &'static str| {
+        vec![
+            ("neighborhood_id", n.clone()),
+            ("domain", "urban_services".to_string()),
+            ("title", "آبگرفتگی معبر خیابان پیروزی".to_string()),
+            ("source", "council".to_string()),
+            ("confirm", confirm.to_string()),
+        ]
+    };
+    let council = &council;
+    let raise = |confirm: &'static str| {
+        let fields = form(confirm);
+        async move {
+            let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            council.post_form("/challenges", &refs).await
+        }
+    };
+    let r = raise("").await;
+    assert_eq!(r.status().as_u16(), 422);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains(&format!(
+            "#{}",
+            mahalle_core::text::to_persian_digits(&first.to_string())
+        )),
+        "names the duplicate"
+    );
+    assert!(body.contains("name=\"confirm\""), "offers to save anyway");
+    let r = raise("1").await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, other) = council
+        .get_json("/api/v1/neighborhoods?district=6&per_page=1")
+        .await;
+    let r = council
+        .post_form(
+            "/challenges",
+            &[
+                ("neighborhood_id", &other["items"][0]["id"].to_string()),
+                ("domain", "social"),
+                ("title", "کمبود فضای سبز"),
+                ("source", "council"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 403, "not another neighborhood");
     // Only the district's secretariat decides.
     let r = council
         .post_form(

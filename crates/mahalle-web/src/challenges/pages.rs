@@ -88,6 +88,13 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "چالش‌های همانند در همین محله (احتمال تکرار)",
         "Similar challenges in this neighborhood (likely duplicates)",
     ),
+    ("ch_raise", "طرح چالش تازه", "Raise a challenge"),
+    ("ch_body", "شرح", "Description"),
+    (
+        "ch_confirm",
+        "ثبت با وجود همانندها (این چالش دیگری است)",
+        "Save anyway (this is another challenge)",
+    ),
 ];
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -473,6 +473,34 @@ pub async fn save_neighborhood(
     .await
 }
 
+/// A saved place's form as it stands, with the errors of what was just refused.
+async fn saved_place_form(
+    state: &AppState,
+    ctx: &Ctx,
+    kind: PlaceKind,
+    id: i64,
+    errors: Vec<String>,
+) -> Result<Response, AppError> {
+    match kind {
+        PlaceKind::District => {
+            let d = places::get_district(&state.store, id).await?;
+            district_form(
+                state,
+                ctx,
+                Some(id),
+                &DistrictInput::from_district(&d),
+                errors,
+            )
+            .await
+        }
+        PlaceKind::Neighborhood => {
+            let n = places::get_neighborhood(&state.store, id).await?;
+            let f = NeighborhoodInput::from_neighborhood(&n);
+            neighborhood_form(state, ctx, Some(id), &f, errors).await
+        }
+    }
+}
+
 fn place_path(kind: PlaceKind, id: i64) -> String {
     match kind {
         PlaceKind::District => format!("/districts/{id}"),
@@ -500,20 +528,7 @@ async fn boundary(
     let r = ops::set_boundary(&state.store, &me.principal, kind, id, text.as_deref())
         .await
         .map(|()| place_path(kind, id));
-    after(ctx, r, |e| async {
-        match kind {
-            PlaceKind::District => {
-                let d = places::get_district(&state.store, id).await?;
-                district_form(state, ctx, Some(id), &DistrictInput::from_district(&d), e).await
-            }
-            PlaceKind::Neighborhood => {
-                let n = places::get_neighborhood(&state.store, id).await?;
-                let f = NeighborhoodInput::from_neighborhood(&n);
-                neighborhood_form(state, ctx, Some(id), &f, e).await
-            }
-        }
-    })
-    .await
+    after(ctx, r, |e| saved_place_form(state, ctx, kind, id, e)).await
 }
 
 pub async fn district_boundary(
@@ -545,20 +560,7 @@ async fn set_retired(
     let r = ops::retire(&state.store, &me.principal, kind, id, retire)
         .await
         .map(|()| place_path(kind, id));
-    after(ctx, r, |e| async {
-        match kind {
-            PlaceKind::District => {
-                let d = places::get_district(&state.store, id).await?;
-                district_form(state, ctx, Some(id), &DistrictInput::from_district(&d), e).await
-            }
-            PlaceKind::Neighborhood => {
-                let n = places::get_neighborhood(&state.store, id).await?;
-                let f = NeighborhoodInput::from_neighborhood(&n);
-                neighborhood_form(state, ctx, Some(id), &f, e).await
-            }
-        }
-    })
-    .await
+    after(ctx, r, |e| saved_place_form(state, ctx, kind, id, e)).await
 }
 
 pub async fn retire_district(

@@ -19,6 +19,7 @@ pub mod outbox;
 pub mod paging;
 pub mod partners;
 pub mod places;
+pub mod polls;
 pub mod ratelimit;
 pub mod reminders;
 pub mod requests;

@@ -20,6 +20,7 @@ pub mod org;
 pub mod partners;
 pub mod people;
 pub mod places;
+pub mod polls;
 pub mod registry;
 pub mod requests;
 pub mod resolutions;

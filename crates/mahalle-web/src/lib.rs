@@ -15,6 +15,7 @@ pub mod org;
 pub mod partners;
 pub mod people;
 pub mod places;
+pub mod polls;
 pub mod requests;
 pub mod resolutions;
 pub mod services;
@@ -54,6 +55,7 @@ pub const CAPABILITIES: &[Capability] = &[
     partners::CAPABILITY,
     people::CAPABILITY,
     places::CAPABILITY,
+    polls::CAPABILITY,
     requests::CAPABILITY,
     resolutions::CAPABILITY,
     services::CAPABILITY,

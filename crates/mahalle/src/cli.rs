@@ -151,6 +151,10 @@ pub struct ServeArgs {
         default_value = "سامانه محله <noreply@localhost>"
     )]
     pub mail_from: String,
+    /// Mail domain of an e-mail-to-SMS gateway (e.g. sms.example.ir): residents' poll codes go
+    /// through the mail server to <mobile>@<domain>. Without it, residents get codes in person.
+    #[arg(long, env = "MAHALLE_SMS_GATEWAY")]
+    pub sms_gateway: Option<String>,
     /// Overdue days after which a resolution is escalated to the chair's office.
     #[arg(long, env = "MAHALLE_ESCALATE_AFTER_DAYS", default_value_t = 14)]
     pub escalate_after_days: i64,
@@ -198,6 +202,7 @@ impl Default for ServeArgs {
             max_in_flight: 512,
             smtp_url: None,
             mail_from: "سامانه محله <noreply@localhost>".into(),
+            sms_gateway: None,
             escalate_after_days: 14,
             request_escalate_after_hours: 48,
             overdue_cutoff_days: 30,
@@ -431,16 +436,17 @@ async fn serve(store: Store, url: &str, args: ServeArgs) -> anyhow::Result<()> {
         );
         print_logins(&s);
     }
+    let notifier =
+        mahalle_web::notifications::from_config(args.smtp_url.as_deref(), &args.mail_from)
+            .map_err(|e| anyhow::anyhow!("--smtp-url: {e}"))?;
     let web = WebConfig {
         session_hours: args.session_hours.max(1),
         secure_cookies: args.secure_cookies,
         trusted_proxies: args.trusted_proxies.0,
         max_in_flight: args.max_in_flight.max(1),
+        texts: mahalle_web::http::texts::Texts::new(notifier.clone(), args.sms_gateway.clone()),
         ..WebConfig::default()
     };
-    let notifier =
-        mahalle_web::notifications::from_config(args.smtp_url.as_deref(), &args.mail_from)
-            .map_err(|e| anyhow::anyhow!("--smtp-url: {e}"))?;
     let reminders = mahalle_web::notifications::spawn_reminders(
         store.clone(),
         notifier,

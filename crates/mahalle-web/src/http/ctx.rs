@@ -213,6 +213,28 @@ where
 /// The forms anyone may send: signing in and out, and a citizen's request.
 pub const PUBLIC_WRITES: &[&str] = &["/login", "/logout", "/requests", "/requests/new"];
 
+/// Whether anyone may send this write: [`PUBLIC_WRITES`], and a resident asking for a poll's
+/// code or voting (`/polls/{id}/code|vote`, `/api/v1/polls/{id}/codes|votes`).
+pub fn is_public_write(path: &str) -> bool {
+    if PUBLIC_WRITES.contains(&path) {
+        return true;
+    }
+    let rest = path
+        .strip_prefix("/api/v1/polls/")
+        .or_else(|| path.strip_prefix("/polls/"));
+    let api = path.starts_with("/api/");
+    rest.and_then(|r| r.split_once('/'))
+        .is_some_and(|(id, what)| {
+            !id.is_empty()
+                && id.bytes().all(|b| b.is_ascii_digit())
+                && if api {
+                    matches!(what, "codes" | "votes")
+                } else {
+                    matches!(what, "code" | "vote")
+                }
+        })
+}
+
 /// Who is calling is settled before a write's body is read: an anonymous write to anything but
 /// [`PUBLIC_WRITES`] is refused (401, which pages turn into the log-in) without parsing a byte
 /// of it, so a stranger's upload or form reaches no parser and every refusal looks the same.
@@ -227,7 +249,7 @@ pub async fn writes_need_sign_in(
     if m == axum::http::Method::GET
         || m == axum::http::Method::HEAD
         || m == axum::http::Method::OPTIONS
-        || PUBLIC_WRITES.contains(&req.uri().path())
+        || is_public_write(req.uri().path())
     {
         return next.run(req).await;
     }

@@ -16,6 +16,7 @@ pub mod overload;
 pub mod page;
 pub mod passwords;
 pub mod state;
+pub mod texts;
 
 use axum::extract::State;
 use axum::http::StatusCode;

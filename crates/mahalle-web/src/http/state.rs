@@ -17,6 +17,8 @@ pub struct WebConfig {
     /// Requests in progress at once; more wait up to `overload_wait`, then get 503 `busy`.
     pub max_in_flight: usize,
     pub overload_wait: std::time::Duration,
+    /// Text messages to residents (poll codes).
+    pub texts: crate::http::texts::Texts,
 }
 
 impl Default for WebConfig {
@@ -27,6 +29,7 @@ impl Default for WebConfig {
             trusted_proxies: Vec::new(),
             max_in_flight: 512,
             overload_wait: std::time::Duration::from_secs(2),
+            texts: Default::default(),
         }
     }
 }
@@ -36,6 +39,7 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
     pub intake: Arc<crate::requests::ops::Intake>,
+    pub ballots: Arc<crate::polls::ops::Ballots>,
 }
 
 impl AppState {
@@ -44,6 +48,7 @@ impl AppState {
             store,
             config: Arc::new(config),
             intake: Arc::new(crate::requests::ops::Intake::default()),
+            ballots: Arc::new(crate::polls::ops::Ballots::default()),
         }
     }
 }

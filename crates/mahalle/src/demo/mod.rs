@@ -5,6 +5,7 @@ mod council_terms;
 pub mod data;
 mod followup;
 mod partners;
+mod polls;
 pub mod requests;
 
 pub use followup::Scale;

@@ -592,6 +592,7 @@ pub async fn load(
     let added = if have == 0 {
         let added = history(&mut tx, &service_ids, &places, &offices, &org, scale, now).await?;
         challenges(&mut tx, now).await?;
+        super::polls::load(&mut tx, now).await?;
         added
     } else {
         0

@@ -256,6 +256,12 @@ async fn objects(store: &Store) -> Objects {
             "SELECT MIN(id) FROM challenges WHERE district_id <> 14".into(),
         ),
         ("body", "SELECT MIN(body_id) FROM meetings".into(), "SELECT MIN(body_id) FROM meetings".into()),
+        // The demo's open poll of پیروزی; the ended one of district 6.
+        (
+            "polls",
+            format!("SELECT MIN(id) FROM polls WHERE neighborhood_id = {PIROOZI}"),
+            "SELECT MIN(id) FROM polls WHERE district_id <> 14".into(),
+        ),
         ("districts", "SELECT MIN(id) FROM districts WHERE id = 14".into(), "SELECT MIN(id) FROM districts WHERE id <> 14".into()),
         (
             "neighborhoods",

@@ -20,6 +20,7 @@ mod org;
 mod partners;
 mod people;
 mod places;
+mod polls;
 mod requests;
 mod resolutions;
 mod services;

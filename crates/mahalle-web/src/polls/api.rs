@@ -248,7 +248,7 @@ async fn publish(State(s): State<AppState>, ctx: Ctx, P(id): P<i64>) -> ApiResul
 }
 
 #[utoipa::path(post, path = "/api/v1/polls/{id}/answer", tag = "polls", params(("id" = i64, Path)), security(("bearer" = [])),
-    request_body = ops::AnswerInput,
+    request_body = ops::PollAnswerInput,
     responses((status = 200, body = PollDetail), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 /// Records the council's (`by: council`) or the district's (`by: district`) answer to the
 /// published results.
@@ -256,7 +256,7 @@ async fn answer(
     State(s): State<AppState>,
     ctx: Ctx,
     P(id): P<i64>,
-    J(input): J<ops::AnswerInput>,
+    J(input): J<ops::PollAnswerInput>,
 ) -> ApiResult<PollDetail> {
     let me = ctx.require_api_writer()?;
     ops::answer(&s.store, &me.principal, id, &input).await?;

@@ -722,7 +722,7 @@ pub async fn publish(store: &Store, who: &Principal, id: i64) -> Result<(), AppE
 
 /// The council's or the district's answer to a published poll's top items.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-pub struct AnswerInput {
+pub struct PollAnswerInput {
     /// `council` (the neighborhood's council members) or `district` (its secretariat).
     #[serde(default)]
     pub by: String,
@@ -734,7 +734,7 @@ pub async fn answer(
     store: &Store,
     who: &Principal,
     id: i64,
-    input: &AnswerInput,
+    input: &PollAnswerInput,
 ) -> Result<(), AppError> {
     let p = store_polls::get(store, id).await?;
     let may_council = p.neighborhood_id.is_some_and(|n| on_council(who, n));

@@ -361,7 +361,7 @@ pub async fn answer(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    CsrfForm(f): CsrfForm<ops::AnswerInput>,
+    CsrfForm(f): CsrfForm<ops::PollAnswerInput>,
 ) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
     let r = ops::answer(&state.store, &me.principal, id, &f).await;

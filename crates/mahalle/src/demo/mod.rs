@@ -1,6 +1,7 @@
 //! The demo city: a deterministic, Tehran-like city in real Persian. Loading is idempotent: every
 //! row is upserted by a stable code, so `mahalle demo` can be run again at any time.
 
+mod challenges;
 mod council_terms;
 pub mod data;
 mod followup;

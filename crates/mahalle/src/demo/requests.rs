@@ -592,6 +592,7 @@ pub async fn load(
     let added = if have == 0 {
         let added = history(&mut tx, &service_ids, &places, &offices, &org, scale, now).await?;
         challenges(&mut tx, now).await?;
+        super::challenges::load(&mut tx, now).await?;
         super::polls::load(&mut tx, now).await?;
         added
     } else {
@@ -930,7 +931,7 @@ async fn challenges(tx: &mut mahalle_db::Tx, now: DateTime<Utc>) -> anyhow::Resu
 
 /// Takes the i-th challenge some way along its workflow, as the district would have, so the
 /// demo has challenges in every state (with their history), a few urgent ones with the reason.
-async fn walk(
+pub(super) async fn walk(
     tx: &mut mahalle_db::Tx,
     id: i64,
     i: usize,

@@ -119,6 +119,35 @@ pub fn likely_duplicates(key: &str, others: &[(i64, String)]) -> Vec<i64> {
     scored.into_iter().map(|(_, id)| id).collect()
 }
 
+impl ChallengeSource {
+    /// Where an outcome of a meeting of this kind comes from.
+    pub fn of_meeting(kind: crate::meetings::MeetingKind) -> ChallengeSource {
+        use crate::meetings::MeetingKind as K;
+        match kind {
+            K::ThinkTank => ChallengeSource::ThinkTank,
+            K::SupervisoryVisit => ChallengeSource::SupervisoryVisit,
+            K::CouncilMeeting => ChallengeSource::Council,
+            K::PeoplesMeeting => ChallengeSource::Citizens,
+            K::HqSession => ChallengeSource::Manager,
+        }
+    }
+}
+
+/// Whether a meeting may record a challenge of this neighborhood as its outcome: a
+/// neighborhood's meeting only its own, a district's only its district's, the city's any.
+pub fn meeting_covers(
+    meeting_district: Option<i64>,
+    meeting_neighborhood: Option<i64>,
+    district: i64,
+    neighborhood: i64,
+) -> bool {
+    match (meeting_neighborhood, meeting_district) {
+        (Some(n), _) => n == neighborhood,
+        (None, Some(d)) => d == district,
+        (None, None) => true,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,5 +182,18 @@ mod tests {
         ];
         assert_eq!(likely_duplicates(&k, &others), vec![1, 3]);
         assert_eq!(similarity("", "الف"), 0.0);
+    }
+
+    #[test]
+    fn a_meetings_outcomes_stay_in_its_place() {
+        assert!(meeting_covers(Some(14), Some(5), 14, 5));
+        assert!(!meeting_covers(Some(14), Some(5), 14, 6));
+        assert!(meeting_covers(Some(14), None, 14, 6));
+        assert!(!meeting_covers(Some(14), None, 6, 60));
+        assert!(meeting_covers(None, None, 6, 60));
+        assert_eq!(
+            ChallengeSource::of_meeting(crate::meetings::MeetingKind::ThinkTank),
+            ChallengeSource::ThinkTank
+        );
     }
 }

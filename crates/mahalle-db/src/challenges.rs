@@ -45,6 +45,9 @@ pub struct Challenge {
     pub owner_name_en: Option<String>,
     /// Council members who endorsed it.
     pub endorsements: i64,
+    /// The meeting it was recorded at as an outcome (a think-tank, a supervisory visit).
+    pub meeting_id: Option<i64>,
+    pub meeting_title: Option<String>,
 }
 
 const ENDORSEMENTS: &str =
@@ -62,7 +65,7 @@ fn columns() -> String {
          (SELECT COUNT(*) FROM service_requests q WHERE q.challenge_id = c.id \
           AND q.status IN ('submitted','accepted')) AS open_requests, c.created_at, c.updated_at, \
          c.status, c.source, c.priority, c.priority_reason, c.owner_org_id, ow.name_fa AS owner_name_fa, \
-         ow.name_en AS owner_name_en, {ENDORSEMENTS} AS endorsements"
+         ow.name_en AS owner_name_en, {ENDORSEMENTS} AS endorsements, c.meeting_id, om.title AS meeting_title"
     )
 }
 
@@ -70,7 +73,8 @@ const FROM: &str = " FROM challenges c JOIN neighborhoods n ON n.id = c.neighbor
      JOIN districts d ON d.id = c.district_id \
      LEFT JOIN resolutions r ON r.id = c.resolution_id \
      LEFT JOIN organisations ow ON ow.id = c.owner_org_id \
-     LEFT JOIN meetings m ON m.id = r.meeting_id";
+     LEFT JOIN meetings m ON m.id = r.meeting_id \
+     LEFT JOIN meetings om ON om.id = c.meeting_id";
 
 /// Sort keys of the challenge list; the first is the default.
 pub const SORTS: &[&str] = &["requests", "created", "title", "endorsements"];
@@ -155,13 +159,15 @@ pub struct NewChallenge<'a> {
     pub title: &'a str,
     pub body: &'a str,
     pub created_by: Option<i64>,
+    /// The meeting it is an outcome of.
+    pub meeting_id: Option<i64>,
 }
 
 pub async fn create(tx: &mut Tx, c: &NewChallenge<'_>, at: DateTime<Utc>) -> Result<i64> {
     tx.scalar(
         &Sql::new(
-            "INSERT INTO challenges (district_id, neighborhood_id, domain, title, body, search_key, created_by, created_at, updated_at) \
-             SELECT n.district_id, n.id, $2, $3, $4, $5, $6, $7, $7 FROM neighborhoods n WHERE n.id = $1 RETURNING id",
+            "INSERT INTO challenges (district_id, neighborhood_id, domain, title, body, search_key, created_by, created_at, updated_at, meeting_id) \
+             SELECT n.district_id, n.id, $2, $3, $4, $5, $6, $7, $7, $8 FROM neighborhoods n WHERE n.id = $1 RETURNING id",
         )
         .bind(c.neighborhood_id)
         .bind(c.domain)
@@ -169,9 +175,23 @@ pub async fn create(tx: &mut Tx, c: &NewChallenge<'_>, at: DateTime<Utc>) -> Res
         .bind(c.body)
         .bind(search_key(&format!("{} {}", c.title, c.body)))
         .bind(c.created_by)
-        .bind(at),
+        .bind(at)
+        .bind(c.meeting_id),
     )
     .await
+}
+
+/// The challenges recorded at a meeting, oldest first.
+pub async fn of_meeting(store: &Store, meeting: i64) -> Result<Vec<Challenge>> {
+    store
+        .fetch_all(
+            &Sql::new(&format!(
+                "{}{FROM} WHERE c.meeting_id = $1 ORDER BY c.id LIMIT 500",
+                columns()
+            ))
+            .bind(meeting),
+        )
+        .await
 }
 
 /// Records the resolution that answers the challenge (or none).

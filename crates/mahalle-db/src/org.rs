@@ -144,6 +144,20 @@ pub async fn council_of_neighborhood(
     store.fetch_optional(&sql).await
 }
 
+/// The id of a neighborhood's council, inside a loader's transaction.
+pub async fn council_id_of_neighborhood(tx: &mut Tx, neighborhood_id: i64) -> Result<Option<i64>> {
+    let row: Option<(i64,)> = tx
+        .fetch_optional(
+            &Sql::new(
+                "SELECT id FROM organisations WHERE kind = 'neighborhood_council' AND neighborhood_id = $1 \
+                 ORDER BY id LIMIT 1",
+            )
+            .bind(neighborhood_id),
+        )
+        .await?;
+    Ok(row.map(|r| r.0))
+}
+
 /// Number of organisations of each kind, in `OrgKind::ALL` order.
 pub async fn count_by_kind(store: &Store) -> Result<Vec<(OrgKind, i64)>> {
     let rows: Vec<(String, i64)> = store

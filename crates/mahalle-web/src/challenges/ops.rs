@@ -378,6 +378,11 @@ pub struct RaiseInput {
     /// Save although likely duplicates were shown.
     #[serde(default, deserialize_with = "crate::http::extract::flag")]
     pub confirm: bool,
+    /// The meeting (a think-tank, a supervisory visit) it is an outcome of; its source then
+    /// defaults to the meeting's kind.
+    #[serde(default, deserialize_with = "crate::http::extract::text_or_number")]
+    #[schema(value_type = Option<i64>)]
+    pub meeting_id: String,
 }
 
 /// Who may raise a challenge in a neighborhood: its council members, and the secretariat of its
@@ -443,7 +448,55 @@ pub async fn raise(store: &Store, who: &Principal, input: &RaiseInput) -> Result
             "Choose the domain from the list.",
         ));
     }
-    let source = ChallengeSource::parse(input.source.trim());
+    let meeting = match text::to_latin_digits(input.meeting_id.trim()) {
+        t if t.is_empty() => None,
+        t => {
+            let m = match t.parse::<i64>() {
+                Ok(id) => {
+                    match mahalle_db::meetings::get(store, id, crate::http::clock::today()).await {
+                        Ok(m) => Some(m),
+                        Err(DbError::NotFound) => None,
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+                Err(_) => None,
+            };
+            match m {
+                Some(m)
+                    if rules::meeting_covers(
+                        m.district_id,
+                        m.neighborhood_id,
+                        n.district_id,
+                        n.id,
+                    ) =>
+                {
+                    Some(m)
+                }
+                Some(_) => {
+                    errors.push(FieldError::new(
+                        "neighborhood_id",
+                        "این جلسه به محله دیگری مربوط است؛ چالش همان محله را ثبت کنید.",
+                        "This meeting belongs to another place; record a challenge of its neighborhood.",
+                    ));
+                    None
+                }
+                None => {
+                    errors.push(FieldError::new(
+                        "meeting_id",
+                        "جلسه‌ای با این شناسه نیست.",
+                        "No meeting has this id.",
+                    ));
+                    None
+                }
+            }
+        }
+    };
+    let source = match (input.source.trim(), &meeting) {
+        ("", Some(m)) => {
+            mahalle_core::meetings::MeetingKind::parse(&m.kind).map(ChallengeSource::of_meeting)
+        }
+        (s, _) => ChallengeSource::parse(s),
+    };
     if source.is_none() {
         errors.push(FieldError::new(
             "source",
@@ -454,6 +507,7 @@ pub async fn raise(store: &Store, who: &Principal, input: &RaiseInput) -> Result
     let (Some(domain), Some(source)) = (domain, source) else {
         return Err(AppError::Invalid(errors));
     };
+    let meeting_id = meeting.map(|m| m.id);
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
@@ -487,6 +541,7 @@ pub async fn raise(store: &Store, who: &Principal, input: &RaiseInput) -> Result
                         title,
                         body,
                         created_by: Some(user),
+                        meeting_id,
                     },
                     now,
                 )
@@ -501,7 +556,7 @@ pub async fn raise(store: &Store, who: &Principal, input: &RaiseInput) -> Result
                     id,
                     None,
                     Some(
-                        json!({"neighborhood_id": n.id, "title": title, "source": source.as_str()}),
+                        json!({"neighborhood_id": n.id, "title": title, "source": source.as_str(), "meeting_id": meeting_id}),
                     ),
                 )
                 .await?;

@@ -89,6 +89,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "Similar challenges in this neighborhood (likely duplicates)",
     ),
     ("ch_raise", "طرح چالش تازه", "Raise a challenge"),
+    ("ch_meeting", "برآمده از جلسه", "Outcome of the meeting"),
     ("ch_body", "شرح", "Description"),
     (
         "ch_confirm",
@@ -518,6 +519,12 @@ pub async fn raise(
 ) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
     match crate::challenges::ops::raise(&state.store, &me.principal, &f).await {
+        // An outcome recorded from a meeting's page goes back to the meeting.
+        Ok(_) if !f.meeting_id.trim().is_empty() => Ok(Redirect::to(&format!(
+            "/meetings/{}#challenges",
+            f.meeting_id.trim()
+        ))
+        .into_response()),
         Ok(id) => Ok(Redirect::to(&format!("/challenges/{id}")).into_response()),
         Err(AppError::Invalid(fields)) => {
             let duplicates = fields.iter().any(|e| e.field == "confirm");

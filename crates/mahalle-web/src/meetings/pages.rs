@@ -293,6 +293,10 @@ struct MeetingTemplate {
     /// Which form `errors` belong to: "add" (a resolution), "attendance" or "details".
     errors_for: &'static str,
     files: Vec<mahalle_db::attachments::Attachment>,
+    /// Challenges recorded as this meeting's outcomes.
+    challenges: Vec<mahalle_db::challenges::Challenge>,
+    /// Neighborhoods whose challenges `p`'s user may record here: (id, label).
+    outcome_places: Vec<(i64, String)>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -341,6 +345,7 @@ async fn meeting_page(
     let counts = resolutions::status_counts(&state.store, &filter, today).await?;
     let can_edit = me.principal.is_secretariat_for(m.district_id);
     let p = Page::new(ctx, "meetings", m.title.clone());
+    let outcome_places = outcome_places(state, &me.principal, &m, &p).await?;
     let invalid = !errors.is_empty();
     render_form(
         &MeetingTemplate {
@@ -366,10 +371,53 @@ async fn meeting_page(
             errors,
             errors_for,
             files: mahalle_db::attachments::of_meeting(&state.store, id).await?,
+            challenges: mahalle_db::challenges::of_meeting(&state.store, id).await?,
+            outcome_places,
             m,
         },
         invalid,
     )
+}
+
+/// The neighborhoods a meeting's outcome may be a challenge of (its own, its district's, or
+/// any) that `who` may raise one in: its council members, its district's secretariat.
+async fn outcome_places(
+    state: &AppState,
+    who: &mahalle_core::access::Principal,
+    m: &Meeting,
+    p: &Page,
+) -> Result<Vec<(i64, String)>, AppError> {
+    let council = |n: i64| {
+        who.grants.iter().any(|g| {
+            g.role == mahalle_core::access::Role::CouncilMember
+                && g.scope == mahalle_core::access::Scope::Neighborhood(n)
+        })
+    };
+    if !(who.may_record_meetings() || m.neighborhood_id.is_some_and(council)) {
+        return Ok(Vec::new());
+    }
+    Ok(mahalle_db::places::all_neighborhoods(&state.store)
+        .await?
+        .into_iter()
+        .filter(|n| {
+            mahalle_core::challenges::meeting_covers(
+                m.district_id,
+                m.neighborhood_id,
+                n.district_id,
+                n.id,
+            ) && (council(n.id) || who.is_secretariat_for(Some(n.district_id)))
+        })
+        .map(|n| {
+            (
+                n.id,
+                format!(
+                    "{} — {}",
+                    p.name(&n.name_fa, &n.name_en),
+                    p.district_name(n.district_number)
+                ),
+            )
+        })
+        .collect())
 }
 
 pub async fn show(

@@ -109,7 +109,28 @@ const SEEDS: &[(&str, &str, &str, ChallengeSource)] = &[
     ),
 ];
 
-/// Loads one or two such challenges per neighborhood. Returns how many.
+/// What the think-tank sessions of district 14's first neighborhoods' pillars raised.
+const THINK_TANK: &[(&str, &str, &str)] = &[
+    (
+        "social",
+        "نیاز به پاتوق فرهنگی برای جوانان در مسجد محله",
+        "امام جماعت و معتمدان پیشنهاد کردند شبستان مسجد در عصرها برای برنامه‌های جوانان باز باشد.",
+    ),
+    (
+        "urban_services",
+        "ساماندهی سدمعبر دستفروشان کنار ایستگاه مترو",
+        "مدیر محله گزارش داد پیاده‌رو در ساعت شلوغی بسته می‌شود.",
+    ),
+    (
+        "civil_works",
+        "تکمیل نیمه‌کاره ماندن پروژه سرای محله",
+        "اعضای شورایاری خواستند پروژه پیش از پایان سال تکمیل شود.",
+    ),
+];
+
+/// Loads one or two such challenges per neighborhood, and a think-tank session (نشست
+/// هم‌اندیشی) of the pillars of district 14's first two neighborhoods with the challenges it
+/// raised. Returns how many challenges.
 pub async fn load(tx: &mut Tx, now: DateTime<Utc>) -> anyhow::Result<usize> {
     let mut rng = Rng(1402);
     let mut made = 0;
@@ -128,6 +149,7 @@ pub async fn load(tx: &mut Tx, now: DateTime<Utc>) -> anyhow::Result<usize> {
                     title,
                     body,
                     created_by: None,
+                    meeting_id: None,
                 },
                 at,
             )
@@ -136,6 +158,78 @@ pub async fn load(tx: &mut Tx, now: DateTime<Utc>) -> anyhow::Result<usize> {
             // Each step of the workflow (indices that `walk` does not make urgent).
             let step = [6, 1, 2, 3, 4, 11][rng.below(6)];
             super::requests::walk(tx, id, step, now).await?;
+            made += 1;
+        }
+    }
+    made += think_tanks(tx, now).await?;
+    Ok(made)
+}
+
+async fn think_tanks(tx: &mut Tx, now: DateTime<Utc>) -> anyhow::Result<usize> {
+    let d14: Vec<(i64, i64)> = mahalle_db::partners::neighborhoods_for_loading(tx)
+        .await?
+        .into_iter()
+        .filter(|n| n.2 == 14)
+        .map(|n| (n.0, n.1))
+        .take(2)
+        .collect();
+    let mut made = 0;
+    for (k, (neighborhood, district)) in d14.into_iter().enumerate() {
+        let Some(council) = mahalle_db::org::council_id_of_neighborhood(tx, neighborhood).await?
+        else {
+            continue;
+        };
+        let at = now - Duration::days(12 + 9 * k as i64);
+        let year =
+            i64::from(mahalle_core::jalali::JalaliDate::from_gregorian(at.date_naive()).year);
+        let meeting = mahalle_db::meetings::create(
+            tx,
+            &mahalle_db::meetings::NewMeeting {
+                kind: "think_tank",
+                body_id: council,
+                jalali_year: year,
+                session_number: 3,
+                title: "سومین نشست هم‌اندیشی ارکان مدیریت محله",
+                chair_person_id: None,
+                place: "سرای محله",
+                starts_at: at,
+                district_id: Some(district),
+                neighborhood_id: Some(neighborhood),
+                minutes: "معاون شهردار از شورایاران پیشین قدردانی کرد و به اعضای تازه خوشامد گفت. ارکان محله (شورایاری، معتمدان، امام جماعت و مدیر محله) چالش‌های محله را بررسی کردند.",
+                agenda: &[
+                    "قدردانی از شورایاران دوره پیشین و معرفی اعضای تازه".to_string(),
+                    "بررسی چالش‌های محله".to_string(),
+                ],
+                organisations: &[(council, true)],
+                people: &[],
+                created_by: None,
+            },
+        )
+        .await?;
+        for (domain, title, body) in THINK_TANK.iter().skip(k).take(2) {
+            let id = challenges::create(
+                tx,
+                &NewChallenge {
+                    neighborhood_id: neighborhood,
+                    domain,
+                    title,
+                    body,
+                    created_by: None,
+                    meeting_id: Some(meeting),
+                },
+                at,
+            )
+            .await?;
+            challenges::set_details(
+                tx,
+                id,
+                ChallengeSource::ThinkTank.as_str(),
+                "normal",
+                "",
+                None,
+                at,
+            )
+            .await?;
             made += 1;
         }
     }

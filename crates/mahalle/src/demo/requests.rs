@@ -912,6 +912,7 @@ async fn challenges(tx: &mut mahalle_db::Tx, now: DateTime<Utc>) -> anyhow::Resu
                 title: &title,
                 body: "این نیاز در سه ماه گذشته بارها از سوی ساکنان محله ثبت شده است.",
                 created_by: None,
+                meeting_id: None,
             },
             now,
         )

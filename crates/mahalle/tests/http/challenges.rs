@@ -210,3 +210,95 @@ async fn a_challenge_goes_through_its_workflow_and_councils_endorse() {
         .await;
     assert_eq!(r.status().as_u16(), 403);
 }
+
+#[tokio::test]
+async fn a_think_tank_records_its_outcomes_as_challenges_of_its_neighborhood() {
+    let app = TestApp::spawn().await;
+    let store = Store::connect(&app.db_url).await.unwrap();
+    // The demo's think-tank session of پیروزی's pillars, and another neighborhood of district 14.
+    let (meeting, pirouzi): (i64, i64) = store
+        .fetch_one(&Sql::new(
+            "SELECT id, neighborhood_id FROM meetings WHERE kind = 'think_tank' AND neighborhood_id = \
+             (SELECT neighborhood_id FROM user_roles WHERE role = 'council_member')",
+        ))
+        .await
+        .unwrap();
+    let other = store
+        .scalar(
+            &Sql::new(
+                "SELECT MIN(id) FROM neighborhoods WHERE district_id = (SELECT district_id FROM neighborhoods WHERE id = $1) AND id <> $1",
+            )
+            .bind(pirouzi),
+        )
+        .await
+        .unwrap();
+
+    app.login_as("council").await;
+    let (status, page) = app.get_text(&format!("/meetings/{meeting}")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("ثبت یک برآمد جلسه به‌عنوان چالش محله"));
+    let (m, n) = (meeting.to_string(), pirouzi.to_string());
+    let r = app
+        .post_form(
+            "/challenges",
+            &[
+                ("meeting_id", &m),
+                ("neighborhood_id", &n),
+                ("domain", "cultural"),
+                ("title", "برگزاری جشنواره محله‌ای کتاب‌خوانی کودکان"),
+                ("body", "پیشنهاد معتمدان در نشست هم‌اندیشی"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(
+        r.headers()["location"],
+        format!("/meetings/{meeting}#challenges").as_str()
+    );
+    let (_, page) = app.get_text(&format!("/meetings/{meeting}")).await;
+    assert!(page.contains("برگزاری جشنواره محله‌ای کتاب‌خوانی کودکان"));
+    let (_, list) = app
+        .get_json(&format!(
+            "/api/v1/challenges?neighborhood={pirouzi}&per_page=200"
+        ))
+        .await;
+    let made = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["title"] == "برگزاری جشنواره محله‌ای کتاب‌خوانی کودکان")
+        .expect("the challenge")
+        .clone();
+    assert_eq!(made["meeting_id"], meeting);
+    assert_eq!(made["source"], "think_tank", "the meeting's kind");
+    let (_, page) = app.get_text(&format!("/challenges/{}", made["id"])).await;
+    assert!(page.contains(&format!("/meetings/{meeting}")));
+
+    // A neighborhood's meeting records challenges of that neighborhood only; no such meeting.
+    let d14 = app.another_visitor();
+    d14.login_as("d14").await;
+    let o = other.to_string();
+    for (meeting_id, neighborhood) in [(m.as_str(), o.as_str()), ("999999", n.as_str())] {
+        let r = d14
+            .post_form(
+                "/challenges",
+                &[
+                    ("meeting_id", meeting_id),
+                    ("neighborhood_id", neighborhood),
+                    ("domain", "social"),
+                    ("title", "چالشی که نباید ثبت شود"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 422, "{meeting_id} {neighborhood}");
+    }
+    assert_eq!(
+        store
+            .scalar(&Sql::new(
+                "SELECT COUNT(*) FROM challenges WHERE title = 'چالشی که نباید ثبت شود'"
+            ))
+            .await
+            .unwrap(),
+        0
+    );
+}

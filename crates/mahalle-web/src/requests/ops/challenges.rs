@@ -49,6 +49,7 @@ pub async fn create_from_request(
                         title,
                         body: "",
                         created_by: Some(who.user_id),
+                        meeting_id: None,
                     },
                     now,
                 )

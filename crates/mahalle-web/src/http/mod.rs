@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod overload;
 pub mod page;
 pub mod passwords;
+pub mod sheet;
 pub mod state;
 pub mod texts;
 

@@ -26,6 +26,69 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_person, save_person))
         .routes(routes!(retire_person))
         .routes(routes!(reinstate_person))
+        .routes(routes!(import_people))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PeopleImportParams {
+    /// Name of the uploaded file; its extension (.xlsx or .csv) says how to read it.
+    pub filename: String,
+    /// `true` to check without recording anything.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// What a people import checked and recorded.
+#[derive(Serialize, ToSchema)]
+pub struct PeopleImportResult {
+    pub rows: usize,
+    pub valid: usize,
+    pub recorded: Option<ops::Imported>,
+    pub errors: Vec<crate::http::sheet::RowError>,
+}
+
+#[utoipa::path(post, path = "/api/v1/people/import", tag = "people", params(PeopleImportParams), security(("bearer" = [])),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The .xlsx or .csv file"),
+    responses((status = 200, body = PeopleImportResult), (status = 403, body = ErrorBody), (status = 422, body = PeopleImportResult)))]
+/// Imports people and their pillar roles from a spreadsheet (administrators; district mayors for
+/// their district): every row is checked first, and all are recorded in one transaction or none.
+async fn import_people(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Q(q): Q<PeopleImportParams>,
+    body: axum::body::Body,
+) -> Result<(StatusCode, Json<PeopleImportResult>), AppError> {
+    let me = ctx.require_api_writer()?;
+    ops::may_import(&me.principal)?;
+    let body = crate::http::extract::read_body(body, crate::http::sheet::MAX_UPLOAD).await?;
+    let check = ops::check_import(&s.store, &me.principal, &q.filename, &body).await?;
+    let (rows, valid) = (check.rows, check.drafts.len());
+    if !check.errors.is_empty() {
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(PeopleImportResult {
+                rows,
+                valid,
+                recorded: None,
+                errors: check.errors,
+            }),
+        ));
+    }
+    let recorded = if q.dry_run {
+        None
+    } else {
+        Some(ops::commit_import(&s.store, &me.principal, &q.filename, &body).await?)
+    };
+    Ok((
+        StatusCode::OK,
+        Json(PeopleImportResult {
+            rows,
+            valid,
+            recorded,
+            errors: Vec::new(),
+        }),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/people", tag = "people", params(RetiredParams, ListParams), security(("bearer" = [])),

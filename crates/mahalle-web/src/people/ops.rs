@@ -252,3 +252,162 @@ pub async fn retire(store: &Store, who: &Principal, id: i64, retire: bool) -> Re
         })
         .await
 }
+
+/// What checking an uploaded people sheet found: good rows and every problem.
+pub struct PeopleCheck {
+    pub drafts: Vec<crate::people::sheet::PersonDraft>,
+    pub errors: Vec<crate::http::sheet::RowError>,
+    pub rows: usize,
+}
+
+/// Whether `who` may import people at all (administrators, district mayors): asked before an
+/// upload is read.
+pub fn may_import(who: &Principal) -> Result<(), AppError> {
+    if who.keeps_any_registry() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Reads and checks a people and pillars sheet: every row, every problem, and each row within
+/// the importer's reach (a district mayor imports for their district).
+pub async fn check_import(
+    store: &Store,
+    who: &Principal,
+    filename: &str,
+    bytes: &[u8],
+) -> Result<PeopleCheck, AppError> {
+    may_import(who)?;
+    let rows =
+        crate::http::sheet::read_table::<crate::people::sheet::PersonColumn>(filename, bytes)
+            .map_err(|e| AppError::invalid("file", e.message_fa(), e.to_string()))?;
+    let mut lookup = crate::http::sheet::Lookup::default();
+    for (id, code, number, fa, en) in places::district_names(store).await? {
+        lookup.add_district(id, &[&code, &number.to_string(), &fa, &en]);
+    }
+    for (id, district, code, fa, en) in places::neighborhood_names(store).await? {
+        lookup.add_neighborhood(id, district, &[&code, &fa, &en]);
+    }
+    let (drafts, mut errors) =
+        crate::people::sheet::validate(&rows, &lookup, crate::http::clock::today());
+    let drafts = drafts
+        .into_iter()
+        .filter(|d| {
+            let ok = who.keeps_registry(d.district_id);
+            if !ok {
+                errors.push(crate::http::sheet::RowError {
+                    line: d.line,
+                    column: "district",
+                    fa: "این فرد یا محله در منطقه شما نیست؛ ستون منطقه یا محله را درست کنید.".into(),
+                    en: "This person or neighborhood is outside your district; correct the district or neighborhood.".into(),
+                });
+            }
+            ok
+        })
+        .collect();
+    errors.sort_by_key(|e| e.line);
+    Ok(PeopleCheck {
+        drafts,
+        errors,
+        rows: rows.len(),
+    })
+}
+
+/// What an import recorded.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, ToSchema)]
+pub struct Imported {
+    /// People added to the registry.
+    pub people: usize,
+    /// Rows naming someone already in the registry (same name and phone).
+    pub existing: usize,
+    /// Pillar roles recorded (or updated).
+    pub pillars: usize,
+}
+
+/// Records every row of a clean sheet in one transaction, or nothing.
+pub async fn commit_import(
+    store: &Store,
+    who: &Principal,
+    filename: &str,
+    bytes: &[u8],
+) -> Result<Imported, AppError> {
+    let check = check_import(store, who, filename, bytes).await?;
+    if let Some(e) = check.errors.first() {
+        return Err(AppError::invalid(
+            "file",
+            format!(
+                "ردیف {}: {}",
+                text::to_persian_digits(&e.line.to_string()),
+                e.fa
+            ),
+            format!("Row {}: {}", e.line, e.en),
+        ));
+    }
+    let (drafts, user) = (&check.drafts, who.user_id);
+    let now = Utc::now();
+    store
+        .write(|tx, _| {
+            Box::pin(async move {
+                let mut out = Imported::default();
+                let mut ids = Vec::new();
+                for d in drafts {
+                    let id = match people::find_same(tx, &d.name_fa, &d.phone).await? {
+                        Some(id) => {
+                            out.existing += 1;
+                            id
+                        }
+                        None => {
+                            out.people += 1;
+                            people::create(
+                                tx,
+                                &PersonFields {
+                                    full_name_fa: &d.name_fa,
+                                    full_name_en: &d.name_en,
+                                    gender: &d.gender,
+                                    phone: &d.phone,
+                                    email: &d.email,
+                                    district_id: d.district_id,
+                                },
+                                now,
+                            )
+                            .await?
+                        }
+                    };
+                    ids.push(id);
+                    if let Some(p) = &d.pillar {
+                        mahalle_db::councils::upsert_pillar(
+                            tx,
+                            &mahalle_db::councils::NewPillar {
+                                neighborhood_id: p.neighborhood_id,
+                                person_id: id,
+                                kind: p.kind.as_str(),
+                                title: &p.title,
+                                since: p.since,
+                                until: None,
+                            },
+                        )
+                        .await?;
+                        out.pillars += 1;
+                    }
+                }
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: Some(user),
+                        action: "import",
+                        entity: "people",
+                        entity_id: None,
+                        before: None,
+                        after: Some(
+                            json!({"file": filename, "people": out.people, "existing": out.existing,
+                            "pillars": out.pillars, "person_ids": ids}),
+                        ),
+                    },
+                )
+                .await?;
+                Ok::<_, AppError>(out)
+            })
+        })
+        .await
+}

@@ -270,3 +270,165 @@ pub async fn reinstate(
     ops::retire(&state.store, &me.principal, id, false).await?;
     Ok(Redirect::to(&format!("/people/{id}")).into_response())
 }
+
+pub const STRINGS: &[(&str, &str, &str)] = &[
+    ("pp_import", "ورود افراد و ارکان از اکسل", "Import people and pillars"),
+    ("pp_import_intro", "فهرست افراد، و برای هر کدام اگر رکن محله است (مدیر محله، معتمد، امام جماعت، گروه مردمی، نخبه) محله و نقش او. همه ردیف‌ها بررسی و پیش‌نمایش می‌شوند و یا همه ثبت می‌شوند یا هیچ‌کدام.", "A list of people and, for those who are a neighborhood's pillars (manager, trustee, imam, people's group, elite), their neighborhood and role. Every row is checked and previewed; all are recorded or none."),
+    ("pp_pillar", "رکن محله", "Pillar"),
+    ("pp_import_hint", "فردی که با همین نام و همین تلفن در سامانه هست دوباره ساخته نمی‌شود. شهردار منطقه تنها افراد و محله‌های منطقه خود را وارد می‌کند.", "Someone already kept with the same name and phone is not added twice. A district mayor imports people and neighborhoods of their own district only."),
+    ("pp_imported", "ثبت شد", "Recorded"),
+];
+
+#[derive(Template)]
+#[template(path = "people_import.html")]
+struct ImportTemplate {
+    p: Page,
+    checked: Option<ImportChecked>,
+    errors: Vec<String>,
+    /// (Persian header, English header, required)
+    columns: Vec<(&'static str, &'static str, bool)>,
+    kinds: Vec<&'static str>,
+}
+
+struct ImportChecked {
+    filename: String,
+    rows: usize,
+    drafts: Vec<crate::people::sheet::PersonDraft>,
+    problems: Vec<crate::http::sheet::RowError>,
+    payload: String,
+}
+
+impl ImportTemplate {
+    fn problem(&self, e: &crate::http::sheet::RowError) -> String {
+        if self.p.fa() {
+            e.fa.clone()
+        } else {
+            e.en.clone()
+        }
+    }
+}
+
+fn import_page(
+    ctx: &Ctx,
+    checked: Option<ImportChecked>,
+    errors: Vec<String>,
+) -> Result<Response, AppError> {
+    use crate::http::sheet::SheetColumn;
+    let me = ctx.require_user()?;
+    ops::may_import(&me.principal)?;
+    let p = Page::new(ctx, "people", crate::http::i18n::t(ctx.lang, "pp_import"));
+    let kinds = mahalle_core::councils::PillarKind::ALL
+        .iter()
+        .map(|k| if p.fa() { k.label_fa() } else { k.label_en() })
+        .collect();
+    let bad = !errors.is_empty() || checked.as_ref().is_some_and(|c| !c.problems.is_empty());
+    crate::http::page::render_form(
+        &ImportTemplate {
+            p,
+            checked,
+            errors,
+            columns: crate::people::sheet::PersonColumn::all()
+                .iter()
+                .map(|c| (c.header_fa(), c.header_en(), c.required()))
+                .collect(),
+            kinds,
+        },
+        bad,
+    )
+}
+
+pub async fn import_form(ctx: Ctx) -> Result<Response, AppError> {
+    import_page(&ctx, None, Vec::new())
+}
+
+/// Checks an uploaded sheet and shows every row as it would be recorded, or every problem.
+pub async fn import_upload(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    mp: axum::extract::Multipart,
+) -> Result<Response, AppError> {
+    use base64::Engine;
+    let me = ctx.require_user()?;
+    ops::may_import(&me.principal)?;
+    let form = crate::http::csrf::multipart_form(&ctx, mp).await?;
+    let (filename, bytes) = form.file.unwrap_or_default();
+    if bytes.is_empty() || bytes.len() > crate::http::sheet::MAX_UPLOAD {
+        let msg = if ctx.lang == crate::http::ctx::Lang::Fa {
+            "فایلی تا ۲ مگابایت انتخاب کنید."
+        } else {
+            "Choose a file of up to 2 MB."
+        };
+        return import_page(&ctx, None, vec![msg.to_string()]);
+    }
+    match ops::check_import(&state.store, &me.principal, &filename, &bytes).await {
+        Ok(c) => import_page(
+            &ctx,
+            Some(ImportChecked {
+                payload: base64::engine::general_purpose::STANDARD.encode(&bytes),
+                filename,
+                rows: c.rows,
+                drafts: c.drafts,
+                problems: c.errors,
+            }),
+            Vec::new(),
+        ),
+        Err(AppError::Invalid(f)) => import_page(&ctx, None, ctx.messages(f)),
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ImportCommitForm {
+    filename: String,
+    payload: String,
+}
+
+pub async fn import_commit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    CsrfForm(f): CsrfForm<ImportCommitForm>,
+) -> Result<Response, AppError> {
+    use base64::Engine;
+    let me = ctx.require_user()?;
+    ops::may_import(&me.principal)?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(f.payload.as_bytes())
+        .map_err(|_| AppError::BadRequest("payload".into()))?;
+    match ops::commit_import(&state.store, &me.principal, &f.filename, &bytes).await {
+        Ok(n) => Ok(Redirect::to(&format!(
+            "/people?imported={}&pillars={}",
+            n.people + n.existing,
+            n.pillars
+        ))
+        .into_response()),
+        Err(AppError::Invalid(fields)) => import_page(&ctx, None, ctx.messages(fields)),
+        Err(e) => Err(e),
+    }
+}
+
+/// A sheet to fill in: the headers in Persian and two example rows (CSV, UTF-8 with BOM so that
+/// Excel reads the Persian).
+pub async fn import_template(ctx: Ctx) -> Result<Response, AppError> {
+    use crate::http::sheet::SheetColumn;
+    let me = ctx.require_user()?;
+    ops::may_import(&me.principal)?;
+    let mut out = String::from("\u{feff}");
+    let headers: Vec<&str> = crate::people::sheet::PersonColumn::all()
+        .iter()
+        .map(|c| c.header_fa())
+        .collect();
+    out.push_str(&headers.join(","));
+    out.push_str("\r\nزهرا کریمی,Zahra Karimi,زن,09121234567,,14,پیروزی,معتمد محل,,1404/07/01\r\n");
+    out.push_str("حسن موسوی,,مرد,,,14,پیروزی,امام جماعت,مسجد جامع,\r\n");
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"people-template.csv\"",
+            ),
+        ],
+        out,
+    )
+        .into_response())
+}

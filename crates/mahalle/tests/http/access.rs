@@ -235,7 +235,7 @@ async fn objects(store: &Store) -> Objects {
     let mut inside = HashMap::new();
     let mut outside = HashMap::new();
     let pairs: Vec<(&'static str, String, String)> = vec![
-        ("meetings", "SELECT MIN(id) FROM meetings".into(), "SELECT MAX(id) FROM meetings".into()),
+        ("meetings", "SELECT MIN(id) FROM meetings".into(), "SELECT MAX(id) FROM meetings WHERE kind = 'hq_session'".into()),
         ("resolutions", resolution_sql(Side::Inside), resolution_sql(Side::Outside)),
         (
             "extensions",
@@ -522,7 +522,9 @@ fn page_form(route: &str, body: &str) -> Vec<(String, String)> {
         ],
         "/admin/users/{id}/roles" | "/admin/users/{id}/roles/remove" => &[("role", "nobody")],
         "/login" => &[("username", "nobody"), ("password", "not it")],
-        "/meetings/{id}/import/commit" => &[("filename", "x.csv"), ("payload", "")],
+        "/meetings/{id}/import/commit" | "/people/import/commit" => {
+            &[("filename", "x.csv"), ("payload", "")]
+        }
         "/requests/{id}/act" => &[("action", "accept")],
         "/resolutions/{id}/act" => &[("action", "start")],
         _ => &[],

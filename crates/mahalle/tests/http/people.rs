@@ -113,3 +113,97 @@ async fn contact_details_are_for_staff_and_people_for_their_registry() {
     let r = app.post_form("/people", &[("full_name_fa", "الف")]).await;
     assert_eq!(r.status().as_u16(), 403);
 }
+
+/// Uploads a sheet on the import page; returns the status and the page.
+async fn upload(app: &TestApp, name: &str, bytes: Vec<u8>) -> (u16, String) {
+    let csrf = app.csrf().await;
+    let file = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
+    let r = app
+        .client
+        .post(app.url("/people/import"))
+        .multipart(
+            reqwest::multipart::Form::new()
+                .text("csrf", csrf)
+                .part("file", file),
+        )
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn people_and_pillars_come_from_a_sheet_all_or_none() {
+    let app = TestApp::spawn().await;
+    app.login_as("d14").await;
+    // A sheet with problems: nothing is recorded, every problem is named.
+    let bad = "نام و نام خانوادگی,تلفن,منطقه,محله,نقش\r\n\
+               مریم احمدی,09123334455,14,پیروزی,معتمد\r\n\
+               ,abc,14,پیروزی,شهردار\r\n\
+               رضا نوری,,6,,\r\n";
+    let (status, page) = upload(&app, "people.csv", bad.as_bytes().to_vec()).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("نام و نام خانوادگی لازم است"));
+    assert!(page.contains("رکن «شهردار» شناخته نشد"));
+    assert!(
+        page.contains("در منطقه شما نیست"),
+        "district 6 is not d14's"
+    );
+    assert!(!page.contains("name=\"payload\""), "no commit offered");
+    let (_, list) = app
+        .get_json(&format!("/api/v1/people?q={}", urlencode("مریم احمدی")))
+        .await;
+    assert_eq!(list["total"], 0);
+
+    // A clean sheet is previewed, then recorded whole.
+    let good = "\u{feff}نام و نام خانوادگی,تلفن,منطقه,محله,نقش,عنوان,از تاریخ\r\n\
+                مریم احمدی,۰۹۱۲۳۳۳۴۴۵۵,14,پیروزی,معتمد,,۱۴۰۴/۰۷/۰۱\r\n\
+                مهدی صالحی,,14,پیروزی,امام جماعت,مسجد الرضا,\r\n";
+    let (status, page) = upload(&app, "people.csv", good.as_bytes().to_vec()).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("مسجد الرضا") && page.contains("name=\"payload\""));
+    let payload = {
+        let at = page.find("name=\"payload\" value=\"").unwrap() + 22;
+        page[at..at + page[at..].find('"').unwrap()].to_string()
+    };
+    let r = app
+        .post_form(
+            "/people/import/commit",
+            &[("filename", "people.csv"), ("payload", &payload)],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, list) = app
+        .get_json(&format!("/api/v1/people?q={}", urlencode("مریم احمدی")))
+        .await;
+    assert_eq!(list["total"], 1);
+    let maryam = list["items"][0]["id"].as_i64().unwrap();
+    let (_, page) = app.get_text(&format!("/people/{maryam}")).await;
+    assert!(page.contains("معتمد محل") && page.contains("پیروزی"));
+
+    // The same sheet through the API names the same people rather than adding them twice
+    // (the one with a phone); a viewer may not import.
+    let token = api_token(&app).await;
+    let r = app
+        .client
+        .post(app.url("/api/v1/people/import?filename=people.csv"))
+        .bearer_auth(&token)
+        .body(good.as_bytes().to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(
+        body["recorded"],
+        json!({"people": 1, "existing": 1, "pillars": 2})
+    );
+    let (_, list) = app
+        .get_json(&format!("/api/v1/people?q={}", urlencode("مریم احمدی")))
+        .await;
+    assert_eq!(list["total"], 1, "not twice");
+    let viewer = app.another_visitor();
+    viewer.login_as("viewer").await;
+    let (status, _) = upload(&viewer, "people.csv", good.as_bytes().to_vec()).await;
+    assert_eq!(status, 403);
+}

@@ -14,31 +14,27 @@
 //! correctly in Excel (BOM, right-to-left, no formula injection).
 
 mod export;
-mod read;
 #[cfg(test)]
 mod tests;
 mod validate;
 
-use mahalle_core::text::{search_key, to_persian_digits};
+use mahalle_core::text::search_key;
 
 pub use export::{
     export_csv, export_xlsx, template_csv, template_xlsx, ExportRow, TemplateExample,
 };
-pub use read::read_table;
 pub use validate::{validate, Draft, DraftScope, Lookup, RowError};
 
-/// The most data rows one upload may hold: a weekly session is ~400 resolutions, so anything far
-/// beyond that is a wrong file (or a whole archive) and would only produce a wall of errors.
-pub const MAX_ROWS: usize = 5000;
+pub use crate::http::sheet::{MAX_CELLS, MAX_ROWS, MAX_UPLOAD};
 
-/// The largest spreadsheet an import takes (a 450-row session is well under 100 KB).
-pub const MAX_UPLOAD: usize = 2 * 1024 * 1024;
+/// A resolutions sheet's row, and why a file could not be read.
+pub type RawRow = crate::http::sheet::RawRow<Column>;
+pub type FileError = crate::http::sheet::FileError<Column>;
 
-/// Bounds on what a sheet may make us hold, checked before anything is allocated for it: cells
-/// and columns read, and bytes a workbook may unzip to (a 5 KB zip can claim gigabytes).
-pub const MAX_CELLS: usize = 200_000;
-pub const MAX_COLUMNS: u32 = 256;
-pub const MAX_UNZIPPED: u64 = 40 * 1024 * 1024;
+/// Reads an uploaded resolutions sheet (see [`crate::http::sheet::read_table`]).
+pub fn read_table(filename: &str, bytes: &[u8]) -> Result<Vec<RawRow>, FileError> {
+    crate::http::sheet::read_table(filename, bytes)
+}
 
 /// Columns of a resolutions sheet; headers accepted in Persian or English, matched through
 /// [`search_key`] so that ی/ي, ZWNJ, spaces and punctuation (e.g. a trailing `*`) do not matter.
@@ -184,80 +180,22 @@ impl Column {
     }
 }
 
-/// One data row of an uploaded sheet, before any checking.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawRow {
-    /// 1-based row number in the file, as Excel shows it, so messages point at the right row.
-    pub line: usize,
-    /// Trimmed cell text; empty cells are absent.
-    pub cells: std::collections::HashMap<Column, String>,
-}
-
-/// Why an uploaded file as a whole could not be used (row-level problems are [`RowError`]s).
-/// `Display` is English; [`FileError::message_fa`] is the Persian wording.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum FileError {
-    /// No header row, or a header row and nothing under it.
-    #[error("The file has no rows to import.")]
-    Empty,
-    /// Neither an .xlsx workbook nor CSV text (e.g. an old .xls or a PDF).
-    #[error("Unsupported file type: upload an Excel workbook (.xlsx) or a CSV file.")]
-    UnknownFormat,
-    /// Looked like a supported format but could not be parsed; holds the (English) detail.
-    #[error("The file could not be read: {0}")]
-    Unreadable(String),
-    /// Required columns not found in the header row, in [`Column::ALL`] order.
-    #[error("Required columns are missing: {}.", column_list(.0, false))]
-    MissingColumns(Vec<Column>),
-    /// More data rows than [`MAX_ROWS`]; holds how many the file has.
-    #[error("The file has {0} rows; at most {MAX_ROWS} can be imported at once.")]
-    TooManyRows(usize),
-    /// Beyond the bounds above (cells, columns, unzipped size): a damaged or hostile file.
-    #[error("The file is too large to read: at most {MAX_CELLS} cells in the first {MAX_COLUMNS} columns and 40 MB unzipped.")]
-    TooLarge,
-}
-
-impl FileError {
-    /// The same error, worded for Persian-speaking users.
-    pub fn message_fa(&self) -> String {
-        match self {
-            FileError::Empty => "فایل هیچ سطری برای ورود ندارد.".to_owned(),
-            FileError::UnknownFormat => {
-                "نوع فایل پشتیبانی نمی‌شود؛ فایل اکسل (xlsx) یا CSV بارگذاری کنید.".to_owned()
-            }
-            FileError::Unreadable(detail) => format!(
-                "فایل خوانده نشد. اگر CSV است آن را با کدگذاری UTF-8 ذخیره کنید و اگر اکسل است \
-                 یک بار در اکسل باز و دوباره ذخیره کنید. (جزئیات: {detail})"
-            ),
-            FileError::MissingColumns(columns) => {
-                format!("ستون‌های ضروری پیدا نشد: {}.", column_list(columns, true))
-            }
-            FileError::TooLarge => format!(
-                "فایل بزرگ‌تر از آن است که خوانده شود: حداکثر {} خانه در {} ستون نخست و ۴۰ مگابایت پس از گشودن.",
-                to_persian_digits(&MAX_CELLS.to_string()),
-                to_persian_digits(&MAX_COLUMNS.to_string())
-            ),
-            FileError::TooManyRows(n) => format!(
-                "فایل {} سطر دارد؛ هر بار حداکثر {} سطر را می‌توان وارد کرد.",
-                to_persian_digits(&n.to_string()),
-                to_persian_digits(&MAX_ROWS.to_string())
-            ),
-        }
+impl crate::http::sheet::SheetColumn for Column {
+    fn all() -> &'static [Column] {
+        &Column::ALL
+    }
+    fn from_header(text: &str) -> Option<Column> {
+        Column::from_header(text)
+    }
+    fn required(self) -> bool {
+        Column::required(self)
+    }
+    fn header_fa(self) -> &'static str {
+        Column::header_fa(self)
+    }
+    fn header_en(self) -> &'static str {
+        Column::header_en(self)
     }
 }
 
-/// `«عنوان»، «مهلت»` or `'title', 'deadline'`.
-fn column_list(columns: &[Column], persian: bool) -> String {
-    let names: Vec<String> = columns
-        .iter()
-        .map(|c| {
-            if persian {
-                format!("«{}»", c.header_fa())
-            } else {
-                format!("'{}'", c.header_en())
-            }
-        })
-        .collect();
-    names.join(if persian { "، " } else { ", " })
-}
 pub mod pages;

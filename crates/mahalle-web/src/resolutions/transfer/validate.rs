@@ -9,6 +9,7 @@ use mahalle_core::resolutions::Priority;
 use mahalle_core::text::{normalize, search_key, to_latin_digits, to_persian_digits};
 
 use super::{Column, RawRow};
+pub use crate::http::sheet::{Lookup, RowError};
 
 /// Longest title, in characters: titles appear in lists and notifications.
 const MAX_TITLE: usize = 500;
@@ -16,104 +17,6 @@ const MAX_TITLE: usize = 500;
 const MAX_BODY: usize = 10_000;
 /// User text echoed inside messages is cut to this many characters.
 const ECHO: usize = 60;
-
-/// Names → ids for matching, keyed by [`search_key`] so spelling variants match (ی/ي, ZWNJ or
-/// space, Persian or Latin digits). A key may name several rows (two neighborhoods called
-/// «امامزاده» in different districts): such names only resolve when the context disambiguates.
-#[derive(Debug, Default, Clone)]
-pub struct Lookup {
-    orgs: HashMap<String, Vec<i64>>,
-    districts: HashMap<String, Vec<i64>>,
-    neighborhoods: HashMap<String, Vec<(i64, i64)>>,
-}
-
-impl Lookup {
-    /// Registers an organisation under each of its names (code, name_fa, name_en).
-    pub fn add_org(&mut self, id: i64, names: &[&str]) {
-        for name in names {
-            insert(&mut self.orgs, search_key(name), id);
-        }
-    }
-
-    /// Registers a district under its names (code "D14", number "14", "منطقه ۱۴", "District 14").
-    /// Numbered forms are canonicalised, so any one of them also accepts the others and "014".
-    pub fn add_district(&mut self, id: i64, names: &[&str]) {
-        for name in names {
-            insert(&mut self.districts, district_key(name), id);
-        }
-    }
-
-    /// Registers a neighborhood under its names, remembering its district.
-    pub fn add_neighborhood(&mut self, id: i64, district_id: i64, names: &[&str]) {
-        for name in names {
-            insert(&mut self.neighborhoods, search_key(name), (id, district_id));
-        }
-    }
-
-    /// The organisation with this name, if exactly one has it.
-    pub fn org(&self, name: &str) -> Option<i64> {
-        unique(self.orgs.get(&search_key(name)))
-    }
-
-    /// The district with this name or number, if exactly one has it.
-    pub fn district(&self, name: &str) -> Option<i64> {
-        unique(self.districts.get(&district_key(name)))
-    }
-
-    /// `(id, district_id)` of the neighborhood with this name, if exactly one has it.
-    pub fn neighborhood(&self, name: &str) -> Option<(i64, i64)> {
-        unique(self.neighborhoods.get(&search_key(name)))
-    }
-
-    fn org_candidates(&self, name: &str) -> &[i64] {
-        self.orgs.get(&search_key(name)).map_or(&[], Vec::as_slice)
-    }
-
-    fn district_candidates(&self, name: &str) -> &[i64] {
-        self.districts
-            .get(&district_key(name))
-            .map_or(&[], Vec::as_slice)
-    }
-
-    fn neighborhood_candidates(&self, name: &str) -> &[(i64, i64)] {
-        self.neighborhoods
-            .get(&search_key(name))
-            .map_or(&[], Vec::as_slice)
-    }
-}
-
-fn insert<T: PartialEq>(map: &mut HashMap<String, Vec<T>>, key: String, value: T) {
-    if key.is_empty() {
-        return;
-    }
-    let ids = map.entry(key).or_default();
-    if !ids.contains(&value) {
-        ids.push(value);
-    }
-}
-
-fn unique<T: Copy>(ids: Option<&Vec<T>>) -> Option<T> {
-    match ids.map(Vec::as_slice) {
-        Some([only]) => Some(*only),
-        _ => None,
-    }
-}
-
-/// `search_key`, except that "14", "014", "D14", "منطقه ۱۴", "District 14" all become "#14":
-/// people write district numbers every which way.
-fn district_key(name: &str) -> String {
-    let key = search_key(name);
-    let rest = ["منطقه", "district", "region", "d"]
-        .iter()
-        .find_map(|prefix| key.strip_prefix(prefix))
-        .unwrap_or(&key);
-    if !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()) {
-        let trimmed = rest.trim_start_matches('0');
-        format!("#{}", if trimmed.is_empty() { "0" } else { trimmed })
-    } else {
-        key
-    }
-}
 
 /// Where a resolution applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,17 +39,6 @@ pub struct Draft {
     pub partner_org_ids: Vec<i64>,
     pub deadline: NaiveDate,
     pub priority: Priority,
-}
-
-/// One problem in one cell, worded for both languages.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
-pub struct RowError {
-    /// Excel row number.
-    pub line: usize,
-    /// The column's [`Column::header_en`], a stable name the UI can map to its own header.
-    pub column: &'static str,
-    pub fa: String,
-    pub en: String,
 }
 
 /// Validates every row (never stops at the first error) and returns the drafts of good rows

@@ -1,12 +1,243 @@
-//! Reading an uploaded sheet into [`RawRow`]s: format detection, .xlsx via calamine, CSV via the
-//! `csv` crate with a sniffed delimiter, header mapping and row limits.
+//! Reading an uploaded spreadsheet into [`RawRow`]s keyed by an importer's columns: format
+//! detection, .xlsx via calamine, CSV via the `csv` crate with a sniffed delimiter, header
+//! mapping and the bounds every import shares (resolutions, people and pillars).
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::Hash;
 use std::io::{Cursor, Read};
 
 use calamine::{open_workbook_from_rs, Data, DataRef, Reader, Xlsx};
+use mahalle_core::text::{search_key, to_persian_digits};
 
-use super::{Column, FileError, RawRow, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_UNZIPPED};
+/// The most data rows one upload may hold: a weekly session is ~400 resolutions, so anything far
+/// beyond that is a wrong file (or a whole archive) and would only produce a wall of errors.
+pub const MAX_ROWS: usize = 5000;
+
+/// The largest spreadsheet an import takes (a 450-row session is well under 100 KB).
+pub const MAX_UPLOAD: usize = 2 * 1024 * 1024;
+
+/// Bounds on what a sheet may make us hold, checked before anything is allocated for it: cells
+/// and columns read, and bytes a workbook may unzip to (a 5 KB zip can claim gigabytes).
+pub const MAX_CELLS: usize = 200_000;
+pub const MAX_COLUMNS: u32 = 256;
+pub const MAX_UNZIPPED: u64 = 40 * 1024 * 1024;
+
+/// The columns of one kind of sheet, with the headers that name them.
+pub trait SheetColumn: Copy + Eq + Hash + std::fmt::Debug + 'static {
+    /// Every column, in template order.
+    fn all() -> &'static [Self];
+    /// The column a header cell names, whatever its language or spelling.
+    fn from_header(text: &str) -> Option<Self>;
+    /// Whether a sheet must have it.
+    fn required(self) -> bool;
+    fn header_fa(self) -> &'static str;
+    fn header_en(self) -> &'static str;
+}
+
+/// One data row of an uploaded sheet, before any checking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawRow<C: SheetColumn> {
+    /// 1-based row number in the file, as Excel shows it, so messages point at the right row.
+    pub line: usize,
+    /// Trimmed cell text; empty cells are absent.
+    pub cells: HashMap<C, String>,
+}
+
+/// Why an uploaded file as a whole could not be used (row-level problems are the importer's).
+/// `Display` is English; [`FileError::message_fa`] is the Persian wording.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileError<C: SheetColumn> {
+    /// No header row, or a header row and nothing under it.
+    Empty,
+    /// Neither an .xlsx workbook nor CSV text (e.g. an old .xls or a PDF).
+    UnknownFormat,
+    /// Looked like a supported format but could not be parsed; holds the (English) detail.
+    Unreadable(String),
+    /// Required columns not found in the header row, in template order.
+    MissingColumns(Vec<C>),
+    /// More data rows than [`MAX_ROWS`]; holds how many the file has.
+    TooManyRows(usize),
+    /// Beyond the bounds above (cells, columns, unzipped size): a damaged or hostile file.
+    TooLarge,
+}
+
+impl<C: SheetColumn> std::fmt::Display for FileError<C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FileError::Empty => f.write_str("The file has no rows to import."),
+            FileError::UnknownFormat => f.write_str(
+                "Unsupported file type: upload an Excel workbook (.xlsx) or a CSV file.",
+            ),
+            FileError::Unreadable(d) => write!(f, "The file could not be read: {d}"),
+            FileError::MissingColumns(c) => {
+                write!(f, "Required columns are missing: {}.", column_list(c, false))
+            }
+            FileError::TooManyRows(n) => write!(
+                f,
+                "The file has {n} rows; at most {MAX_ROWS} can be imported at once."
+            ),
+            FileError::TooLarge => write!(
+                f,
+                "The file is too large to read: at most {MAX_CELLS} cells in the first {MAX_COLUMNS} columns and 40 MB unzipped."
+            ),
+        }
+    }
+}
+
+impl<C: SheetColumn> std::error::Error for FileError<C> {}
+
+impl<C: SheetColumn> FileError<C> {
+    /// The same error, worded for Persian-speaking users.
+    pub fn message_fa(&self) -> String {
+        match self {
+            FileError::Empty => "فایل هیچ سطری برای ورود ندارد.".to_owned(),
+            FileError::UnknownFormat => {
+                "نوع فایل پشتیبانی نمی‌شود؛ فایل اکسل (xlsx) یا CSV بارگذاری کنید.".to_owned()
+            }
+            FileError::Unreadable(detail) => format!(
+                "فایل خوانده نشد. اگر CSV است آن را با کدگذاری UTF-8 ذخیره کنید و اگر اکسل است \
+                 یک بار در اکسل باز و دوباره ذخیره کنید. (جزئیات: {detail})"
+            ),
+            FileError::MissingColumns(columns) => {
+                format!("ستون‌های ضروری پیدا نشد: {}.", column_list(columns, true))
+            }
+            FileError::TooLarge => format!(
+                "فایل بزرگ‌تر از آن است که خوانده شود: حداکثر {} خانه در {} ستون نخست و ۴۰ مگابایت پس از گشودن.",
+                to_persian_digits(&MAX_CELLS.to_string()),
+                to_persian_digits(&MAX_COLUMNS.to_string())
+            ),
+            FileError::TooManyRows(n) => format!(
+                "فایل {} سطر دارد؛ هر بار حداکثر {} سطر را می‌توان وارد کرد.",
+                to_persian_digits(&n.to_string()),
+                to_persian_digits(&MAX_ROWS.to_string())
+            ),
+        }
+    }
+}
+
+/// One problem in one cell, worded for both languages.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct RowError {
+    /// Excel row number.
+    pub line: usize,
+    /// The column's [`SheetColumn::header_en`], a stable name the UI can map to its own header.
+    pub column: &'static str,
+    pub fa: String,
+    pub en: String,
+}
+
+/// Names → ids for matching spreadsheet cells, keyed by [`search_key`] so spelling variants match (ی/ي, ZWNJ or
+/// space, Persian or Latin digits). A key may name several rows (two neighborhoods called
+/// «امامزاده» in different districts): such names only resolve when the context disambiguates.
+#[derive(Debug, Default, Clone)]
+pub struct Lookup {
+    orgs: HashMap<String, Vec<i64>>,
+    districts: HashMap<String, Vec<i64>>,
+    neighborhoods: HashMap<String, Vec<(i64, i64)>>,
+}
+
+impl Lookup {
+    /// Registers an organisation under each of its names (code, name_fa, name_en).
+    pub fn add_org(&mut self, id: i64, names: &[&str]) {
+        for name in names {
+            insert(&mut self.orgs, search_key(name), id);
+        }
+    }
+
+    /// Registers a district under its names (code "D14", number "14", "منطقه ۱۴", "District 14").
+    /// Numbered forms are canonicalised, so any one of them also accepts the others and "014".
+    pub fn add_district(&mut self, id: i64, names: &[&str]) {
+        for name in names {
+            insert(&mut self.districts, district_key(name), id);
+        }
+    }
+
+    /// Registers a neighborhood under its names, remembering its district.
+    pub fn add_neighborhood(&mut self, id: i64, district_id: i64, names: &[&str]) {
+        for name in names {
+            insert(&mut self.neighborhoods, search_key(name), (id, district_id));
+        }
+    }
+
+    /// The organisation with this name, if exactly one has it.
+    pub fn org(&self, name: &str) -> Option<i64> {
+        unique(self.orgs.get(&search_key(name)))
+    }
+
+    /// The district with this name or number, if exactly one has it.
+    pub fn district(&self, name: &str) -> Option<i64> {
+        unique(self.districts.get(&district_key(name)))
+    }
+
+    /// `(id, district_id)` of the neighborhood with this name, if exactly one has it.
+    pub fn neighborhood(&self, name: &str) -> Option<(i64, i64)> {
+        unique(self.neighborhoods.get(&search_key(name)))
+    }
+
+    pub fn org_candidates(&self, name: &str) -> &[i64] {
+        self.orgs.get(&search_key(name)).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn district_candidates(&self, name: &str) -> &[i64] {
+        self.districts
+            .get(&district_key(name))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    pub fn neighborhood_candidates(&self, name: &str) -> &[(i64, i64)] {
+        self.neighborhoods
+            .get(&search_key(name))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+fn insert<T: PartialEq>(map: &mut HashMap<String, Vec<T>>, key: String, value: T) {
+    if key.is_empty() {
+        return;
+    }
+    let ids = map.entry(key).or_default();
+    if !ids.contains(&value) {
+        ids.push(value);
+    }
+}
+
+fn unique<T: Copy>(ids: Option<&Vec<T>>) -> Option<T> {
+    match ids.map(Vec::as_slice) {
+        Some([only]) => Some(*only),
+        _ => None,
+    }
+}
+
+/// `search_key`, except that "14", "014", "D14", "منطقه ۱۴", "District 14" all become "#14":
+/// people write district numbers every which way.
+fn district_key(name: &str) -> String {
+    let key = search_key(name);
+    let rest = ["منطقه", "district", "region", "d"]
+        .iter()
+        .find_map(|prefix| key.strip_prefix(prefix))
+        .unwrap_or(&key);
+    if !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()) {
+        let trimmed = rest.trim_start_matches('0');
+        format!("#{}", if trimmed.is_empty() { "0" } else { trimmed })
+    } else {
+        key
+    }
+}
+
+/// `«عنوان»، «مهلت»` or `'title', 'deadline'`.
+fn column_list<C: SheetColumn>(columns: &[C], persian: bool) -> String {
+    let names: Vec<String> = columns
+        .iter()
+        .map(|c| {
+            if persian {
+                format!("«{}»", c.header_fa())
+            } else {
+                format!("'{}'", c.header_en())
+            }
+        })
+        .collect();
+    names.join(if persian { "، " } else { ", " })
+}
 
 /// The two formats we read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,13 +257,16 @@ struct GridRow {
 /// magic `PK\x03\x04`). Header row = first non-empty row. Fully empty rows skipped. Excel date
 /// cells become ISO `YYYY-MM-DD` text (that is what the Deadline rules accept); numeric cells
 /// integers without `.0`, so an item number typed as 12 reads as "12".
-pub fn read_table(filename: &str, bytes: &[u8]) -> Result<Vec<RawRow>, FileError> {
+pub fn read_table<C: SheetColumn>(
+    filename: &str,
+    bytes: &[u8],
+) -> Result<Vec<RawRow<C>>, FileError<C>> {
     if bytes.is_empty() {
         return Err(FileError::Empty);
     }
     let grid = match detect(filename, bytes)? {
         Kind::Xlsx => xlsx_grid(bytes)?,
-        Kind::Csv => csv_grid(&decode_text(bytes)?)?,
+        Kind::Csv => csv_grid::<C>(&decode_text(bytes)?)?,
     };
     build_rows(grid)
 }
@@ -40,7 +274,7 @@ pub fn read_table(filename: &str, bytes: &[u8]) -> Result<Vec<RawRow>, FileError
 /// By extension when it is one we know; otherwise (no extension, `.dat`, a browser's `blob`) by
 /// content. Old binary Excel and OpenDocument are refused up front: they are zip/OLE files that
 /// would otherwise fail later with a confusing parser message.
-fn detect(filename: &str, bytes: &[u8]) -> Result<Kind, FileError> {
+fn detect<C: SheetColumn>(filename: &str, bytes: &[u8]) -> Result<Kind, FileError<C>> {
     let ext = filename
         .rsplit_once('.')
         .map(|(_, ext)| ext.trim().to_ascii_lowercase());
@@ -51,14 +285,14 @@ fn detect(filename: &str, bytes: &[u8]) -> Result<Kind, FileError> {
             Err(FileError::UnknownFormat)
         }
         _ if bytes.starts_with(b"PK\x03\x04") => Ok(Kind::Xlsx),
-        _ if decode_text(bytes).is_ok_and(|t| !t.contains('\0')) => Ok(Kind::Csv),
+        _ if decode_text::<C>(bytes).is_ok_and(|t| !t.contains('\0')) => Ok(Kind::Csv),
         _ => Err(FileError::UnknownFormat),
     }
 }
 
 /// CSV text: UTF-8 (BOM optional), or UTF-16 LE with BOM, which is what Excel's
 /// "Unicode Text" export produces.
-fn decode_text(bytes: &[u8]) -> Result<String, FileError> {
+fn decode_text<C: SheetColumn>(bytes: &[u8]) -> Result<String, FileError<C>> {
     if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
         let units: Vec<u16> = rest
             .chunks_exact(2)
@@ -78,7 +312,7 @@ fn decode_text(bytes: &[u8]) -> Result<String, FileError> {
 /// The first worksheet, cell by cell: only cells that exist are held (a sheet with one cell in A1
 /// and one in XFD1048576 is two cells, not a 17-billion-cell grid), and the workbook is checked
 /// against [`MAX_UNZIPPED`] and its shared-string count before calamine opens it.
-fn xlsx_grid(bytes: &[u8]) -> Result<Vec<GridRow>, FileError> {
+fn xlsx_grid<C: SheetColumn>(bytes: &[u8]) -> Result<Vec<GridRow>, FileError<C>> {
     check_zip(bytes)?;
     let mut workbook: Xlsx<Cursor<&[u8]>> = open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e: calamine::XlsxError| FileError::Unreadable(e.to_string()))?;
@@ -123,7 +357,7 @@ fn xlsx_grid(bytes: &[u8]) -> Result<Vec<GridRow>, FileError> {
 /// Unzips every entry of a workbook into nothing, counting: more than [`MAX_UNZIPPED`] bytes in
 /// all (whatever the entries claim), or a shared-string table announcing more strings than
 /// [`MAX_CELLS`] (calamine reserves room for that many up front), and the file is refused.
-fn check_zip(bytes: &[u8]) -> Result<(), FileError> {
+fn check_zip<C: SheetColumn>(bytes: &[u8]) -> Result<(), FileError<C>> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| FileError::Unreadable(e.to_string()))?;
     let mut left = MAX_UNZIPPED;
@@ -230,8 +464,8 @@ fn number_text(f: f64) -> String {
 /// Delimiters we try, in tie-break order.
 const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
 
-fn csv_grid(text: &str) -> Result<Vec<GridRow>, FileError> {
-    let delimiter = sniff_delimiter(text);
+fn csv_grid<C: SheetColumn>(text: &str) -> Result<Vec<GridRow>, FileError<C>> {
+    let delimiter = sniff_delimiter::<C>(text);
     let mut reader = csv_reader(text, delimiter);
     let mut rows = Vec::new();
     // Excel numbers records, and shows blank lines as empty rows; line breaks inside quoted
@@ -306,7 +540,7 @@ fn csv_error(e: &csv::Error) -> String {
 
 /// The delimiter under which the header row names the most known columns (then: yields the
 /// most fields). Counting characters alone is fooled by commas inside Persian or English titles.
-fn sniff_delimiter(text: &str) -> u8 {
+fn sniff_delimiter<C: SheetColumn>(text: &str) -> u8 {
     let mut best = (DELIMITERS[0], 0, 0);
     for delimiter in DELIMITERS {
         let mut reader = csv_reader(text, delimiter);
@@ -319,7 +553,7 @@ fn sniff_delimiter(text: &str) -> u8 {
         let known = header
             .iter()
             .take(MAX_COLUMNS as usize)
-            .filter(|f| Column::from_header(f).is_some())
+            .filter(|f| C::from_header(f).is_some())
             .count();
         let fields = header.len();
         if (known, fields) > (best.1, best.2) {
@@ -342,7 +576,7 @@ fn clean(s: &str) -> &str {
 }
 
 /// Header = first non-empty row; data rows keyed by column; limits checked.
-fn build_rows(grid: Vec<GridRow>) -> Result<Vec<RawRow>, FileError> {
+fn build_rows<C: SheetColumn>(grid: Vec<GridRow>) -> Result<Vec<RawRow<C>>, FileError<C>> {
     let mut rows = grid.into_iter();
     let header = rows
         .by_ref()
@@ -350,16 +584,17 @@ fn build_rows(grid: Vec<GridRow>) -> Result<Vec<RawRow>, FileError> {
         .ok_or(FileError::Empty)?;
 
     // Position → column; the first of two cells naming the same column wins.
-    let mut positions: Vec<(usize, Column)> = Vec::new();
+    let mut positions: Vec<(usize, C)> = Vec::new();
     for (i, cell) in header.cells.iter().enumerate() {
-        if let Some(column) = Column::from_header(clean(cell)) {
+        if let Some(column) = C::from_header(clean(cell)) {
             if !positions.iter().any(|(_, c)| *c == column) {
                 positions.push((i, column));
             }
         }
     }
-    let missing: Vec<Column> = Column::ALL
-        .into_iter()
+    let missing: Vec<C> = C::all()
+        .iter()
+        .copied()
         .filter(|c| c.required() && !positions.iter().any(|(_, p)| p == c))
         .collect();
     if !missing.is_empty() {
@@ -369,7 +604,7 @@ fn build_rows(grid: Vec<GridRow>) -> Result<Vec<RawRow>, FileError> {
     let mut out = Vec::new();
     let mut count = 0usize;
     for row in rows {
-        let cells: HashMap<Column, String> = positions
+        let cells: HashMap<C, String> = positions
             .iter()
             .filter_map(|&(i, column)| {
                 let text = clean(row.cells.get(i)?);

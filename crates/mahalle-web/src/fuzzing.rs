@@ -43,6 +43,17 @@ fn import(name: &str, data: &[u8]) {
         let (drafts, _errors) = validate(&rows, &lookup);
         assert!(drafts.len() <= rows.len());
     }
+    // The same bytes as a people and pillars sheet.
+    if let Ok(rows) =
+        crate::http::sheet::read_table::<crate::people::sheet::PersonColumn>(name, data)
+    {
+        let mut lookup = Lookup::default();
+        lookup.add_district(14, &["D14", "14", "منطقه ۱۴", "District 14"]);
+        lookup.add_neighborhood(141, 14, &["پیروزی", "Piroozi"]);
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap_or_default();
+        let (drafts, _errors) = crate::people::sheet::validate(&rows, &lookup, today);
+        assert!(drafts.len() <= rows.len());
+    }
 }
 
 /// A typed Jalali date: whatever parses formats back to itself.

@@ -143,6 +143,12 @@ async fn mix(store: &Store) -> anyhow::Result<Vec<Call>> {
             format!("/neighborhoods/{neighborhood}"),
         ),
         get(
+            "page: district's challenges",
+            &d14,
+            "/challenges?district=14".into(),
+        ),
+        get("page: residents' polls", &public, "/polls".into()),
+        get(
             "api: resolutions",
             &d14,
             "/api/v1/resolutions?district_id=14".into(),

@@ -26,6 +26,17 @@ struct PeopleTemplate {
     items: Vec<Person>,
     keeps: bool,
     contacts: bool,
+    /// After an import: rows recorded and pillar roles among them.
+    imported: Option<(i64, i64)>,
+}
+
+/// What the import's redirect says it recorded.
+#[derive(serde::Deserialize)]
+pub struct ImportedQuery {
+    #[serde(default, deserialize_with = "crate::http::extract::empty_as_none")]
+    imported: Option<i64>,
+    #[serde(default, deserialize_with = "crate::http::extract::empty_as_none")]
+    pillars: Option<i64>,
 }
 
 pub async fn people(
@@ -33,6 +44,7 @@ pub async fn people(
     ctx: Ctx,
     Query(r): Query<RetiredFilter>,
     Query(q): Query<ListQuery>,
+    Query(n): Query<ImportedQuery>,
 ) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
     let l = Listing::from_query(&q, people::PERSON_SORTS);
@@ -47,6 +59,7 @@ pub async fn people(
             .collect(),
         keeps: me.principal.keeps_any_registry(),
         contacts: me.principal.sees_contacts(),
+        imported: n.imported.map(|i| (i, n.pillars.unwrap_or(0))),
     };
     render(&t)
 }
@@ -276,7 +289,8 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("pp_import_intro", "فهرست افراد، و برای هر کدام اگر رکن محله است (مدیر محله، معتمد، امام جماعت، گروه مردمی، نخبه) محله و نقش او. همه ردیف‌ها بررسی و پیش‌نمایش می‌شوند و یا همه ثبت می‌شوند یا هیچ‌کدام.", "A list of people and, for those who are a neighborhood's pillars (manager, trustee, imam, people's group, elite), their neighborhood and role. Every row is checked and previewed; all are recorded or none."),
     ("pp_pillar", "رکن محله", "Pillar"),
     ("pp_import_hint", "فردی که با همین نام و همین تلفن در سامانه هست دوباره ساخته نمی‌شود. شهردار منطقه تنها افراد و محله‌های منطقه خود را وارد می‌کند.", "Someone already kept with the same name and phone is not added twice. A district mayor imports people and neighborhoods of their own district only."),
-    ("pp_imported", "ثبت شد", "Recorded"),
+    ("pp_import_commit", "ثبت همه ردیف‌ها", "Record every row"),
+    ("pp_imported_people", "فرد از فایل ثبت شد؛ نقش‌های ارکان:", "people recorded from the file; pillar roles:"),
 ];
 
 #[derive(Template)]

@@ -292,6 +292,13 @@ impl Principal {
             })
     }
 
+    /// Sits on this neighborhood's council (شورایاری).
+    pub fn on_council(&self, neighborhood: i64) -> bool {
+        self.grants
+            .iter()
+            .any(|g| g.role == Role::CouncilMember && g.scope == Scope::Neighborhood(neighborhood))
+    }
+
     /// Secretariat of some meeting: who may record meetings at all (the district chosen is
     /// checked against [`Principal::is_secretariat_for`]).
     pub fn may_record_meetings(&self) -> bool {

@@ -271,6 +271,26 @@ pub struct NewPillar<'a> {
     pub until: Option<NaiveDate>,
 }
 
+/// Whether a person serves as this pillar of this neighborhood now (not ended).
+pub async fn pillar_is_active(
+    tx: &mut Tx,
+    neighborhood: i64,
+    person: i64,
+    kind: &str,
+) -> Result<bool> {
+    Ok(tx
+        .scalar(
+            &Sql::new(
+                "SELECT COUNT(*) FROM pillars WHERE neighborhood_id = $1 AND person_id = $2 AND kind = $3 AND until IS NULL",
+            )
+            .bind(neighborhood)
+            .bind(person)
+            .bind(kind),
+        )
+        .await?
+        > 0)
+}
+
 pub async fn upsert_pillar(tx: &mut Tx, p: &NewPillar<'_>) -> Result<i64> {
     tx.scalar(
         &Sql::new(

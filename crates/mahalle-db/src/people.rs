@@ -123,21 +123,28 @@ pub struct PersonFields<'a> {
     pub district_id: Option<i64>,
 }
 
-/// A current person of the registry with this exact (normalised) name and phone, if any: an
-/// import names someone already kept rather than keeping them twice.
-pub async fn find_same(tx: &mut Tx, name_fa: &str, phone: &str) -> Result<Option<i64>> {
+/// A current person of the registry with this exact (normalised) name and phone, kept by this
+/// district when one is given: an import names someone already kept rather than keeping them
+/// twice, and never reaches into another district's people.
+pub async fn find_same(
+    tx: &mut Tx,
+    name_fa: &str,
+    phone: &str,
+    district: Option<i64>,
+) -> Result<Option<i64>> {
     if phone.is_empty() {
         return Ok(None);
     }
-    let row: Option<(i64,)> = tx
-        .fetch_optional(
-            &Sql::new(
-                "SELECT id FROM people WHERE full_name_fa = $1 AND phone = $2 AND retired_on IS NULL ORDER BY id LIMIT 1",
-            )
-            .bind(name_fa)
-            .bind(phone),
-        )
-        .await?;
+    let mut sql = Sql::new(
+        "SELECT id FROM people WHERE full_name_fa = $1 AND phone = $2 AND retired_on IS NULL",
+    )
+    .bind(name_fa)
+    .bind(phone);
+    if let Some(d) = district {
+        sql.push(" AND district_id = ").arg(d);
+    }
+    sql.push(" ORDER BY id LIMIT 1");
+    let row: Option<(i64,)> = tx.fetch_optional(&sql).await?;
     Ok(row.map(|r| r.0))
 }
 

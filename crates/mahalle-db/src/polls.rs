@@ -219,7 +219,7 @@ pub async fn update(
         .execute(
             &Sql::new(
                 "UPDATE polls SET neighborhood_id = $2, title = $3, question = $4, opens_on = $5, closes_on = $6, \
-                 max_choices = $7, updated_at = $8 WHERE id = $1 AND opens_on > $9 AND voters = 0",
+                 max_choices = $7, updated_at = $8, district_id = $10 WHERE id = $1 AND opens_on > $9 AND voters = 0",
             )
             .bind(id)
             .bind(p.neighborhood_id)
@@ -229,7 +229,8 @@ pub async fn update(
             .bind(p.closes_on)
             .bind(p.max_choices)
             .bind(now)
-            .bind(today),
+            .bind(today)
+            .bind(p.district_id),
         )
         .await?;
     if changed == 0 {
@@ -286,38 +287,59 @@ pub struct NewCode<'a> {
     pub expires_at: DateTime<Utc>,
 }
 
-pub async fn issue_code(tx: &mut Tx, c: &NewCode<'_>, now: DateTime<Utc>) -> Result<()> {
-    tx.execute(
-        &Sql::new(
-            "INSERT INTO poll_codes (poll_id, voter_key, code_hash, method, issued_by, issued_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (poll_id, voter_key) DO UPDATE SET \
-             code_hash = excluded.code_hash, method = excluded.method, issued_by = excluded.issued_by, \
-             issued_at = excluded.issued_at, expires_at = excluded.expires_at, attempts = 0, \
-             issued = poll_codes.issued + 1",
-        )
-        .bind(c.poll_id)
+/// Records a new code for a voter, replacing any earlier one (its tries start again). With
+/// `limit` `(max codes, not after)`, only if fewer than `max` codes were issued for this voter in
+/// this poll and the last one is older than `not after` (checked in the same statement, so that
+/// simultaneous requests cannot get round it). `false` when the limit held it back.
+pub async fn issue_code(
+    tx: &mut Tx,
+    c: &NewCode<'_>,
+    now: DateTime<Utc>,
+    limit: Option<(i64, DateTime<Utc>)>,
+) -> Result<bool> {
+    let mut sql = Sql::new(
+        "INSERT INTO poll_codes (poll_id, voter_key, code_hash, method, issued_by, issued_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (poll_id, voter_key) DO UPDATE SET \
+         code_hash = excluded.code_hash, method = excluded.method, issued_by = excluded.issued_by, \
+         issued_at = excluded.issued_at, expires_at = excluded.expires_at, attempts = 0, \
+         issued = poll_codes.issued + 1",
+    )
+    .bind(c.poll_id)
         .bind(c.voter_key)
         .bind(c.code_hash)
         .bind(c.method)
         .bind(c.issued_by)
         .bind(now)
-        .bind(c.expires_at),
-    )
-    .await?;
-    Ok(())
+        .bind(c.expires_at);
+    if let Some((max, not_after)) = limit {
+        sql.push(" WHERE poll_codes.issued < ")
+            .arg(max)
+            .push(" AND poll_codes.issued_at <= ")
+            .arg(not_after);
+    }
+    Ok(tx.execute(&sql).await? > 0)
 }
 
-/// Counts a wrong try at a code.
-pub async fn wrong_code(tx: &mut Tx, poll: i64, voter_key: &str) -> Result<()> {
-    tx.execute(
+/// Spends one try at a voter's code, if it has tries left and has not expired: its hash and how
+/// it was issued. The try is counted in the same statement, so parallel guesses share the limit.
+pub async fn try_code(
+    tx: &mut Tx,
+    poll: i64,
+    voter_key: &str,
+    max_attempts: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<(String, String)>> {
+    tx.fetch_optional(
         &Sql::new(
-            "UPDATE poll_codes SET attempts = attempts + 1 WHERE poll_id = $1 AND voter_key = $2",
+            "UPDATE poll_codes SET attempts = attempts + 1 WHERE poll_id = $1 AND voter_key = $2 \
+             AND attempts < $3 AND expires_at > $4 RETURNING code_hash, method",
         )
         .bind(poll)
-        .bind(voter_key),
+        .bind(voter_key)
+        .bind(max_attempts)
+        .bind(now),
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 /// Casts a ballot: the voter is recorded (once: `false` if they had voted, and nothing is

@@ -2,7 +2,7 @@
 //! secretariat records the resolution that answers each.
 
 use chrono::Utc;
-use mahalle_core::access::{Principal, Role, Scope};
+use mahalle_core::access::{Principal, Role};
 use mahalle_core::challenges::{
     self as rules, ChallengePriority, ChallengeSource, ChallengeStatus,
 };
@@ -324,9 +324,7 @@ pub async fn set_details(
 
 /// Whether `who` sits on the council of this neighborhood (may endorse its challenges).
 pub fn may_endorse(who: &Principal, neighborhood: i64) -> bool {
-    who.grants
-        .iter()
-        .any(|g| g.role == Role::CouncilMember && g.scope == Scope::Neighborhood(neighborhood))
+    who.on_council(neighborhood)
 }
 
 /// A council member of the challenge's neighborhood endorses it, once; endorsements order the
@@ -462,6 +460,14 @@ pub async fn raise(store: &Store, who: &Principal, input: &RaiseInput) -> Result
                 Err(_) => None,
             };
             match m {
+                // Only those who act for the meeting record its outcomes: its secretariat, or
+                // the council of the neighborhood it is of.
+                Some(m)
+                    if !(who.is_secretariat_for(m.district_id)
+                        || m.neighborhood_id.is_some_and(|x| who.on_council(x))) =>
+                {
+                    return Err(AppError::Forbidden)
+                }
                 Some(m)
                     if rules::meeting_covers(
                         m.district_id,

@@ -522,7 +522,7 @@ pub async fn raise(
         // An outcome recorded from a meeting's page goes back to the meeting.
         Ok(_) if !f.meeting_id.trim().is_empty() => Ok(Redirect::to(&format!(
             "/meetings/{}#challenges",
-            f.meeting_id.trim()
+            mahalle_core::text::to_latin_digits(f.meeting_id.trim())
         ))
         .into_response()),
         Ok(id) => Ok(Redirect::to(&format!("/challenges/{id}")).into_response()),

@@ -108,6 +108,24 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
     }
 }
 
+/// [`CsrfForm`] for the form that commits a checked spreadsheet: it carries the file back
+/// (base64, url-encoded), so it may be as large as an upload allows.
+pub struct CsrfUploadForm<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfUploadForm<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        let jar = CookieJar::from_headers(req.headers());
+        let expected = token_from(&jar).ok_or(AppError::Csrf)?;
+        let limit = crate::http::sheet::MAX_UPLOAD * 2 + FORM_LIMIT;
+        let body = axum::body::to_bytes(req.into_body(), limit)
+            .await
+            .map_err(|_| AppError::TooLarge)?;
+        parse_checked(&expected, &body).map(|CsrfForm(v)| CsrfUploadForm(v))
+    }
+}
+
 /// Checks the token in an already-read url-encoded body, then parses it.
 pub fn check_form_bytes<T: DeserializeOwned>(
     ctx: &crate::http::ctx::Ctx,

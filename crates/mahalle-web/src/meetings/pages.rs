@@ -387,12 +387,7 @@ async fn outcome_places(
     m: &Meeting,
     p: &Page,
 ) -> Result<Vec<(i64, String)>, AppError> {
-    let council = |n: i64| {
-        who.grants.iter().any(|g| {
-            g.role == mahalle_core::access::Role::CouncilMember
-                && g.scope == mahalle_core::access::Scope::Neighborhood(n)
-        })
-    };
+    let council = |n: i64| who.on_council(n);
     if !(who.may_record_meetings() || m.neighborhood_id.is_some_and(council)) {
         return Ok(Vec::new());
     }

@@ -321,8 +321,10 @@ pub struct Imported {
     pub people: usize,
     /// Rows naming someone already in the registry (same name and phone).
     pub existing: usize,
-    /// Pillar roles recorded (or updated).
+    /// Pillar roles recorded (started, or an ended one started again).
     pub pillars: usize,
+    /// Pillar roles the person serves in already, left as they were.
+    pub serving: usize,
 }
 
 /// Records every row of a clean sheet in one transaction, or nothing.
@@ -350,33 +352,46 @@ pub async fn commit_import(
         .write(|tx, _| {
             Box::pin(async move {
                 let mut out = Imported::default();
-                let mut ids = Vec::new();
+                let (mut ids, mut pillars) = (Vec::new(), Vec::new());
                 for d in drafts {
-                    let id = match people::find_same(tx, &d.name_fa, &d.phone).await? {
-                        Some(id) => {
-                            out.existing += 1;
-                            id
-                        }
-                        None => {
-                            out.people += 1;
-                            people::create(
-                                tx,
-                                &PersonFields {
-                                    full_name_fa: &d.name_fa,
-                                    full_name_en: &d.name_en,
-                                    gender: &d.gender,
-                                    phone: &d.phone,
-                                    email: &d.email,
-                                    district_id: d.district_id,
-                                },
-                                now,
-                            )
-                            .await?
-                        }
-                    };
+                    let id =
+                        match people::find_same(tx, &d.name_fa, &d.phone, d.district_id).await? {
+                            Some(id) => {
+                                out.existing += 1;
+                                id
+                            }
+                            None => {
+                                out.people += 1;
+                                people::create(
+                                    tx,
+                                    &PersonFields {
+                                        full_name_fa: &d.name_fa,
+                                        full_name_en: &d.name_en,
+                                        gender: &d.gender,
+                                        phone: &d.phone,
+                                        email: &d.email,
+                                        district_id: d.district_id,
+                                    },
+                                    now,
+                                )
+                                .await?
+                            }
+                        };
                     ids.push(id);
                     if let Some(p) = &d.pillar {
-                        mahalle_db::councils::upsert_pillar(
+                        // A role they serve in already is left as it is (its start, its title).
+                        if mahalle_db::councils::pillar_is_active(
+                            tx,
+                            p.neighborhood_id,
+                            id,
+                            p.kind.as_str(),
+                        )
+                        .await?
+                        {
+                            out.serving += 1;
+                            continue;
+                        }
+                        let pillar = mahalle_db::councils::upsert_pillar(
                             tx,
                             &mahalle_db::councils::NewPillar {
                                 neighborhood_id: p.neighborhood_id,
@@ -388,6 +403,7 @@ pub async fn commit_import(
                             },
                         )
                         .await?;
+                        pillars.push(pillar);
                         out.pillars += 1;
                     }
                 }

@@ -290,7 +290,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("pp_pillar", "رکن محله", "Pillar"),
     ("pp_import_hint", "فردی که با همین نام و همین تلفن در سامانه هست دوباره ساخته نمی‌شود. شهردار منطقه تنها افراد و محله‌های منطقه خود را وارد می‌کند.", "Someone already kept with the same name and phone is not added twice. A district mayor imports people and neighborhoods of their own district only."),
     ("pp_import_commit", "ثبت همه ردیف‌ها", "Record every row"),
-    ("pp_imported_people", "فرد از فایل ثبت شد؛ نقش‌های ارکان:", "people recorded from the file; pillar roles:"),
+    ("pp_imported_people", "ردیف از فایل ثبت شد؛ نقش‌های ارکان:", "rows recorded from the file; pillar roles:"),
 ];
 
 #[derive(Template)]
@@ -400,7 +400,7 @@ pub struct ImportCommitForm {
 pub async fn import_commit(
     State(state): State<AppState>,
     ctx: Ctx,
-    CsrfForm(f): CsrfForm<ImportCommitForm>,
+    crate::http::csrf::CsrfUploadForm(f): crate::http::csrf::CsrfUploadForm<ImportCommitForm>,
 ) -> Result<Response, AppError> {
     use base64::Engine;
     let me = ctx.require_user()?;

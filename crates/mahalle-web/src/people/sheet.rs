@@ -237,11 +237,18 @@ pub fn validate(
                 match found.as_slice() {
                     [one] => Some(*one),
                     [] => {
-                        bad.push(err(
-                            C::Neighborhood,
-                            format!("محله «{n}» در این منطقه شناخته نشد."),
-                            format!("Neighborhood «{n}» is not known in this district."),
-                        ));
+                        let (fa, en) = if district.is_some() {
+                            (
+                                format!("محله «{n}» در این منطقه شناخته نشد."),
+                                format!("Neighborhood «{n}» is not known in this district."),
+                            )
+                        } else {
+                            (
+                                format!("محله «{n}» شناخته نشد."),
+                                format!("Neighborhood «{n}» is not known."),
+                            )
+                        };
+                        bad.push(err(C::Neighborhood, fa, en));
                         None
                     }
                     _ => {

@@ -6,7 +6,7 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use chrono::{Duration, NaiveDate, Utc};
-use mahalle_core::access::{Principal, Role, Scope};
+use mahalle_core::access::{Principal, Role};
 use mahalle_core::polls::{self as rules, Phase};
 use mahalle_core::ratelimit::RateLimiter;
 use mahalle_core::text;
@@ -86,14 +86,7 @@ impl Ballots {
 /// Whether `who` runs polls of this neighborhood (its council members) or district (its
 /// secretariat: the district mayor, the city's staff).
 pub fn may_run(who: &Principal, district: i64, neighborhood: Option<i64>) -> bool {
-    who.is_secretariat_for(Some(district)) || neighborhood.is_some_and(|n| on_council(who, n))
-}
-
-/// Whether `who` sits on this neighborhood's council.
-pub fn on_council(who: &Principal, neighborhood: i64) -> bool {
-    who.grants
-        .iter()
-        .any(|g| g.role == Role::CouncilMember && g.scope == Scope::Neighborhood(neighborhood))
+    who.is_secretariat_for(Some(district)) || neighborhood.is_some_and(|n| who.on_council(n))
 }
 
 /// Whether `who` may run some poll somewhere (to offer the form at all).
@@ -427,8 +420,8 @@ fn open_poll_or(p: &Poll) -> Result<(), AppError> {
 fn already_voted() -> AppError {
     AppError::invalid(
         "mobile",
-        "با این شماره در این نظرسنجی پیش‌تر رأی داده شده است.",
-        "This number has voted in this poll already.",
+        "با این شماره یا کد ملی در این نظرسنجی پیش‌تر رأی داده شده است.",
+        "This number or national code has voted in this poll already.",
     )
 }
 
@@ -462,8 +455,10 @@ pub async fn send_code(
     let key = ballots
         .voter_key(store, &format!("mobile:{mobile}"))
         .await?;
+    let masked = format!("{}***{}", &mobile[..4], &mobile[7..]);
+    // Whether a number has voted is not told to whoever types it: no code is sent, as if one were.
     if store_polls::has_voted(store, poll, &key).await? {
-        return Err(already_voted());
+        return Ok(masked);
     }
     let now = Utc::now();
     let earlier = store_polls::code(store, poll, &key).await?;
@@ -475,26 +470,39 @@ pub async fn send_code(
     let code = new_code();
     let hash = ballots.code_hash(store, poll, &key, &code).await?;
     let (key, hash) = (&key, &hash);
-    store
+    let issued = store
         .write(|tx, _| {
             Box::pin(async move {
-                store_polls::issue_code(
-                    tx,
-                    &store_polls::NewCode {
-                        poll_id: poll,
-                        voter_key: key,
-                        code_hash: hash,
-                        method: "sms",
-                        issued_by: None,
-                        expires_at: now + Duration::minutes(rules::CODE_MINUTES),
-                    },
-                    now,
+                Ok::<_, AppError>(
+                    store_polls::issue_code(
+                        tx,
+                        &store_polls::NewCode {
+                            poll_id: poll,
+                            voter_key: key,
+                            code_hash: hash,
+                            method: "sms",
+                            issued_by: None,
+                            expires_at: now + Duration::minutes(rules::CODE_MINUTES),
+                        },
+                        now,
+                        Some((
+                            rules::MAX_CODES,
+                            now - Duration::seconds(rules::RESEND_SECONDS),
+                        )),
+                    )
+                    .await?,
                 )
-                .await?;
-                Ok::<_, AppError>(())
             })
         })
         .await?;
+    if !issued {
+        // Another request for this number got there first.
+        return Err(AppError::Invalid(vec![rules::may_issue_code(
+            rules::MAX_CODES,
+            None,
+        )
+        .unwrap_err()]));
+    }
     let body = format!(
         "کد رأی شما در نظرسنجی «{}»: {}\nاین کد تا {} دقیقه معتبر است. آن را به کسی ندهید.",
         p.title,
@@ -509,7 +517,7 @@ pub async fn send_code(
             "The text message could not be sent; ask again in a few minutes or vote at the neighborhood house.",
         ));
     }
-    Ok(format!("{}***{}", &mobile[..4], &mobile[7..]))
+    Ok(masked)
 }
 
 fn new_code() -> String {
@@ -572,6 +580,7 @@ pub async fn in_person_code(
                         expires_at: now + Duration::minutes(rules::CODE_MINUTES),
                     },
                     now,
+                    None,
                 )
                 .await?;
                 // Who handed a code over is recorded; for whom is not.
@@ -619,8 +628,8 @@ pub async fn vote(
     let Some(identity) = rules::voter_identity(&input.mobile) else {
         return Err(AppError::invalid(
             "mobile",
-            "شماره همراه را مانند ۰۹۱۲۱۲۳۴۵۶۷ بنویسید.",
-            "Write the mobile number like 09121234567.",
+            "شماره همراه (مانند ۰۹۱۲۱۲۳۴۵۶۷) یا کد ملی‌ای را بنویسید که کد برایش صادر شد.",
+            "Write the mobile number (like 09121234567) or national code the code was issued for.",
         ));
     };
     let options: Vec<i64> = store_polls::options(store, poll)
@@ -631,33 +640,23 @@ pub async fn vote(
     let chosen = rules::check_ballot(&input.options, &options, p.max_choices)
         .map_err(|e| AppError::Invalid(vec![e]))?;
     let key = ballots.voter_key(store, &identity).await?;
-    if store_polls::has_voted(store, poll, &key).await? {
-        return Err(already_voted());
-    }
     let typed = text::to_latin_digits(input.code.trim());
-    let Some(code) = store_polls::code(store, poll, &key).await? else {
-        return Err(wrong());
-    };
-    if code.attempts >= rules::MAX_ATTEMPTS || code.expires_at < Utc::now() {
-        return Err(wrong());
-    }
-    let key = &key;
-    if ballots.code_hash(store, poll, key, &typed).await? != code.code_hash {
-        store
-            .write(|tx, _| {
-                Box::pin(async move {
-                    store_polls::wrong_code(tx, poll, key).await?;
-                    Ok::<_, AppError>(())
-                })
-            })
-            .await?;
-        return Err(wrong());
-    }
-    let (method, chosen) = (&code.method, &chosen);
-    let cast = store
+    let expected = ballots.code_hash(store, poll, &key, &typed).await?;
+    let (key, expected, chosen) = (&key, &expected, &chosen);
+    // One transaction spends a try, compares, and casts: parallel guesses share the tries, and
+    // a wrong guess is counted even though nothing else changes.
+    let outcome = store
         .write(|tx, _| {
             Box::pin(async move {
-                let cast = store_polls::cast(tx, poll, key, method, chosen, today()).await?;
+                let Some((hash, method)) =
+                    store_polls::try_code(tx, poll, key, rules::MAX_ATTEMPTS, Utc::now()).await?
+                else {
+                    return Ok::<_, AppError>(None);
+                };
+                if hash != *expected {
+                    return Ok(None);
+                }
+                let cast = store_polls::cast(tx, poll, key, &method, chosen, today()).await?;
                 if cast {
                     // A ballot was cast: not by whom, not for what.
                     audit::record(
@@ -673,14 +672,14 @@ pub async fn vote(
                     )
                     .await?;
                 }
-                Ok::<_, AppError>(cast)
+                Ok(Some(cast))
             })
         })
         .await?;
-    if cast {
-        Ok(())
-    } else {
-        Err(already_voted())
+    match outcome {
+        Some(true) => Ok(()),
+        Some(false) => Err(already_voted()),
+        None => Err(wrong()),
     }
 }
 
@@ -737,7 +736,7 @@ pub async fn answer(
     input: &PollAnswerInput,
 ) -> Result<(), AppError> {
     let p = store_polls::get(store, id).await?;
-    let may_council = p.neighborhood_id.is_some_and(|n| on_council(who, n));
+    let may_council = p.neighborhood_id.is_some_and(|n| who.on_council(n));
     let may_district = who.is_secretariat_for(Some(p.district_id));
     if !may_council && !may_district {
         return Err(AppError::Forbidden);

@@ -47,7 +47,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("pl_results", "نتیجه", "Results"),
     ("pl_results_hidden", "شمار رأی‌ها پس از پایان نظرسنجی و انتشار نتیجه دیده می‌شود.", "Vote counts are shown once the poll has ended and its results are published."),
     ("pl_step_code", "۱. دریافت کد", "1. Get a code"),
-    ("pl_step_code_hint", "کد یک‌بارمصرف به شماره همراه شما پیامک می‌شود. شماره شما نگه داشته نمی‌شود و به رأی‌تان پیوند ندارد.", "A one-time code is texted to your mobile. Your number is not kept and is never linked to your vote."),
+    ("pl_step_code_hint", "کد یک‌بارمصرف به شماره همراه شما پیامک می‌شود. از شماره شما تنها اثری رمزی نگه داشته می‌شود تا رأی دوم را بازدارد، و هیچ‌جا به رأی شما پیوند ندارد.", "A one-time code is texted to your mobile. Only a keyed fingerprint of your number is kept, to stop a second vote; it is never linked to your vote."),
     ("pl_mobile", "شماره همراه", "Mobile number"),
     ("pl_send_code", "فرستادن کد", "Send the code"),
     ("pl_code_sent", "کد به این شماره فرستاده شد:", "The code was sent to:"),
@@ -59,7 +59,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("pl_thanks", "رأی شما ثبت شد. سپاس از مشارکت شما.", "Your vote was cast. Thank you for taking part."),
     ("pl_not_open", "رأی‌گیری این نظرسنجی باز نیست.", "This poll is not open for voting."),
     ("pl_in_person_title", "کد حضوری (خانه محله)", "In-person code (neighborhood house)"),
-    ("pl_in_person_hint", "پس از دیدن کارت شناسایی ساکن، شماره همراه یا کد ملی او را بنویسید؛ کد یک بار نمایش داده می‌شود و به او داده می‌شود.", "After seeing the resident's identity card, type their mobile number or national code; the code is shown once, to hand over."),
+    ("pl_in_person_hint", "پس از دیدن کارت شناسایی ساکن، شماره همراه او را بنویسید (همان که با آن می‌توانست پیامکی رأی دهد)، و تنها اگر همراه ندارد کد ملی‌اش را؛ کد یک بار نمایش داده می‌شود و به او داده می‌شود.", "After seeing the resident's identity card, type their mobile number (the one they could vote with by text), and their national code only if they have no mobile; the code is shown once, to hand over."),
     ("pl_identity", "شماره همراه یا کد ملی", "Mobile number or national code"),
     ("pl_issue_code", "صدور کد", "Issue a code"),
     ("pl_issued", "کد رأی این ساکن:", "This resident's voting code:"),
@@ -210,7 +210,7 @@ async fn poll_page(state: &AppState, ctx: &Ctx, id: i64, s: Shown) -> Result<Res
     let who = ctx.principal();
     let results = ops::results(&state.store, who, &poll, &options).await?;
     let runs = who.is_some_and(|w| ops::may_run(w, poll.district_id, poll.neighborhood_id));
-    let council = who.is_some_and(|w| poll.neighborhood_id.is_some_and(|n| ops::on_council(w, n)));
+    let council = who.is_some_and(|w| poll.neighborhood_id.is_some_and(|n| w.on_council(n)));
     let district_staff = who.is_some_and(|w| w.is_secretariat_for(Some(poll.district_id)));
     let invalid = !s.errors.is_empty();
     render_form(

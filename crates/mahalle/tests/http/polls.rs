@@ -172,14 +172,17 @@ async fn a_neighborhood_poll_from_opening_to_answered_results() {
         )
         .await;
     assert_eq!(r.status().as_u16(), 422, "a second vote");
+    // Whoever types a number that voted is told nothing: the page looks the same, no text goes.
+    let sent = mailbox.messages().len();
     let r = resident
         .post_form(
             &format!("/polls/{id}/code"),
             &[("mobile", "+98 912 123 4567")],
         )
         .await;
-    assert_eq!(r.status().as_u16(), 422, "no code after voting");
-    assert!(r.text().await.unwrap().contains("پیش‌تر رأی داده شده"));
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.text().await.unwrap().contains("۰۹۱۲***۴۵۶۷"));
+    assert_eq!(mailbox.messages().len(), sent, "no code after voting");
 
     // Another resident through the API, as a resident's app would.
     let api = reqwest::Client::new();
@@ -198,6 +201,36 @@ async fn a_neighborhood_poll_from_opening_to_answered_results() {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 204);
+
+    // Five wrong tries spend a code, even sent at once.
+    let r = api
+        .post(app.url(&format!("/api/v1/polls/{id}/codes")))
+        .json(&json!({"mobile": "09357778899"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 202);
+    let right = code_sent_to(&mailbox, "09357778899");
+    let guesses: Vec<_> = (0..6)
+        .map(|i| {
+            let guess = format!("{:06}", (right.parse::<u32>().unwrap() + 1 + i) % 1_000_000);
+            let send = api
+                .post(app.url(&format!("/api/v1/polls/{id}/votes")))
+                .json(&json!({"mobile": "09357778899", "code": guess, "options": [opts[0]]}))
+                .send();
+            tokio::spawn(send)
+        })
+        .collect();
+    for g in guesses {
+        assert_eq!(g.await.unwrap().unwrap().status().as_u16(), 422);
+    }
+    let r = api
+        .post(app.url(&format!("/api/v1/polls/{id}/votes")))
+        .json(&json!({"mobile": "09357778899", "code": right, "options": [opts[0]]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 422, "the code is spent");
 
     // A third at the neighborhood house, by national code, with a code the council hands over.
     let r = app

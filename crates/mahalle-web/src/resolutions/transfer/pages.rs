@@ -11,7 +11,7 @@ use mahalle_core::domain::Domain;
 use mahalle_core::resolutions::Priority;
 use mahalle_db::meetings::{self, Meeting};
 
-use crate::http::csrf::CsrfForm;
+use crate::http::csrf::CsrfUploadForm;
 use crate::http::ctx::{Ctx, Lang};
 use crate::http::error::AppError;
 use crate::http::extract::{P as Path, Q as Query};
@@ -147,7 +147,7 @@ pub async fn commit(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    CsrfForm(f): CsrfForm<CommitForm>,
+    CsrfUploadForm(f): CsrfUploadForm<CommitForm>,
 ) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
     let bytes = base64::engine::general_purpose::STANDARD

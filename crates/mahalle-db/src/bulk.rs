@@ -291,7 +291,11 @@ pub async fn load_targets(store: &Store) -> Result<LoadTargets> {
         d14: user("d14").await?,
         open_resolutions: open.into_iter().map(|(id,)| id).collect(),
         request: one(store, "SELECT MAX(id) FROM service_requests").await?,
-        meeting: one(store, "SELECT MAX(id) FROM meetings").await?,
+        meeting: one(
+            store,
+            "SELECT MAX(id) FROM meetings WHERE kind = 'hq_session'",
+        )
+        .await?,
         neighborhood: one(
             store,
             "SELECT MIN(neighborhood_id) FROM user_roles WHERE role = 'council_member'",

@@ -297,6 +297,7 @@ struct MeetingTemplate {
     challenges: Vec<mahalle_db::challenges::Challenge>,
     /// Neighborhoods whose challenges `p`'s user may record here: (id, label).
     outcome_places: Vec<(i64, String)>,
+    raises_challenges: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -345,7 +346,14 @@ async fn meeting_page(
     let counts = resolutions::status_counts(&state.store, &filter, today).await?;
     let can_edit = me.principal.is_secretariat_for(m.district_id);
     let p = Page::new(ctx, "meetings", m.title.clone());
-    let outcome_places = outcome_places(state, &me.principal, &m, &p).await?;
+    // A Social HQ session's outcomes are its resolutions; the meetings of a district or a
+    // neighborhood (think-tanks, visits, councils) also raise challenges.
+    let raises_challenges = m.kind != "hq_session";
+    let outcome_places = if raises_challenges {
+        outcome_places(state, &me.principal, &m, &p).await?
+    } else {
+        Vec::new()
+    };
     let invalid = !errors.is_empty();
     render_form(
         &MeetingTemplate {
@@ -371,7 +379,12 @@ async fn meeting_page(
             errors,
             errors_for,
             files: mahalle_db::attachments::of_meeting(&state.store, id).await?,
-            challenges: mahalle_db::challenges::of_meeting(&state.store, id).await?,
+            challenges: if raises_challenges {
+                mahalle_db::challenges::of_meeting(&state.store, id).await?
+            } else {
+                Vec::new()
+            },
+            raises_challenges,
             outcome_places,
             m,
         },

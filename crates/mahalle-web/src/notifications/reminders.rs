@@ -133,7 +133,17 @@ pub async fn generate(
     today: NaiveDate,
     cfg: &ReminderConfig,
 ) -> Result<GenerateCounts, DbError> {
-    let now = Utc::now();
+    generate_at(store, Utc::now(), today, cfg).await
+}
+
+/// [`generate`] as of the instant `now`, which decides which citizens' requests are late (their
+/// deadlines are instants, not days): two runs at one instant record nothing twice.
+pub async fn generate_at(
+    store: &Store,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+    cfg: &ReminderConfig,
+) -> Result<GenerateCounts, DbError> {
     let policy = cfg.policy();
     let overdue_from = reminders::overdue_cutoff(today, policy.overdue_cutoff_days);
     let mut counts = GenerateCounts {

@@ -10,10 +10,23 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use mahalle_db::notifications::{self as nt, MAX_ATTEMPTS};
 use mahalle_db::{Sql, Store};
 use mahalle_web::notifications::{
-    self, deliver_due, generate, Mailbox, Notifier, OutboxOnly, ReminderConfig, SendError,
+    self, deliver_due, generate_at, GenerateCounts, Mailbox, Notifier, OutboxOnly, ReminderConfig,
+    SendError,
 };
 
 use crate::helpers::{fresh_database, TestApp};
+
+/// One instant for every run of the generator in these tests: a demo request whose deadline
+/// passes while a test runs would otherwise be found by its second run and not by its first.
+static NOW: std::sync::LazyLock<DateTime<Utc>> = std::sync::LazyLock::new(Utc::now);
+
+async fn generate(
+    store: &Store,
+    today: NaiveDate,
+    cfg: &ReminderConfig,
+) -> Result<GenerateCounts, mahalle_db::DbError> {
+    generate_at(store, *NOW, today, cfg).await
+}
 
 async fn open() -> (String, Store) {
     let url = fresh_database().await;
@@ -818,7 +831,7 @@ async fn late_citizens_requests_reach_their_handlers_and_are_escalated_above_the
         ))
         .await
         .unwrap();
-    let now = Utc::now();
+    let now = *NOW;
     let cfg = ReminderConfig::default();
     let month_ago = now - chrono::Duration::days(cfg.overdue_cutoff_days);
     let two_days_ago = now - chrono::Duration::hours(cfg.request_escalate_after_hours);

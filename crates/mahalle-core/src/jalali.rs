@@ -301,6 +301,35 @@ pub fn format_long_en(d: NaiveDate) -> String {
     format!("{} {} {}", j.day, month_name_en(j.month), j.year)
 }
 
+/// The first day of every Jalali month that overlaps `from..=to`, in order, and the first day of
+/// the month after the last: month `i` spans `starts[i]..starts[i + 1]`. Empty if `to < from`.
+pub fn month_starts(from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
+    if to < from {
+        return Vec::new();
+    }
+    let first = JalaliDate::from_gregorian(from);
+    let (mut year, mut month) = (first.year, first.month);
+    let mut out = Vec::new();
+    loop {
+        let start = JalaliDate {
+            year,
+            month,
+            day: 1,
+        }
+        .to_gregorian();
+        out.push(start);
+        if start > to || year >= MAX_YEAR {
+            break;
+        }
+        (year, month) = if month == 12 {
+            (year + 1, 1)
+        } else {
+            (year, month + 1)
+        };
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -627,5 +656,21 @@ mod tests {
             assert_eq!(parse(&format_numeric(day, false)), Ok(day));
             day = day.succ_opt().expect("within chrono range");
         }
+    }
+
+    #[test]
+    fn month_starts_cover_the_range_with_the_next_month_last() {
+        let d = |y, m, day| JalaliDate::new(y, m, day).unwrap().to_gregorian();
+        let m = month_starts(d(1404, 11, 20), d(1405, 1, 3));
+        assert_eq!(
+            m,
+            vec![d(1404, 11, 1), d(1404, 12, 1), d(1405, 1, 1), d(1405, 2, 1)]
+        );
+        // Esfand 1404 has 29 days; 1403, a leap year, had 30.
+        assert_eq!((m[2] - m[1]).num_days(), 29);
+        let leap = month_starts(d(1403, 12, 1), d(1403, 12, 1));
+        assert_eq!((leap[1] - leap[0]).num_days(), 30);
+        assert_eq!(month_starts(d(1404, 1, 1), d(1404, 1, 1)).len(), 2);
+        assert!(month_starts(d(1404, 2, 1), d(1404, 1, 1)).is_empty());
     }
 }

@@ -20,6 +20,7 @@ pub mod paging;
 pub mod partners;
 pub mod places;
 pub mod polls;
+pub mod projects;
 pub mod ratelimit;
 pub mod reminders;
 pub mod requests;

@@ -97,7 +97,7 @@ pub async fn session_held(tx: &mut Tx, body_id: i64, year: i64, session: i64) ->
 }
 
 /// Removes a body's sessions with everything hanging on them (their reminders too; challenges
-/// they answered lose the link).
+/// they answered and projects they stood behind lose the link).
 pub async fn clear_sessions(tx: &mut Tx, body_id: i64) -> Result<()> {
     const OF_BODY: &str = "SELECT r.id FROM resolutions r JOIN meetings m ON m.id = r.meeting_id WHERE m.body_id = $1";
     const MEETINGS: &str = "SELECT id FROM meetings WHERE body_id = $1";
@@ -112,6 +112,8 @@ pub async fn clear_sessions(tx: &mut Tx, body_id: i64) -> Result<()> {
         format!("DELETE FROM progress_reports WHERE resolution_id IN ({OF_BODY})"),
         format!("DELETE FROM deadline_extensions WHERE resolution_id IN ({OF_BODY})"),
         format!("DELETE FROM resolution_partners WHERE resolution_id IN ({OF_BODY})"),
+        format!("DELETE FROM project_resolutions WHERE resolution_id IN ({OF_BODY})"),
+        format!("UPDATE project_continuations SET meeting_id = NULL WHERE meeting_id IN ({MEETINGS})"),
         format!("DELETE FROM resolutions WHERE meeting_id IN ({MEETINGS})"),
         format!("DELETE FROM agenda_items WHERE meeting_id IN ({MEETINGS})"),
         format!("DELETE FROM meeting_attendees WHERE meeting_id IN ({MEETINGS})"),

@@ -21,6 +21,7 @@ pub mod partners;
 pub mod people;
 pub mod places;
 pub mod polls;
+pub mod projects;
 pub mod registry;
 pub mod requests;
 pub mod resolutions;

@@ -197,6 +197,17 @@ pub async fn all_neighborhoods(store: &Store) -> Result<Vec<Neighborhood>> {
     store.fetch_all(&sql).await
 }
 
+/// The ids of a district's neighborhoods, retired ones included.
+pub async fn neighborhood_ids_of_district(store: &Store, district_id: i64) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = store
+        .fetch_all(
+            &Sql::new("SELECT id FROM neighborhoods WHERE district_id = $1 ORDER BY id")
+                .bind(district_id),
+        )
+        .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
 pub async fn get_neighborhood(store: &Store, id: i64) -> Result<Neighborhood> {
     let mut sql = Sql::new(NEIGHBORHOOD_SELECT);
     sql.push(" WHERE n.id = ").arg(id);

@@ -16,6 +16,7 @@ pub mod partners;
 pub mod people;
 pub mod places;
 pub mod polls;
+pub mod projects;
 pub mod requests;
 pub mod resolutions;
 pub mod services;
@@ -56,6 +57,7 @@ pub const CAPABILITIES: &[Capability] = &[
     people::CAPABILITY,
     places::CAPABILITY,
     polls::CAPABILITY,
+    projects::CAPABILITY,
     requests::CAPABILITY,
     resolutions::CAPABILITY,
     services::CAPABILITY,

@@ -33,12 +33,28 @@ pub fn push_csv_record(out: &mut String, cells: &[&str]) {
     out.push_str("\r\n");
 }
 
+/// A cell of an exported table: text (never run as a formula) or a number a spreadsheet sums.
+pub enum Cell {
+    Text(String),
+    Number(f64),
+}
+
 /// A one-sheet workbook: a bold header row, then the rows, right to left for Persian. Cells are
 /// written as text, which a spreadsheet never runs as a formula.
 pub fn xlsx_table(headers: &[&str], rows: &[Vec<String>], rtl: bool) -> Result<Vec<u8>, String> {
+    let rows: Vec<Vec<Cell>> = rows
+        .iter()
+        .map(|r| r.iter().map(|v| Cell::Text(v.clone())).collect())
+        .collect();
+    xlsx_cells(headers, &rows, rtl)
+}
+
+/// [`xlsx_table`] with numbers kept as numbers.
+pub fn xlsx_cells(headers: &[&str], rows: &[Vec<Cell>], rtl: bool) -> Result<Vec<u8>, String> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut workbook = Workbook::new();
     let bold = Format::new().set_bold();
+    let grouped = Format::new().set_num_format("#,##0");
     let sheet = workbook.add_worksheet();
     sheet.set_right_to_left(rtl);
     let e = |e: rust_xlsxwriter::XlsxError| e.to_string();
@@ -50,12 +66,41 @@ pub fn xlsx_table(headers: &[&str], rows: &[Vec<String>], rtl: bool) -> Result<V
     }
     for (r, row) in rows.iter().enumerate() {
         for (c, v) in row.iter().enumerate() {
-            if !v.is_empty() {
-                sheet.write_string(r as u32 + 1, c as u16, v).map_err(e)?;
+            let (r, c) = (r as u32 + 1, c as u16);
+            match v {
+                Cell::Text(v) if !v.is_empty() => {
+                    sheet.write_string(r, c, v).map_err(e)?;
+                }
+                Cell::Text(_) => {}
+                Cell::Number(x) => {
+                    sheet
+                        .write_number_with_format(r, c, *x, &grouped)
+                        .map_err(e)?;
+                }
             }
         }
     }
     workbook.save_to_buffer().map_err(e)
+}
+
+/// An .xlsx download.
+pub fn xlsx_response(filename: &str, bytes: Vec<u8>) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 #[cfg(test)]

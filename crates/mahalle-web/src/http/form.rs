@@ -36,6 +36,10 @@ pub enum Kind {
     Tel,
     Url,
     Select,
+    /// Several lines of text.
+    TextArea,
+    /// A checkbox: ticked when the value is "1" or "true".
+    Check,
 }
 
 /// One field of a record's form.
@@ -49,6 +53,8 @@ pub struct Field {
     pub options: Vec<(String, String)>,
     /// Shown but not changed by this user (a district mayor sees the district's code).
     pub locked: bool,
+    /// Said under the field (what to type, in what form).
+    pub hint: &'static str,
 }
 
 impl Field {
@@ -66,7 +72,12 @@ impl Field {
             required: false,
             options: Vec::new(),
             locked: false,
+            hint: "",
         }
+    }
+    pub fn hint(mut self, hint: &'static str) -> Field {
+        self.hint = hint;
+        self
     }
     pub fn required(mut self) -> Field {
         self.required = true;
@@ -97,6 +108,15 @@ impl Field {
     }
     pub fn is_select(&self) -> bool {
         self.kind == Kind::Select
+    }
+    pub fn is_textarea(&self) -> bool {
+        self.kind == Kind::TextArea
+    }
+    pub fn is_check(&self) -> bool {
+        self.kind == Kind::Check
+    }
+    pub fn checked(&self) -> bool {
+        matches!(self.value.as_str(), "1" | "true" | "on")
     }
     pub fn numeric(&self) -> bool {
         self.kind == Kind::Number

@@ -7,6 +7,7 @@ pub mod data;
 mod followup;
 mod partners;
 mod polls;
+mod projects;
 pub mod requests;
 
 pub use followup::Scale;

@@ -594,6 +594,7 @@ pub async fn load(
         challenges(&mut tx, now).await?;
         super::challenges::load(&mut tx, now).await?;
         super::polls::load(&mut tx, now).await?;
+        super::projects::load(&mut tx, now).await?;
         added
     } else {
         0

@@ -229,6 +229,18 @@ fn resolution_sql(side: Side) -> String {
     }
 }
 
+fn project_sql(side: Side) -> String {
+    match side {
+        Side::Inside => "SELECT COALESCE(MIN(CASE WHEN neighborhood_id = \
+             (SELECT neighborhood_id FROM user_roles WHERE role = 'council_member') THEN id END), MIN(id)) \
+             FROM projects WHERE district_id = 14 AND EXISTS (SELECT 1 FROM project_milestones m WHERE m.project_id = projects.id)"
+            .into(),
+        Side::Outside => "SELECT MIN(id) FROM projects WHERE district_id <> 14 \
+             AND EXISTS (SELECT 1 FROM project_milestones m WHERE m.project_id = projects.id)"
+            .into(),
+    }
+}
+
 async fn objects(store: &Store) -> Objects {
     const WATER: &str = "(SELECT organisation_id FROM user_roles WHERE role = 'liaison')";
     const PIROOZI: &str = "(SELECT neighborhood_id FROM user_roles WHERE role = 'council_member')";
@@ -261,6 +273,18 @@ async fn objects(store: &Store) -> Objects {
             "polls",
             format!("SELECT MIN(id) FROM polls WHERE neighborhood_id = {PIROOZI}"),
             "SELECT MIN(id) FROM polls WHERE district_id <> 14".into(),
+        ),
+        // A district 14 project (پیروزی's when there is one) and one of another district,
+        // each with its first milestone.
+        (
+            "projects",
+            project_sql(Side::Inside),
+            project_sql(Side::Outside),
+        ),
+        (
+            "milestones",
+            format!("SELECT MIN(id) FROM project_milestones WHERE project_id = ({})", project_sql(Side::Inside)),
+            format!("SELECT MIN(id) FROM project_milestones WHERE project_id = ({})", project_sql(Side::Outside)),
         ),
         ("districts", "SELECT MIN(id) FROM districts WHERE id = 14".into(), "SELECT MIN(id) FROM districts WHERE id <> 14".into()),
         (
@@ -447,6 +471,7 @@ fn fill(path: &str, who: &str, side: Side, o: &Objects) -> String {
             "{*path}" => "app.css".into(),
             "{*rest}" => "nothing".into(),
             "{code}" => "QQQ-QQQ-QQQ".into(),
+            "{milestone}" => ids["milestones"].clone(),
             s if s.contains('{') => panic!("a placeholder the matrix does not know: {s} in {path}"),
             s => s.into(),
         };

@@ -21,6 +21,7 @@ mod partners;
 mod people;
 mod places;
 mod polls;
+mod projects;
 mod requests;
 mod resolutions;
 mod services;

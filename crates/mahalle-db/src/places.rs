@@ -192,8 +192,20 @@ pub async fn list_neighborhoods(
 /// Every current neighborhood, by district then Persian name (for choosers; a city has a few
 /// hundred).
 pub async fn all_neighborhoods(store: &Store) -> Result<Vec<Neighborhood>> {
+    current_neighborhoods(store, None).await
+}
+
+/// Every current neighborhood of a district (of the city when none), as [`all_neighborhoods`].
+pub async fn current_neighborhoods(
+    store: &Store,
+    district_id: Option<i64>,
+) -> Result<Vec<Neighborhood>> {
     let mut sql = Sql::new(NEIGHBORHOOD_SELECT);
-    sql.push(" WHERE n.retired_on IS NULL ORDER BY d.number, n.sort_key, n.id LIMIT 5000");
+    sql.push(" WHERE n.retired_on IS NULL");
+    if let Some(d) = district_id {
+        sql.push(" AND n.district_id = ").arg(d);
+    }
+    sql.push(" ORDER BY d.number, n.sort_key, n.id LIMIT 5000");
     store.fetch_all(&sql).await
 }
 

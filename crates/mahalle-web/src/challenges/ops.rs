@@ -397,25 +397,11 @@ pub async fn raise(store: &Store, who: &Principal, input: &RaiseInput) -> Result
     if !(who.has(Role::CouncilMember) || who.may_record_meetings()) {
         return Err(AppError::Forbidden);
     }
-    let n = match text::to_latin_digits(input.neighborhood_id.trim()).parse::<i64>() {
-        Ok(n) => match mahalle_db::places::get_neighborhood(store, n).await {
-            Ok(n) if n.retired_on.is_none() => n,
-            Ok(_) | Err(DbError::NotFound) => {
-                return Err(AppError::invalid(
-                    "neighborhood_id",
-                    "محله را از فهرست انتخاب کنید.",
-                    "Choose the neighborhood from the list.",
-                ))
-            }
-            Err(e) => return Err(e.into()),
-        },
-        Err(_) => {
-            return Err(AppError::invalid(
-                "neighborhood_id",
-                "محله را از فهرست انتخاب کنید.",
-                "Choose the neighborhood from the list.",
-            ))
-        }
+    let Some(n) = crate::http::form::current_neighborhood(store, &input.neighborhood_id).await?
+    else {
+        return Err(AppError::Invalid(vec![
+            crate::http::form::choose_neighborhood(),
+        ]));
     };
     if !may_raise(who, n.id, n.district_id) {
         return Err(AppError::Forbidden);

@@ -151,3 +151,52 @@ impl RecordForm {
         render_form(&self, invalid)
     }
 }
+
+/// A current (not retired) neighborhood named by a form field's id ("۱۲" or "12"); `None` when
+/// the field is empty or names none, for the caller to say which message.
+pub async fn current_neighborhood(
+    store: &mahalle_db::Store,
+    field: &str,
+) -> Result<Option<mahalle_db::places::Neighborhood>, AppError> {
+    let Ok(id) = mahalle_core::text::to_latin_digits(field.trim()).parse::<i64>() else {
+        return Ok(None);
+    };
+    match mahalle_db::places::get_neighborhood(store, id).await {
+        Ok(n) if n.retired_on.is_none() => Ok(Some(n)),
+        Ok(_) | Err(mahalle_db::DbError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A current district named by a form field's id, as [`current_neighborhood`].
+pub async fn current_district(
+    store: &mahalle_db::Store,
+    field: &str,
+) -> Result<Option<mahalle_db::places::District>, AppError> {
+    let Ok(id) = mahalle_core::text::to_latin_digits(field.trim()).parse::<i64>() else {
+        return Ok(None);
+    };
+    match mahalle_db::places::get_district(store, id).await {
+        Ok(d) if d.retired_on.is_none() => Ok(Some(d)),
+        Ok(_) | Err(mahalle_db::DbError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// "Choose the neighborhood from the list."
+pub fn choose_neighborhood() -> mahalle_core::validate::FieldError {
+    mahalle_core::validate::FieldError::new(
+        "neighborhood_id",
+        "محله را از فهرست انتخاب کنید.",
+        "Choose the neighborhood from the list.",
+    )
+}
+
+/// "Choose the district from the list."
+pub fn choose_district() -> mahalle_core::validate::FieldError {
+    mahalle_core::validate::FieldError::new(
+        "district_id",
+        "منطقه را از فهرست انتخاب کنید.",
+        "Choose the district from the list.",
+    )
+}

@@ -404,28 +404,31 @@ async fn outcome_places(
     if !(who.may_record_meetings() || m.neighborhood_id.is_some_and(council)) {
         return Ok(Vec::new());
     }
-    Ok(mahalle_db::places::all_neighborhoods(&state.store)
-        .await?
-        .into_iter()
-        .filter(|n| {
-            mahalle_core::challenges::meeting_covers(
-                m.district_id,
-                m.neighborhood_id,
-                n.district_id,
-                n.id,
-            ) && (council(n.id) || who.is_secretariat_for(Some(n.district_id)))
-        })
-        .map(|n| {
-            (
-                n.id,
-                format!(
-                    "{} — {}",
-                    p.name(&n.name_fa, &n.name_en),
-                    p.district_name(n.district_number)
-                ),
-            )
-        })
-        .collect())
+    // Only the meeting's district's neighborhoods are read (a city has hundreds).
+    Ok(
+        mahalle_db::places::current_neighborhoods(&state.store, m.district_id)
+            .await?
+            .into_iter()
+            .filter(|n| {
+                mahalle_core::challenges::meeting_covers(
+                    m.district_id,
+                    m.neighborhood_id,
+                    n.district_id,
+                    n.id,
+                ) && (council(n.id) || who.is_secretariat_for(Some(n.district_id)))
+            })
+            .map(|n| {
+                (
+                    n.id,
+                    format!(
+                        "{} — {}",
+                        p.name(&n.name_fa, &n.name_en),
+                        p.district_name(n.district_number)
+                    ),
+                )
+            })
+            .collect(),
+    )
 }
 
 pub async fn show(

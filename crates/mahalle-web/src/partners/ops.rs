@@ -9,7 +9,7 @@ use mahalle_core::text;
 use mahalle_core::validate::{self, FieldError};
 use mahalle_db::partners::{self, PartnerFields, PartnerPlace};
 use mahalle_db::registry::{self, Record};
-use mahalle_db::{audit, places, DbError, Store};
+use mahalle_db::{audit, Store};
 use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
@@ -96,20 +96,9 @@ impl Checked {
 
 async fn check(store: &Store, who: &Principal, f: &PartnerInput) -> Result<Checked, AppError> {
     let mut errors = Vec::new();
-    let neighborhood = match text::to_latin_digits(f.neighborhood_id.trim()).parse::<i64>() {
-        Ok(n) => match places::get_neighborhood(store, n).await {
-            Ok(n) if n.retired_on.is_none() => Some(n),
-            Ok(_) | Err(DbError::NotFound) => None,
-            Err(e) => return Err(e.into()),
-        },
-        Err(_) => None,
-    };
+    let neighborhood = crate::http::form::current_neighborhood(store, &f.neighborhood_id).await?;
     if neighborhood.is_none() {
-        errors.push(FieldError::new(
-            "neighborhood_id",
-            "محله را از فهرست انتخاب کنید.",
-            "Choose the neighborhood from the list.",
-        ));
+        errors.push(crate::http::form::choose_neighborhood());
     }
     let kind = PartnerKind::parse(f.kind.trim());
     if kind.is_none() {

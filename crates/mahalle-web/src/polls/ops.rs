@@ -12,7 +12,7 @@ use mahalle_core::ratelimit::RateLimiter;
 use mahalle_core::text;
 use mahalle_core::validate::FieldError;
 use mahalle_db::polls::{self as store_polls, Poll};
-use mahalle_db::{audit, DbError, Store};
+use mahalle_db::{audit, Store};
 use serde::Deserialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -153,46 +153,27 @@ struct Checked {
 
 async fn check(store: &Store, who: &Principal, f: &PollInput) -> Result<Checked, AppError> {
     let number = |s: &str| text::to_latin_digits(s.trim()).parse::<i64>().ok();
+    use crate::http::form::{
+        choose_district, choose_neighborhood, current_district, current_neighborhood,
+    };
     // Where first: who may open a poll depends on it.
-    let (district_id, neighborhood_id) = match number(&f.neighborhood_id) {
-        Some(n) => match mahalle_db::places::get_neighborhood(store, n).await {
-            Ok(n) if n.retired_on.is_none() => (n.district_id, Some(n.id)),
-            Ok(_) | Err(DbError::NotFound) => {
-                return Err(AppError::invalid(
-                    "neighborhood_id",
-                    "محله را از فهرست انتخاب کنید.",
-                    "Choose the neighborhood from the list.",
-                ))
-            }
-            Err(e) => return Err(e.into()),
-        },
-        None if !f.neighborhood_id.trim().is_empty() => {
+    let (district_id, neighborhood_id) = if f.neighborhood_id.trim().is_empty() {
+        if f.district_id.trim().is_empty() {
             return Err(AppError::invalid(
-                "neighborhood_id",
-                "محله را از فهرست انتخاب کنید.",
-                "Choose the neighborhood from the list.",
-            ))
+                "district_id",
+                "منطقه یا محله نظرسنجی را انتخاب کنید.",
+                "Choose the poll's district or neighborhood.",
+            ));
         }
-        None => match number(&f.district_id) {
-            Some(d) => match mahalle_db::places::get_district(store, d).await {
-                Ok(d) if d.retired_on.is_none() => (d.id, None),
-                Ok(_) | Err(DbError::NotFound) => {
-                    return Err(AppError::invalid(
-                        "district_id",
-                        "منطقه را از فهرست انتخاب کنید.",
-                        "Choose the district from the list.",
-                    ))
-                }
-                Err(e) => return Err(e.into()),
-            },
-            None => {
-                return Err(AppError::invalid(
-                    "district_id",
-                    "منطقه یا محله نظرسنجی را انتخاب کنید.",
-                    "Choose the poll's district or neighborhood.",
-                ))
-            }
-        },
+        match current_district(store, &f.district_id).await? {
+            Some(d) => (d.id, None),
+            None => return Err(AppError::Invalid(vec![choose_district()])),
+        }
+    } else {
+        match current_neighborhood(store, &f.neighborhood_id).await? {
+            Some(n) => (n.district_id, Some(n.id)),
+            None => return Err(AppError::Invalid(vec![choose_neighborhood()])),
+        }
     };
     if !may_run(who, district_id, neighborhood_id) {
         return Err(AppError::Forbidden);

@@ -18,6 +18,7 @@ use utoipa::ToSchema;
 
 use crate::http::error::AppError;
 use crate::http::extract::{flag, parse_date, text_or_number};
+use crate::http::form::{choose_district, current_district, current_neighborhood};
 
 /// Most challenges or resolutions one project is tied to.
 pub const MAX_LINKS: usize = 50;
@@ -254,39 +255,22 @@ fn parse_id(input: &str) -> Option<i64> {
 
 async fn check(store: &Store, f: &ProjectInput) -> Result<Checked, AppError> {
     let mut errors = Vec::new();
-    let district = match parse_id(&f.district_id) {
-        Some(d) => match places::get_district(store, d).await {
-            Ok(d) if d.retired_on.is_none() => Some(d),
-            Ok(_) | Err(DbError::NotFound) => None,
-            Err(e) => return Err(e.into()),
-        },
-        None => None,
-    };
+    let district = current_district(store, &f.district_id).await?;
     if district.is_none() {
-        errors.push(FieldError::new(
-            "district_id",
-            "منطقه را از فهرست انتخاب کنید.",
-            "Choose the district from the list.",
-        ));
+        errors.push(choose_district());
     }
-    let neighborhood = match f.neighborhood_id.trim() {
-        "" => None,
-        n => match parse_id(n) {
-            Some(n) => match places::get_neighborhood(store, n).await {
-                Ok(n) if n.retired_on.is_none() => Some(n),
-                Ok(_) | Err(DbError::NotFound) => None,
-                Err(e) => return Err(e.into()),
-            },
-            None => None,
-        }
-        .or_else(|| {
+    let neighborhood = if f.neighborhood_id.trim().is_empty() {
+        None
+    } else {
+        let n = current_neighborhood(store, &f.neighborhood_id).await?;
+        if n.is_none() {
             errors.push(FieldError::new(
                 "neighborhood_id",
                 "محله را از فهرست انتخاب کنید، یا برای پروژه‌ای در سطح منطقه خالی بگذارید.",
                 "Choose the neighborhood from the list, or leave it empty for a district-wide project.",
             ));
-            None
-        }),
+        }
+        n
     };
     if let (Some(d), Some(n)) = (&district, &neighborhood) {
         if n.district_id != d.id {

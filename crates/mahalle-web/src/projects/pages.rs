@@ -84,6 +84,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("pj_year", "سال", "Year"),
     ("pj_none", "پروژه‌ای با این شرایط نیست.", "No project matches."),
     ("pj_description", "شرح", "Description"),
+    ("pj_date_hint", "به تاریخ خورشیدی، مانند ۱۴۰۵/۰۱/۱۵", "A Jalali date, like 1405/01/15"),
 ];
 
 /// The status's label.
@@ -622,8 +623,12 @@ async fn form(
             Kind::Number,
             &f.budget_rials,
         ),
-        Field::new("starts_on", p.t("pj_starts_on"), Kind::Number, &f.starts_on).required(),
-        Field::new("ends_on", p.t("pj_ends_on"), Kind::Number, &f.ends_on).required(),
+        Field::new("starts_on", p.t("pj_starts_on"), Kind::Number, &f.starts_on)
+            .required()
+            .hint(p.t("pj_date_hint")),
+        Field::new("ends_on", p.t("pj_ends_on"), Kind::Number, &f.ends_on)
+            .required()
+            .hint(p.t("pj_date_hint")),
         Field::new("status", p.t("pj_status"), Kind::Select, &f.status).choices(statuses),
         Field::new(
             "priority",

@@ -52,6 +52,16 @@ fn short(s: &str, max: usize) -> String {
     }
 }
 
+/// A bar's colours, planned period and progress, by where the project stands.
+fn colours(class: &str) -> (&'static str, &'static str) {
+    match class {
+        "behind" => ("#f3d0d2", "#a4262c"),
+        "done" => ("#c9d6d1", "#8aa39b"),
+        "stopped" => ("#f1e3c8", "#9a5b00"),
+        _ => ("#cfe3dc", "#0f6e5a"),
+    }
+}
+
 /// The SVG. `months` are the first days of the months shown followed by the first day after
 /// them (see `jalali::month_starts`); `month_label` names a month from its first day.
 pub fn svg(
@@ -66,14 +76,11 @@ pub fn svg(
     let mut out = String::new();
     let _ = write!(
         out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" class="timeline" role="img" direction="{}" font-family="Vazirmatn, Tahoma, sans-serif" font-size="12">"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" class="gantt" role="img" direction="{}" font-family="Vazirmatn, Tahoma, sans-serif" font-size="12">"#,
         if rtl { "rtl" } else { "ltr" }
     );
-    out.push_str(
-        "<style>.m{fill:#f4f6f5}.g{stroke:#d8dedb}.p{fill:#cfe3dc}.pf{fill:#0f6e5a}.behind .p{fill:#f3d0d2}.behind .pf{fill:#a4262c}\
-         .done .p,.done .pf{fill:#8aa39b}.stopped .p{fill:#f1e3c8}.stopped .pf{fill:#9a5b00}.t{stroke:#a4262c;stroke-width:2;stroke-dasharray:4 3}\
-         text{fill:#1d2b27}.h{font-weight:bold}</style>",
-    );
+    // Colours as attributes, not a <style>: pages forbid inline styles (CSP), and the file
+    // downloaded stands alone.
     let (Some(&first), Some(&last)) = (months.first(), months.last()) else {
         out.push_str("</svg>");
         return out;
@@ -94,13 +101,13 @@ pub fn svg(
         if i % 2 == 0 {
             let _ = write!(
                 out,
-                r#"<rect class="m" x="{left:.1}" y="0" width="{:.1}" height="{height:.1}"/>"#,
+                r##"<rect fill="#f4f6f5" x="{left:.1}" y="0" width="{:.1}" height="{height:.1}"/>"##,
                 right - left
             );
         }
         let _ = write!(
             out,
-            r#"<text class="h" x="{:.1}" y="20" text-anchor="middle">{}</text>"#,
+            r##"<text font-weight="bold" fill="#1d2b27" x="{:.1}" y="20" text-anchor="middle">{}</text>"##,
             (left + right) / 2.0,
             esc(&month_label(w[0]))
         );
@@ -121,9 +128,10 @@ pub fn svg(
             (left, r.min(right))
         };
         let label_x = if rtl { WIDTH - 6.0 } else { 6.0 };
+        let (bar, done) = colours(b.class);
         let _ = write!(
             out,
-            r#"<a href="/projects/{id}" class="{class}"><title>{title}</title><line class="g" x1="0" x2="{WIDTH}" y1="{gy:.1}" y2="{gy:.1}"/><text x="{label_x:.1}" y="{ty:.1}" text-anchor="start">{label}</text>"#,
+            r##"<a href="/projects/{id}" class="{class}"><title>{title}</title><line stroke="#d8dedb" x1="0" x2="{WIDTH}" y1="{gy:.1}" y2="{gy:.1}"/><text fill="#1d2b27" x="{label_x:.1}" y="{ty:.1}" text-anchor="start">{label}</text>"##,
             id = b.id,
             class = b.class,
             title = esc(&b.label),
@@ -134,14 +142,14 @@ pub fn svg(
         if right - left > 0.0 {
             let _ = write!(
                 out,
-                r#"<rect class="p" x="{left:.1}" y="{:.1}" width="{:.1}" height="14" rx="3"/>"#,
+                r#"<rect fill="{bar}" x="{left:.1}" y="{:.1}" width="{:.1}" height="14" rx="3"/>"#,
                 y + 5.0,
                 (right - left).max(2.0)
             );
             if fr > fl {
                 let _ = write!(
                     out,
-                    r#"<rect class="pf" x="{fl:.1}" y="{:.1}" width="{:.1}" height="14" rx="3"/>"#,
+                    r#"<rect fill="{done}" x="{fl:.1}" y="{:.1}" width="{:.1}" height="14" rx="3"/>"#,
                     y + 5.0,
                     fr - fl
                 );
@@ -153,7 +161,7 @@ pub fn svg(
         let t = x(today);
         let _ = write!(
             out,
-            r#"<line class="t" x1="{t:.1}" x2="{t:.1}" y1="{HEAD:.1}" y2="{height:.1}"/>"#
+            r##"<line class="today" stroke="#a4262c" stroke-width="2" stroke-dasharray="4 3" x1="{t:.1}" x2="{t:.1}" y1="{HEAD:.1}" y2="{height:.1}"/>"##
         );
     }
     out.push_str("</svg>");
@@ -187,14 +195,15 @@ mod tests {
             |_| "ماه".into(),
         );
         assert!(fa.contains("&lt;script&gt;&amp;") && !fa.contains("<script>"));
-        assert!(fa.contains(r#"href="/projects/7""#) && fa.contains(r#"class="t""#));
+        assert!(fa.contains(r#"href="/projects/7""#) && fa.contains(r#"class="today""#));
+        assert!(!fa.contains("<style"), "no inline style: pages forbid it");
         // The first month is on the right: the bar starts at the chart's right edge.
         let right = format!(r#"x="{:.1}""#, (WIDTH - LABELS) / 2.0);
         assert!(fa.contains(&right), "{fa}");
         let en = svg(&[bar], &months, d(2027, 1, 1), false, |_| "M".into());
-        assert!(en.contains(&format!(r#"<rect class="p" x="{LABELS:.1}""#)));
+        assert!(en.contains(&format!(r##"<rect fill="#f3d0d2" x="{LABELS:.1}""##)));
         assert!(
-            !en.contains(r#"class="t""#),
+            !en.contains(r#"class="today""#),
             "today is outside the months shown"
         );
     }

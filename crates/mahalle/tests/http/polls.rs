@@ -313,7 +313,15 @@ async fn a_neighborhood_poll_from_opening_to_answered_results() {
         ranked,
         vec![(opts[0], 2, 667), (opts[1], 1, 333), (opts[2], 1, 333)]
     );
-    assert!(res["turnout_permille"].is_i64() || detail["poll"]["population"].is_null());
+    // Turnout: the three voters per mille of the place's population, rounded.
+    let population = detail["poll"]["population"]
+        .as_i64()
+        .expect("the demo's neighborhoods have a population");
+    assert!(population > 0);
+    assert_eq!(
+        res["turnout_permille"].as_i64(),
+        Some((3 * 1000 + population / 2) / population)
+    );
 
     // The council answers; the district's answer is the district's.
     let r = app

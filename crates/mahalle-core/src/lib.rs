@@ -26,6 +26,7 @@ pub mod reminders;
 pub mod requests;
 pub mod resolutions;
 pub mod retry;
+pub mod scorecards;
 pub mod spans;
 pub mod text;
 pub mod tokens;

@@ -25,6 +25,7 @@ pub mod projects;
 pub mod registry;
 pub mod requests;
 pub mod resolutions;
+pub mod scorecards;
 pub mod services;
 pub mod settings;
 mod sql;

@@ -547,38 +547,6 @@ pub async fn add_continuation(
     .await
 }
 
-/// A district's projects by standing on a day: (open on plan, open behind, suspended, done,
-/// cancelled). Index ranges on (district, status, behind_since).
-pub async fn standing_counts(
-    store: &Store,
-    district_id: i64,
-    day: NaiveDate,
-) -> Result<(i64, i64, i64, i64, i64)> {
-    let rows: Vec<(String, i64, i64)> = store
-        .fetch_all(
-            &Sql::new(
-                "SELECT status, COUNT(*), SUM(CASE WHEN behind_since <= $2 THEN 1 ELSE 0 END) FROM projects \
-                 WHERE district_id = $1 GROUP BY status",
-            )
-            .bind(district_id)
-            .bind(day),
-        )
-        .await?;
-    let mut out = (0, 0, 0, 0, 0);
-    for (status, n, behind) in rows {
-        match status.as_str() {
-            "planned" | "under_way" => {
-                out.0 += n - behind;
-                out.1 += behind;
-            }
-            "suspended" => out.2 += n,
-            "done" => out.3 += n,
-            _ => out.4 += n,
-        }
-    }
-    Ok(out)
-}
-
 /// What the demo loader ties projects to: each district's office, the city's agencies and
 /// departments, challenges by neighborhood and resolutions by district.
 pub struct LoadingPlaces {

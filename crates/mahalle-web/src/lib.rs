@@ -19,6 +19,7 @@ pub mod polls;
 pub mod projects;
 pub mod requests;
 pub mod resolutions;
+pub mod scorecards;
 pub mod services;
 
 pub use accounts::jobs::spawn_housekeeping;
@@ -59,6 +60,7 @@ pub const CAPABILITIES: &[Capability] = &[
     polls::CAPABILITY,
     projects::CAPABILITY,
     requests::CAPABILITY,
+    scorecards::CAPABILITY,
     resolutions::CAPABILITY,
     services::CAPABILITY,
 ];

@@ -24,6 +24,7 @@ mod polls;
 mod projects;
 mod requests;
 mod resolutions;
+mod scorecards;
 mod services;
 mod upgrade;
 mod uploads;

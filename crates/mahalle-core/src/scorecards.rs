@@ -60,6 +60,32 @@ pub fn median(values: &mut [i64]) -> Option<f64> {
     })
 }
 
+/// The median of a histogram of (value, count) pairs, in any order; none when it is empty.
+pub fn median_of_histogram(histogram: &[(i64, i64)]) -> Option<f64> {
+    let mut h: Vec<(i64, i64)> = histogram.iter().copied().filter(|x| x.1 > 0).collect();
+    h.sort_unstable();
+    let total: i64 = h.iter().map(|x| x.1).sum();
+    if total == 0 {
+        return None;
+    }
+    // The value at a 0-based rank.
+    let at = |rank: i64| {
+        let mut seen = 0;
+        for &(v, n) in &h {
+            seen += n;
+            if rank < seen {
+                return v;
+            }
+        }
+        h[h.len() - 1].0
+    };
+    Some(if total % 2 == 1 {
+        at(total / 2) as f64
+    } else {
+        (at(total / 2 - 1) + at(total / 2)) as f64 / 2.0
+    })
+}
+
 /// A month's label: its name, with the year at the first month and at Farvardin.
 pub fn month_label(starts: &[NaiveDate], i: usize, persian: bool) -> String {
     let j = JalaliDate::from_gregorian(starts[i]);
@@ -129,6 +155,16 @@ mod tests {
         assert_eq!(median(&mut [5, 1, 3]), Some(3.0));
         assert_eq!(median(&mut [4, 1, 3, 2]), Some(2.5));
         assert_eq!(median(&mut []), None);
+        assert_eq!(median_of_histogram(&[(10, 1), (2, 1), (5, 1)]), Some(5.0));
+        assert_eq!(median_of_histogram(&[(3, 2), (1, 2)]), Some(2.0));
+        assert_eq!(median_of_histogram(&[(7, 5), (100, 0)]), Some(7.0));
+        assert_eq!(median_of_histogram(&[(4, 0)]), None);
+        // The same as the median of the values listed out.
+        let mut values = vec![1, 1, 1, 48, 72, 72, 96];
+        assert_eq!(
+            median_of_histogram(&[(1, 3), (48, 1), (72, 2), (96, 1)]),
+            median(&mut values)
+        );
         assert_eq!(days_between(j(1405, 1, 1), j(1405, 1, 11)), 10);
         assert_eq!(days_between(j(1405, 1, 11), j(1405, 1, 1)), 0);
     }

@@ -1,7 +1,8 @@
 //! What a district's or neighborhood's scorecard is computed from: resolutions done and open,
 //! citizens' requests and how they were answered, challenges by domain and when they were
 //! solved, projects by standing. Each read is bounded by the place and the scorecard's months,
-//! on indexes that start with the place (migration 0020).
+//! on indexes that start with the place; requests, the many, are read from daily tallies the
+//! triggers of migration 0020 keep.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -49,19 +50,64 @@ pub async fn resolutions_open(store: &Store, place: Place, today: NaiveDate) -> 
     store.fetch_one(&sql).await
 }
 
-/// A request received since `from`: when, its deadline, when it was answered (closed or
-/// rejected).
-pub async fn requests(
+/// A place's requests by the Tehran day they were received, since `from`: (day, received,
+/// answered, answered by the deadline). Read from the tallies the triggers keep (migration 0020).
+pub async fn request_days(
+    store: &Store,
+    place: Place,
+    from: NaiveDate,
+) -> Result<Vec<(NaiveDate, i64, i64, i64)>> {
+    let sql = match place {
+        Place::District(d) => Sql::new(
+            "SELECT day, CAST(SUM(received) AS BIGINT), CAST(SUM(answered) AS BIGINT), CAST(SUM(answered_in_time) AS BIGINT) FROM request_days \
+             WHERE district_id = $1 AND day >= $2 GROUP BY day",
+        )
+        .bind(d),
+        Place::Neighborhood(n) => Sql::new(
+            "SELECT day, received, answered, answered_in_time FROM request_days \
+             WHERE neighborhood_id = $1 AND day >= $2",
+        )
+        .bind(n),
+    };
+    store.fetch_all(&sql.bind(from)).await
+}
+
+/// How long the answers to a place's requests received since `from` took: (hours, count), the
+/// hours whole up to three days, then whole days (in hours) up to sixty, then 1440 for longer.
+pub async fn response_hours(
+    store: &Store,
+    place: Place,
+    from: NaiveDate,
+) -> Result<Vec<(i64, i64)>> {
+    let sql = match place {
+        Place::District(d) => Sql::new(
+            "SELECT hours, CAST(SUM(n) AS BIGINT) FROM request_response_district WHERE district_id = $1 AND day >= $2 \
+             GROUP BY hours",
+        )
+        .bind(d),
+        Place::Neighborhood(n) => Sql::new(
+            "SELECT hours, CAST(SUM(n) AS BIGINT) FROM request_response_neighborhood WHERE neighborhood_id = $1 AND day >= $2 \
+             GROUP BY hours",
+        )
+        .bind(n),
+    };
+    store.fetch_all(&sql.bind(from)).await
+}
+
+/// When the place's requests received since `from` that are unanswered past their deadline came.
+pub async fn requests_open_late(
     store: &Store,
     place: Place,
     from: DateTime<Utc>,
-) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>, Option<DateTime<Utc>>)>> {
+    now: DateTime<Utc>,
+) -> Result<Vec<DateTime<Utc>>> {
     let mut sql = Sql::new(
-        "SELECT q.requested_at, q.due_at, q.closed_at FROM service_requests q WHERE q.requested_at >= ",
+        "SELECT q.requested_at FROM service_requests q WHERE q.status IN ('submitted','accepted') AND q.requested_at >= ",
     );
-    sql.arg(from);
+    sql.arg(from).push(" AND q.due_at < ").arg(now);
     place.push(&mut sql, "q");
-    store.fetch_all(&sql).await
+    let rows: Vec<(DateTime<Utc>,)> = store.fetch_all(&sql).await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
 /// Requests still unanswered past their deadline now.

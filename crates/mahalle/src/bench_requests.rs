@@ -84,6 +84,27 @@ pub async fn run(store: Store, o: Options) -> anyhow::Result<()> {
         stats(times)
     );
 
+    // The pages a supervisory visit opens: district 14's scorecard (twelve months of its
+    // requests, resolutions, challenges and projects) and its projects behind plan.
+    for path in [
+        "/scorecards/districts/14",
+        "/api/v1/scorecards/districts/14",
+        "/projects?district=14&behind=1",
+    ] {
+        let url = format!("{base}{path}");
+        let mut times = Vec::new();
+        for i in 0..=o.runs.max(3) {
+            let t = Instant::now();
+            let r = client.get(&url).send().await?;
+            anyhow::ensure!(r.status() == 200, "GET {path} answered {}", r.status());
+            r.bytes().await?;
+            if i > 0 {
+                times.push(t.elapsed());
+            }
+        }
+        println!("GET {path}: {}", stats(times));
+    }
+
     // POST: many clients at once, each waiting for its answer (so each request was committed).
     let (_, key) = mahalle_web::requests::ops::create_api_key(&store, "bench", None)
         .await

@@ -40,7 +40,8 @@ pub struct RequestFigures {
     /// Of those due, answered by their deadline, per mille (requests still within their
     /// deadline are not counted either way).
     pub in_time_permille: Option<i64>,
-    /// Median hours from receipt to answer, of those answered.
+    /// Median hours from receipt to answer, of those answered (to the hour up to three days,
+    /// to the day after).
     pub median_response_hours: Option<f64>,
     /// Unanswered past their deadline now (whenever received).
     pub overdue_now: i64,
@@ -171,31 +172,32 @@ pub async fn compute(
     r.median_days_to_done = rules::median(&mut took);
     (r.open, r.overdue) = store_s::resolutions_open(store, place, today).await?;
 
-    // Requests received within the months.
+    // Requests received within the months, from the daily tallies; those still unanswered past
+    // their deadline are counted due where they came.
     let now = Utc::now();
     let mut q = RequestFigures::default();
-    let mut hours = Vec::new();
-    for (requested_at, due_at, closed_at) in store_s::requests(store, place, from_instant).await? {
-        let Some(i) = month_of(&starts, day(requested_at)) else {
+    for (on, received, answered, in_time) in store_s::request_days(store, place, from).await? {
+        let Some(i) = month_of(&starts, on) else {
             continue;
         };
-        q.received += 1;
-        months[i].requests_received += 1;
-        if let Some(closed) = closed_at {
-            q.answered += 1;
-            hours.push((closed - requested_at).num_minutes().max(0) / 60);
-            if closed <= due_at {
-                q.answered_in_time += 1;
-                months[i].requests_answered_in_time += 1;
-            }
-        }
-        if closed_at.is_some() || due_at < now {
+        q.received += received;
+        q.answered += answered;
+        q.answered_in_time += in_time;
+        q.due += answered;
+        let m = &mut months[i];
+        m.requests_received += received;
+        m.requests_answered_in_time += in_time;
+        m.requests_due += answered;
+    }
+    for t in store_s::requests_open_late(store, place, from_instant, now).await? {
+        if let Some(i) = month_of(&starts, day(t)) {
             q.due += 1;
             months[i].requests_due += 1;
         }
     }
     q.in_time_permille = permille(q.answered_in_time, q.due);
-    q.median_response_hours = rules::median(&mut hours);
+    q.median_response_hours =
+        rules::median_of_histogram(&store_s::response_hours(store, place, from).await?);
     q.overdue_now = store_s::requests_overdue(store, place, now).await?;
 
     // Challenges.

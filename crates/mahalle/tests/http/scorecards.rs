@@ -194,3 +194,56 @@ async fn scorecard_pages_draw_charts_in_both_languages_and_export() {
         );
     }
 }
+
+/// The daily request tallies agree with a recount of the requests, after the demo's load and
+/// after changes written straight to the table (bulk loaders do), on either backend.
+#[tokio::test]
+async fn request_tallies_agree_with_a_recount() {
+    use mahalle_db::{Sql, Store};
+    let app = TestApp::spawn().await;
+    let store = Store::connect(&app.db_url).await.unwrap();
+    for change in [
+        "UPDATE service_requests SET status = 'closed', closed_at = due_at \
+         WHERE id IN (SELECT id FROM service_requests WHERE status IN ('submitted','accepted') ORDER BY id LIMIT 40)",
+        "UPDATE service_requests SET status = 'accepted', closed_at = NULL \
+         WHERE id IN (SELECT id FROM service_requests WHERE status = 'closed' ORDER BY id DESC LIMIT 30)",
+        "UPDATE service_requests SET neighborhood_id = (SELECT MIN(id) FROM neighborhoods), \
+         district_id = (SELECT district_id FROM neighborhoods WHERE id = (SELECT MIN(id) FROM neighborhoods)) \
+         WHERE id IN (SELECT id FROM service_requests ORDER BY id LIMIT 25)",
+    ] {
+        assert!(store.execute(&Sql::new(change)).await.unwrap() > 0, "{change}");
+    }
+    let tallied: Vec<(i64, i64, i64, i64, i64)> = store
+        .fetch_all(&Sql::new(
+            "SELECT district_id, neighborhood_id, CAST(SUM(received) AS BIGINT), CAST(SUM(answered) AS BIGINT), \
+             CAST(SUM(answered_in_time) AS BIGINT) FROM request_days GROUP BY district_id, neighborhood_id \
+             HAVING SUM(received) <> 0 ORDER BY 1, 2",
+        ))
+        .await
+        .unwrap();
+    let counted: Vec<(i64, i64, i64, i64, i64)> = store
+        .fetch_all(&Sql::new(
+            "SELECT COALESCE(district_id, 0), COALESCE(neighborhood_id, 0), COUNT(*), COUNT(closed_at), \
+             CAST(SUM(CASE WHEN closed_at <= due_at THEN 1 ELSE 0 END) AS BIGINT) FROM service_requests \
+             GROUP BY 1, 2 ORDER BY 1, 2",
+        ))
+        .await
+        .unwrap();
+    assert!(counted.len() > 20);
+    assert_eq!(tallied, counted);
+    let histogram: Vec<(i64, i64)> = store
+        .fetch_all(&Sql::new(
+            "SELECT district_id, CAST(SUM(n) AS BIGINT) FROM request_response_district GROUP BY district_id \
+             HAVING SUM(n) <> 0 ORDER BY 1",
+        ))
+        .await
+        .unwrap();
+    let answered: Vec<(i64, i64)> = store
+        .fetch_all(&Sql::new(
+            "SELECT COALESCE(district_id, 0), COUNT(*) FROM service_requests WHERE closed_at IS NOT NULL \
+             GROUP BY 1 ORDER BY 1",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(histogram, answered);
+}

@@ -773,19 +773,19 @@ pub struct DoneForm {
     done_on: String,
 }
 
-pub async fn milestone_done(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path((id, mid)): Path<(i64, i64)>,
-    CsrfForm(f): CsrfForm<DoneForm>,
+/// Back to the milestones, or the project's page with the refusal.
+async fn after_milestone(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    result: Result<(), AppError>,
 ) -> Result<Response, AppError> {
-    let me = ctx.require_user()?;
-    match ops::set_milestone_done(&state.store, &me.principal, id, mid, true, &f.done_on).await {
+    match result {
         Ok(()) => Ok(back_to(id, "milestones")),
         Err(AppError::Invalid(e)) => {
             show_page(
-                &state,
-                &ctx,
+                state,
+                ctx,
                 id,
                 ctx.messages(e),
                 Default::default(),
@@ -795,6 +795,17 @@ pub async fn milestone_done(
         }
         Err(e) => Err(e),
     }
+}
+
+pub async fn milestone_done(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, mid)): Path<(i64, i64)>,
+    CsrfForm(f): CsrfForm<DoneForm>,
+) -> Result<Response, AppError> {
+    let me = ctx.require_user()?;
+    let r = ops::set_milestone_done(&state.store, &me.principal, id, mid, true, &f.done_on).await;
+    after_milestone(&state, &ctx, id, r).await
 }
 
 pub async fn milestone_undone(
@@ -804,21 +815,8 @@ pub async fn milestone_undone(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
-    match ops::set_milestone_done(&state.store, &me.principal, id, mid, false, "").await {
-        Ok(()) => Ok(back_to(id, "milestones")),
-        Err(AppError::Invalid(e)) => {
-            show_page(
-                &state,
-                &ctx,
-                id,
-                ctx.messages(e),
-                Default::default(),
-                Default::default(),
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    let r = ops::set_milestone_done(&state.store, &me.principal, id, mid, false, "").await;
+    after_milestone(&state, &ctx, id, r).await
 }
 
 pub async fn milestone_remove(
@@ -828,21 +826,8 @@ pub async fn milestone_remove(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
-    match ops::remove_milestone(&state.store, &me.principal, id, mid).await {
-        Ok(()) => Ok(back_to(id, "milestones")),
-        Err(AppError::Invalid(e)) => {
-            show_page(
-                &state,
-                &ctx,
-                id,
-                ctx.messages(e),
-                Default::default(),
-                Default::default(),
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    let r = ops::remove_milestone(&state.store, &me.principal, id, mid).await;
+    after_milestone(&state, &ctx, id, r).await
 }
 
 pub async fn add_continuation(

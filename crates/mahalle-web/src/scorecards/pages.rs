@@ -181,30 +181,76 @@ fn draw(c: &Scorecard, p: &Page, months: &[String]) -> Vec<String> {
     ]
 }
 
+/// A place's scorecard with how its pages name it.
+struct Named {
+    card: Scorecard,
+    /// "District 14", or "Pirouzi (District 14)".
+    name: String,
+    district_number: i64,
+    /// Where its page and .xlsx are.
+    path: String,
+}
+
+async fn named(state: &AppState, p: &Page, place: Place) -> Result<Named, AppError> {
+    let (district_id, district_number, name, path) = match place {
+        Place::District(id) => {
+            let d = places::get_district(&state.store, id).await?;
+            let name = p.district_name(d.number);
+            (id, d.number, name, format!("/scorecards/districts/{id}"))
+        }
+        Place::Neighborhood(id) => {
+            let n = places::get_neighborhood(&state.store, id).await?;
+            let name = format!(
+                "{} ({})",
+                p.name(&n.name_fa, &n.name_en),
+                p.district_name(n.district_number)
+            );
+            (
+                n.district_id,
+                n.district_number,
+                name,
+                format!("/scorecards/neighborhoods/{id}"),
+            )
+        }
+    };
+    Ok(Named {
+        card: card::compute(&state.store, place, district_id, crate::today()).await?,
+        name,
+        district_number,
+        path,
+    })
+}
+
+async fn page(state: &AppState, ctx: &Ctx, place: Place) -> Result<Response, AppError> {
+    let p = Page::new(ctx, "scorecards", String::new());
+    let n = named(state, &p, place).await?;
+    let neighborhoods = match place {
+        Place::District(id) => places::current_neighborhoods(&state.store, Some(id))
+            .await?
+            .into_iter()
+            .map(|n| (n.id, p.name(&n.name_fa, &n.name_en).to_string()))
+            .collect(),
+        Place::Neighborhood(_) => Vec::new(),
+    };
+    let months = labels(&n.card, &p);
+    let title = format!("{} — {}", p.t("sc_scorecard"), n.name);
+    render(&CardTemplate {
+        charts: draw(&n.card, &p, &months),
+        export: format!("{}/export.xlsx", n.path),
+        district_number: n.district_number,
+        neighborhoods,
+        months,
+        c: n.card,
+        p: Page { title, ..p },
+    })
+}
+
 pub async fn district(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let d = places::get_district(&state.store, id).await?;
-    let c = card::compute(&state.store, Place::District(id), id, crate::today()).await?;
-    let p = Page::new(&ctx, "scorecards", String::new());
-    let title = format!("{} — {}", p.t("sc_scorecard"), p.district_name(d.number));
-    let neighborhoods = places::current_neighborhoods(&state.store, Some(id))
-        .await?
-        .into_iter()
-        .map(|n| (n.id, p.name(&n.name_fa, &n.name_en).to_string()))
-        .collect();
-    let months = labels(&c, &p);
-    render(&CardTemplate {
-        charts: draw(&c, &p, &months),
-        export: format!("/scorecards/districts/{id}/export.xlsx"),
-        district_number: d.number,
-        neighborhoods,
-        months,
-        c,
-        p: Page { title, ..p },
-    })
+    page(&state, &ctx, Place::District(id)).await
 }
 
 pub async fn neighborhood(
@@ -212,31 +258,7 @@ pub async fn neighborhood(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let n = places::get_neighborhood(&state.store, id).await?;
-    let c = card::compute(
-        &state.store,
-        Place::Neighborhood(id),
-        n.district_id,
-        crate::today(),
-    )
-    .await?;
-    let p = Page::new(&ctx, "scorecards", String::new());
-    let title = format!(
-        "{} — {} ({})",
-        p.t("sc_scorecard"),
-        p.name(&n.name_fa, &n.name_en),
-        p.district_name(n.district_number)
-    );
-    let months = labels(&c, &p);
-    render(&CardTemplate {
-        charts: draw(&c, &p, &months),
-        export: format!("/scorecards/neighborhoods/{id}/export.xlsx"),
-        district_number: n.district_number,
-        neighborhoods: Vec::new(),
-        months,
-        c,
-        p: Page { title, ..p },
-    })
+    page(&state, &ctx, Place::Neighborhood(id)).await
 }
 
 #[derive(Template)]
@@ -368,15 +390,19 @@ fn workbook(c: &Scorecard, p: &Page, name: &str) -> Result<Response, AppError> {
     Ok(xlsx_response(name, bytes))
 }
 
+async fn export(state: &AppState, ctx: &Ctx, place: Place) -> Result<Response, AppError> {
+    let p = Page::new(ctx, "scorecards", String::new());
+    let n = named(state, &p, place).await?;
+    let file = n.path.trim_start_matches("/scorecards/").replace('/', "-");
+    workbook(&n.card, &p, &format!("scorecard-{file}.xlsx"))
+}
+
 pub async fn district_xlsx(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    places::get_district(&state.store, id).await?;
-    let c = card::compute(&state.store, Place::District(id), id, crate::today()).await?;
-    let p = Page::new(&ctx, "scorecards", String::new());
-    workbook(&c, &p, &format!("scorecard-district-{id}.xlsx"))
+    export(&state, &ctx, Place::District(id)).await
 }
 
 pub async fn neighborhood_xlsx(
@@ -384,14 +410,5 @@ pub async fn neighborhood_xlsx(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let n = places::get_neighborhood(&state.store, id).await?;
-    let c = card::compute(
-        &state.store,
-        Place::Neighborhood(id),
-        n.district_id,
-        crate::today(),
-    )
-    .await?;
-    let p = Page::new(&ctx, "scorecards", String::new());
-    workbook(&c, &p, &format!("scorecard-neighborhood-{id}.xlsx"))
+    export(&state, &ctx, Place::Neighborhood(id)).await
 }

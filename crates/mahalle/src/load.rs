@@ -149,6 +149,16 @@ async fn mix(store: &Store) -> anyhow::Result<Vec<Call>> {
         ),
         get("page: residents' polls", &public, "/polls".into()),
         get(
+            "page: district scorecard",
+            &public,
+            "/scorecards/districts/14".into(),
+        ),
+        get(
+            "page: projects behind plan",
+            &d14,
+            "/projects?district=14&behind=1".into(),
+        ),
+        get(
             "api: resolutions",
             &d14,
             "/api/v1/resolutions?district_id=14".into(),

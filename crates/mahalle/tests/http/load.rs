@@ -22,7 +22,7 @@ async fn a_mixed_load_is_answered_without_errors() {
     assert_eq!(report.errors() + report.timeouts(), 0, "{report}");
     assert_eq!(
         report.kinds.len(),
-        20,
+        22,
         "every kind of call was made: {report}"
     );
     assert!(report.kinds.values().all(|t| t.ok > 0), "{report}");

@@ -413,6 +413,19 @@ pub async fn challenges(store: &Store, project_id: i64) -> Result<Vec<(i64, Stri
         .await
 }
 
+/// The projects that answer a challenge: (id, title, status).
+pub async fn of_challenge(store: &Store, challenge_id: i64) -> Result<Vec<(i64, String, String)>> {
+    store
+        .fetch_all(
+            &Sql::new(
+                "SELECT p.id, p.title, p.status FROM project_challenges pc JOIN projects p ON p.id = pc.project_id \
+                 WHERE pc.challenge_id = $1 ORDER BY p.starts_on, p.id",
+            )
+            .bind(challenge_id),
+        )
+        .await
+}
+
 /// A linked resolution: id, title, status and its number's parts (year, session, item).
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
 pub struct LinkedResolution {

@@ -221,11 +221,21 @@ struct ShowTemplate {
     can_endorse: bool,
     similar: Vec<Challenge>,
     orgs: Vec<mahalle_db::org::Organisation>,
+    /// Priority projects that answer it: (id, title, status).
+    projects: Vec<(i64, String, String)>,
 }
 
 impl ShowTemplate {
     fn status_label(&self, s: &str) -> &'static str {
         status_label(&self.p, s)
+    }
+    fn project_status(&self, s: &str) -> &'static str {
+        use mahalle_core::projects::ProjectStatus;
+        self.coded(
+            ProjectStatus::parse(s),
+            ProjectStatus::label_fa,
+            ProjectStatus::label_en,
+        )
     }
     fn coded<T: Copy>(
         &self,
@@ -310,6 +320,7 @@ async fn challenge_page(
             ),
             can_endorse: crate::challenges::ops::may_endorse(&me.principal, c.neighborhood_id),
             similar,
+            projects: mahalle_db::projects::of_challenge(&state.store, id).await?,
             orgs: if can_answer {
                 crate::http::page::all_orgs(state).await?
             } else {

@@ -39,6 +39,14 @@ async fn projects_are_planned_tracked_against_their_milestones_and_listed() {
     let pirouzi = list["items"][0]["id"].as_i64().unwrap();
     let district = list["items"][0]["district_id"].as_i64().unwrap();
     let before = count(&app, "").await;
+    let (_, challenges) = app
+        .get_json(&format!(
+            "/api/v1/challenges?neighborhood={pirouzi}&per_page=1"
+        ))
+        .await;
+    let challenge = challenges["items"][0]["id"]
+        .as_i64()
+        .expect("پیروزی has a challenge");
 
     // Bad input is refused with the field and a Persian message, and nothing is saved.
     let form = |end: &str, budget: &str| {
@@ -52,6 +60,7 @@ async fn projects_are_planned_tracked_against_their_milestones_and_listed() {
             ("starts_on", jalali_in(-60)),
             ("ends_on", end.to_string()),
             ("priority", "1".to_string()),
+            ("challenge_ids", format!("#{challenge}")),
         ]
     };
     let post = |fields: Vec<(&'static str, String)>| {
@@ -84,6 +93,12 @@ async fn projects_are_planned_tracked_against_their_milestones_and_listed() {
     assert!(
         page.contains("۱۲٬۵۰۰٬۰۰۰٬۰۰۰ ریال"),
         "grouped, in Persian digits"
+    );
+    assert!(page.contains(&format!("href=\"/challenges/{challenge}\"")));
+    let (_, page) = app.get_text(&format!("/challenges/{challenge}")).await;
+    assert!(
+        page.contains(&location),
+        "the challenge names the project that answers it"
     );
 
     // Milestones: one already due, one later. Weight 0 and a date outside the period refused.

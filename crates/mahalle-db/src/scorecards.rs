@@ -94,20 +94,35 @@ pub async fn response_hours(
     store.fetch_all(&sql.bind(from)).await
 }
 
-/// When the place's requests received since `from` that are unanswered past their deadline came.
+/// How many of the place's requests are unanswered past their deadline now, by the period they
+/// were received in: `bounds` are the periods' starts followed by the end of the last; the
+/// answer is (period's index, count). Counted from an index of open requests.
 pub async fn requests_open_late(
     store: &Store,
     place: Place,
-    from: DateTime<Utc>,
+    bounds: &[DateTime<Utc>],
     now: DateTime<Utc>,
-) -> Result<Vec<DateTime<Utc>>> {
-    let mut sql = Sql::new(
-        "SELECT q.requested_at FROM service_requests q WHERE q.status IN ('submitted','accepted') AND q.requested_at >= ",
-    );
-    sql.arg(from).push(" AND q.due_at < ").arg(now);
+) -> Result<Vec<(i64, i64)>> {
+    let (Some(first), Some(last)) = (bounds.first(), bounds.last()) else {
+        return Ok(Vec::new());
+    };
+    let mut sql = Sql::new("SELECT CAST(CASE");
+    for (i, b) in bounds.iter().enumerate().skip(1) {
+        sql.push(" WHEN q.requested_at < ").arg(*b);
+        sql.push(&format!(" THEN {}", i - 1));
+    }
+    sql.push(
+        " ELSE -1 END AS BIGINT) AS period, COUNT(*) FROM service_requests q \
+         WHERE q.status IN ('submitted','accepted') AND q.requested_at >= ",
+    )
+    .arg(*first)
+    .push(" AND q.requested_at < ")
+    .arg(*last)
+    .push(" AND q.due_at < ")
+    .arg(now);
     place.push(&mut sql, "q");
-    let rows: Vec<(DateTime<Utc>,)> = store.fetch_all(&sql).await?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    sql.push(" GROUP BY 1");
+    store.fetch_all(&sql).await
 }
 
 /// Requests still unanswered past their deadline now.

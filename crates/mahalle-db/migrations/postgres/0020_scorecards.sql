@@ -38,8 +38,10 @@ CREATE TABLE request_response_neighborhood (
     PRIMARY KEY (neighborhood_id, day, hours)
 );
 
--- Open requests of a place by when they came: "unanswered past the deadline" among them.
-CREATE INDEX service_requests_open_place ON service_requests(district_id, requested_at) WHERE status IN ('submitted','accepted');
+-- Open requests of a place by when they came, with their deadline: "unanswered past the
+-- deadline" is counted from the index alone, however long the backlog.
+CREATE INDEX service_requests_open_district ON service_requests(district_id, requested_at, due_at) WHERE status IN ('submitted','accepted');
+CREATE INDEX service_requests_open_neighborhood ON service_requests(neighborhood_id, requested_at, due_at) WHERE status IN ('submitted','accepted');
 
 CREATE FUNCTION request_tally_add(r service_requests, s BIGINT) RETURNS void AS $$
 DECLARE

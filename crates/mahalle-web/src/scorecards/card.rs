@@ -116,6 +116,15 @@ fn day(t: chrono::DateTime<Utc>) -> NaiveDate {
     t.with_timezone(&crate::tehran_offset()).date_naive()
 }
 
+/// The instant a Tehran calendar day begins.
+fn midnight(d: NaiveDate) -> chrono::DateTime<Utc> {
+    crate::tehran_offset()
+        .from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_default()
+}
+
 /// Computes the scorecard of a place (its district given too) on `today`.
 pub async fn compute(
     store: &Store,
@@ -125,11 +134,7 @@ pub async fn compute(
 ) -> Result<Scorecard, AppError> {
     let starts = rules::months(today);
     let from = starts[0];
-    let from_instant = crate::tehran_offset()
-        .from_local_datetime(&from.and_hms_opt(0, 0, 0).unwrap_or_default())
-        .single()
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_default();
+    let from_instant = midnight(from);
     let n = starts.len() - 1;
     let mut months: Vec<MonthFigures> = starts
         .iter()
@@ -189,10 +194,11 @@ pub async fn compute(
         m.requests_answered_in_time += in_time;
         m.requests_due += answered;
     }
-    for t in store_s::requests_open_late(store, place, from_instant, now).await? {
-        if let Some(i) = month_of(&starts, day(t)) {
-            q.due += 1;
-            months[i].requests_due += 1;
+    let bounds: Vec<chrono::DateTime<Utc>> = starts.iter().map(|&d| midnight(d)).collect();
+    for (i, n) in store_s::requests_open_late(store, place, &bounds, now).await? {
+        if let Some(m) = usize::try_from(i).ok().and_then(|i| months.get_mut(i)) {
+            q.due += n;
+            m.requests_due += n;
         }
     }
     q.in_time_permille = permille(q.answered_in_time, q.due);

@@ -62,6 +62,15 @@ pub fn progress(milestones: &[Milestone], reported: Option<i64>) -> i64 {
     done * 1000 / total
 }
 
+/// A project's progress with its status: a done project without milestones is whole.
+pub fn progress_of(status: ProjectStatus, milestones: &[Milestone], reported: Option<i64>) -> i64 {
+    if status == ProjectStatus::Done && milestones.is_empty() {
+        1000
+    } else {
+        progress(milestones, reported)
+    }
+}
+
 /// The first day the project is behind its plan, or `None` if it never will be with the progress
 /// it has. With milestones: the first due date by which more weight is due than is done. Without:
 /// the day the share of its period elapsed exceeds its reported progress by the tolerance.
@@ -243,6 +252,9 @@ mod tests {
         assert_eq!(progress(&[], Some(420)), 420);
         assert_eq!(progress(&[], None), 0);
         assert_eq!(progress(&[], Some(5000)), 1000);
+        assert_eq!(progress_of(ProjectStatus::Done, &[], Some(300)), 1000);
+        assert_eq!(progress_of(ProjectStatus::UnderWay, &[], Some(300)), 300);
+        assert_eq!(progress_of(ProjectStatus::Done, &m, None), 250);
     }
 
     #[test]

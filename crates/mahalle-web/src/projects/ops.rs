@@ -431,11 +431,7 @@ fn fields<'a>(
         status: c.status.as_str(),
         priority: c.priority,
         reported_progress: c.reported_progress,
-        progress: if c.status == ProjectStatus::Done && milestones.is_empty() {
-            1000
-        } else {
-            rules::progress(milestones, c.reported_progress)
-        },
+        progress: rules::progress_of(c.status, milestones, c.reported_progress),
         behind_since: rules::behind_since(milestones, c.starts_on, c.ends_on, c.reported_progress),
         done_on: (c.status == ProjectStatus::Done).then(|| done_on.unwrap_or_else(crate::today)),
     }
@@ -516,11 +512,7 @@ async fn settle(tx: &mut Tx, id: i64, now: chrono::DateTime<Utc>) -> Result<(), 
     projects::set_progress(
         tx,
         id,
-        if status == ProjectStatus::Done && milestones.is_empty() {
-            1000
-        } else {
-            rules::progress(&milestones, p.reported_progress)
-        },
+        rules::progress_of(status, &milestones, p.reported_progress),
         rules::behind_since(&milestones, p.starts_on, p.ends_on, p.reported_progress),
         now,
     )

@@ -1,7 +1,7 @@
 //! District and neighborhood scorecards: the twelve Jalali months they cover, and the figures
 //! computed from what was recorded — shares in per mille, medians, and counts per month.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use crate::jalali::{self, JalaliDate};
 
@@ -107,12 +107,6 @@ pub fn month_label(starts: &[NaiveDate], i: usize, persian: bool) -> String {
     }
 }
 
-/// Whole days from one instant's day to another's (never negative), in Tehran's calendar days
-/// as given by the caller.
-pub fn days_between(from: NaiveDate, to: NaiveDate) -> i64 {
-    (to.num_days_from_ce() - from.num_days_from_ce()).max(0) as i64
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,7 +159,5 @@ mod tests {
             median_of_histogram(&[(1, 3), (48, 1), (72, 2), (96, 1)]),
             median(&mut values)
         );
-        assert_eq!(days_between(j(1405, 1, 1), j(1405, 1, 11)), 10);
-        assert_eq!(days_between(j(1405, 1, 11), j(1405, 1, 1)), 0);
     }
 }

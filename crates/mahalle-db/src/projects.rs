@@ -502,16 +502,24 @@ pub async fn challenges_in_district(
         .await
 }
 
-/// Of these resolutions, those that exist.
-pub async fn existing_resolutions(store: &Store, ids: &[i64]) -> Result<Vec<i64>> {
+/// Of these resolutions, those a project of this district may stand on: the city's and the
+/// district's own.
+pub async fn resolutions_for_district(
+    store: &Store,
+    district_id: i64,
+    ids: &[i64],
+) -> Result<Vec<i64>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let rows: Vec<(i64,)> = store
-        .fetch_all(&Sql::new(&format!(
-            "SELECT id FROM resolutions WHERE id IN ({})",
-            ids_sql(ids)
-        )))
+        .fetch_all(
+            &Sql::new(&format!(
+                "SELECT id FROM resolutions WHERE id IN ({}) AND (district_id IS NULL OR district_id = $1)",
+                ids_sql(ids)
+            ))
+            .bind(district_id),
+        )
         .await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }

@@ -183,6 +183,21 @@ pub async fn current_district(
     }
 }
 
+/// A current organisation named by a form field's id, as [`current_neighborhood`].
+pub async fn current_organisation(
+    store: &mahalle_db::Store,
+    field: &str,
+) -> Result<Option<mahalle_db::org::Organisation>, AppError> {
+    let Ok(id) = mahalle_core::text::to_latin_digits(field.trim()).parse::<i64>() else {
+        return Ok(None);
+    };
+    match mahalle_db::org::get(store, id).await {
+        Ok(o) if o.retired_on.is_none() => Ok(Some(o)),
+        Ok(_) | Err(mahalle_db::DbError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// "Choose the neighborhood from the list."
 pub fn choose_neighborhood() -> mahalle_core::validate::FieldError {
     mahalle_core::validate::FieldError::new(

@@ -11,7 +11,7 @@ use mahalle_core::projects::{self as rules, Milestone, ProjectStatus};
 use mahalle_core::text;
 use mahalle_core::validate::{self, FieldError};
 use mahalle_db::projects::{self, MilestoneFields, Project, ProjectFields, ProjectMilestone};
-use mahalle_db::{audit, org, places, DbError, Store, Tx};
+use mahalle_db::{audit, places, DbError, Store, Tx};
 use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
@@ -306,14 +306,9 @@ async fn check(store: &Store, f: &ProjectInput) -> Result<Checked, AppError> {
             "The description takes up to 5000 characters.",
         ));
     }
-    let lead = match parse_id(&f.lead_org_id) {
-        Some(o) => match org::get(store, o).await {
-            Ok(o) if o.retired_on.is_none() => Some(o.id),
-            Ok(_) | Err(DbError::NotFound) => None,
-            Err(e) => return Err(e.into()),
-        },
-        None => None,
-    };
+    let lead = crate::http::form::current_organisation(store, &f.lead_org_id)
+        .await?
+        .map(|o| o.id);
     if lead.is_none() {
         errors.push(FieldError::new(
             "lead_org_id",
@@ -362,16 +357,15 @@ async fn check(store: &Store, f: &ProjectInput) -> Result<Checked, AppError> {
             ));
         }
     }
-    if projects::existing_resolutions(store, &resolutions)
-        .await?
-        .len()
-        != resolutions.len()
-    {
-        errors.push(FieldError::new(
-            "resolution_ids",
-            "یکی از شماره‌های مصوبه پیدا نشد.",
-            "One of the resolutions was not found.",
-        ));
+    if let Some(d) = &district {
+        let found = projects::resolutions_for_district(store, d.id, &resolutions).await?;
+        if found.len() != resolutions.len() {
+            errors.push(FieldError::new(
+                "resolution_ids",
+                "مصوبه‌ها باید از شهر یا همین منطقه باشند؛ یکی پیدا نشد.",
+                "The resolutions must be the city's or this district's; one was not found.",
+            ));
+        }
     }
     match (district, domain, lead, starts_on, ends_on, status) {
         (

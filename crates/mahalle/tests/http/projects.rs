@@ -186,6 +186,28 @@ async fn projects_are_planned_tracked_against_their_milestones_and_listed() {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 403);
+    // Nor may it stand on another district's resolution.
+    // (read from the database: district 14's mayor does not see it in the API's list)
+    let theirs: i64 = mahalle_db::Store::connect(&app.db_url)
+        .await
+        .unwrap()
+        .scalar(&mahalle_db::Sql::new(
+            "SELECT MIN(id) FROM resolutions WHERE district_id IS NOT NULL AND district_id <> 14",
+        ))
+        .await
+        .unwrap();
+    let mut linked = form(&jalali_in(120), "12500000000");
+    linked.push(("resolution_ids", theirs.to_string()));
+    let pairs: Vec<(&str, &str)> = linked.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = app.post_form(&format!("/projects/{id}/edit"), &pairs).await;
+    assert_eq!(r.status().as_u16(), 422);
+    let body = r.text().await.unwrap();
+    let alert = body.find("class=\"alert\"").unwrap_or(0);
+    assert!(
+        body.contains("مصوبه‌ها باید از شهر یا همین منطقه باشند"),
+        "{theirs} {}",
+        body[alert..].chars().take(400).collect::<String>()
+    );
 
     // Residents asked that it continue: the neighborhood's council records it.
     let council = app.another_visitor();

@@ -32,3 +32,4 @@ pub mod text;
 pub mod tokens;
 pub mod tracking;
 pub mod validate;
+pub mod visits;

@@ -122,6 +122,14 @@ pub async fn clear_sessions(tx: &mut Tx, body_id: i64) -> Result<()> {
         format!("DELETE FROM project_resolutions WHERE resolution_id IN ({OF_BODY})"),
         format!("UPDATE project_continuations SET meeting_id = NULL WHERE meeting_id IN ({MEETINGS})"),
         format!("DELETE FROM resolutions WHERE meeting_id IN ({MEETINGS})"),
+        format!(
+            "DELETE FROM visit_report_challenges WHERE report_id IN \
+             (SELECT id FROM visit_reports WHERE meeting_id IN ({MEETINGS}))"
+        ),
+        format!("DELETE FROM visit_reports WHERE meeting_id IN ({MEETINGS})"),
+        format!("DELETE FROM visit_findings WHERE meeting_id IN ({MEETINGS})"),
+        format!("DELETE FROM visit_memos WHERE meeting_id IN ({MEETINGS})"),
+        format!("UPDATE challenges SET meeting_id = NULL WHERE meeting_id IN ({MEETINGS})"),
         format!("DELETE FROM agenda_items WHERE meeting_id IN ({MEETINGS})"),
         format!("DELETE FROM meeting_attendees WHERE meeting_id IN ({MEETINGS})"),
         "DELETE FROM meetings WHERE body_id = $1".to_string(),

@@ -28,6 +28,7 @@ pub mod resolutions;
 pub mod scorecards;
 pub mod services;
 pub mod settings;
+pub mod visits;
 mod sql;
 mod store;
 

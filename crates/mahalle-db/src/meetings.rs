@@ -50,6 +50,8 @@ pub struct Attendee {
     pub organisation_name_fa: Option<String>,
     pub organisation_name_en: Option<String>,
     pub present: bool,
+    /// At a supervisory visit: `visitor` or `host`.
+    pub side: Option<String>,
 }
 
 pub const MEETING_SORTS: &[&str] = &["date", "number", "overdue"];
@@ -142,7 +144,7 @@ pub async fn attendees(store: &Store, meeting_id: i64) -> Result<Vec<Attendee>> 
         .fetch_all(
             &Sql::new(
                 "SELECT a.id, a.person_id, p.full_name_fa AS person_name_fa, a.organisation_id, o.name_fa AS organisation_name_fa, \
-                 o.name_en AS organisation_name_en, a.present FROM meeting_attendees a LEFT JOIN people p ON p.id = a.person_id \
+                 o.name_en AS organisation_name_en, a.present, a.side FROM meeting_attendees a LEFT JOIN people p ON p.id = a.person_id \
                  LEFT JOIN organisations o ON o.id = a.organisation_id WHERE a.meeting_id = $1 ORDER BY a.id",
             )
             .bind(meeting_id),

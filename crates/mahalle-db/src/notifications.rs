@@ -252,7 +252,12 @@ pub async fn insert(
     if items.is_empty() {
         return Ok(Inserted::default());
     }
-    store.write(|tx, _| Box::pin(async move {
+    store
+        .write(|tx, _| Box::pin(async move { insert_tx(tx, items, now).await }))
+        .await
+}
+
+async fn insert_tx(tx: &mut Tx, items: &[NewNotification], now: DateTime<Utc>) -> Result<Inserted> {
     let mut out = Inserted::default();
     for n in items {
         let Some(first) = n.items.first() else {
@@ -309,7 +314,66 @@ pub async fn insert(
         }
     }
     Ok(out)
-    })).await
+}
+
+/// The outbox kind of a supervisory visit's commitments memo: written by the visit's
+/// secretariat, never found by the generator, never obsolete.
+pub const VISIT_MEMO: &str = "visit_memo";
+
+/// A visit's memo to one owner organisation, its text composed.
+#[derive(Debug, Clone)]
+pub struct NewMemo {
+    pub dedupe_key: String,
+    pub recipient_org_id: i64,
+    pub recipient_email: String,
+    pub subject: String,
+    pub body: String,
+    /// The commitments it carries (resolution, deadline): at least one.
+    pub items: Vec<(i64, NaiveDate)>,
+}
+
+/// Puts memos in the outbox within the caller's transaction; their commitments become the
+/// items, so a commitment is sent to its owner once.
+pub async fn insert_memos(tx: &mut Tx, memos: &[NewMemo], now: DateTime<Utc>) -> Result<Inserted> {
+    let mut out = Inserted::default();
+    for n in memos {
+        let Some(first) = n.items.first() else {
+            continue;
+        };
+        let Some(id) = outbox_row(
+            tx,
+            &OutboxRow {
+                resolution_id: Some(first.0),
+                kind: VISIT_MEMO,
+                deadline: first.1,
+                recipient_org_id: Some(n.recipient_org_id),
+                recipient_email: &n.recipient_email,
+                subject: &n.subject,
+                body: &n.body,
+                dedupe_key: &n.dedupe_key,
+            },
+            now,
+            &mut out,
+        )
+        .await?
+        else {
+            continue;
+        };
+        for (resolution_id, deadline) in &n.items {
+            tx.execute(
+                &Sql::new(
+                    "INSERT INTO notification_items (notification_id, resolution_id, kind, deadline) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(id)
+                .bind(*resolution_id)
+                .bind(VISIT_MEMO)
+                .bind(*deadline),
+            )
+            .await?;
+        }
+        out.covered += n.items.len() as u64;
+    }
+    Ok(out)
 }
 
 async fn escalated_event(

@@ -21,6 +21,7 @@ pub mod requests;
 pub mod resolutions;
 pub mod scorecards;
 pub mod services;
+pub mod visits;
 
 pub use accounts::jobs::spawn_housekeeping;
 pub use http::clock::{tehran_offset, today};
@@ -63,6 +64,7 @@ pub const CAPABILITIES: &[Capability] = &[
     scorecards::CAPABILITY,
     resolutions::CAPABILITY,
     services::CAPABILITY,
+    visits::CAPABILITY,
 ];
 
 /// Every capability's routes put together: pages, API (with the OpenAPI document it describes)

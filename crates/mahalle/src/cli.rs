@@ -445,6 +445,7 @@ async fn serve(store: Store, url: &str, args: ServeArgs) -> anyhow::Result<()> {
         trusted_proxies: args.trusted_proxies.0,
         max_in_flight: args.max_in_flight.max(1),
         texts: mahalle_web::http::texts::Texts::new(notifier.clone(), args.sms_gateway.clone()),
+        public_url: args.public_url.clone(),
         ..WebConfig::default()
     };
     let reminders = mahalle_web::notifications::spawn_reminders(

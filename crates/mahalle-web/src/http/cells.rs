@@ -51,31 +51,55 @@ pub fn xlsx_table(headers: &[&str], rows: &[Vec<String>], rtl: bool) -> Result<V
 
 /// [`xlsx_table`] with numbers kept as numbers.
 pub fn xlsx_cells(headers: &[&str], rows: &[Vec<Cell>], rtl: bool) -> Result<Vec<u8>, String> {
+    xlsx_sheets(&[Sheet { name: "", headers, rows }], rtl)
+}
+
+/// A sheet of a workbook: its tab's name (empty: the default), a bold header row and rows.
+pub struct Sheet<'a> {
+    pub name: &'a str,
+    pub headers: &'a [&'a str],
+    pub rows: &'a [Vec<Cell>],
+}
+
+/// A workbook of several sheets, right to left for Persian, numbers grouped.
+pub fn xlsx_sheets(sheets: &[Sheet<'_>], rtl: bool) -> Result<Vec<u8>, String> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut workbook = Workbook::new();
     let bold = Format::new().set_bold();
     let grouped = Format::new().set_num_format("#,##0");
-    let sheet = workbook.add_worksheet();
-    sheet.set_right_to_left(rtl);
     let e = |e: rust_xlsxwriter::XlsxError| e.to_string();
-    for (c, h) in headers.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, c as u16, *h, &bold)
-            .map_err(e)?;
-        sheet.set_column_width(c as u16, 22).map_err(e)?;
-    }
-    for (r, row) in rows.iter().enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            let (r, c) = (r as u32 + 1, c as u16);
-            match v {
-                Cell::Text(v) if !v.is_empty() => {
-                    sheet.write_string(r, c, v).map_err(e)?;
-                }
-                Cell::Text(_) => {}
-                Cell::Number(x) => {
-                    sheet
-                        .write_number_with_format(r, c, *x, &grouped)
-                        .map_err(e)?;
+    for s in sheets {
+        let sheet = workbook.add_worksheet();
+        if !s.name.is_empty() {
+            // A tab's name: at most 31 characters, none of []:*?/\
+            let name: String = s
+                .name
+                .chars()
+                .filter(|c| !"[]:*?/\\".contains(*c))
+                .take(31)
+                .collect();
+            sheet.set_name(name).map_err(e)?;
+        }
+        sheet.set_right_to_left(rtl);
+        for (c, h) in s.headers.iter().enumerate() {
+            sheet
+                .write_string_with_format(0, c as u16, *h, &bold)
+                .map_err(e)?;
+            sheet.set_column_width(c as u16, 22).map_err(e)?;
+        }
+        for (r, row) in s.rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                let (r, c) = (r as u32 + 1, c as u16);
+                match v {
+                    Cell::Text(v) if !v.is_empty() => {
+                        sheet.write_string(r, c, v).map_err(e)?;
+                    }
+                    Cell::Text(_) => {}
+                    Cell::Number(x) => {
+                        sheet
+                            .write_number_with_format(r, c, *x, &grouped)
+                            .map_err(e)?;
+                    }
                 }
             }
         }

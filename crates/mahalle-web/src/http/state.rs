@@ -19,6 +19,9 @@ pub struct WebConfig {
     pub overload_wait: std::time::Duration,
     /// Text messages to residents (poll codes).
     pub texts: crate::http::texts::Texts,
+    /// The server's public address for links in messages sent from a page (a visit's memo);
+    /// empty: links are paths.
+    pub public_url: String,
 }
 
 impl Default for WebConfig {
@@ -28,6 +31,7 @@ impl Default for WebConfig {
             secure_cookies: false,
             trusted_proxies: Vec::new(),
             max_in_flight: 512,
+            public_url: String::new(),
             overload_wait: std::time::Duration::from_secs(2),
             texts: Default::default(),
         }

@@ -176,6 +176,7 @@ async fn create_meeting(
         chair: r.chair_person_id.map(PersonRef::Id),
         invite_people: r.invite_people.into_iter().map(PersonRef::Id).collect(),
         invite_organisations: r.invite_organisations,
+        sides: Vec::new(),
     };
     let id = ops::create(&s.store, &me.principal, &input).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))

@@ -32,6 +32,8 @@ pub struct MeetingInput {
     pub chair: Option<PersonRef>,
     pub invite_people: Vec<PersonRef>,
     pub invite_organisations: Vec<i64>,
+    /// At a supervisory visit: which invitees visit and which host.
+    pub sides: Vec<(Party, mahalle_core::visits::Side)>,
 }
 
 /// Checks a new meeting (every field's error at once) and records it with its agenda and
@@ -125,7 +127,7 @@ pub async fn create(store: &Store, who: &Principal, input: &MeetingInput) -> Res
         people: &people,
         created_by: Some(who.user_id),
     };
-    let (new, invited) = (&new, &attendance.invited);
+    let (new, invited, sides) = (&new, &attendance.invited, &input.sides);
     store
         .write(|tx, _| {
             Box::pin(async move {
@@ -138,6 +140,9 @@ pub async fn create(store: &Store, who: &Principal, input: &MeetingInput) -> Res
                     ),
                     e => e.into(),
                 })?;
+                if !sides.is_empty() {
+                    mahalle_db::visits::set_sides(tx, id, sides).await?;
+                }
                 audit::record(
                     tx,
                     audit::Change {
@@ -149,7 +154,7 @@ pub async fn create(store: &Store, who: &Principal, input: &MeetingInput) -> Res
                         after: Some(json!({
                             "kind": new.kind, "title": new.title, "year": new.jalali_year,
                             "session": new.session_number, "chair_person_id": new.chair_person_id,
-                            "invited": invited,
+                            "invited": invited, "sides": sides,
                         })),
                     },
                 )

@@ -236,6 +236,7 @@ pub async fn create(
         chair: PersonRef::parse(&f.chair),
         invite_people: PersonRef::parse_list(&f.invite_people),
         invite_organisations: ids(&f.invited_orgs),
+        sides: Vec::new(),
     };
     match ops::create(&state.store, &me.principal, &input).await {
         Ok(id) => Ok(Redirect::to(&format!("/meetings/{id}")).into_response()),

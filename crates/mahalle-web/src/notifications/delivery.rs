@@ -57,7 +57,9 @@ pub async fn deliver_due(
         counts.claimed += 1;
         let kind = Kind::parse(&c.kind).unwrap_or(Kind::Overdue);
         let today = at.with_timezone(&crate::tehran_offset()).date_naive();
-        let obsolete = if c.request_items > 0 {
+        let obsolete = if c.kind == store_n::VISIT_MEMO {
+            None
+        } else if c.request_items > 0 {
             reminders::digest_obsolete(c.open_request_items)
                 .then_some("every request of the digest answered before delivery")
         } else if c.items > 1 {

@@ -35,6 +35,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("nt_kind_escalation", "ارجاع به رئیس جلسه", "Escalation"),
     ("nt_kind_request_overdue", "درخواست‌های شهروندان با مهلت گذشته", "Citizens' requests overdue"),
     ("nt_kind_request_escalation", "درخواست‌های بی‌پاسخ، گزارش به مقام بالاتر", "Unanswered requests escalated"),
+    ("nt_kind_visit_memo", "صورت تعهدات نشست نظارت ستادی", "Supervisory visit's commitments memo"),
     ("nt_created", "زمان ثبت", "Recorded"),
     ("nt_kind", "نوع اعلان", "Kind"),
     ("nt_items", "مورد در این خلاصه", "items in this digest"),
@@ -100,6 +101,7 @@ impl OutboxTemplate {
             .iter()
             .map(|k| k.as_str())
             .chain(RequestKind::ALL.iter().map(|k| k.as_str()))
+            .chain([notifications::VISIT_MEMO])
             .collect()
     }
 
@@ -121,6 +123,7 @@ impl OutboxTemplate {
             "overdue" => "nt_kind_overdue",
             "request_overdue" => "nt_kind_request_overdue",
             "request_escalation" => "nt_kind_request_escalation",
+            "visit_memo" => "nt_kind_visit_memo",
             _ => "nt_kind_escalation",
         })
     }

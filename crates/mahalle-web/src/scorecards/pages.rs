@@ -103,7 +103,7 @@ impl CardTemplate {
     }
 }
 
-fn labels(c: &Scorecard, p: &Page) -> Vec<String> {
+pub(crate) fn labels(c: &Scorecard, p: &Page) -> Vec<String> {
     let starts: Vec<chrono::NaiveDate> = c
         .months
         .iter()
@@ -115,7 +115,7 @@ fn labels(c: &Scorecard, p: &Page) -> Vec<String> {
         .collect()
 }
 
-fn draw(c: &Scorecard, p: &Page, months: &[String]) -> Vec<String> {
+pub(crate) fn draw(c: &Scorecard, p: &Page, months: &[String]) -> Vec<String> {
     // On the axis the year is said once, at the first month: the months are close together.
     let months: Vec<String> = months
         .iter()
@@ -282,6 +282,15 @@ pub async fn index(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
 
 /// The scorecard as a workbook: the figures, then the months.
 fn workbook(c: &Scorecard, p: &Page, name: &str) -> Result<Response, AppError> {
+    let rows = rows(c, p);
+    let headers = [p.t("sc_scorecard"), "", ""];
+    let bytes =
+        xlsx_cells(&headers, &rows, p.fa()).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+    Ok(xlsx_response(name, bytes))
+}
+
+/// The scorecard as the rows of a sheet: the figures, then the months.
+pub(crate) fn rows(c: &Scorecard, p: &Page) -> Vec<Vec<Cell>> {
     let n = |v: i64| Cell::Number(v as f64);
     let o = |v: Option<f64>| v.map(Cell::Number).unwrap_or(Cell::Text(String::new()));
     let share = |v: Option<i64>| o(v.map(|v| v as f64 / 10.0));
@@ -384,10 +393,7 @@ fn workbook(c: &Scorecard, p: &Page, name: &str) -> Result<Response, AppError> {
             n(m.projects_done),
         ]);
     }
-    let headers = [p.t("sc_scorecard"), "", ""];
-    let bytes =
-        xlsx_cells(&headers, &rows, p.fa()).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
-    Ok(xlsx_response(name, bytes))
+    rows
 }
 
 async fn export(state: &AppState, ctx: &Ctx, place: Place) -> Result<Response, AppError> {

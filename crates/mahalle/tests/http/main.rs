@@ -28,3 +28,4 @@ mod scorecards;
 mod services;
 mod upgrade;
 mod uploads;
+mod visits;

@@ -168,6 +168,20 @@ pub async fn create_resolution(
     if !who.is_secretariat_for(meeting.district_id) {
         return Err(AppError::Forbidden);
     }
+    create_with(store, who, &meeting, input, &|d| who.is_secretariat_for(d)).await
+}
+
+/// Records a resolution of `meeting` whose author's authority over the meeting was checked;
+/// `may_file` says whether they may file one in the district the resolution turns out to be of
+/// (a supervisory visit's visitors decide for the visited district only).
+pub(crate) async fn create_with(
+    store: &Store,
+    who: &Principal,
+    meeting: &meetings::Meeting,
+    input: &ResolutionInput,
+    may_file: &(dyn Fn(Option<i64>) -> bool + Sync),
+) -> Result<i64, AppError> {
+    let meeting_id = meeting.id;
     let mut errors = Vec::new();
     let title = validate::required_text("title", &input.title, 500)
         .map_err(|e| errors.push(e))
@@ -235,7 +249,7 @@ pub async fn create_resolution(
         district_id = Some(hood.district_id);
     }
     let district_id = district_id.or(meeting.district_id);
-    if !who.is_secretariat_for(district_id) {
+    if !may_file(district_id) {
         return Err(AppError::invalid(
             "district_id",
             "این منطقه یا محله در حوزه شما نیست؛ شهردار منطقه تنها برای منطقه خود مصوبه ثبت می‌کند.",

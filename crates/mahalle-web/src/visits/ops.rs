@@ -1,0 +1,516 @@
+//! Supervisory visit operations shared by pages and the API: planning a visit, domain reports,
+//! findings, decisions (resolutions of the visited district) and the commitments memo. Each
+//! checks who may act and writes its change with an audit row in one transaction.
+
+use std::collections::BTreeMap;
+
+use chrono::Utc;
+use mahalle_core::domain::Domain;
+use mahalle_core::meetings::{Party, PersonRef};
+use mahalle_core::validate::FieldError;
+use mahalle_core::visits::{self as rules, Side};
+use mahalle_core::{jalali, text};
+use mahalle_db::meetings::{self, Meeting};
+use mahalle_db::notifications::{self as outbox, NewMemo};
+use mahalle_db::{audit, visits, DbError, Store};
+use serde::Serialize;
+use serde_json::json;
+use utoipa::ToSchema;
+
+use crate::http::ctx::SignedIn;
+use crate::http::error::AppError;
+use crate::meetings::ops::{chair_and_people, MeetingInput};
+use crate::resolutions::ops::{create_with, ResolutionInput};
+
+/// A visit: its meeting row, the district visited and the people visiting.
+pub struct Visit {
+    pub m: Meeting,
+    pub district_id: i64,
+    pub visitor_people: Vec<i64>,
+}
+
+/// The visit `id`; not found unless it is a district's supervisory visit.
+pub async fn load(store: &Store, id: i64) -> Result<Visit, AppError> {
+    let m = meetings::get(store, id, crate::today()).await?;
+    let Some(district_id) = m.district_id.filter(|_| m.kind == "supervisory_visit") else {
+        return Err(AppError::NotFound);
+    };
+    Ok(Visit {
+        visitor_people: visits::visitor_people(store, id).await?,
+        m,
+        district_id,
+    })
+}
+
+impl Visit {
+    /// The visitors and the district's secretariat.
+    pub fn may_edit(&self, me: &SignedIn) -> bool {
+        rules::may_edit(&me.principal, self.district_id, &self.visitor_people, me.user.person_id)
+    }
+
+    /// Those who edit it and the district's domain managers.
+    pub async fn may_report(&self, store: &Store, me: &SignedIn) -> Result<bool, AppError> {
+        if self.may_edit(me) {
+            return Ok(true);
+        }
+        let orgs = visits::district_organisations(store, self.district_id).await?;
+        Ok(rules::may_report(
+            &me.principal,
+            self.district_id,
+            &self.visitor_people,
+            me.user.person_id,
+            &orgs,
+        ))
+    }
+}
+
+/// A visit to plan, as the form or the API describes it.
+#[derive(Debug, Clone, Default, serde::Deserialize, ToSchema)]
+pub struct VisitInput {
+    /// The district visited.
+    pub district_id: Option<i64>,
+    /// The organisation holding the visit (the visiting deputy's).
+    pub body_id: Option<i64>,
+    pub title: String,
+    /// Jalali (۱۴۰۵/۰۹/۲۰) or ISO.
+    pub date: String,
+    /// "10:30", Persian digits allowed.
+    pub time: String,
+    #[serde(default)]
+    pub place: String,
+    /// One item a line.
+    #[serde(default)]
+    pub agenda: Vec<String>,
+    /// The chair, by number (`#12`) or full name.
+    #[serde(default)]
+    pub chair: String,
+    /// Visiting people (the deputy, general managers), by number or full name.
+    #[serde(default)]
+    pub visitors: Vec<String>,
+    /// Visiting organisations.
+    #[serde(default)]
+    pub visitor_orgs: Vec<i64>,
+    /// Hosting people (the district mayor, its domain managers).
+    #[serde(default)]
+    pub hosts: Vec<String>,
+    /// Hosting organisations (the district's office).
+    #[serde(default)]
+    pub host_orgs: Vec<i64>,
+}
+
+/// Plans a visit: a supervisory_visit meeting of the district, its visitors and hosts invited
+/// and marked with their side. The meeting's own checks (secretariat of the district, date,
+/// people named) apply.
+pub async fn plan(store: &Store, me: &SignedIn, input: &VisitInput) -> Result<i64, AppError> {
+    let mut errors: Vec<FieldError> = Vec::new();
+    if input.district_id.is_none() {
+        errors.push(FieldError::new(
+            "district_id",
+            "منطقه‌ای را که بازدید می‌شود انتخاب کنید.",
+            "Choose the district visited.",
+        ));
+    }
+    let refs = |names: &[String]| -> Vec<PersonRef> {
+        names.iter().flat_map(|n| PersonRef::parse_list(n)).collect()
+    };
+    let (_, visitors) = chair_and_people(store, None, &refs(&input.visitors), &mut errors).await;
+    let (_, hosts) = chair_and_people(store, None, &refs(&input.hosts), &mut errors).await;
+    if visitors.is_empty() && input.visitor_orgs.is_empty() && errors.is_empty() {
+        errors.push(FieldError::new(
+            "visitors",
+            "دست‌کم یک بازدیدکننده (فرد یا دستگاه) را بنویسید.",
+            "Name at least one visitor (a person or an organisation).",
+        ));
+    }
+    let mut sides: Vec<(Party, Side)> = Vec::new();
+    for p in &visitors {
+        sides.push((Party::Person(*p), Side::Visitor));
+    }
+    for o in &input.visitor_orgs {
+        sides.push((Party::Organisation(*o), Side::Visitor));
+    }
+    for p in &hosts {
+        sides.push((Party::Person(*p), Side::Host));
+    }
+    for o in &input.host_orgs {
+        sides.push((Party::Organisation(*o), Side::Host));
+    }
+    let meeting = MeetingInput {
+        kind: "supervisory_visit".into(),
+        body_id: input.body_id,
+        title: input.title.clone(),
+        date: input.date.clone(),
+        time: input.time.clone(),
+        place: input.place.clone(),
+        district_id: input.district_id,
+        agenda: input.agenda.clone(),
+        minutes: String::new(),
+        chair: PersonRef::parse(&input.chair),
+        invite_people: visitors
+            .iter()
+            .chain(&hosts)
+            .map(|p| PersonRef::Id(*p))
+            .collect(),
+        invite_organisations: input
+            .visitor_orgs
+            .iter()
+            .chain(&input.host_orgs)
+            .copied()
+            .collect(),
+        sides,
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    crate::meetings::ops::create(store, &me.principal, &meeting).await
+}
+
+/// A domain report as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize, ToSchema)]
+pub struct ReportInput {
+    /// A domain's code or label (civil_works, خدمات شهری, …).
+    pub domain: String,
+    /// The domain manager's name.
+    pub manager: String,
+    /// What was done since the last visit.
+    pub actions: String,
+    /// One `label: value` a line.
+    #[serde(default)]
+    pub figures: String,
+    /// Numbers of the district's challenges the report raises, separated by commas.
+    #[serde(default)]
+    pub challenges: String,
+}
+
+/// Files a domain's report to a visit, or replaces the one filed for that domain.
+pub async fn file_report(
+    store: &Store,
+    me: &SignedIn,
+    visit_id: i64,
+    input: &ReportInput,
+) -> Result<i64, AppError> {
+    let v = load(store, visit_id).await?;
+    if !v.may_report(store, me).await? {
+        return Err(AppError::Forbidden);
+    }
+    let r = rules::check_report(
+        &input.domain,
+        &input.manager,
+        &input.actions,
+        &input.figures,
+        &input.challenges,
+    )
+    .map_err(AppError::Invalid)?;
+    let figures = rules::figures_text(&r.figures);
+    let (r, figures, district) = (&r, &figures, v.district_id);
+    let now = Utc::now();
+    store
+        .write(|tx, _| {
+            Box::pin(async move {
+                let foreign = visits::foreign_challenges(tx, district, &r.challenges).await?;
+                if !foreign.is_empty() {
+                    let list = foreign
+                        .iter()
+                        .map(|i| format!("#{i}"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    return Err(AppError::invalid(
+                        "challenges",
+                        format!(
+                            "چالش {} از این منطقه نیست یا وجود ندارد؛ گزارش تنها چالش‌های منطقه بازدیدشده را طرح می‌کند.",
+                            text::to_persian_digits(&list)
+                        ),
+                        format!("Challenge {list} is not of this district or does not exist; a report raises the visited district's challenges only."),
+                    ));
+                }
+                let before = visits::report_of_domain(tx, visit_id, r.domain.as_str()).await?;
+                let id = visits::save_report(
+                    tx,
+                    &visits::ReportFields {
+                        meeting_id: visit_id,
+                        domain: r.domain.as_str(),
+                        manager: &r.manager,
+                        actions: &r.actions,
+                        figures,
+                        challenges: &r.challenges,
+                        user_id: Some(me.principal.user_id),
+                    },
+                    now,
+                )
+                .await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: Some(me.principal.user_id),
+                        action: if before.is_some() { "update" } else { "create" },
+                        entity: "visit_report",
+                        entity_id: Some(id),
+                        before: before.map(|b| json!({"manager": b.manager, "actions": b.actions, "figures": b.figures})),
+                        after: Some(json!({
+                            "visit_id": visit_id, "domain": r.domain.as_str(), "manager": r.manager,
+                            "actions": r.actions, "figures": figures, "challenges": r.challenges,
+                        })),
+                    },
+                )
+                .await?;
+                Ok(id)
+            })
+        })
+        .await
+}
+
+/// A finding as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize, ToSchema)]
+pub struct FindingInput {
+    pub body: String,
+    /// A domain's code, if the finding is of one.
+    #[serde(default)]
+    pub domain: Option<String>,
+    /// The neighborhood it is about, if one (of the visited district).
+    #[serde(default)]
+    pub neighborhood_id: Option<i64>,
+}
+
+/// Records a finding of the visit.
+pub async fn add_finding(
+    store: &Store,
+    me: &SignedIn,
+    visit_id: i64,
+    input: &FindingInput,
+) -> Result<i64, AppError> {
+    let v = load(store, visit_id).await?;
+    if !v.may_edit(me) {
+        return Err(AppError::Forbidden);
+    }
+    let mut errors = Vec::new();
+    let body = rules::check_finding(&input.body)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let domain = match input.domain.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        None => None,
+        Some(d) => match Domain::parse(d).or_else(|| Domain::parse_loose(d)) {
+            Some(d) => Some(d),
+            None => {
+                errors.push(FieldError::new(
+                    "domain",
+                    "حوزه نامعتبر است.",
+                    "Unknown domain.",
+                ));
+                None
+            }
+        },
+    };
+    if let Some(n) = input.neighborhood_id {
+        match mahalle_db::places::get_neighborhood(store, n).await {
+            Ok(h) if h.district_id == v.district_id => {}
+            Ok(_) | Err(DbError::NotFound) => errors.push(FieldError::new(
+                "neighborhood_id",
+                "این محله در منطقه بازدیدشده نیست.",
+                "This neighborhood is not in the visited district.",
+            )),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let (Some(body), true) = (body, errors.is_empty()) else {
+        return Err(AppError::Invalid(errors));
+    };
+    let (body, domain) = (&body, domain.map(Domain::as_str));
+    let now = Utc::now();
+    store
+        .write(|tx, _| {
+            Box::pin(async move {
+                let id = visits::add_finding(
+                    tx,
+                    visit_id,
+                    body,
+                    domain,
+                    input.neighborhood_id,
+                    me.principal.user_id,
+                    now,
+                )
+                .await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: Some(me.principal.user_id),
+                        action: "create",
+                        entity: "visit_finding",
+                        entity_id: Some(id),
+                        before: None,
+                        after: Some(json!({"visit_id": visit_id, "body": body, "domain": domain, "neighborhood_id": input.neighborhood_id})),
+                    },
+                )
+                .await?;
+                Ok(id)
+            })
+        })
+        .await
+}
+
+/// Records a decision of the visit as a tracked resolution of the visited district (or one of
+/// its neighborhoods): its owner (lead organisation) and deadline are required.
+pub async fn decide(
+    store: &Store,
+    me: &SignedIn,
+    visit_id: i64,
+    input: &ResolutionInput,
+) -> Result<i64, AppError> {
+    let v = load(store, visit_id).await?;
+    if !v.may_edit(me) {
+        return Err(AppError::Forbidden);
+    }
+    let mut errors = Vec::new();
+    if input.lead_org_id <= 0 {
+        errors.push(FieldError::new(
+            "lead_org_id",
+            "هر تصمیم باید مسئولی داشته باشد؛ دستگاه مسئول را انتخاب کنید.",
+            "Every decision needs an owner; choose the lead organisation.",
+        ));
+    }
+    if input.deadline.trim().is_empty() {
+        errors.push(FieldError::new(
+            "deadline",
+            "هر تصمیم باید مهلتی داشته باشد.",
+            "Every decision needs a deadline.",
+        ));
+    }
+    if input.district_id.is_some_and(|d| d != v.district_id) {
+        errors.push(FieldError::new(
+            "district_id",
+            "تصمیم نشست نظارت از آن منطقه بازدیدشده است.",
+            "A visit's decision belongs to the visited district.",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let input = ResolutionInput {
+        district_id: Some(v.district_id),
+        ..input.clone()
+    };
+    let district = v.district_id;
+    match create_with(store, &me.principal, &v.m, &input, &|d| d == Some(district)).await {
+        // A neighborhood of another district.
+        Err(AppError::Invalid(e)) if e.iter().any(|f| f.field == "district_id") => {
+            Err(AppError::invalid(
+                "neighborhood_id",
+                "این محله در منطقه بازدیدشده نیست.",
+                "This neighborhood is not in the visited district.",
+            ))
+        }
+        r => r,
+    }
+}
+
+/// What sending the memo did.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub struct MemoSent {
+    /// Commitments sent now (those sent before are not sent again).
+    pub commitments: i64,
+    /// Owner organisations written to.
+    pub owners: i64,
+    /// Of those, owners with no e-mail address: their memo waits in the outbox for one.
+    pub waiting_for_address: i64,
+}
+
+/// Sends the commitments memo: to each owner organisation, its decisions not yet sent to it
+/// with their deadlines, through the outbox. Nothing new to send is an error that says so.
+pub async fn send_memo(
+    store: &Store,
+    me: &SignedIn,
+    visit_id: i64,
+    public_url: &str,
+) -> Result<MemoSent, AppError> {
+    let v = load(store, visit_id).await?;
+    if !v.may_edit(me) {
+        return Err(AppError::Forbidden);
+    }
+    let all = visits::commitments(store, visit_id).await?;
+    let addresses = outbox::addresses(store).await?;
+    let now = Utc::now();
+    let (v, all, addresses) = (&v, &all, &addresses);
+    store
+        .write(|tx, _| {
+            Box::pin(async move {
+                let sent = visits::memo_sent(tx, visit_id).await?;
+                let mut by_owner: BTreeMap<i64, Vec<&visits::Commitment>> = BTreeMap::new();
+                for c in all.iter().filter(|c| !sent.contains(&c.id) && c.status != "cancelled") {
+                    by_owner.entry(c.lead_org_id).or_default().push(c);
+                }
+                if by_owner.is_empty() {
+                    return Err(AppError::invalid(
+                        "memo",
+                        "تصمیم تازه‌ای برای فرستادن نیست؛ همه تعهدات پیش‌تر برای مسئولانشان فرستاده شده است.",
+                        "There is no new decision to send; every commitment has already gone to its owner.",
+                    ));
+                }
+                let memos: Vec<NewMemo> = by_owner
+                    .iter()
+                    .map(|(org, items)| {
+                        let (_, email) = addresses.get(org).cloned().unwrap_or_default();
+                        let (subject, body) = compose(&v.m, items, public_url);
+                        NewMemo {
+                            dedupe_key: format!("visit_memo:{visit_id}:{org}:{}", items[0].id),
+                            recipient_org_id: *org,
+                            recipient_email: email,
+                            subject,
+                            body,
+                            items: items.iter().map(|c| (c.id, c.deadline)).collect(),
+                        }
+                    })
+                    .collect();
+                let inserted = outbox::insert_memos(tx, &memos, now).await?;
+                let commitments = memos.iter().map(|m| m.items.len() as i64).sum();
+                let owners = memos.len() as i64;
+                let id = visits::record_memo(tx, visit_id, me.principal.user_id, commitments, owners, now).await?;
+                audit::record(
+                    tx,
+                    audit::Change {
+                        user_id: Some(me.principal.user_id),
+                        action: "send",
+                        entity: "visit_memo",
+                        entity_id: Some(id),
+                        before: None,
+                        after: Some(json!({"visit_id": visit_id, "commitments": commitments, "owners": owners})),
+                    },
+                )
+                .await?;
+                Ok(MemoSent {
+                    commitments,
+                    owners,
+                    waiting_for_address: inserted.no_address as i64,
+                })
+            })
+        })
+        .await
+}
+
+/// The memo to one owner: (subject, body) in Persian with Jalali deadlines and links.
+fn compose(m: &Meeting, items: &[&visits::Commitment], public_url: &str) -> (String, String) {
+    let base = public_url.trim().trim_end_matches('/');
+    let day = jalali::format_long_fa(
+        m.starts_at
+            .with_timezone(&crate::tehran_offset())
+            .date_naive(),
+    );
+    let subject = format!(
+        "صورت تعهدات «{}» ({day}): {} تعهد",
+        m.title,
+        text::format_int(items.len() as i64, true)
+    );
+    let mut body = format!(
+        "در «{}»، {day}، تصمیم‌های زیر با مسئولیت شما و با مهلت یادشده گرفته شد. پیشرفت هر یک را در صفحه‌اش گزارش کنید.\n\n",
+        m.title
+    );
+    for c in items {
+        body.push_str(&format!(
+            "- {} {} — مهلت: {}\n  {base}/resolutions/{}\n",
+            mahalle_core::resolutions::number(c.jalali_year, c.session_number, c.item_number, true),
+            c.title,
+            jalali::format_long_fa(c.deadline),
+            c.id
+        ));
+    }
+    body.push_str(&format!("\nصفحه نشست: {base}/visits/{}\n", m.id));
+    (subject, body)
+}

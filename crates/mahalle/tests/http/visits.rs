@@ -1,0 +1,247 @@
+//! Supervisory visits: planned by the district's secretariat, domain reports filed before them,
+//! the briefing pack, decisions turned into the district's resolutions in one step, the
+//! commitments memo through the outbox, and the next visit opening with those commitments.
+
+use serde_json::{json, Value};
+
+use crate::helpers::{api_token, jalali_in, org_id, TestApp};
+
+/// Plans a visit to district 14 through the form; its id.
+async fn plan(app: &TestApp, district: i64, days: i64, title: &str) -> i64 {
+    let deputy = org_id(app, "DEP-COORD").await;
+    let office = org_id(app, "MUN-D14").await;
+    let r = app
+        .post_form(
+            "/visits",
+            &[
+                ("district_id", &district.to_string()),
+                ("body_id", &deputy.to_string()),
+                ("title", title),
+                ("date", &jalali_in(days)),
+                ("time", "۱۰:۳۰"),
+                ("visitor_orgs", &deputy.to_string()),
+                ("host_orgs", &format!("{office}")),
+                ("agenda", "گزارش حوزه‌ها\nچالش‌های محله‌ها"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap());
+    r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .trim_start_matches("/visits/")
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_visit_is_briefed_decided_memoed_and_followed_up_at_the_next_one() {
+    let app = TestApp::spawn().await;
+    app.login_as("d14").await;
+    let token = api_token(&app).await;
+    let (_, d) = app.get_json("/api/v1/districts?q=14&per_page=50").await;
+    let district = d["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["number"] == 14)
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+
+    // Planning: without a district, nothing is recorded and the form says why.
+    let (_, before) = app
+        .get_json(&format!("/api/v1/visits?district={district}&per_page=1"))
+        .await;
+    let r = app
+        .post_form("/visits", &[("title", "بازدید"), ("date", &jalali_in(2)), ("time", "10:00")])
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("منطقه‌ای را که بازدید می‌شود انتخاب کنید"));
+    let first = plan(&app, district, 2, "بازدید معاون هماهنگی از منطقه ۱۴").await;
+    let (_, after) = app
+        .get_json(&format!("/api/v1/visits?district={district}&per_page=1"))
+        .await;
+    assert_eq!(after["total"].as_i64(), before["total"].as_i64().map(|n| n + 1));
+    let (_, v) = app.get_json(&format!("/api/v1/visits/{first}")).await;
+    assert_eq!(v["kind"], "supervisory_visit");
+    assert_eq!(v["visitors"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(v["hosts"][0]["organisation_name_fa"], "شهرداری منطقه ۱۴");
+
+    // A domain report: a challenge of another district is refused and nothing is saved.
+    let (_, mine) = app
+        .get_json(&format!("/api/v1/challenges?district={district}&per_page=1"))
+        .await;
+    let mine = mine["items"][0]["id"].as_i64().unwrap();
+    let (_, all) = app.get_json("/api/v1/challenges?per_page=200").await;
+    let foreign = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["district_id"].as_i64() != Some(district))
+        .expect("a challenge of another district")["id"]
+        .as_i64()
+        .unwrap();
+    let report = |challenges: String| {
+        let app = &app;
+        async move {
+            app.post_form(
+                &format!("/visits/{first}/reports"),
+                &[
+                    ("domain", "civil_works"),
+                    ("manager", "مهندس رضا احمدی"),
+                    ("actions", "آسفالت ۱۲ کوچه و بازگشایی دو معبر"),
+                    ("figures", "کوچه‌های آسفالت‌شده: ۱۲\nمعابر بازگشایی‌شده: ۲"),
+                    ("challenges", &challenges),
+                ],
+            )
+            .await
+        }
+    };
+    let r = report(format!("{mine}، {foreign}")).await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("از این منطقه نیست"));
+    let (_, v) = app.get_json(&format!("/api/v1/visits/{first}")).await;
+    assert!(v["reports"].as_array().unwrap().is_empty());
+    let r = report(format!("#{mine}")).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, v) = app.get_json(&format!("/api/v1/visits/{first}")).await;
+    assert_eq!(v["reports"][0]["manager"], "مهندس رضا احمدی");
+    assert_eq!(v["raised_challenges"][0]["challenge_id"], mine);
+    // Filed again for the same domain: replaced, not doubled.
+    assert_eq!(report(String::new()).await.status().as_u16(), 303);
+    let (_, v) = app.get_json(&format!("/api/v1/visits/{first}")).await;
+    assert_eq!(v["reports"].as_array().unwrap().len(), 1);
+    assert!(v["raised_challenges"].as_array().unwrap().is_empty());
+
+    // A liaison of a city agency is no domain manager of the district.
+    let water_app = app.another_visitor();
+    water_app.login_as("water").await;
+    let r = water_app
+        .post_form(
+            &format!("/visits/{first}/reports"),
+            &[("domain", "social"), ("manager", "x"), ("actions", "y")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 403);
+
+    // Decisions: without an owner or a deadline they are refused; then one step makes a
+    // tracked resolution of the district.
+    let water = org_id(&app, "AG-WATER").await;
+    let decide = |body: Value| {
+        app.client
+            .post(app.url(&format!("/api/v1/visits/{first}/decisions")))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+    };
+    let r = decide(json!({"title": "لایروبی کانال", "domain": "civil_works", "lead_org_id": 0, "deadline": ""}))
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    let e: Value = r.json().await.unwrap();
+    let fields: Vec<&str> = e["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["lead_org_id", "deadline"]);
+    assert!(e["error"]["fields"][0]["fa"].as_str().unwrap().contains("مسئول"));
+    let r = decide(json!({"title": "لایروبی کانال آب‌های سطحی", "domain": "civil_works",
+        "lead_org_id": water, "deadline": jalali_in(30)}))
+    .await
+    .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let decision = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let (_, res) = app.get_json(&format!("/api/v1/resolutions/{decision}")).await;
+    assert_eq!((res["district_id"].as_i64(), res["scope"].as_str()), (Some(district), Some("district")));
+
+    // A finding, and the visit's page with all of it.
+    let r = app
+        .post_form(
+            &format!("/visits/{first}/findings"),
+            &[("body", "جمع‌آوری آب‌های سطحی در محله پیروزی کند است."), ("domain", "urban_services")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (status, page) = app.get_text(&format!("/visits/{first}")).await;
+    assert_eq!(status, 200);
+    for s in ["مهندس رضا احمدی", "کوچه‌های آسفالت‌شده", "لایروبی کانال آب‌های سطحی", "جمع‌آوری آب‌های سطحی"] {
+        assert!(page.contains(s), "{s}");
+    }
+
+    // The memo goes to the owner through the outbox, once.
+    let r = app.post_form(&format!("/visits/{first}/memo"), &[]).await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.text().await.unwrap().contains("صورت تعهدات فرستاده شد"));
+    let store = mahalle_db::Store::connect(&app.db_url).await.unwrap();
+    let f = mahalle_db::notifications::OutboxFilter {
+        kind: Some(mahalle_db::notifications::VISIT_MEMO),
+        ..Default::default()
+    };
+    let l = mahalle_core::paging::Listing::from_query(&Default::default(), &["id"]);
+    let memos = mahalle_db::notifications::list(&store, &f, &l).await.unwrap();
+    assert_eq!(memos.total, 1);
+    let memo = &memos.items[0];
+    assert_eq!(memo.recipient_org_id, Some(water));
+    assert!(memo.body.contains("لایروبی کانال آب‌های سطحی") && memo.body.contains(&format!("/resolutions/{decision}")));
+    let r = app.post_form(&format!("/visits/{first}/memo"), &[]).await;
+    assert_eq!(r.status().as_u16(), 422, "nothing new to send");
+    assert_eq!(mahalle_db::notifications::list(&store, &f, &l).await.unwrap().total, 1);
+    let entries = mahalle_db::audit::recent(&store, 50).await.unwrap();
+    for entity in ["visit_report", "visit_finding", "visit_memo", "resolution"] {
+        assert!(entries.iter().any(|e| e.entity == entity), "{entity} audited");
+    }
+
+    // The briefing pack of the next visit: the previous visit's commitments and their state.
+    let next = plan(&app, district, 40, "بازدید دوم از منطقه ۱۴").await;
+    let (_, b) = app.get_json(&format!("/api/v1/visits/{next}/briefing")).await;
+    assert_eq!(b["previous"]["visit_id"], first);
+    assert_eq!(b["previous"]["tally"]["total"], 1);
+    assert_eq!(b["previous"]["tally"]["done_permille"], 0);
+    assert_eq!(b["scorecard"]["district_id"], district);
+    assert!(b["open_challenges"].as_array().unwrap().iter().all(|c| c["open"].as_i64() > Some(0)));
+    // The owner finishes it: the next visit's page says so.
+    for action in ["start", "complete"] {
+        let r = app
+            .client
+            .post(app.url(&format!("/api/v1/resolutions/{decision}/transitions")))
+            .bearer_auth(&token)
+            .json(&json!({"action": action, "note": "انجام شد"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{action}");
+    }
+    let (_, v) = app.get_json(&format!("/api/v1/visits/{next}")).await;
+    assert_eq!(v["previous"]["tally"]["done_permille"], 1000);
+    assert_eq!(v["previous"]["items"][0]["standing"], "done_on_time");
+    let (_, page) = app.get_text(&format!("/visits/{next}")).await;
+    assert!(page.contains("انجام‌شده در مهلت"));
+
+    // The pack prints and exports; the memo prints.
+    let (status, page) = app.get_text(&format!("/visits/{next}/briefing")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("معوقات به تفکیک دستگاه") && page.contains("<svg"));
+    let r = app.get(&format!("/visits/{next}/briefing.xlsx")).await;
+    assert_eq!(r.status().as_u16(), 200);
+    let bytes = r.bytes().await.unwrap();
+    assert_eq!(&bytes[..2], b"PK");
+    let (status, page) = app.get_text(&format!("/visits/{first}/memo")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("لایروبی کانال آب‌های سطحی"));
+
+    // Another district's mayor neither sees nor edits it; a council member sees no list.
+    let council = app.another_visitor();
+    council.login_as("council").await;
+    assert_eq!(council.get(&format!("/visits/{first}")).await.status().as_u16(), 403);
+    assert_eq!(council.get("/visits").await.status().as_u16(), 403);
+    // The owner's liaison opens the visit that decided its work, but may not edit it.
+    assert_eq!(water_app.get(&format!("/visits/{first}")).await.status().as_u16(), 200);
+    let r = water_app
+        .post_form(&format!("/visits/{first}/findings"), &[("body", "x")])
+        .await;
+    assert_eq!(r.status().as_u16(), 403);
+    assert_eq!(app.get("/visits/999999").await.status().as_u16(), 404);
+}

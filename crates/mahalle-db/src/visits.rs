@@ -273,7 +273,7 @@ pub async fn add_finding(
     body: &str,
     domain: Option<&str>,
     neighborhood_id: Option<i64>,
-    user_id: i64,
+    user_id: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<i64> {
     tx.scalar(
@@ -442,4 +442,32 @@ pub async fn open_challenges(store: &Store, district_id: i64) -> Result<Vec<Open
             .bind(district_id),
         )
         .await
+}
+
+// ---------------------------------------------------------------- loading the demo
+
+/// Whether any supervisory visit exists (the demo adds them once).
+pub async fn any(tx: &mut Tx) -> Result<bool> {
+    Ok(tx
+        .scalar(&Sql::new("SELECT COUNT(*) FROM meetings WHERE kind = 'supervisory_visit'"))
+        .await?
+        > 0)
+}
+
+/// An organisation's id by its code.
+pub async fn organisation_by_code(tx: &mut Tx, code: &str) -> Result<Option<i64>> {
+    let row: Option<(i64,)> = tx
+        .fetch_optional(&Sql::new("SELECT id FROM organisations WHERE code = $1").bind(code))
+        .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// The next free session number of a body in a Jalali year, within a transaction.
+pub async fn next_session_number(tx: &mut Tx, body_id: i64, jalali_year: i64) -> Result<i64> {
+    tx.scalar(
+        &Sql::new("SELECT COALESCE(MAX(session_number), 0) + 1 FROM meetings WHERE body_id = $1 AND jalali_year = $2")
+            .bind(body_id)
+            .bind(jalali_year),
+    )
+    .await
 }

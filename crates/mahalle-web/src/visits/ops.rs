@@ -325,7 +325,7 @@ pub async fn add_finding(
                     body,
                     domain,
                     input.neighborhood_id,
-                    me.principal.user_id,
+                    Some(me.principal.user_id),
                     now,
                 )
                 .await?;

@@ -8,6 +8,7 @@ mod followup;
 mod partners;
 mod polls;
 mod projects;
+mod visits;
 pub mod requests;
 
 pub use followup::Scale;

@@ -595,6 +595,7 @@ pub async fn load(
         super::challenges::load(&mut tx, now).await?;
         super::polls::load(&mut tx, now).await?;
         super::projects::load(&mut tx, now).await?;
+        super::visits::load(&mut tx, now).await?;
         added
     } else {
         0

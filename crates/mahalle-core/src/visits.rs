@@ -61,7 +61,10 @@ pub fn parse_figures(text: &str) -> Result<Vec<Figure>, FieldError> {
                 if label.chars().count() > 200 || value.chars().count() > 100 {
                     return Err(FieldError::new(
                         "figures",
-                        format!("سطر {} شاخص‌ها بیش از حد بلند است.", to_persian_digits(&n.to_string())),
+                        format!(
+                            "سطر {} شاخص‌ها بیش از حد بلند است.",
+                            to_persian_digits(&n.to_string())
+                        ),
                         format!("Line {n} of the figures is too long."),
                     ));
                 }
@@ -85,7 +88,10 @@ pub fn parse_figures(text: &str) -> Result<Vec<Figure>, FieldError> {
     if out.len() > MAX_FIGURES {
         return Err(FieldError::new(
             "figures",
-            format!("حداکثر {} شاخص در هر گزارش.", to_persian_digits(&MAX_FIGURES.to_string())),
+            format!(
+                "حداکثر {} شاخص در هر گزارش.",
+                to_persian_digits(&MAX_FIGURES.to_string())
+            ),
             format!("At most {MAX_FIGURES} figures a report."),
         ));
     }
@@ -298,9 +304,13 @@ impl Tally {
 /// Who plans a visit and edits it: the district's secretariat (the city's, or its district
 /// mayor) and, once it is planned, its visitors — the deputy and general managers, whose
 /// accounts name their person.
-pub fn may_edit(who: &Principal, district: i64, visitor_people: &[i64], person: Option<i64>) -> bool {
-    who.is_secretariat_for(Some(district))
-        || person.is_some_and(|p| visitor_people.contains(&p))
+pub fn may_edit(
+    who: &Principal,
+    district: i64,
+    visitor_people: &[i64],
+    person: Option<i64>,
+) -> bool {
+    who.is_secretariat_for(Some(district)) || person.is_some_and(|p| visitor_people.contains(&p))
 }
 
 /// Who files a domain report for a visit: whoever edits the visit, and the district's domain
@@ -327,15 +337,24 @@ mod tests {
 
     #[test]
     fn figures_are_read_a_line_each() {
-        let f = parse_figures("کوچه‌های آسفالت‌شده: ۱۲\n\n Trees planted = 340 \nبودجه：۵۰۰ میلیون").unwrap();
+        let f = parse_figures("کوچه‌های آسفالت‌شده: ۱۲\n\n Trees planted = 340 \nبودجه：۵۰۰ میلیون")
+            .unwrap();
         assert_eq!(f.len(), 3);
         assert_eq!(f[0].label, "کوچه‌های آسفالت‌شده");
         assert_eq!(f[0].value, "۱۲");
         assert_eq!(f[1].label, "Trees planted");
         assert_eq!(f[2].value, "۵۰۰ میلیون");
-        assert_eq!(parse_figures(&figures_text(&f)).unwrap(), f, "stored text reads back");
+        assert_eq!(
+            parse_figures(&figures_text(&f)).unwrap(),
+            f,
+            "stored text reads back"
+        );
         let e = parse_figures("خوب\nx: 1").unwrap_err();
-        assert!(e.fa.contains("سطر ۱") && e.en.contains("line 1"), "{}", e.en);
+        assert!(
+            e.fa.contains("سطر ۱") && e.en.contains("line 1"),
+            "{}",
+            e.en
+        );
         let e = parse_figures("a: 1\nb:").unwrap_err();
         assert!(e.en.contains("line 2"));
         let many: String = (0..=MAX_FIGURES).map(|i| format!("f{i}: {i}\n")).collect();
@@ -345,15 +364,27 @@ mod tests {
 
     #[test]
     fn a_report_needs_its_domain_manager_and_actions() {
-        let r = check_report("civil_works", " مهندس احمدی ", "آسفالت ۱۲ کوچه", "کوچه: ۱۲", "۱۲، 13 #14 12")
-            .unwrap();
+        let r = check_report(
+            "civil_works",
+            " مهندس احمدی ",
+            "آسفالت ۱۲ کوچه",
+            "کوچه: ۱۲",
+            "۱۲، 13 #14 12",
+        )
+        .unwrap();
         assert_eq!(r.domain, Domain::CivilWorks);
         assert_eq!(r.manager, "مهندس احمدی");
         assert_eq!(r.challenges, vec![12, 13, 14]);
         let e = check_report("", "", "  ", "bad line", "x").unwrap_err();
         let fields: Vec<&str> = e.iter().map(|e| e.field).collect();
-        assert_eq!(fields, ["domain", "manager", "actions", "figures", "challenges"]);
-        assert!(check_report("خدمات شهری", "الف", "ب", "", "").is_ok(), "Persian label of a domain");
+        assert_eq!(
+            fields,
+            ["domain", "manager", "actions", "figures", "challenges"]
+        );
+        assert!(
+            check_report("خدمات شهری", "الف", "ب", "", "").is_ok(),
+            "Persian label of a domain"
+        );
     }
 
     #[test]
@@ -379,13 +410,19 @@ mod tests {
         );
         let t = Tally::of(s);
         assert_eq!((t.total, t.done(), t.overdue, t.open), (5, 2, 1, 1));
-        assert_eq!(t.done_permille(), Some(500), "cancelled commitments do not count");
+        assert_eq!(
+            t.done_permille(),
+            Some(500),
+            "cancelled commitments do not count"
+        );
         assert_eq!(Tally::default().done_permille(), None);
     }
 
     #[test]
     fn the_briefing_is_due_two_days_before() {
-        let at = DateTime::parse_from_rfc3339("2026-12-09T06:30:00Z").unwrap().with_timezone(&Utc);
+        let at = DateTime::parse_from_rfc3339("2026-12-09T06:30:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
         assert_eq!(briefing_due(at).to_rfc3339(), "2026-12-07T06:30:00+00:00");
     }
 
@@ -399,9 +436,15 @@ mod tests {
         assert!(may_edit(&d14, 14, &[], None) && !may_edit(&d14, 6, &[], None));
         let manager = who(Role::Liaison, Scope::Organisation(30));
         assert!(!may_edit(&manager, 14, &[7], Some(8)));
-        assert!(may_edit(&manager, 14, &[7], Some(7)), "a visitor edits the visit");
+        assert!(
+            may_edit(&manager, 14, &[7], Some(7)),
+            "a visitor edits the visit"
+        );
         assert!(may_report(&manager, 14, &[], None, &[30, 31]));
-        assert!(!may_report(&manager, 14, &[], None, &[31]), "another district's manager");
+        assert!(
+            !may_report(&manager, 14, &[], None, &[31]),
+            "another district's manager"
+        );
         let viewer = who(Role::Viewer, Scope::City);
         assert!(!may_report(&viewer, 14, &[], None, &[30]));
         assert!(may_edit(&who(Role::Deputy, Scope::City), 14, &[], None));

@@ -28,9 +28,9 @@ pub mod resolutions;
 pub mod scorecards;
 pub mod services;
 pub mod settings;
-pub mod visits;
 mod sql;
 mod store;
+pub mod visits;
 
 pub use error::{DbError, TxError};
 pub use sql::{Arg, Sql};

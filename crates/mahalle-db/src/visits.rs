@@ -13,8 +13,11 @@ use crate::{Result, Sql, Store, Tx};
 
 /// Marks which invitees came to visit and which hosted (the rest keep no side).
 pub async fn set_sides(tx: &mut Tx, meeting_id: i64, sides: &[(Party, Side)]) -> Result<()> {
-    tx.execute(&Sql::new("UPDATE meeting_attendees SET side = NULL WHERE meeting_id = $1").bind(meeting_id))
-        .await?;
+    tx.execute(
+        &Sql::new("UPDATE meeting_attendees SET side = NULL WHERE meeting_id = $1")
+            .bind(meeting_id),
+    )
+    .await?;
     for (party, side) in sides {
         let (column, id) = match *party {
             Party::Person(id) => ("person_id", id),
@@ -50,7 +53,9 @@ pub async fn visitor_people(store: &Store, meeting_id: i64) -> Result<Vec<i64>> 
 /// liaisons are its domain managers.
 pub async fn district_organisations(store: &Store, district_id: i64) -> Result<Vec<i64>> {
     let rows: Vec<(i64,)> = store
-        .fetch_all(&Sql::new("SELECT id FROM organisations WHERE district_id = $1").bind(district_id))
+        .fetch_all(
+            &Sql::new("SELECT id FROM organisations WHERE district_id = $1").bind(district_id),
+        )
         .await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
@@ -133,7 +138,9 @@ const REPORT: &str = "SELECT id, meeting_id, domain, manager, actions, figures, 
 
 pub async fn reports(store: &Store, meeting_id: i64) -> Result<Vec<Report>> {
     store
-        .fetch_all(&Sql::new(&format!("{REPORT} WHERE meeting_id = $1 ORDER BY domain")).bind(meeting_id))
+        .fetch_all(
+            &Sql::new(&format!("{REPORT} WHERE meeting_id = $1 ORDER BY domain")).bind(meeting_id),
+        )
         .await
 }
 
@@ -143,7 +150,11 @@ pub async fn report(store: &Store, id: i64) -> Result<Report> {
         .await
 }
 
-pub async fn report_of_domain(tx: &mut Tx, meeting_id: i64, domain: &str) -> Result<Option<Report>> {
+pub async fn report_of_domain(
+    tx: &mut Tx,
+    meeting_id: i64,
+    domain: &str,
+) -> Result<Option<Report>> {
     tx.fetch_optional(
         &Sql::new(&format!("{REPORT} WHERE meeting_id = $1 AND domain = $2"))
             .bind(meeting_id)
@@ -233,9 +244,11 @@ pub async fn save_report(tx: &mut Tx, r: &ReportFields<'_>, now: DateTime<Utc>) 
         .await?;
     for c in r.challenges {
         tx.execute(
-            &Sql::new("INSERT INTO visit_report_challenges (report_id, challenge_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(*c),
+            &Sql::new(
+                "INSERT INTO visit_report_challenges (report_id, challenge_id) VALUES ($1, $2)",
+            )
+            .bind(id)
+            .bind(*c),
         )
         .await?;
     }
@@ -416,7 +429,12 @@ pub async fn overdue_by_organisation(
             })
         })
         .collect();
-    out.sort_by_key(|o| (std::cmp::Reverse(o.resolutions + o.requests), o.organisation_id));
+    out.sort_by_key(|o| {
+        (
+            std::cmp::Reverse(o.resolutions + o.requests),
+            o.organisation_id,
+        )
+    });
     Ok(out)
 }
 
@@ -449,7 +467,9 @@ pub async fn open_challenges(store: &Store, district_id: i64) -> Result<Vec<Open
 /// Whether any supervisory visit exists (the demo adds them once).
 pub async fn any(tx: &mut Tx) -> Result<bool> {
     Ok(tx
-        .scalar(&Sql::new("SELECT COUNT(*) FROM meetings WHERE kind = 'supervisory_visit'"))
+        .scalar(&Sql::new(
+            "SELECT COUNT(*) FROM meetings WHERE kind = 'supervisory_visit'",
+        ))
         .await?
         > 0)
 }

@@ -51,7 +51,14 @@ pub fn xlsx_table(headers: &[&str], rows: &[Vec<String>], rtl: bool) -> Result<V
 
 /// [`xlsx_table`] with numbers kept as numbers.
 pub fn xlsx_cells(headers: &[&str], rows: &[Vec<Cell>], rtl: bool) -> Result<Vec<u8>, String> {
-    xlsx_sheets(&[Sheet { name: "", headers, rows }], rtl)
+    xlsx_sheets(
+        &[Sheet {
+            name: "",
+            headers,
+            rows,
+        }],
+        rtl,
+    )
 }
 
 /// A sheet of a workbook: its tab's name (empty: the default), a bold header row and rows.

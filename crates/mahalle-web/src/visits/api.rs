@@ -41,7 +41,8 @@ pub struct VisitParams {
 
 #[utoipa::path(get, path = "/api/v1/visits", tag = "visits", params(VisitParams, ListParams), security(("bearer" = [])),
     responses((status = 200, body = MeetingPage), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-/// Supervisory visits, newest first; those of the districts in the caller's reach.
+/// Supervisory visits, newest first, of a district in the caller's reach (a district mayor's
+/// own when none is named).
 async fn list_visits(
     State(s): State<AppState>,
     ctx: Ctx,
@@ -50,12 +51,16 @@ async fn list_visits(
 ) -> ApiResult<MeetingPage> {
     let me = ctx.require_user()?;
     let reach = me.principal.reach();
-    if !reach.all && p.district.is_none_or(|d| !reach.districts.contains(&d)) {
+    // A district mayor's list is their district's when none is named.
+    let district = p
+        .district
+        .or_else(|| (!reach.all && reach.districts.len() == 1).then(|| reach.districts[0]));
+    if !reach.all && district.is_none_or(|d| !reach.districts.contains(&d)) {
         return Err(AppError::Forbidden);
     }
     let f = MeetingFilter {
         kind: Some("supervisory_visit".into()),
-        district_id: p.district,
+        district_id: district,
         ..Default::default()
     };
     let l = Listing::from_query(&lp.query(), meetings::MEETING_SORTS);
@@ -110,7 +115,11 @@ async fn get_visit(State(s): State<AppState>, ctx: Ctx, P(id): P<i64>) -> ApiRes
     let today = crate::today();
     let attendees = meetings::attendees(&s.store, id).await?;
     let side = |x: &str| -> Vec<Attendee> {
-        attendees.iter().filter(|a| a.side.as_deref() == Some(x)).cloned().collect()
+        attendees
+            .iter()
+            .filter(|a| a.side.as_deref() == Some(x))
+            .cloned()
+            .collect()
     };
     let previous = match store_v::previous(&s.store, v.district_id, v.m.starts_at, id).await? {
         Some(pid) => {
@@ -137,7 +146,9 @@ async fn get_visit(State(s): State<AppState>, ctx: Ctx, P(id): P<i64>) -> ApiRes
 /// The briefing pack, gathered now.
 async fn get_briefing(State(s): State<AppState>, ctx: Ctx, P(id): P<i64>) -> ApiResult<Briefing> {
     let v = visible(&s, &ctx, id).await?;
-    Ok(Json(briefing::gather(&s.store, &v, chrono::Utc::now()).await?))
+    Ok(Json(
+        briefing::gather(&s.store, &v, chrono::Utc::now()).await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/visits/{id}/reports", tag = "visits", params(("id" = i64, Path)), security(("bearer" = [])),
@@ -192,5 +203,7 @@ async fn add_decision(
 /// Sends the commitments memo: each owner organisation gets its decisions not sent before.
 async fn send_memo(State(s): State<AppState>, ctx: Ctx, P(id): P<i64>) -> ApiResult<MemoSent> {
     let me = ctx.require_api_writer()?;
-    Ok(Json(ops::send_memo(&s.store, me, id, &s.config.public_url).await?))
+    Ok(Json(
+        ops::send_memo(&s.store, me, id, &s.config.public_url).await?,
+    ))
 }

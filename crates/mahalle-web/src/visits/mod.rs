@@ -23,12 +23,18 @@ pub fn router() -> Routes {
             .route("/visits", get(pages::list).post(pages::create))
             .route("/visits/new", get(pages::new_form))
             .route("/visits/{id}", get(pages::show))
-            .route("/visits/{id}/reports", get(pages::report_page).post(pages::file_report))
+            .route(
+                "/visits/{id}/reports",
+                get(pages::report_page).post(pages::file_report),
+            )
             .route("/visits/{id}/findings", post(pages::add_finding))
             .route("/visits/{id}/decisions", post(pages::add_decision))
             .route("/visits/{id}/briefing", get(pages::briefing_page))
             .route("/visits/{id}/briefing.xlsx", get(pages::briefing_xlsx))
-            .route("/visits/{id}/memo", get(pages::memo_page).post(pages::send_memo)),
+            .route(
+                "/visits/{id}/memo",
+                get(pages::memo_page).post(pages::send_memo),
+            ),
         api: api::router(),
         ..Routes::default()
     }

@@ -45,7 +45,12 @@ pub async fn load(store: &Store, id: i64) -> Result<Visit, AppError> {
 impl Visit {
     /// The visitors and the district's secretariat.
     pub fn may_edit(&self, me: &SignedIn) -> bool {
-        rules::may_edit(&me.principal, self.district_id, &self.visitor_people, me.user.person_id)
+        rules::may_edit(
+            &me.principal,
+            self.district_id,
+            &self.visitor_people,
+            me.user.person_id,
+        )
     }
 
     /// Those who edit it and the district's domain managers.
@@ -66,6 +71,7 @@ impl Visit {
 
 /// A visit to plan, as the form or the API describes it.
 #[derive(Debug, Clone, Default, serde::Deserialize, ToSchema)]
+#[serde(default)]
 pub struct VisitInput {
     /// The district visited.
     pub district_id: Option<i64>,
@@ -102,6 +108,10 @@ pub struct VisitInput {
 /// and marked with their side. The meeting's own checks (secretariat of the district, date,
 /// people named) apply.
 pub async fn plan(store: &Store, me: &SignedIn, input: &VisitInput) -> Result<i64, AppError> {
+    // Those who may record no meeting are told so before anything they sent is judged.
+    if !me.principal.may_record_meetings() {
+        return Err(AppError::Forbidden);
+    }
     let mut errors: Vec<FieldError> = Vec::new();
     if input.district_id.is_none() {
         errors.push(FieldError::new(
@@ -111,7 +121,10 @@ pub async fn plan(store: &Store, me: &SignedIn, input: &VisitInput) -> Result<i6
         ));
     }
     let refs = |names: &[String]| -> Vec<PersonRef> {
-        names.iter().flat_map(|n| PersonRef::parse_list(n)).collect()
+        names
+            .iter()
+            .flat_map(|n| PersonRef::parse_list(n))
+            .collect()
     };
     let (_, visitors) = chair_and_people(store, None, &refs(&input.visitors), &mut errors).await;
     let (_, hosts) = chair_and_people(store, None, &refs(&input.hosts), &mut errors).await;
@@ -167,6 +180,7 @@ pub async fn plan(store: &Store, me: &SignedIn, input: &VisitInput) -> Result<i6
 
 /// A domain report as typed.
 #[derive(Debug, Clone, Default, serde::Deserialize, ToSchema)]
+#[serde(default)]
 pub struct ReportInput {
     /// A domain's code or label (civil_works, خدمات شهری, …).
     pub domain: String,
@@ -261,6 +275,7 @@ pub async fn file_report(
 
 /// A finding as typed.
 #[derive(Debug, Clone, Default, serde::Deserialize, ToSchema)]
+#[serde(default)]
 pub struct FindingInput {
     pub body: String,
     /// A domain's code, if the finding is of one.
@@ -286,7 +301,12 @@ pub async fn add_finding(
     let body = rules::check_finding(&input.body)
         .map_err(|e| errors.push(e))
         .ok();
-    let domain = match input.domain.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+    let domain = match input
+        .domain
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
         None => None,
         Some(d) => match Domain::parse(d).or_else(|| Domain::parse_loose(d)) {
             Some(d) => Some(d),

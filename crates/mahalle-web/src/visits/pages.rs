@@ -200,7 +200,9 @@ pub async fn list(
         ..Default::default()
     };
     let page = meetings::list(&state.store, &f, &l, crate::today()).await?;
-    let keep = district.map(|d| format!("&district={d}")).unwrap_or_default();
+    let keep = district
+        .map(|d| format!("&district={d}"))
+        .unwrap_or_default();
     render(&ListTemplate {
         p: Page::new(&ctx, "visits", crate::http::i18n::t(ctx.lang, "vs_visits")),
         list: ListView::new("/visits", keep, &l, &page),
@@ -290,7 +292,12 @@ async fn plan_form(
     let mut bodies: Vec<(String, String)> = mahalle_db::org::names(&state.store)
         .await?
         .into_iter()
-        .filter(|(_, kind, _, _)| matches!(kind.as_str(), "deputy" | "headquarters" | "municipality" | "district_office"))
+        .filter(|(_, kind, _, _)| {
+            matches!(
+                kind.as_str(),
+                "deputy" | "headquarters" | "municipality" | "district_office"
+            )
+        })
         .map(|(id, _, fa, en)| (id.to_string(), p.name(&fa, &en).to_string()))
         .collect();
     bodies.sort_by(|a, b| {
@@ -298,9 +305,14 @@ async fn plan_form(
     });
     bodies.insert(0, (String::new(), "—".to_string()));
     let fields = vec![
-        Field::new("district_id", p.t("vs_district"), Kind::Select, &f.district_id)
-            .required()
-            .choices(districts),
+        Field::new(
+            "district_id",
+            p.t("vs_district"),
+            Kind::Select,
+            &f.district_id,
+        )
+        .required()
+        .choices(districts),
         Field::new("body_id", p.t("vs_body"), Kind::Select, &f.body_id)
             .required()
             .choices(bodies),
@@ -313,8 +325,13 @@ async fn plan_form(
         Field::new("chair", p.t("vs_chair"), Kind::Text, &f.chair).hint(p.t("vs_visitors_hint")),
         Field::new("visitors", p.t("vs_visitors"), Kind::TextArea, &f.visitors)
             .hint(p.t("vs_visitors_hint")),
-        Field::new("visitor_orgs", p.t("vs_visitor_orgs"), Kind::Number, &f.visitor_orgs)
-            .hint(p.t("vs_orgs_hint")),
+        Field::new(
+            "visitor_orgs",
+            p.t("vs_visitor_orgs"),
+            Kind::Number,
+            &f.visitor_orgs,
+        )
+        .hint(p.t("vs_orgs_hint")),
         Field::new("hosts", p.t("vs_hosts"), Kind::TextArea, &f.hosts)
             .hint(p.t("vs_visitors_hint")),
         Field::new("host_orgs", p.t("vs_host_orgs"), Kind::Number, &f.host_orgs)
@@ -441,17 +458,47 @@ impl VisitTemplate {
         share(&self.p, *v)
     }
     fn attendee(&self, a: &Attendee) -> String {
-        match (&a.person_name_fa, &a.organisation_name_fa, &a.organisation_name_en) {
+        match (
+            &a.person_name_fa,
+            &a.organisation_name_fa,
+            &a.organisation_name_en,
+        ) {
             (Some(n), _, _) => n.clone(),
             (None, Some(fa), Some(en)) => self.p.name(fa, en).to_string(),
             _ => String::new(),
         }
     }
     fn raised_by(&self, report: &i64) -> Vec<&RaisedChallenge> {
-        self.raised.iter().filter(|r| r.report_id == *report).collect()
+        self.raised
+            .iter()
+            .filter(|r| r.report_id == *report)
+            .collect()
     }
     fn figures(&self, r: &Report) -> Vec<mahalle_core::visits::Figure> {
         mahalle_core::visits::parse_figures(&r.figures).unwrap_or_default()
+    }
+}
+
+/// What a refused form on the visit's page brings back, or the notice after an action.
+#[derive(Default)]
+struct Returned {
+    decision: DecisionForm,
+    finding: FindingForm,
+    errors: Vec<String>,
+    /// Which form the errors are for: decision, finding or memo.
+    errors_for: &'static str,
+    notice: String,
+}
+
+impl Returned {
+    fn new() -> Returned {
+        Returned {
+            decision: DecisionForm {
+                priority: "normal".into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        }
     }
 }
 
@@ -459,11 +506,7 @@ async fn visit_page(
     state: &AppState,
     ctx: &Ctx,
     id: i64,
-    decision: DecisionForm,
-    finding: FindingForm,
-    errors: Vec<String>,
-    errors_for: &'static str,
-    notice: String,
+    back: Returned,
 ) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
     let v = visible(state, me, id).await?;
@@ -506,7 +549,7 @@ async fn visit_page(
     let district_number = mahalle_db::places::get_district(&state.store, v.district_id)
         .await?
         .number;
-    let invalid = !errors.is_empty();
+    let invalid = !back.errors.is_empty();
     render_form(
         &VisitTemplate {
             district_number,
@@ -524,11 +567,11 @@ async fn visit_page(
             neighborhoods,
             domains: p.domains(),
             priorities: Priority::ALL.to_vec(),
-            decision,
-            finding,
-            errors,
-            errors_for,
-            notice,
+            decision: back.decision,
+            finding: back.finding,
+            errors: back.errors,
+            errors_for: back.errors_for,
+            notice: back.notice,
             v,
             p,
         },
@@ -541,11 +584,7 @@ pub async fn show(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let decision = DecisionForm {
-        priority: "normal".into(),
-        ..Default::default()
-    };
-    visit_page(&state, &ctx, id, decision, FindingForm::default(), Vec::new(), "", String::new()).await
+    visit_page(&state, &ctx, id, Returned::new()).await
 }
 
 pub async fn add_decision(
@@ -574,8 +613,13 @@ pub async fn add_decision(
     match ops::decide(&state.store, me, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/visits/{id}#decisions")).into_response()),
         Err(AppError::Invalid(fields)) => {
-            let msgs = ctx.messages(fields);
-            visit_page(&state, &ctx, id, f, FindingForm::default(), msgs, "decision", String::new()).await
+            let back = Returned {
+                decision: f,
+                errors: ctx.messages(fields),
+                errors_for: "decision",
+                ..Returned::new()
+            };
+            visit_page(&state, &ctx, id, back).await
         }
         Err(e) => Err(e),
     }
@@ -596,12 +640,13 @@ pub async fn add_finding(
     match ops::add_finding(&state.store, me, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/visits/{id}#findings")).into_response()),
         Err(AppError::Invalid(fields)) => {
-            let msgs = ctx.messages(fields);
-            let decision = DecisionForm {
-                priority: "normal".into(),
-                ..Default::default()
+            let back = Returned {
+                finding: f,
+                errors: ctx.messages(fields),
+                errors_for: "finding",
+                ..Returned::new()
             };
-            visit_page(&state, &ctx, id, decision, f, msgs, "finding", String::new()).await
+            visit_page(&state, &ctx, id, back).await
         }
         Err(e) => Err(e),
     }
@@ -614,10 +659,6 @@ pub async fn send_memo(
     CsrfForm(_): CsrfForm<crate::http::extract::Empty>,
 ) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
-    let decision = DecisionForm {
-        priority: "normal".into(),
-        ..Default::default()
-    };
     match ops::send_memo(&state.store, me, id, &state.config.public_url).await {
         Ok(sent) => {
             let notice = if Page::new(&ctx, "visits", String::new()).fa() {
@@ -632,11 +673,19 @@ pub async fn send_memo(
                     sent.commitments, sent.owners
                 )
             };
-            visit_page(&state, &ctx, id, decision, FindingForm::default(), Vec::new(), "", notice).await
+            let back = Returned {
+                notice,
+                ..Returned::new()
+            };
+            visit_page(&state, &ctx, id, back).await
         }
         Err(AppError::Invalid(fields)) => {
-            let msgs = ctx.messages(fields);
-            visit_page(&state, &ctx, id, decision, FindingForm::default(), msgs, "memo", String::new()).await
+            let back = Returned {
+                errors: ctx.messages(fields),
+                errors_for: "memo",
+                ..Returned::new()
+            };
+            visit_page(&state, &ctx, id, back).await
         }
         Err(e) => Err(e),
     }
@@ -662,7 +711,15 @@ async fn report_form(
     if !v.may_report(&state.store, me).await? {
         return Err(AppError::Forbidden);
     }
-    let p = Page::new(ctx, "visits", format!("{} — {}", crate::http::i18n::t(ctx.lang, "vs_file_report"), v.m.title));
+    let p = Page::new(
+        ctx,
+        "visits",
+        format!(
+            "{} — {}",
+            crate::http::i18n::t(ctx.lang, "vs_file_report"),
+            v.m.title
+        ),
+    );
     let domains = p
         .domains()
         .into_iter()
@@ -698,7 +755,9 @@ pub async fn report_page(
     Query(q): Query<ReportQuery>,
 ) -> Result<Response, AppError> {
     let mut f = ReportInput {
-        domain: Domain::parse(&q.domain).map(|d| d.as_str().to_string()).unwrap_or_default(),
+        domain: Domain::parse(&q.domain)
+            .map(|d| d.as_str().to_string())
+            .unwrap_or_default(),
         ..Default::default()
     };
     if !f.domain.is_empty() {
@@ -734,7 +793,9 @@ pub async fn file_report(
     let me = ctx.require_user()?;
     match ops::file_report(&state.store, me, id, &f).await {
         Ok(_) => Ok(Redirect::to(&format!("/visits/{id}#reports")).into_response()),
-        Err(AppError::Invalid(fields)) => report_form(&state, &ctx, id, &f, ctx.messages(fields)).await,
+        Err(AppError::Invalid(fields)) => {
+            report_form(&state, &ctx, id, &f, ctx.messages(fields)).await
+        }
         Err(e) => Err(e),
     }
 }
@@ -766,18 +827,28 @@ impl BriefingTemplate {
         standing_class(&c.standing)
     }
     fn raised_by(&self, report: &i64) -> Vec<&RaisedChallenge> {
-        self.b.raised_challenges.iter().filter(|r| r.report_id == *report).collect()
+        self.b
+            .raised_challenges
+            .iter()
+            .filter(|r| r.report_id == *report)
+            .collect()
     }
     fn figures(&self, r: &Report) -> Vec<mahalle_core::visits::Figure> {
         mahalle_core::visits::parse_figures(&r.figures).unwrap_or_default()
     }
 }
 
-async fn gathered(state: &AppState, ctx: &Ctx, id: i64) -> Result<(Visit, Briefing, i64), AppError> {
+async fn gathered(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+) -> Result<(Visit, Briefing, i64), AppError> {
     let me = ctx.require_user()?;
     let v = visible(state, me, id).await?;
     let b = briefing::gather(&state.store, &v, chrono::Utc::now()).await?;
-    let n = mahalle_db::places::get_district(&state.store, v.district_id).await?.number;
+    let n = mahalle_db::places::get_district(&state.store, v.district_id)
+        .await?
+        .number;
     Ok((v, b, n))
 }
 
@@ -790,7 +861,11 @@ pub async fn briefing_page(
     let p = Page::new(
         &ctx,
         "visits",
-        format!("{} — {}", crate::http::i18n::t(ctx.lang, "vs_briefing"), v.m.title),
+        format!(
+            "{} — {}",
+            crate::http::i18n::t(ctx.lang, "vs_briefing"),
+            v.m.title
+        ),
     );
     let months = crate::scorecards::pages::labels(&b.scorecard, &p);
     let charts = crate::scorecards::pages::draw(&b.scorecard, &p, &months);
@@ -834,12 +909,24 @@ pub async fn briefing_xlsx(
     let overdue: Vec<Vec<Cell>> = b
         .overdue_by_organisation
         .iter()
-        .map(|o| vec![t(p.name(&o.name_fa, &o.name_en)), n(o.resolutions), n(o.requests)])
+        .map(|o| {
+            vec![
+                t(p.name(&o.name_fa, &o.name_en)),
+                n(o.resolutions),
+                n(o.requests),
+            ]
+        })
         .collect();
     let challenges: Vec<Vec<Cell>> = b
         .open_challenges
         .iter()
-        .map(|c| vec![t(p.name(&c.name_fa, &c.name_en)), t(p.domain(&c.domain)), n(c.open)])
+        .map(|c| {
+            vec![
+                t(p.name(&c.name_fa, &c.name_en)),
+                t(p.domain(&c.domain)),
+                n(c.open),
+            ]
+        })
         .collect();
     let projects: Vec<Vec<Cell>> = b
         .projects_behind
@@ -848,7 +935,10 @@ pub async fn briefing_xlsx(
             vec![
                 n(x.id),
                 t(&x.title),
-                t(x.neighborhood_name_fa.as_deref().map(|fa| p.name(fa, x.neighborhood_name_en.as_deref().unwrap_or(fa))).unwrap_or(p.t("vs_whole_district"))),
+                t(x.neighborhood_name_fa
+                    .as_deref()
+                    .map(|fa| p.name(fa, x.neighborhood_name_en.as_deref().unwrap_or(fa)))
+                    .unwrap_or(p.t("vs_whole_district"))),
                 t(p.name(&x.lead_name_fa, &x.lead_name_en)),
                 Cell::Number(x.progress as f64 / 10.0),
                 t(&p.opt_date(x.behind_since)),
@@ -858,18 +948,40 @@ pub async fn briefing_xlsx(
     let reports: Vec<Vec<Cell>> = b
         .reports
         .iter()
-        .map(|r| vec![t(p.domain(&r.domain)), t(&r.manager), t(&r.actions), t(&r.figures)])
+        .map(|r| {
+            vec![
+                t(p.domain(&r.domain)),
+                t(&r.manager),
+                t(&r.actions),
+                t(&r.figures),
+            ]
+        })
         .collect();
     let sheets = [
-        Sheet { name: p.t("sc_scorecard"), headers: &[p.t("sc_scorecard"), "", ""], rows: &card },
+        Sheet {
+            name: p.t("sc_scorecard"),
+            headers: &[p.t("sc_scorecard"), "", ""],
+            rows: &card,
+        },
         Sheet {
             name: p.t("vs_previous"),
-            headers: &["#", p.t("title"), p.t("vs_owner"), p.t("vs_deadline"), p.t("vs_standing"), p.t("pj_progress")],
+            headers: &[
+                "#",
+                p.t("title"),
+                p.t("vs_owner"),
+                p.t("vs_deadline"),
+                p.t("vs_standing"),
+                p.t("pj_progress"),
+            ],
             rows: &previous,
         },
         Sheet {
             name: p.t("vs_overdue_by_org"),
-            headers: &[p.t("organisation"), p.t("vs_overdue_resolutions"), p.t("vs_overdue_requests")],
+            headers: &[
+                p.t("organisation"),
+                p.t("vs_overdue_resolutions"),
+                p.t("vs_overdue_requests"),
+            ],
             rows: &overdue,
         },
         Sheet {
@@ -879,12 +991,24 @@ pub async fn briefing_xlsx(
         },
         Sheet {
             name: p.t("vs_projects_behind"),
-            headers: &["#", p.t("pj_project"), p.t("place"), p.t("pj_lead"), p.t("pj_progress"), p.t("vs_behind_since")],
+            headers: &[
+                "#",
+                p.t("pj_project"),
+                p.t("place"),
+                p.t("pj_lead"),
+                p.t("pj_progress"),
+                p.t("vs_behind_since"),
+            ],
             rows: &projects,
         },
         Sheet {
             name: p.t("vs_reports"),
-            headers: &[p.t("domain"), p.t("vs_manager"), p.t("vs_actions"), p.t("vs_figures")],
+            headers: &[
+                p.t("domain"),
+                p.t("vs_manager"),
+                p.t("vs_actions"),
+                p.t("vs_figures"),
+            ],
             rows: &reports,
         },
     ];
@@ -915,7 +1039,11 @@ impl MemoTemplate {
             let x = &c.commitment;
             match out.iter_mut().find(|o| o.0 == x.lead_org_id) {
                 Some(o) => o.2.push(c),
-                None => out.push((x.lead_org_id, self.p.name(&x.lead_name_fa, &x.lead_name_en).to_string(), vec![c])),
+                None => out.push((
+                    x.lead_org_id,
+                    self.p.name(&x.lead_name_fa, &x.lead_name_en).to_string(),
+                    vec![c],
+                )),
             }
         }
         out.into_iter().map(|(_, n, v)| (n, v)).collect()
@@ -929,9 +1057,19 @@ pub async fn memo_page(
 ) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
     let v = visible(&state, me, id).await?;
-    let p = Page::new(&ctx, "visits", format!("{} — {}", crate::http::i18n::t(ctx.lang, "vs_memo"), v.m.title));
+    let p = Page::new(
+        &ctx,
+        "visits",
+        format!(
+            "{} — {}",
+            crate::http::i18n::t(ctx.lang, "vs_memo"),
+            v.m.title
+        ),
+    );
     render(&MemoTemplate {
-        district_number: mahalle_db::places::get_district(&state.store, v.district_id).await?.number,
+        district_number: mahalle_db::places::get_district(&state.store, v.district_id)
+            .await?
+            .number,
         decisions: briefing::commitments(&state.store, &v.m, crate::today()).await?,
         memos: store_v::memos(&state.store, id).await?,
         v,

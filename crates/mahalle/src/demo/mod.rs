@@ -8,8 +8,8 @@ mod followup;
 mod partners;
 mod polls;
 mod projects;
-mod visits;
 pub mod requests;
+mod visits;
 
 pub use followup::Scale;
 

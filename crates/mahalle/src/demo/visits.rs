@@ -56,13 +56,37 @@ const FINDINGS: &[&str] = &[
 
 /// (title, domain, led by the district office?)
 const DECISIONS: &[(&str, &str, bool)] = &[
-    ("لایروبی کامل جوی‌های محله‌های جنوبی پیش از فصل بارندگی", "urban_services", true),
-    ("رفع آب‌گرفتگی معابر با همکاری شرکت آب و فاضلاب", "civil_works", false),
-    ("تکمیل پروژه بوستان محله‌ای تا پایان فصل", "civil_works", true),
-    ("پاسخ به درخواست‌های معوق شهروندان ظرف دو هفته", "urban_services", true),
-    ("برگزاری دوره آموزش آمادگی در برابر زلزله در سراهای محله", "safety", false),
+    (
+        "لایروبی کامل جوی‌های محله‌های جنوبی پیش از فصل بارندگی",
+        "urban_services",
+        true,
+    ),
+    (
+        "رفع آب‌گرفتگی معابر با همکاری شرکت آب و فاضلاب",
+        "civil_works",
+        false,
+    ),
+    (
+        "تکمیل پروژه بوستان محله‌ای تا پایان فصل",
+        "civil_works",
+        true,
+    ),
+    (
+        "پاسخ به درخواست‌های معوق شهروندان ظرف دو هفته",
+        "urban_services",
+        true,
+    ),
+    (
+        "برگزاری دوره آموزش آمادگی در برابر زلزله در سراهای محله",
+        "safety",
+        false,
+    ),
     ("گسترش طرح همسایه مهربان به همه محله‌ها", "social", true),
-    ("راه‌اندازی کتابخانه محله‌ای با همکاری مساجد", "cultural", true),
+    (
+        "راه‌اندازی کتابخانه محله‌ای با همکاری مساجد",
+        "cultural",
+        true,
+    ),
     ("ایمن‌سازی مسیرهای پیاده پیرامون مدارس", "traffic", false),
     ("ساماندهی پسماند بازارچه‌های محلی", "environment", false),
 ];
@@ -92,12 +116,22 @@ pub async fn load(tx: &mut Tx, now: DateTime<Utc>) -> anyhow::Result<usize> {
         let challenges: Vec<i64> = places
             .challenges
             .iter()
-            .filter(|c| places.neighborhoods.iter().any(|n| n.0 == c.0 && n.1 == district))
+            .filter(|c| {
+                places
+                    .neighborhoods
+                    .iter()
+                    .any(|n| n.0 == c.0 && n.1 == district)
+            })
             .map(|c| c.1)
             .collect();
-        let name = format!("منطقه {}", mahalle_core::text::to_persian_digits(&number.to_string()));
+        let name = format!(
+            "منطقه {}",
+            mahalle_core::text::to_persian_digits(&number.to_string())
+        );
         // Twelve monthly visits, the districts a week apart; district 14's next in two days.
-        let mut days: Vec<i64> = (0..12).map(|m| -(11 - m) * 30 - 20 + 7 * k as i64).collect();
+        let mut days: Vec<i64> = (0..12)
+            .map(|m| -(11 - m) * 30 - 20 + 7 * k as i64)
+            .collect();
         if *number == 14 {
             days.push(2);
         }
@@ -159,7 +193,11 @@ pub async fn load(tx: &mut Tx, now: DateTime<Utc>) -> anyhow::Result<usize> {
                 let raised: Vec<i64> = if challenges.is_empty() {
                     Vec::new()
                 } else {
-                    (0..1 + rng.below(2)).map(|_| *rng.pick(&challenges)).collect::<std::collections::BTreeSet<_>>().into_iter().collect()
+                    (0..1 + rng.below(2))
+                        .map(|_| *rng.pick(&challenges))
+                        .collect::<std::collections::BTreeSet<_>>()
+                        .into_iter()
+                        .collect()
                 };
                 visits::save_report(
                     tx,
@@ -180,10 +218,21 @@ pub async fn load(tx: &mut Tx, now: DateTime<Utc>) -> anyhow::Result<usize> {
                 continue;
             }
             for _ in 0..2 {
-                let body: &str = *rng.pick(FINDINGS);
+                let body: &str = rng.pick(FINDINGS);
                 visits::add_finding(tx, id, body, None, None, None, at).await?;
             }
-            decisions(tx, &mut rng, id, district, office, &places.agencies, day, today, at).await?;
+            decisions(
+                tx,
+                &mut rng,
+                id,
+                district,
+                office,
+                &places.agencies,
+                day,
+                today,
+                at,
+            )
+            .await?;
         }
     }
     Ok(made)
@@ -235,8 +284,18 @@ async fn decisions(
             continue;
         }
         let started = at + Duration::days(3);
-        resolutions::set_status(tx, id, Status::Approved, Status::InProgress, "start", "", None, started, None)
-            .await?;
+        resolutions::set_status(
+            tx,
+            id,
+            Status::Approved,
+            Status::InProgress,
+            "start",
+            "",
+            None,
+            started,
+            None,
+        )
+        .await?;
         // Done before the deadline four times in five, otherwise late (never in the future).
         let done_on = if rng.chance(80) {
             deadline - Duration::days(rng.below(20) as i64)

@@ -286,6 +286,12 @@ async fn objects(store: &Store) -> Objects {
             format!("SELECT MIN(id) FROM project_milestones WHERE project_id = ({})", project_sql(Side::Inside)),
             format!("SELECT MIN(id) FROM project_milestones WHERE project_id = ({})", project_sql(Side::Outside)),
         ),
+        // District 14's first visit of the demo; one to another district.
+        (
+            "visits",
+            "SELECT MIN(id) FROM meetings WHERE kind = 'supervisory_visit' AND district_id = 14".into(),
+            "SELECT MIN(id) FROM meetings WHERE kind = 'supervisory_visit' AND district_id <> 14".into(),
+        ),
         ("districts", "SELECT MIN(id) FROM districts WHERE id = 14".into(), "SELECT MIN(id) FROM districts WHERE id <> 14".into()),
         (
             "neighborhoods",

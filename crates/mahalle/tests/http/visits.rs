@@ -54,15 +54,29 @@ async fn a_visit_is_briefed_decided_memoed_and_followed_up_at_the_next_one() {
         .get_json(&format!("/api/v1/visits?district={district}&per_page=1"))
         .await;
     let r = app
-        .post_form("/visits", &[("title", "بازدید"), ("date", &jalali_in(2)), ("time", "10:00")])
+        .post_form(
+            "/visits",
+            &[
+                ("title", "بازدید"),
+                ("date", &jalali_in(2)),
+                ("time", "10:00"),
+            ],
+        )
         .await;
     assert_eq!(r.status().as_u16(), 422);
-    assert!(r.text().await.unwrap().contains("منطقه‌ای را که بازدید می‌شود انتخاب کنید"));
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("منطقه‌ای را که بازدید می‌شود انتخاب کنید"));
     let first = plan(&app, district, 2, "بازدید معاون هماهنگی از منطقه ۱۴").await;
     let (_, after) = app
         .get_json(&format!("/api/v1/visits?district={district}&per_page=1"))
         .await;
-    assert_eq!(after["total"].as_i64(), before["total"].as_i64().map(|n| n + 1));
+    assert_eq!(
+        after["total"].as_i64(),
+        before["total"].as_i64().map(|n| n + 1)
+    );
     let (_, v) = app.get_json(&format!("/api/v1/visits/{first}")).await;
     assert_eq!(v["kind"], "supervisory_visit");
     assert_eq!(v["visitors"].as_array().unwrap().len(), 1, "{v}");
@@ -70,7 +84,9 @@ async fn a_visit_is_briefed_decided_memoed_and_followed_up_at_the_next_one() {
 
     // A domain report: a challenge of another district is refused and nothing is saved.
     let (_, mine) = app
-        .get_json(&format!("/api/v1/challenges?district={district}&per_page=1"))
+        .get_json(&format!(
+            "/api/v1/challenges?district={district}&per_page=1"
+        ))
         .await;
     let mine = mine["items"][0]["id"].as_i64().unwrap();
     let (_, all) = app.get_json("/api/v1/challenges?per_page=200").await;
@@ -135,9 +151,11 @@ async fn a_visit_is_briefed_decided_memoed_and_followed_up_at_the_next_one() {
             .json(&body)
             .send()
     };
-    let r = decide(json!({"title": "لایروبی کانال", "domain": "civil_works", "lead_org_id": 0, "deadline": ""}))
-        .await
-        .unwrap();
+    let r = decide(
+        json!({"title": "لایروبی کانال", "domain": "civil_works", "lead_org_id": 0, "deadline": ""}),
+    )
+    .await
+    .unwrap();
     assert_eq!(r.status().as_u16(), 422);
     let e: Value = r.json().await.unwrap();
     let fields: Vec<&str> = e["error"]["fields"]
@@ -147,27 +165,45 @@ async fn a_visit_is_briefed_decided_memoed_and_followed_up_at_the_next_one() {
         .map(|f| f["field"].as_str().unwrap())
         .collect();
     assert_eq!(fields, ["lead_org_id", "deadline"]);
-    assert!(e["error"]["fields"][0]["fa"].as_str().unwrap().contains("مسئول"));
-    let r = decide(json!({"title": "لایروبی کانال آب‌های سطحی", "domain": "civil_works",
-        "lead_org_id": water, "deadline": jalali_in(30)}))
+    assert!(e["error"]["fields"][0]["fa"]
+        .as_str()
+        .unwrap()
+        .contains("مسئول"));
+    let r = decide(
+        json!({"title": "لایروبی کانال آب‌های سطحی", "domain": "civil_works",
+        "lead_org_id": water, "deadline": jalali_in(30)}),
+    )
     .await
     .unwrap();
     assert_eq!(r.status().as_u16(), 201);
     let decision = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
-    let (_, res) = app.get_json(&format!("/api/v1/resolutions/{decision}")).await;
-    assert_eq!((res["district_id"].as_i64(), res["scope"].as_str()), (Some(district), Some("district")));
+    let (_, res) = app
+        .get_json(&format!("/api/v1/resolutions/{decision}"))
+        .await;
+    assert_eq!(
+        (res["district_id"].as_i64(), res["scope"].as_str()),
+        (Some(district), Some("district"))
+    );
 
     // A finding, and the visit's page with all of it.
     let r = app
         .post_form(
             &format!("/visits/{first}/findings"),
-            &[("body", "جمع‌آوری آب‌های سطحی در محله پیروزی کند است."), ("domain", "urban_services")],
+            &[
+                ("body", "جمع‌آوری آب‌های سطحی در محله پیروزی کند است."),
+                ("domain", "urban_services"),
+            ],
         )
         .await;
     assert_eq!(r.status().as_u16(), 303);
     let (status, page) = app.get_text(&format!("/visits/{first}")).await;
     assert_eq!(status, 200);
-    for s in ["مهندس رضا احمدی", "کوچه‌های آسفالت‌شده", "لایروبی کانال آب‌های سطحی", "جمع‌آوری آب‌های سطحی"] {
+    for s in [
+        "مهندس رضا احمدی",
+        "کوچه‌های آسفالت‌شده",
+        "لایروبی کانال آب‌های سطحی",
+        "جمع‌آوری آب‌های سطحی",
+    ] {
         assert!(page.contains(s), "{s}");
     }
 
@@ -181,27 +217,47 @@ async fn a_visit_is_briefed_decided_memoed_and_followed_up_at_the_next_one() {
         ..Default::default()
     };
     let l = mahalle_core::paging::Listing::from_query(&Default::default(), &["id"]);
-    let memos = mahalle_db::notifications::list(&store, &f, &l).await.unwrap();
+    let memos = mahalle_db::notifications::list(&store, &f, &l)
+        .await
+        .unwrap();
     assert_eq!(memos.total, 1);
     let memo = &memos.items[0];
     assert_eq!(memo.recipient_org_id, Some(water));
-    assert!(memo.body.contains("لایروبی کانال آب‌های سطحی") && memo.body.contains(&format!("/resolutions/{decision}")));
+    assert!(
+        memo.body.contains("لایروبی کانال آب‌های سطحی")
+            && memo.body.contains(&format!("/resolutions/{decision}"))
+    );
     let r = app.post_form(&format!("/visits/{first}/memo"), &[]).await;
     assert_eq!(r.status().as_u16(), 422, "nothing new to send");
-    assert_eq!(mahalle_db::notifications::list(&store, &f, &l).await.unwrap().total, 1);
+    assert_eq!(
+        mahalle_db::notifications::list(&store, &f, &l)
+            .await
+            .unwrap()
+            .total,
+        1
+    );
     let entries = mahalle_db::audit::recent(&store, 50).await.unwrap();
     for entity in ["visit_report", "visit_finding", "visit_memo", "resolution"] {
-        assert!(entries.iter().any(|e| e.entity == entity), "{entity} audited");
+        assert!(
+            entries.iter().any(|e| e.entity == entity),
+            "{entity} audited"
+        );
     }
 
     // The briefing pack of the next visit: the previous visit's commitments and their state.
     let next = plan(&app, district, 40, "بازدید دوم از منطقه ۱۴").await;
-    let (_, b) = app.get_json(&format!("/api/v1/visits/{next}/briefing")).await;
+    let (_, b) = app
+        .get_json(&format!("/api/v1/visits/{next}/briefing"))
+        .await;
     assert_eq!(b["previous"]["visit_id"], first);
     assert_eq!(b["previous"]["tally"]["total"], 1);
     assert_eq!(b["previous"]["tally"]["done_permille"], 0);
     assert_eq!(b["scorecard"]["district_id"], district);
-    assert!(b["open_challenges"].as_array().unwrap().iter().all(|c| c["open"].as_i64() > Some(0)));
+    assert!(b["open_challenges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["open"].as_i64() > Some(0)));
     // The owner finishes it: the next visit's page says so.
     for action in ["start", "complete"] {
         let r = app
@@ -235,10 +291,24 @@ async fn a_visit_is_briefed_decided_memoed_and_followed_up_at_the_next_one() {
     // Another district's mayor neither sees nor edits it; a council member sees no list.
     let council = app.another_visitor();
     council.login_as("council").await;
-    assert_eq!(council.get(&format!("/visits/{first}")).await.status().as_u16(), 403);
+    assert_eq!(
+        council
+            .get(&format!("/visits/{first}"))
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
     assert_eq!(council.get("/visits").await.status().as_u16(), 403);
     // The owner's liaison opens the visit that decided its work, but may not edit it.
-    assert_eq!(water_app.get(&format!("/visits/{first}")).await.status().as_u16(), 200);
+    assert_eq!(
+        water_app
+            .get(&format!("/visits/{first}"))
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
     let r = water_app
         .post_form(&format!("/visits/{first}/findings"), &[("body", "x")])
         .await;

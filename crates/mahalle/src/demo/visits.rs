@@ -218,7 +218,7 @@ pub async fn load(tx: &mut Tx, now: DateTime<Utc>) -> anyhow::Result<usize> {
                 continue;
             }
             for _ in 0..2 {
-                let body: &str = rng.pick(FINDINGS);
+                let body = rng.pick::<&str>(FINDINGS);
                 visits::add_finding(tx, id, body, None, None, None, at).await?;
             }
             decisions(

@@ -105,6 +105,49 @@ pub async fn run(store: Store, o: Options) -> anyhow::Result<()> {
         println!("GET {path}: {}", stats(times));
     }
 
+    // District 14's latest supervisory visit: its briefing pack (the page with its scorecard and
+    // charts, and the API's JSON), opened as its district mayor.
+    if let Some(d14) = mahalle_db::auth::user_by_name(&store, "d14").await? {
+        let token = mahalle_web::http::csrf::new_token();
+        let now = Utc::now().timestamp();
+        let hash = mahalle_web::http::csrf::hash_token(&token);
+        mahalle_db::auth::create_session(&store, &hash, d14.id, now, now + 3600).await?;
+        let visits = mahalle_db::meetings::list(
+            &store,
+            &mahalle_db::meetings::MeetingFilter {
+                kind: Some("supervisory_visit".into()),
+                district_id: Some(14),
+                ..Default::default()
+            },
+            &mahalle_core::paging::Listing::from_query(
+                &Default::default(),
+                mahalle_db::meetings::MEETING_SORTS,
+            ),
+            mahalle_web::today(),
+        )
+        .await?;
+        if let Some(visit) = visits.items.first() {
+            let cookie = format!("{}={token}", mahalle_web::http::ctx::SESSION_COOKIE);
+            for path in [
+                format!("/visits/{}/briefing", visit.id),
+                format!("/api/v1/visits/{}/briefing", visit.id),
+            ] {
+                let url = format!("{base}{path}");
+                let mut times = Vec::new();
+                for i in 0..=o.runs.max(3) {
+                    let t = Instant::now();
+                    let r = client.get(&url).header("cookie", &cookie).send().await?;
+                    anyhow::ensure!(r.status() == 200, "GET {path} answered {}", r.status());
+                    r.bytes().await?;
+                    if i > 0 {
+                        times.push(t.elapsed());
+                    }
+                }
+                println!("GET {path}: {}", stats(times));
+            }
+        }
+    }
+
     // POST: many clients at once, each waiting for its answer (so each request was committed).
     let (_, key) = mahalle_web::requests::ops::create_api_key(&store, "bench", None)
         .await

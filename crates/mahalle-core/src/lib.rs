@@ -22,6 +22,7 @@ pub mod places;
 pub mod polls;
 pub mod projects;
 pub mod ratelimit;
+pub mod recognitions;
 pub mod reminders;
 pub mod requests;
 pub mod resolutions;

@@ -646,10 +646,18 @@ pub struct Recognition {
     pub reason: String,
     pub given_on: NaiveDate,
     pub certificate_no: String,
+    /// council_service, staff or volunteer
+    pub kind: String,
+    /// Who gives it, as the certificate names them (empty: the district's mayor).
+    pub giver: String,
+    /// The supervisory visit it was given at.
+    pub meeting_id: Option<i64>,
 }
 
-const RECOGNITION_SELECT: &str = "SELECT r.id, r.person_id, p.full_name_fa, p.full_name_en, p.gender, r.membership_id, \
-     r.district_id, r.reason, r.given_on, r.certificate_no FROM recognitions r JOIN people p ON p.id = r.person_id";
+pub(crate) const RECOGNITION_SELECT: &str =
+    "SELECT r.id, r.person_id, p.full_name_fa, p.full_name_en, p.gender, r.membership_id, \
+     r.district_id, r.reason, r.given_on, r.certificate_no, r.kind, r.giver, r.meeting_id \
+     FROM recognitions r JOIN people p ON p.id = r.person_id";
 
 pub async fn recognition(store: &Store, id: i64) -> Result<Recognition> {
     store
@@ -678,6 +686,10 @@ pub struct NewRecognition<'a> {
     pub reason: &'a str,
     pub given_on: NaiveDate,
     pub given_by: Option<i64>,
+    /// council_service, staff or volunteer
+    pub kind: &'a str,
+    pub giver: &'a str,
+    pub meeting_id: Option<i64>,
 }
 
 /// Records a recognition, numbers its certificate with `number(id)`, and marks the membership
@@ -690,8 +702,9 @@ pub async fn give_recognition(
     let id: Option<(i64,)> = tx
         .fetch_optional(
             &Sql::new(
-                "INSERT INTO recognitions (person_id, membership_id, district_id, reason, given_on, given_by, certificate_no, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (membership_id) DO NOTHING RETURNING id",
+                "INSERT INTO recognitions (person_id, membership_id, district_id, reason, given_on, given_by, certificate_no, created_at, \
+                 kind, giver, meeting_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                 ON CONFLICT (membership_id) DO NOTHING RETURNING id",
             )
             .bind(r.person_id)
             .bind(r.membership_id)
@@ -701,7 +714,10 @@ pub async fn give_recognition(
             .bind(r.given_by)
             // Unique until it is numbered from its own id just below.
             .bind(format!("pending-{}-{}", r.person_id, r.membership_id.unwrap_or(0)))
-            .bind(chrono::Utc::now()),
+            .bind(chrono::Utc::now())
+            .bind(r.kind)
+            .bind(r.giver)
+            .bind(r.meeting_id),
         )
         .await?;
     let Some((id,)) = id else {

@@ -22,6 +22,7 @@ pub mod people;
 pub mod places;
 pub mod polls;
 pub mod projects;
+pub mod recognitions;
 pub mod registry;
 pub mod requests;
 pub mod resolutions;

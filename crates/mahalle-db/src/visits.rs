@@ -491,3 +491,17 @@ pub async fn next_session_number(tx: &mut Tx, body_id: i64, jalali_year: i64) ->
     )
     .await
 }
+
+/// People serving a district's neighborhoods (council members): the demo's volunteers.
+pub async fn serving_people(tx: &mut Tx, district_id: i64) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = tx
+        .fetch_all(
+            &Sql::new(
+                "SELECT DISTINCT m.person_id FROM memberships m JOIN organisations o ON o.id = m.body_id \
+                 JOIN neighborhoods n ON n.id = o.neighborhood_id WHERE n.district_id = $1 ORDER BY m.person_id LIMIT 200",
+            )
+            .bind(district_id),
+        )
+        .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}

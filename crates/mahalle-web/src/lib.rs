@@ -17,6 +17,7 @@ pub mod people;
 pub mod places;
 pub mod polls;
 pub mod projects;
+pub mod recognitions;
 pub mod requests;
 pub mod resolutions;
 pub mod scorecards;
@@ -60,6 +61,7 @@ pub const CAPABILITIES: &[Capability] = &[
     places::CAPABILITY,
     polls::CAPABILITY,
     projects::CAPABILITY,
+    recognitions::CAPABILITY,
     requests::CAPABILITY,
     scorecards::CAPABILITY,
     resolutions::CAPABILITY,

@@ -72,6 +72,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("cn_cert_dear_male", "جناب آقای", "Mr"),
     ("cn_cert_dear_unspecified", "", ""),
     ("cn_cert_body", "بدین‌وسیله از تلاش‌ها و همراهی ارزشمند شما در خدمت به مردم محله قدردانی می‌شود.", "We hereby thank you for your valued efforts and dedication in serving the people of the neighborhood."),
+    ("cn_cert_body_staff", "بدین‌وسیله از تلاش‌ها و خدمات ارزشمند شما در خدمت به شهروندان قدردانی می‌شود.", "We hereby thank you for your valued efforts and service to the city's residents."),
     ("cn_cert_no", "شماره", "No."),
     ("cn_cert_signed", "شهردار", "Mayor of"),
     ("cn_print", "چاپ", "Print"),

@@ -72,6 +72,7 @@ struct PersonTemplate {
     memberships: Vec<PersonMembership>,
     pillars: Vec<Pillar>,
     keeps: bool,
+    recognitions: Vec<crate::recognitions::pages::Shown>,
 }
 
 pub async fn person(
@@ -89,12 +90,18 @@ pub async fn person(
     let title = p
         .name(&person.full_name_fa, &person.full_name_en)
         .to_string();
+    let f = mahalle_db::recognitions::Filter {
+        person_id: Some(id),
+        ..Default::default()
+    };
+    let recognitions = crate::recognitions::pages::section(&state, &p, &f).await?;
     render(&PersonTemplate {
         p: Page { title, ..p },
         person,
         memberships,
         pillars,
         keeps,
+        recognitions,
     })
 }
 

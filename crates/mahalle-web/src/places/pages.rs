@@ -61,6 +61,8 @@ struct DistrictTemplate {
     list: ListView,
     items: Vec<Neighborhood>,
     keeps: bool,
+    /// The district's latest recognitions, for signed-in users (they name people).
+    recognitions: Option<Vec<crate::recognitions::pages::Shown>>,
 }
 
 pub async fn district(
@@ -85,7 +87,17 @@ pub async fn district(
     .await?;
     let p = Page::new(&ctx, "districts", String::new());
     let title = p.district_name(d.number);
+    let recognitions = if ctx.principal().is_some() {
+        let f = mahalle_db::recognitions::Filter {
+            district_id: Some(id),
+            ..Default::default()
+        };
+        Some(crate::recognitions::pages::section(&state, &p, &f).await?)
+    } else {
+        None
+    };
     let t = DistrictTemplate {
+        recognitions,
         p: Page { title, ..p },
         list: ListView::new(&format!("/districts/{id}"), r.keep().into(), &l, &page),
         office: offices.items.into_iter().next(),

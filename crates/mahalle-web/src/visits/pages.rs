@@ -432,6 +432,7 @@ struct VisitTemplate {
     raised: Vec<RaisedChallenge>,
     findings: Vec<Finding>,
     memos: Vec<Memo>,
+    recognitions: Vec<crate::recognitions::pages::Shown>,
     may_edit: bool,
     may_report: bool,
     organisations: Vec<(i64, String)>,
@@ -561,6 +562,15 @@ async fn visit_page(
             raised: store_v::raised_challenges(&state.store, id).await?,
             findings: store_v::findings(&state.store, id).await?,
             memos: store_v::memos(&state.store, id).await?,
+            recognitions: crate::recognitions::pages::section(
+                state,
+                &p,
+                &mahalle_db::recognitions::Filter {
+                    meeting_id: Some(id),
+                    ..Default::default()
+                },
+            )
+            .await?,
             may_report: v.may_report(&state.store, me).await?,
             may_edit,
             organisations,

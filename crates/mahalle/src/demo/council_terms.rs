@@ -24,6 +24,9 @@ pub async fn term_change(tx: &mut Tx) -> anyhow::Result<(usize, usize)> {
             reason: &reason,
             given_on: on,
             given_by: None,
+            kind: "council_service",
+            giver: "",
+            meeting_id: None,
         };
         if councils::give_recognition(tx, &new, |id| rules::certificate_no(year, district, id))
             .await?

@@ -1,13 +1,15 @@
 //! The demo's supervisory visits: a year of monthly visits by the Deputy Mayor for Coordination
 //! and general managers to districts 14, 6 and 12, each with the four domain managers' reports
 //! (raising the neighborhoods' challenges), findings, and decisions made resolutions of the
-//! district — most of the older ones done, some late — and district 14's next visit in two days.
+//! district — most of the older ones done, some late — volunteers of the district's councils
+//! thanked at every other visit, and district 14's next visit in two days.
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use mahalle_core::jalali::JalaliDate;
 use mahalle_core::meetings::Party;
 use mahalle_core::resolutions::Status;
 use mahalle_core::visits::Side;
+use mahalle_db::councils;
 use mahalle_db::meetings::{self, NewMeeting};
 use mahalle_db::resolutions::{self, NewResolution};
 use mahalle_db::visits::{self, ReportFields};
@@ -52,6 +54,13 @@ const FINDINGS: &[&str] = &[
     "ساکنان خواستار ادامه برنامه‌های فرهنگی سرای محله هستند.",
     "هماهنگی با شرکت آب و فاضلاب برای رفع آب‌گرفتگی معابر ضروری است.",
     "ظرفیت مساجد محله برای برنامه‌های اجتماعی به‌خوبی به کار گرفته نشده است.",
+];
+
+const THANKS: &[&str] = &[
+    "همراهی در شناسایی خانوارهای نیازمند محله",
+    "پیگیری مستمر چالش‌های محله و گزارش به موقع",
+    "مشارکت فعال در طرح همسایه مهربان",
+    "همکاری در برگزاری جشن‌های محله‌ای",
 ];
 
 /// (title, domain, led by the district office?)
@@ -124,6 +133,7 @@ pub async fn load(tx: &mut Tx, now: DateTime<Utc>) -> anyhow::Result<usize> {
             })
             .map(|c| c.1)
             .collect();
+        let volunteers = visits::serving_people(tx, district).await?;
         let name = format!(
             "منطقه {}",
             mahalle_core::text::to_persian_digits(&number.to_string())
@@ -233,6 +243,28 @@ pub async fn load(tx: &mut Tx, now: DateTime<Utc>) -> anyhow::Result<usize> {
                 at,
             )
             .await?;
+            // Every other visit thanks a volunteer of the district's councils.
+            if d % 60 < 30 && !volunteers.is_empty() {
+                let person = *rng.pick(&volunteers);
+                let reason = rng.pick::<&str>(THANKS);
+                let year = JalaliDate::from_gregorian(day).year;
+                councils::give_recognition(
+                    tx,
+                    &councils::NewRecognition {
+                        person_id: person,
+                        membership_id: None,
+                        district_id: Some(district),
+                        reason,
+                        given_on: day,
+                        given_by: None,
+                        kind: "volunteer",
+                        giver: "معاون هماهنگی و امور مناطق",
+                        meeting_id: Some(id),
+                    },
+                    |rid| mahalle_core::councils::certificate_no(year, Some(district), rid),
+                )
+                .await?;
+            }
         }
     }
     Ok(made)

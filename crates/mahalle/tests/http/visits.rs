@@ -315,3 +315,134 @@ async fn a_visit_is_briefed_decided_memoed_and_followed_up_at_the_next_one() {
     assert_eq!(r.status().as_u16(), 403);
     assert_eq!(app.get("/visits/999999").await.status().as_u16(), 404);
 }
+
+#[tokio::test]
+async fn staff_and_volunteers_are_recognised_with_a_certificate() {
+    let app = TestApp::spawn().await;
+    app.login_as("d14").await;
+    let token = api_token(&app).await;
+    let (_, d) = app.get_json("/api/v1/districts?per_page=50").await;
+    let id_of = |n: i64| {
+        d["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["number"] == n)
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let (d14, d6) = (id_of(14), id_of(6));
+    let (_, people) = app.get_json("/api/v1/people?per_page=1").await;
+    let person = people["items"][0]["id"].as_i64().unwrap();
+    let name = people["items"][0]["full_name_fa"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let give = |body: Value| {
+        app.client
+            .post(app.url("/api/v1/recognitions"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+    };
+    // Every field's error at once, and nothing recorded; another district's name is refused.
+    let (_, before) = app
+        .get_json(&format!("/api/v1/recognitions?district={d14}"))
+        .await;
+    let r = give(json!({"person": "", "kind": "council_service", "reason": "", "giver": "", "district_id": d14}))
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    let e: Value = r.json().await.unwrap();
+    let fields: Vec<&str> = e["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["kind", "reason", "giver", "person"]);
+    let r = give(json!({"person": format!("#{person}"), "kind": "staff", "reason": "x", "giver": "y", "district_id": d6}))
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403, "district 6 is not d14's");
+    let (_, after) = app
+        .get_json(&format!("/api/v1/recognitions?district={d14}"))
+        .await;
+    assert_eq!(after["total"], before["total"]);
+
+    // Given through the form: the certificate names the giver and the reason.
+    let r = app
+        .post_form(
+            "/recognitions",
+            &[
+                ("person", &format!("#{person}")),
+                ("kind", "staff"),
+                ("reason", "پاسخ‌گویی شبانه‌روزی در روزهای بارندگی"),
+                ("giver", "شهردار منطقه ۱۴"),
+                ("given_on", &jalali_in(-2)),
+                ("district_id", &d14.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let certificate = r.headers()["location"].to_str().unwrap().to_string();
+    let (status, page) = app.get_text(&certificate).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("پاسخ‌گویی شبانه‌روزی") && page.contains("شهردار منطقه ۱۴"));
+    assert!(
+        page.contains("در خدمت به شهروندان"),
+        "the staff wording, not the council's"
+    );
+    // On the person's page and the district's.
+    let (_, page) = app.get_text(&format!("/people/{person}")).await;
+    assert!(page.contains(&certificate));
+    let (_, page) = app.get_text(&format!("/districts/{d14}")).await;
+    assert!(page.contains(&certificate));
+    let (_, list) = app
+        .get_json(&format!("/api/v1/recognitions?person={person}&kind=staff"))
+        .await;
+    assert_eq!(list["items"][0]["giver"], "شهردار منطقه ۱۴");
+    assert!(list["items"][0]["certificate_no"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("/{d14:02}/")));
+
+    // At a visit: in the visited district's name, listed on the visit's page.
+    let visit = plan(&app, d14, 1, "بازدید برای قدردانی").await;
+    let r = give(
+        json!({"person": name, "kind": "volunteer", "reason": "همراهی در طرح همسایه مهربان",
+        "giver": "معاون هماهنگی و امور مناطق", "visit_id": visit}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status().as_u16(), 201, "{}", r.text().await.unwrap());
+    let (_, page) = app.get_text(&format!("/visits/{visit}")).await;
+    assert!(page.contains("همراهی در طرح همسایه مهربان"));
+    let (_, list) = app
+        .get_json(&format!("/api/v1/recognitions?visit={visit}"))
+        .await;
+    assert_eq!(list["total"], 1);
+    let store = mahalle_db::Store::connect(&app.db_url).await.unwrap();
+    let entries = mahalle_db::audit::recent(&store, 20).await.unwrap();
+    assert_eq!(
+        entries.iter().filter(|e| e.entity == "recognition").count(),
+        2
+    );
+
+    // A council member recognises no one.
+    let council = app.another_visitor();
+    council.login_as("council").await;
+    let r = council
+        .post_form(
+            "/recognitions",
+            &[
+                ("person", "#1"),
+                ("kind", "staff"),
+                ("reason", "x"),
+                ("giver", "y"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 403);
+}

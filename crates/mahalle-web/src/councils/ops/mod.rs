@@ -724,6 +724,9 @@ async fn thank_members(
                         reason: &reason,
                         given_on: today,
                         given_by: Some(user),
+                        kind: "council_service",
+                        giver: "",
+                        meeting_id: None,
                     };
                     let Some((id, no)) = councils::give_recognition(tx, &new, |id| {
                         rules::certificate_no(year, district, id)

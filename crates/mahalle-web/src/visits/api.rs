@@ -27,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_visit))
         .routes(routes!(get_briefing))
         .routes(routes!(file_report))
+        .routes(routes!(import_reports))
         .routes(routes!(add_finding))
         .routes(routes!(add_decision))
         .routes(routes!(send_memo))
@@ -205,5 +206,75 @@ async fn send_memo(State(s): State<AppState>, ctx: Ctx, P(id): P<i64>) -> ApiRes
     let me = ctx.require_api_writer()?;
     Ok(Json(
         ops::send_memo(&s.store, me, id, &s.config.public_url).await?,
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportParams {
+    /// Name of the uploaded file; its extension (.xlsx or .csv) says how to read it.
+    pub filename: String,
+    /// `true` to check without recording anything.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// What an import of reports found and did.
+#[derive(Serialize, ToSchema)]
+pub struct ImportResult {
+    pub rows: usize,
+    pub valid: usize,
+    pub recorded: usize,
+    pub errors: Vec<crate::http::sheet::RowError>,
+}
+
+#[utoipa::path(post, path = "/api/v1/visits/{id}/reports/import", tag = "visits", params(("id" = i64, Path), ImportParams), security(("bearer" = [])),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The .xlsx or .csv file: one row a domain"),
+    responses((status = 200, body = ImportResult), (status = 403, body = ErrorBody), (status = 422, body = ImportResult)))]
+/// Imports domain reports from a spreadsheet (columns domain, manager, actions, figures,
+/// challenges): every row is checked first, and all are recorded in one transaction or none.
+async fn import_reports(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    P(id): P<i64>,
+    Q(q): Q<ImportParams>,
+    body: axum::body::Body,
+) -> Result<(StatusCode, Json<ImportResult>), AppError> {
+    let me = ctx.require_api_writer()?;
+    // Who may import is settled before the file is read.
+    if !ops::load(&s.store, id)
+        .await?
+        .may_report(&s.store, me)
+        .await?
+    {
+        return Err(AppError::Forbidden);
+    }
+    let body = crate::http::extract::read_body(body, crate::http::sheet::MAX_UPLOAD).await?;
+    let check = ops::check_reports(&s.store, me, id, &q.filename, &body).await?;
+    let (rows, valid) = (check.rows, check.drafts.len());
+    if !check.errors.is_empty() {
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(ImportResult {
+                rows,
+                valid,
+                recorded: 0,
+                errors: check.errors,
+            }),
+        ));
+    }
+    let recorded = if q.dry_run {
+        0
+    } else {
+        ops::commit_reports(&s.store, me, id, &q.filename, &body).await?
+    };
+    Ok((
+        StatusCode::OK,
+        Json(ImportResult {
+            rows,
+            valid,
+            recorded,
+            errors: Vec::new(),
+        }),
     ))
 }

@@ -7,9 +7,13 @@ pub mod api;
 pub mod briefing;
 pub mod ops;
 pub mod pages;
+pub mod sheet;
 
 use axum::routing::{get, post};
 
+use axum::extract::DefaultBodyLimit;
+
+use crate::http::extract::FILE_FORM_LIMIT;
 use crate::http::{Capability, Routes};
 
 pub const CAPABILITY: Capability = Capability {
@@ -26,6 +30,16 @@ pub fn router() -> Routes {
             .route(
                 "/visits/{id}/reports",
                 get(pages::report_page).post(pages::file_report),
+            )
+            .route(
+                "/visits/{id}/reports/import",
+                get(pages::import_form)
+                    .post(pages::import_upload)
+                    .layer(DefaultBodyLimit::max(FILE_FORM_LIMIT)),
+            )
+            .route(
+                "/visits/{id}/reports/import/commit",
+                post(pages::import_commit).layer(DefaultBodyLimit::max(FILE_FORM_LIMIT)),
             )
             .route("/visits/{id}/findings", post(pages::add_finding))
             .route("/visits/{id}/decisions", post(pages::add_decision))

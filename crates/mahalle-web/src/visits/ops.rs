@@ -215,59 +215,166 @@ pub async fn file_report(
         &input.challenges,
     )
     .map_err(AppError::Invalid)?;
+    let (r, district) = (&r, v.district_id);
+    store
+        .write(|tx, _| Box::pin(async move { save_report(tx, me, visit_id, district, r).await }))
+        .await
+}
+
+/// Records a checked report within a transaction: refused when it raises another district's
+/// challenge; audited as created or replaced.
+async fn save_report(
+    tx: &mut mahalle_db::Tx,
+    me: &SignedIn,
+    visit_id: i64,
+    district: i64,
+    r: &rules::Report,
+) -> Result<i64, AppError> {
+    let foreign = visits::foreign_challenges(tx, district, &r.challenges).await?;
+    if !foreign.is_empty() {
+        return Err(foreign_challenges(&foreign));
+    }
     let figures = rules::figures_text(&r.figures);
-    let (r, figures, district) = (&r, &figures, v.district_id);
+    let before = visits::report_of_domain(tx, visit_id, r.domain.as_str()).await?;
     let now = Utc::now();
+    let id = visits::save_report(
+        tx,
+        &visits::ReportFields {
+            meeting_id: visit_id,
+            domain: r.domain.as_str(),
+            manager: &r.manager,
+            actions: &r.actions,
+            figures: &figures,
+            challenges: &r.challenges,
+            user_id: Some(me.principal.user_id),
+        },
+        now,
+    )
+    .await?;
+    audit::record(
+        tx,
+        audit::Change {
+            user_id: Some(me.principal.user_id),
+            action: if before.is_some() { "update" } else { "create" },
+            entity: "visit_report",
+            entity_id: Some(id),
+            before: before
+                .map(|b| json!({"manager": b.manager, "actions": b.actions, "figures": b.figures})),
+            after: Some(json!({
+                "visit_id": visit_id, "domain": r.domain.as_str(), "manager": r.manager,
+                "actions": r.actions, "figures": figures, "challenges": r.challenges,
+            })),
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+/// "Challenge #12 is not of this district".
+fn foreign_challenges(ids: &[i64]) -> AppError {
+    let list = ids
+        .iter()
+        .map(|i| format!("#{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    AppError::invalid(
+        "challenges",
+        format!(
+            "چالش {} از این منطقه نیست یا وجود ندارد؛ گزارش تنها چالش‌های منطقه بازدیدشده را طرح می‌کند.",
+            text::to_persian_digits(&list)
+        ),
+        format!("Challenge {list} is not of this district or does not exist; a report raises the visited district's challenges only."),
+    )
+}
+
+/// A sheet of reports checked: rows read, those ready, and every problem.
+pub struct ReportsCheck {
+    pub rows: usize,
+    pub drafts: Vec<crate::visits::sheet::Draft>,
+    pub errors: Vec<crate::http::sheet::RowError>,
+}
+
+/// Reads and checks a sheet of domain reports for a visit (one row a domain); nothing is
+/// recorded.
+pub async fn check_reports(
+    store: &Store,
+    me: &SignedIn,
+    visit_id: i64,
+    filename: &str,
+    bytes: &[u8],
+) -> Result<ReportsCheck, AppError> {
+    use crate::http::sheet::{RowError, SheetColumn};
+    use crate::visits::sheet::ReportColumn;
+    let v = load(store, visit_id).await?;
+    if !v.may_report(store, me).await? {
+        return Err(AppError::Forbidden);
+    }
+    let rows = crate::http::sheet::read_table::<ReportColumn>(filename, bytes)
+        .map_err(|e| AppError::invalid("file", e.message_fa(), e.to_string()))?;
+    let (drafts, mut errors) = crate::visits::sheet::validate(&rows);
+    let mut ready = Vec::with_capacity(drafts.len());
+    for d in drafts {
+        let found = mahalle_db::projects::challenges_in_district(
+            store,
+            v.district_id,
+            &d.report.challenges,
+        )
+        .await?;
+        let foreign: Vec<i64> = d
+            .report
+            .challenges
+            .iter()
+            .copied()
+            .filter(|c| !found.iter().any(|f| f.0 == *c))
+            .collect();
+        if foreign.is_empty() {
+            ready.push(d);
+        } else if let AppError::Invalid(f) = foreign_challenges(&foreign) {
+            errors.extend(f.into_iter().map(|f| RowError {
+                line: d.line,
+                column: ReportColumn::Challenges.header_en(),
+                fa: f.fa,
+                en: f.en,
+            }));
+        }
+    }
+    errors.sort_by_key(|e| e.line);
+    Ok(ReportsCheck {
+        rows: rows.len(),
+        drafts: ready,
+        errors,
+    })
+}
+
+/// Checks the sheet again and records every report in one transaction, or none.
+pub async fn commit_reports(
+    store: &Store,
+    me: &SignedIn,
+    visit_id: i64,
+    filename: &str,
+    bytes: &[u8],
+) -> Result<usize, AppError> {
+    let check = check_reports(store, me, visit_id, filename, bytes).await?;
+    if let Some(e) = check.errors.first() {
+        return Err(AppError::invalid(
+            "file",
+            format!(
+                "ردیف {}: {}",
+                text::to_persian_digits(&e.line.to_string()),
+                e.fa
+            ),
+            format!("Row {}: {}", e.line, e.en),
+        ));
+    }
+    let district = load(store, visit_id).await?.district_id;
+    let drafts = &check.drafts;
     store
         .write(|tx, _| {
             Box::pin(async move {
-                let foreign = visits::foreign_challenges(tx, district, &r.challenges).await?;
-                if !foreign.is_empty() {
-                    let list = foreign
-                        .iter()
-                        .map(|i| format!("#{i}"))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    return Err(AppError::invalid(
-                        "challenges",
-                        format!(
-                            "چالش {} از این منطقه نیست یا وجود ندارد؛ گزارش تنها چالش‌های منطقه بازدیدشده را طرح می‌کند.",
-                            text::to_persian_digits(&list)
-                        ),
-                        format!("Challenge {list} is not of this district or does not exist; a report raises the visited district's challenges only."),
-                    ));
+                for d in drafts {
+                    save_report(tx, me, visit_id, district, &d.report).await?;
                 }
-                let before = visits::report_of_domain(tx, visit_id, r.domain.as_str()).await?;
-                let id = visits::save_report(
-                    tx,
-                    &visits::ReportFields {
-                        meeting_id: visit_id,
-                        domain: r.domain.as_str(),
-                        manager: &r.manager,
-                        actions: &r.actions,
-                        figures,
-                        challenges: &r.challenges,
-                        user_id: Some(me.principal.user_id),
-                    },
-                    now,
-                )
-                .await?;
-                audit::record(
-                    tx,
-                    audit::Change {
-                        user_id: Some(me.principal.user_id),
-                        action: if before.is_some() { "update" } else { "create" },
-                        entity: "visit_report",
-                        entity_id: Some(id),
-                        before: before.map(|b| json!({"manager": b.manager, "actions": b.actions, "figures": b.figures})),
-                        after: Some(json!({
-                            "visit_id": visit_id, "domain": r.domain.as_str(), "manager": r.manager,
-                            "actions": r.actions, "figures": figures, "challenges": r.challenges,
-                        })),
-                    },
-                )
-                .await?;
-                Ok(id)
+                Ok(drafts.len())
             })
         })
         .await

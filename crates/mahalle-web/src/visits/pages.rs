@@ -59,6 +59,9 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("vs_reports", "گزارش حوزه‌ها", "Domain reports"),
     ("vs_no_reports", "هنوز گزارشی ثبت نشده است.", "No report has been filed yet."),
     ("vs_file_report", "ثبت یا ویرایش گزارش حوزه", "File or edit a domain report"),
+    ("vs_import", "ورود گزارش حوزه‌ها از اکسل", "Import domain reports from a spreadsheet"),
+    ("vs_import_intro", "هر ردیف گزارش یک حوزه است. همه ردیف‌ها بررسی و پیش‌نمایش می‌شوند و یا همه ثبت می‌شوند یا هیچ‌کدام؛ گزارش تازه هر حوزه جای گزارش پیشین آن را می‌گیرد.", "Each row is one domain's report. Every row is checked and previewed; all are recorded or none, and a domain's new report replaces its earlier one."),
+    ("vs_import_commit", "ثبت همه گزارش‌ها", "Record every report"),
     ("vs_manager", "مدیر حوزه", "Domain manager"),
     ("vs_actions", "اقدامات از بازدید پیشین", "Actions since the last visit"),
     ("vs_figures", "شاخص‌ها (هر سطر «عنوان: مقدار»)", "Figures (one “label: value” a line)"),
@@ -1085,4 +1088,146 @@ pub async fn memo_page(
         v,
         p,
     })
+}
+
+// ---------------------------------------------------------------- importing reports
+
+/// A checked sheet shown before it is recorded; the file rides along in the commit form.
+pub struct ReportsChecked {
+    filename: String,
+    payload: String,
+    rows: usize,
+    drafts: Vec<crate::visits::sheet::Draft>,
+    problems: Vec<crate::http::sheet::RowError>,
+}
+
+#[derive(Template)]
+#[template(path = "visit_reports_import.html")]
+struct ImportTemplate {
+    p: Page,
+    visit_id: i64,
+    title: String,
+    checked: Option<ReportsChecked>,
+    errors: Vec<String>,
+    columns: Vec<(&'static str, &'static str, bool)>,
+}
+
+impl ImportTemplate {
+    fn problem(&self, e: &crate::http::sheet::RowError) -> String {
+        if self.p.fa() {
+            e.fa.clone()
+        } else {
+            e.en.clone()
+        }
+    }
+}
+
+async fn import_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    checked: Option<ReportsChecked>,
+    errors: Vec<String>,
+) -> Result<Response, AppError> {
+    use crate::http::sheet::SheetColumn;
+    let me = ctx.require_user()?;
+    let v = ops::load(&state.store, id).await?;
+    if !v.may_report(&state.store, me).await? {
+        return Err(AppError::Forbidden);
+    }
+    let bad = !errors.is_empty() || checked.as_ref().is_some_and(|c| !c.problems.is_empty());
+    render_form(
+        &ImportTemplate {
+            p: Page::new(ctx, "visits", crate::http::i18n::t(ctx.lang, "vs_import")),
+            visit_id: id,
+            title: v.m.title,
+            checked,
+            errors,
+            columns: crate::visits::sheet::ReportColumn::all()
+                .iter()
+                .map(|c| (c.header_fa(), c.header_en(), c.required()))
+                .collect(),
+        },
+        bad,
+    )
+}
+
+pub async fn import_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    import_page(&state, &ctx, id, None, Vec::new()).await
+}
+
+/// Checks an uploaded sheet and shows each report as it would be recorded, or every problem.
+pub async fn import_upload(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    mp: axum::extract::Multipart,
+) -> Result<Response, AppError> {
+    use base64::Engine;
+    let me = ctx.require_user()?;
+    let form = crate::http::csrf::multipart_form(&ctx, mp).await?;
+    let (filename, bytes) = form.file.unwrap_or_default();
+    if bytes.is_empty() || bytes.len() > crate::http::sheet::MAX_UPLOAD {
+        let p = Page::new(&ctx, "visits", String::new());
+        let msg = fa_or_en(
+            &p,
+            "فایلی تا ۲ مگابایت انتخاب کنید.",
+            "Choose a file of up to 2 MB.",
+        );
+        return import_page(&state, &ctx, id, None, vec![msg.to_string()]).await;
+    }
+    match ops::check_reports(&state.store, me, id, &filename, &bytes).await {
+        Ok(c) => {
+            let checked = ReportsChecked {
+                payload: base64::engine::general_purpose::STANDARD.encode(&bytes),
+                filename,
+                rows: c.rows,
+                drafts: c.drafts,
+                problems: c.errors,
+            };
+            import_page(&state, &ctx, id, Some(checked), Vec::new()).await
+        }
+        Err(AppError::Invalid(f)) => import_page(&state, &ctx, id, None, ctx.messages(f)).await,
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ImportCommitForm {
+    #[serde(default)]
+    filename: String,
+    #[serde(default)]
+    payload: String,
+}
+
+pub async fn import_commit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    crate::http::csrf::CsrfUploadForm(f): crate::http::csrf::CsrfUploadForm<ImportCommitForm>,
+) -> Result<Response, AppError> {
+    use base64::Engine;
+    let me = ctx.require_user()?;
+    // Who may record is settled before what was sent is read.
+    if !ops::load(&state.store, id)
+        .await?
+        .may_report(&state.store, me)
+        .await?
+    {
+        return Err(AppError::Forbidden);
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(f.payload.as_bytes())
+        .map_err(|_| AppError::BadRequest("payload".into()))?;
+    match ops::commit_reports(&state.store, me, id, &f.filename, &bytes).await {
+        Ok(_) => Ok(Redirect::to(&format!("/visits/{id}#reports")).into_response()),
+        Err(AppError::Invalid(fields)) => {
+            import_page(&state, &ctx, id, None, ctx.messages(fields)).await
+        }
+        Err(e) => Err(e),
+    }
 }

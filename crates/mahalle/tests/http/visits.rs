@@ -446,3 +446,127 @@ async fn staff_and_volunteers_are_recognised_with_a_certificate() {
         .await;
     assert_eq!(r.status().as_u16(), 403);
 }
+
+#[tokio::test]
+async fn domain_reports_are_imported_from_a_sheet_after_a_preview() {
+    let app = TestApp::spawn().await;
+    app.login_as("d14").await;
+    let token = api_token(&app).await;
+    let (_, d) = app.get_json("/api/v1/districts?per_page=50").await;
+    let district = d["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["number"] == 14)
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let visit = plan(&app, district, 3, "بازدید با گزارش‌های اکسل").await;
+    let (_, mine) = app
+        .get_json(&format!(
+            "/api/v1/challenges?district={district}&per_page=1"
+        ))
+        .await;
+    let mine = mine["items"][0]["id"].as_i64().unwrap();
+    let (_, all) = app.get_json("/api/v1/challenges?per_page=200").await;
+    let foreign = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["district_id"].as_i64() != Some(district))
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let sheet = |second: String| {
+        format!(
+            "حوزه,مدیر حوزه,اقدامات,شاخص‌ها,چالش‌ها\r\nعمرانی,مهندس رضا احمدی,آسفالت ۱۲ کوچه,\"کوچه‌های آسفالت‌شده: ۱۲\nمعابر: ۲\",{mine}\r\nخدمات شهری,خانم مریم رضایی,لایروبی جوی‌ها,,{second}\r\n"
+        )
+        .into_bytes()
+    };
+    let import = |bytes: Vec<u8>, dry: bool| {
+        app.client
+            .post(app.url(&format!(
+                "/api/v1/visits/{visit}/reports/import?filename=r.csv&dry_run={dry}"
+            )))
+            .bearer_auth(&token)
+            .body(bytes)
+            .send()
+    };
+    // Another district's challenge on row 3: nothing is recorded, the row and column are named.
+    let r = import(sheet(foreign.to_string()), false).await.unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    let out: Value = r.json().await.unwrap();
+    assert_eq!(
+        (
+            out["errors"][0]["line"].as_i64(),
+            out["errors"][0]["column"].as_str()
+        ),
+        (Some(3), Some("challenges"))
+    );
+    assert_eq!(out["valid"], 1);
+    let (_, v) = app.get_json(&format!("/api/v1/visits/{visit}")).await;
+    assert!(v["reports"].as_array().unwrap().is_empty());
+    // A dry run records nothing; then both reports are recorded.
+    let r = import(sheet(String::new()), true).await.unwrap();
+    let out: Value = r.json().await.unwrap();
+    assert_eq!(
+        (out["valid"].as_i64(), out["recorded"].as_i64()),
+        (Some(2), Some(0))
+    );
+    let r = import(sheet(String::new()), false).await.unwrap();
+    assert_eq!(r.json::<Value>().await.unwrap()["recorded"], 2);
+    let (_, v) = app.get_json(&format!("/api/v1/visits/{visit}")).await;
+    assert_eq!(v["reports"].as_array().unwrap().len(), 2);
+    assert_eq!(v["raised_challenges"][0]["challenge_id"], mine);
+
+    // The page shows the preview first; recording replaces each domain's report.
+    let csrf = app.csrf().await;
+    let file = reqwest::multipart::Part::bytes(
+        "حوزه,مدیر حوزه,اقدامات\r\nعمرانی,مهندس علی کاظمی,بهسازی پیاده‌روها\r\n"
+            .as_bytes()
+            .to_vec(),
+    )
+    .file_name("reports.csv");
+    let r = app
+        .client
+        .post(app.url(&format!("/visits/{visit}/reports/import")))
+        .multipart(
+            reqwest::multipart::Form::new()
+                .text("csrf", csrf)
+                .part("file", file),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("ثبت همه گزارش‌ها") && page.contains("مهندس علی کاظمی"));
+    let (_, v) = app.get_json(&format!("/api/v1/visits/{visit}")).await;
+    assert_eq!(
+        v["reports"][0]["manager"], "مهندس رضا احمدی",
+        "nothing recorded before the commit"
+    );
+    let payload = page
+        .split("name=\"payload\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let r = app
+        .post_form(
+            &format!("/visits/{visit}/reports/import/commit"),
+            &[("filename", "reports.csv"), ("payload", &payload)],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, v) = app.get_json(&format!("/api/v1/visits/{visit}")).await;
+    let civil = v["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["domain"] == "civil_works")
+        .unwrap();
+    assert_eq!(civil["manager"], "مهندس علی کاظمی");
+}

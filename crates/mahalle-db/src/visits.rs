@@ -119,7 +119,7 @@ pub async fn commitments(store: &Store, meeting_id: i64) -> Result<Vec<Commitmen
 
 /// A domain manager's report to a visit.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
-pub struct Report {
+pub struct DomainReport {
     pub id: i64,
     pub meeting_id: i64,
     pub domain: String,
@@ -136,7 +136,7 @@ pub struct Report {
 
 const REPORT: &str = "SELECT id, meeting_id, domain, manager, actions, figures, filed_by, filed_at, updated_at FROM visit_reports";
 
-pub async fn reports(store: &Store, meeting_id: i64) -> Result<Vec<Report>> {
+pub async fn reports(store: &Store, meeting_id: i64) -> Result<Vec<DomainReport>> {
     store
         .fetch_all(
             &Sql::new(&format!("{REPORT} WHERE meeting_id = $1 ORDER BY domain")).bind(meeting_id),
@@ -144,7 +144,7 @@ pub async fn reports(store: &Store, meeting_id: i64) -> Result<Vec<Report>> {
         .await
 }
 
-pub async fn report(store: &Store, id: i64) -> Result<Report> {
+pub async fn report(store: &Store, id: i64) -> Result<DomainReport> {
     store
         .fetch_one(&Sql::new(&format!("{REPORT} WHERE id = $1")).bind(id))
         .await
@@ -154,7 +154,7 @@ pub async fn report_of_domain(
     tx: &mut Tx,
     meeting_id: i64,
     domain: &str,
-) -> Result<Option<Report>> {
+) -> Result<Option<DomainReport>> {
     tx.fetch_optional(
         &Sql::new(&format!("{REPORT} WHERE meeting_id = $1 AND domain = $2"))
             .bind(meeting_id)

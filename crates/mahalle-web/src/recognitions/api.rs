@@ -12,7 +12,7 @@ use crate::http::api::{ApiResult, ListParams};
 use crate::http::ctx::Ctx;
 use crate::http::error::{AppError, ErrorBody};
 use crate::http::extract::{J, Q};
-use crate::recognitions::ops::{self, Given, RecognitionInput};
+use crate::recognitions::ops::{self, RecognitionGiven, RecognitionInput};
 use crate::AppState;
 use mahalle_core::paging::Listing;
 use mahalle_core::recognitions::RecognitionKind;
@@ -79,14 +79,14 @@ async fn list_recognitions(
 }
 
 #[utoipa::path(post, path = "/api/v1/recognitions", tag = "recognitions", security(("bearer" = [])), request_body = RecognitionInput,
-    responses((status = 201, body = Given), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = RecognitionGiven), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 /// Recognises a member of staff or a volunteer (the district's secretariat, or the editors of
 /// the visit it is given at); the certificate is at `/recognitions/{id}/certificate`.
 async fn give_recognition(
     State(s): State<AppState>,
     ctx: Ctx,
     J(input): J<RecognitionInput>,
-) -> Result<(StatusCode, Json<Given>), AppError> {
+) -> Result<(StatusCode, Json<RecognitionGiven>), AppError> {
     let me = ctx.require_api_writer()?;
     let given = ops::give(&s.store, me, &input).await?;
     Ok((StatusCode::CREATED, Json(given)))

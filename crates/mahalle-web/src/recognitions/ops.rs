@@ -35,7 +35,7 @@ pub struct RecognitionInput {
 
 /// A recognition given.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Given {
+pub struct RecognitionGiven {
     pub id: i64,
     pub certificate_no: String,
 }
@@ -45,7 +45,7 @@ pub async fn give(
     store: &Store,
     me: &SignedIn,
     input: &RecognitionInput,
-) -> Result<Given, AppError> {
+) -> Result<RecognitionGiven, AppError> {
     let mut errors: Vec<FieldError> = Vec::new();
     let (district, edits_visit) = match input.visit_id {
         Some(v) => {
@@ -156,7 +156,7 @@ pub async fn give(
                     },
                 )
                 .await?;
-                Ok(Given {
+                Ok(RecognitionGiven {
                     id,
                     certificate_no: no,
                 })

@@ -13,13 +13,14 @@ use crate::http::ctx::Ctx;
 use crate::http::error::{AppError, ErrorBody};
 use crate::http::extract::{J, P, Q};
 use crate::meetings::api::MeetingPage;
+use crate::resolutions::api::ImportParams;
 use crate::resolutions::ops::ResolutionInput;
 use crate::visits::briefing::{self, Briefing, Commitments};
-use crate::visits::ops::{self, FindingInput, MemoSent, ReportInput, VisitInput};
+use crate::visits::ops::{self, DomainReportInput, FindingInput, MemoSent, VisitInput};
 use crate::AppState;
 use mahalle_core::paging::Listing;
 use mahalle_db::meetings::{self, Attendee, Meeting, MeetingFilter};
-use mahalle_db::visits::{self as store_v, Finding, Memo, RaisedChallenge, Report};
+use mahalle_db::visits::{self as store_v, DomainReport, Finding, Memo, RaisedChallenge};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -97,7 +98,7 @@ pub struct VisitDetail {
     pub hosts: Vec<Attendee>,
     pub previous: Option<Commitments>,
     pub decisions: Commitments,
-    pub reports: Vec<Report>,
+    pub reports: Vec<DomainReport>,
     pub raised_challenges: Vec<RaisedChallenge>,
     pub findings: Vec<Finding>,
     pub memos: Vec<Memo>,
@@ -153,7 +154,7 @@ async fn get_briefing(State(s): State<AppState>, ctx: Ctx, P(id): P<i64>) -> Api
 }
 
 #[utoipa::path(post, path = "/api/v1/visits/{id}/reports", tag = "visits", params(("id" = i64, Path)), security(("bearer" = [])),
-    request_body = ReportInput,
+    request_body = DomainReportInput,
     responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 /// Files a domain's report (replacing the one filed for that domain): the visit's editors and
 /// the district's domain managers.
@@ -161,7 +162,7 @@ async fn file_report(
     State(s): State<AppState>,
     ctx: Ctx,
     P(id): P<i64>,
-    J(input): J<ReportInput>,
+    J(input): J<DomainReportInput>,
 ) -> Result<(StatusCode, Json<Created>), AppError> {
     let me = ctx.require_api_writer()?;
     let rid = ops::file_report(&s.store, me, id, &input).await?;
@@ -209,19 +210,9 @@ async fn send_memo(State(s): State<AppState>, ctx: Ctx, P(id): P<i64>) -> ApiRes
     ))
 }
 
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ImportParams {
-    /// Name of the uploaded file; its extension (.xlsx or .csv) says how to read it.
-    pub filename: String,
-    /// `true` to check without recording anything.
-    #[serde(default)]
-    pub dry_run: bool,
-}
-
 /// What an import of reports found and did.
 #[derive(Serialize, ToSchema)]
-pub struct ImportResult {
+pub struct ReportsImported {
     pub rows: usize,
     pub valid: usize,
     pub recorded: usize,
@@ -230,7 +221,7 @@ pub struct ImportResult {
 
 #[utoipa::path(post, path = "/api/v1/visits/{id}/reports/import", tag = "visits", params(("id" = i64, Path), ImportParams), security(("bearer" = [])),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The .xlsx or .csv file: one row a domain"),
-    responses((status = 200, body = ImportResult), (status = 403, body = ErrorBody), (status = 422, body = ImportResult)))]
+    responses((status = 200, body = ReportsImported), (status = 403, body = ErrorBody), (status = 422, body = ReportsImported)))]
 /// Imports domain reports from a spreadsheet (columns domain, manager, actions, figures,
 /// challenges): every row is checked first, and all are recorded in one transaction or none.
 async fn import_reports(
@@ -239,7 +230,7 @@ async fn import_reports(
     P(id): P<i64>,
     Q(q): Q<ImportParams>,
     body: axum::body::Body,
-) -> Result<(StatusCode, Json<ImportResult>), AppError> {
+) -> Result<(StatusCode, Json<ReportsImported>), AppError> {
     let me = ctx.require_api_writer()?;
     // Who may import is settled before the file is read.
     if !ops::load(&s.store, id)
@@ -255,7 +246,7 @@ async fn import_reports(
     if !check.errors.is_empty() {
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            Json(ImportResult {
+            Json(ReportsImported {
                 rows,
                 valid,
                 recorded: 0,
@@ -270,7 +261,7 @@ async fn import_reports(
     };
     Ok((
         StatusCode::OK,
-        Json(ImportResult {
+        Json(ReportsImported {
             rows,
             valid,
             recorded,

@@ -8,7 +8,9 @@ use mahalle_core::resolutions::Status;
 use mahalle_core::visits::{self as rules, Standing, Tally};
 use mahalle_db::projects::{self, Project, ProjectFilter};
 use mahalle_db::scorecards::Place;
-use mahalle_db::visits::{self, Commitment, OpenChallenges, OrgOverdue, RaisedChallenge, Report};
+use mahalle_db::visits::{
+    self, Commitment, DomainReport, OpenChallenges, OrgOverdue, RaisedChallenge,
+};
 use mahalle_db::Store;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -119,7 +121,7 @@ pub struct Briefing {
     pub overdue_by_organisation: Vec<OrgOverdue>,
     pub open_challenges: Vec<OpenChallenges>,
     pub projects_behind: Vec<Project>,
-    pub reports: Vec<Report>,
+    pub reports: Vec<DomainReport>,
     pub raised_challenges: Vec<RaisedChallenge>,
 }
 

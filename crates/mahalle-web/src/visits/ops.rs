@@ -181,7 +181,7 @@ pub async fn plan(store: &Store, me: &SignedIn, input: &VisitInput) -> Result<i6
 /// A domain report as typed.
 #[derive(Debug, Clone, Default, serde::Deserialize, ToSchema)]
 #[serde(default)]
-pub struct ReportInput {
+pub struct DomainReportInput {
     /// A domain's code or label (civil_works, خدمات شهری, …).
     pub domain: String,
     /// The domain manager's name.
@@ -201,7 +201,7 @@ pub async fn file_report(
     store: &Store,
     me: &SignedIn,
     visit_id: i64,
-    input: &ReportInput,
+    input: &DomainReportInput,
 ) -> Result<i64, AppError> {
     let v = load(store, visit_id).await?;
     if !v.may_report(store, me).await? {

@@ -11,7 +11,7 @@ use mahalle_core::resolutions::Priority;
 use mahalle_core::text;
 use mahalle_core::visits::Standing;
 use mahalle_db::meetings::{self, Attendee, MeetingFilter};
-use mahalle_db::visits::{self as store_v, Finding, Memo, RaisedChallenge, Report};
+use mahalle_db::visits::{self as store_v, DomainReport, Finding, Memo, RaisedChallenge};
 use serde::Deserialize;
 
 use crate::http::cells::{xlsx_response, xlsx_sheets, Cell, Sheet};
@@ -23,7 +23,7 @@ use crate::http::form::{Field, Kind, RecordForm};
 use crate::http::page::{render, render_form, ListView, Page};
 use crate::resolutions::ops::ResolutionInput;
 use crate::visits::briefing::{self, standing_of, Briefing, CommitmentState, Commitments};
-use crate::visits::ops::{self, FindingInput, ReportInput, Visit, VisitInput};
+use crate::visits::ops::{self, DomainReportInput, FindingInput, Visit, VisitInput};
 use crate::AppState;
 
 pub const STRINGS: &[(&str, &str, &str)] = &[
@@ -431,7 +431,7 @@ struct VisitTemplate {
     hosts: Vec<Attendee>,
     previous: Option<Commitments>,
     decisions: Commitments,
-    reports: Vec<Report>,
+    reports: Vec<DomainReport>,
     raised: Vec<RaisedChallenge>,
     findings: Vec<Finding>,
     memos: Vec<Memo>,
@@ -478,7 +478,7 @@ impl VisitTemplate {
             .filter(|r| r.report_id == *report)
             .collect()
     }
-    fn figures(&self, r: &Report) -> Vec<mahalle_core::visits::Figure> {
+    fn figures(&self, r: &DomainReport) -> Vec<mahalle_core::visits::Figure> {
         mahalle_core::visits::parse_figures(&r.figures).unwrap_or_default()
     }
 }
@@ -716,7 +716,7 @@ async fn report_form(
     state: &AppState,
     ctx: &Ctx,
     id: i64,
-    f: &ReportInput,
+    f: &DomainReportInput,
     errors: Vec<String>,
 ) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
@@ -767,7 +767,7 @@ pub async fn report_page(
     Path(id): Path<i64>,
     Query(q): Query<ReportQuery>,
 ) -> Result<Response, AppError> {
-    let mut f = ReportInput {
+    let mut f = DomainReportInput {
         domain: Domain::parse(&q.domain)
             .map(|d| d.as_str().to_string())
             .unwrap_or_default(),
@@ -785,7 +785,7 @@ pub async fn report_page(
                 .filter(|c| c.report_id == r.id)
                 .map(|c| c.challenge_id.to_string())
                 .collect();
-            f = ReportInput {
+            f = DomainReportInput {
                 domain: r.domain,
                 manager: r.manager,
                 actions: r.actions,
@@ -801,7 +801,7 @@ pub async fn file_report(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    CsrfForm(f): CsrfForm<ReportInput>,
+    CsrfForm(f): CsrfForm<DomainReportInput>,
 ) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
     match ops::file_report(&state.store, me, id, &f).await {
@@ -846,7 +846,7 @@ impl BriefingTemplate {
             .filter(|r| r.report_id == *report)
             .collect()
     }
-    fn figures(&self, r: &Report) -> Vec<mahalle_core::visits::Figure> {
+    fn figures(&self, r: &DomainReport) -> Vec<mahalle_core::visits::Figure> {
         mahalle_core::visits::parse_figures(&r.figures).unwrap_or_default()
     }
 }

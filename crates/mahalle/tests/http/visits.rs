@@ -6,6 +6,19 @@ use serde_json::{json, Value};
 
 use crate::helpers::{api_token, jalali_in, org_id, TestApp};
 
+/// The id of the district numbered `number`.
+async fn district(app: &TestApp, number: i64) -> i64 {
+    let (_, d) = app.get_json("/api/v1/districts?per_page=50").await;
+    d["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["number"] == number)
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap()
+}
+
 /// Plans a visit to district 14 through the form; its id.
 async fn plan(app: &TestApp, district: i64, days: i64, title: &str) -> i64 {
     let deputy = org_id(app, "DEP-COORD").await;
@@ -39,15 +52,7 @@ async fn a_visit_is_briefed_decided_memoed_and_followed_up_at_the_next_one() {
     let app = TestApp::spawn().await;
     app.login_as("d14").await;
     let token = api_token(&app).await;
-    let (_, d) = app.get_json("/api/v1/districts?q=14&per_page=50").await;
-    let district = d["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["number"] == 14)
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap();
+    let district = district(&app, 14).await;
 
     // Planning: without a district, nothing is recorded and the form says why.
     let (_, before) = app
@@ -321,18 +326,7 @@ async fn staff_and_volunteers_are_recognised_with_a_certificate() {
     let app = TestApp::spawn().await;
     app.login_as("d14").await;
     let token = api_token(&app).await;
-    let (_, d) = app.get_json("/api/v1/districts?per_page=50").await;
-    let id_of = |n: i64| {
-        d["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|x| x["number"] == n)
-            .unwrap()["id"]
-            .as_i64()
-            .unwrap()
-    };
-    let (d14, d6) = (id_of(14), id_of(6));
+    let (d14, d6) = (district(&app, 14).await, district(&app, 6).await);
     let (_, people) = app.get_json("/api/v1/people?per_page=1").await;
     let person = people["items"][0]["id"].as_i64().unwrap();
     let name = people["items"][0]["full_name_fa"]
@@ -452,15 +446,7 @@ async fn domain_reports_are_imported_from_a_sheet_after_a_preview() {
     let app = TestApp::spawn().await;
     app.login_as("d14").await;
     let token = api_token(&app).await;
-    let (_, d) = app.get_json("/api/v1/districts?per_page=50").await;
-    let district = d["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["number"] == 14)
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap();
+    let district = district(&app, 14).await;
     let visit = plan(&app, district, 3, "بازدید با گزارش‌های اکسل").await;
     let (_, mine) = app
         .get_json(&format!(

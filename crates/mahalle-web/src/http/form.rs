@@ -215,3 +215,81 @@ pub fn choose_district() -> mahalle_core::validate::FieldError {
         "Choose the district from the list.",
     )
 }
+
+/// `a=1&a=2` → `a=1,2`, so a plain struct can take a multi-select.
+pub fn join_repeated(body: &[u8], field: &str) -> Vec<u8> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
+    let joined: Vec<String> = pairs
+        .iter()
+        .filter(|(k, _)| k == field)
+        .map(|(_, v)| v.clone())
+        .collect();
+    let mut out: Vec<(String, String)> = pairs.into_iter().filter(|(k, _)| k != field).collect();
+    out.push((field.to_string(), joined.join(",")));
+    serde_urlencoded::to_string(out)
+        .unwrap_or_default()
+        .into_bytes()
+}
+
+/// The chair and the people to invite as a form names them (by number or full name); names
+/// that match no one, or several, add their errors.
+pub async fn chair_and_people(
+    store: &mahalle_db::Store,
+    chair: Option<&mahalle_core::meetings::PersonRef>,
+    invite_people: &[mahalle_core::meetings::PersonRef],
+    errors: &mut Vec<mahalle_core::validate::FieldError>,
+) -> (Option<i64>, Vec<i64>) {
+    let chair = match chair {
+        None => None,
+        Some(r) => resolve_people(store, "chair", std::slice::from_ref(r))
+            .await
+            .map_err(|mut e| errors.append(&mut e))
+            .ok()
+            .and_then(|v| v.first().copied()),
+    };
+    let people = resolve_people(store, "invite_people", invite_people)
+        .await
+        .map_err(|mut e| errors.append(&mut e))
+        .unwrap_or_default();
+    (chair, people)
+}
+
+/// People named in a form (by number or full name), each checked to exist; one message per
+/// name that does not pick exactly one person.
+pub async fn resolve_people(
+    store: &mahalle_db::Store,
+    field: &'static str,
+    refs: &[mahalle_core::meetings::PersonRef],
+) -> Result<Vec<i64>, Vec<mahalle_core::validate::FieldError>> {
+    let mut ids = Vec::new();
+    let mut errors = Vec::new();
+    for r in refs {
+        let found = match r {
+            mahalle_core::meetings::PersonRef::Id(id) => {
+                mahalle_db::people::candidates(store, Some(*id), None).await
+            }
+            mahalle_core::meetings::PersonRef::Name { key, .. } => {
+                mahalle_db::people::candidates(store, None, Some(key)).await
+            }
+        };
+        match found {
+            Ok(c) => match r.pick(field, &c) {
+                Ok(id) => ids.push(id),
+                Err(e) => errors.push(e),
+            },
+            Err(e) => {
+                tracing::error!(error = %e, "looking people up");
+                errors.push(mahalle_core::validate::FieldError::new(
+                    field,
+                    "جستجوی افراد ممکن نشد.",
+                    "People could not be looked up.",
+                ));
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(ids)
+    } else {
+        Err(errors)
+    }
+}

@@ -605,6 +605,51 @@ pub fn origin(headers: &HeaderMap, secure: bool) -> Option<String> {
     Some(format!("{scheme}://{host}"))
 }
 
+// ---------------------------------------------------------------- recognitions in other pages
+
+/// A recognition kind's label.
+pub fn recognition_kind(p: &Page, k: &str) -> &'static str {
+    match mahalle_core::recognitions::RecognitionKind::parse(k) {
+        Some(k) if p.fa() => k.label_fa(),
+        Some(k) => k.label_en(),
+        None => "",
+    }
+}
+
+/// The reason's line in the page's language (thanks are stored Persian, then English).
+pub fn reason_line<'a>(p: &Page, reason: &'a str) -> &'a str {
+    let mut lines = reason.lines();
+    let fa = lines.next().unwrap_or("");
+    match lines.next() {
+        Some(en) if !p.fa() => en,
+        _ => fa,
+    }
+}
+
+/// A recognition as another page's section shows it (`_recognitions.html`): shown on the person's, the district's and a visit's page.
+pub struct RecognitionShown {
+    pub r: mahalle_db::councils::Recognition,
+    pub reason: String,
+    pub kind: &'static str,
+}
+
+/// The newest recognitions of a filter, ready for a page's section.
+pub async fn recognitions_section(
+    state: &crate::AppState,
+    p: &Page,
+    f: &mahalle_db::recognitions::Filter<'_>,
+) -> Result<Vec<RecognitionShown>, AppError> {
+    Ok(mahalle_db::recognitions::recent(&state.store, f, 20)
+        .await?
+        .into_iter()
+        .map(|r| RecognitionShown {
+            reason: reason_line(p, &r.reason).to_string(),
+            kind: recognition_kind(p, &r.kind),
+            r,
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

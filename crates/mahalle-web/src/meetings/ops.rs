@@ -9,6 +9,9 @@ use mahalle_core::meetings::{decide_attendance, Party, PersonRef};
 use mahalle_core::validate::{self, FieldError};
 use mahalle_core::{jalali, text};
 use mahalle_db::{audit, meetings, DbError, Store};
+
+pub use crate::http::form::chair_and_people;
+use crate::http::form::resolve_people;
 use serde_json::json;
 
 use crate::http::error::AppError;
@@ -384,67 +387,6 @@ impl AttendanceInput {
             .map(|p| Party::Person(*p))
             .chain(orgs.iter().map(|o| Party::Organisation(*o)))
             .collect()
-    }
-}
-
-/// The chair and the people to invite as a form names them (by number or full name); names
-/// that match no one, or several, add their errors.
-pub async fn chair_and_people(
-    store: &Store,
-    chair: Option<&PersonRef>,
-    invite_people: &[PersonRef],
-    errors: &mut Vec<FieldError>,
-) -> (Option<i64>, Vec<i64>) {
-    let chair = match chair {
-        None => None,
-        Some(r) => resolve_people(store, "chair", std::slice::from_ref(r))
-            .await
-            .map_err(|mut e| errors.append(&mut e))
-            .ok()
-            .and_then(|v| v.first().copied()),
-    };
-    let people = resolve_people(store, "invite_people", invite_people)
-        .await
-        .map_err(|mut e| errors.append(&mut e))
-        .unwrap_or_default();
-    (chair, people)
-}
-
-/// People named in a form (by number or full name), each checked to exist; one message per
-/// name that does not pick exactly one person.
-async fn resolve_people(
-    store: &Store,
-    field: &'static str,
-    refs: &[PersonRef],
-) -> Result<Vec<i64>, Vec<FieldError>> {
-    let mut ids = Vec::new();
-    let mut errors = Vec::new();
-    for r in refs {
-        let found = match r {
-            PersonRef::Id(id) => mahalle_db::people::candidates(store, Some(*id), None).await,
-            PersonRef::Name { key, .. } => {
-                mahalle_db::people::candidates(store, None, Some(key)).await
-            }
-        };
-        match found {
-            Ok(c) => match r.pick(field, &c) {
-                Ok(id) => ids.push(id),
-                Err(e) => errors.push(e),
-            },
-            Err(e) => {
-                tracing::error!(error = %e, "looking people up");
-                errors.push(FieldError::new(
-                    field,
-                    "جستجوی افراد ممکن نشد.",
-                    "People could not be looked up.",
-                ));
-            }
-        }
-    }
-    if errors.is_empty() {
-        Ok(ids)
-    } else {
-        Err(errors)
     }
 }
 

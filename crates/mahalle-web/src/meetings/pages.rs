@@ -221,7 +221,7 @@ pub async fn create(
     // Repeated checkbox fields (attending=1&attending=2) are joined before parsing the form.
     let CsrfForm(f) = crate::http::csrf::check_form_bytes::<MeetingForm>(
         &ctx,
-        &join_repeated(&body, "invited_orgs"),
+        &crate::http::form::join_repeated(&body, "invited_orgs"),
     )?;
     let input = ops::MeetingInput {
         kind: f.kind.clone(),
@@ -256,21 +256,6 @@ pub async fn create(
         ),
         Err(e) => Err(e),
     }
-}
-
-/// `a=1&a=2` → `a=1,2`, so a plain struct can take a multi-select.
-pub fn join_repeated(body: &[u8], field: &str) -> Vec<u8> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
-    let joined: Vec<String> = pairs
-        .iter()
-        .filter(|(k, _)| k == field)
-        .map(|(_, v)| v.clone())
-        .collect();
-    let mut out: Vec<(String, String)> = pairs.into_iter().filter(|(k, _)| k != field).collect();
-    out.push((field.to_string(), joined.join(",")));
-    serde_urlencoded::to_string(out)
-        .unwrap_or_default()
-        .into_bytes()
 }
 
 #[derive(Template)]
@@ -454,7 +439,7 @@ pub async fn add_resolution(
     let me = ctx.require_user()?;
     let CsrfForm(f) = crate::http::csrf::check_form_bytes::<NewResolutionForm>(
         &ctx,
-        &join_repeated(&body, "partners"),
+        &crate::http::form::join_repeated(&body, "partners"),
     )?;
     let input = ResolutionInput {
         item_number: parse_id(&f.item_number),
@@ -658,7 +643,10 @@ pub async fn attendance(
     body: axum::body::Bytes,
 ) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
-    let joined = join_repeated(&join_repeated(&body, "present"), "invited_orgs");
+    let joined = crate::http::form::join_repeated(
+        &crate::http::form::join_repeated(&body, "present"),
+        "invited_orgs",
+    );
     let CsrfForm(f) = crate::http::csrf::check_form_bytes::<AttendanceForm>(&ctx, &joined)?;
     let mut errors = Vec::new();
     let (chair, people) = ops::chair_and_people(

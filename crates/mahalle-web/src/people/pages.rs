@@ -72,7 +72,7 @@ struct PersonTemplate {
     memberships: Vec<PersonMembership>,
     pillars: Vec<Pillar>,
     keeps: bool,
-    recognitions: Vec<crate::recognitions::pages::Shown>,
+    recognitions: Vec<crate::http::page::RecognitionShown>,
 }
 
 pub async fn person(
@@ -94,7 +94,7 @@ pub async fn person(
         person_id: Some(id),
         ..Default::default()
     };
-    let recognitions = crate::recognitions::pages::section(&state, &p, &f).await?;
+    let recognitions = crate::http::page::recognitions_section(&state, &p, &f).await?;
     render(&PersonTemplate {
         p: Page { title, ..p },
         person,

@@ -62,7 +62,7 @@ struct DistrictTemplate {
     items: Vec<Neighborhood>,
     keeps: bool,
     /// The district's latest recognitions, for signed-in users (they name people).
-    recognitions: Option<Vec<crate::recognitions::pages::Shown>>,
+    recognitions: Option<Vec<crate::http::page::RecognitionShown>>,
 }
 
 pub async fn district(
@@ -92,7 +92,7 @@ pub async fn district(
             district_id: Some(id),
             ..Default::default()
         };
-        Some(crate::recognitions::pages::section(&state, &p, &f).await?)
+        Some(crate::http::page::recognitions_section(&state, &p, &f).await?)
     } else {
         None
     };

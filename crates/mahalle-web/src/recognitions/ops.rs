@@ -40,6 +40,38 @@ pub struct RecognitionGiven {
     pub certificate_no: String,
 }
 
+/// The supervisory visit a recognition is given at, as far as giving one needs it.
+pub struct AtVisit {
+    pub id: i64,
+    pub title: String,
+    pub district_id: i64,
+    /// The visiting body's name, the certificate's giver by default.
+    pub body_name_fa: String,
+    /// Whether the user edits the visit (its visitors and the district's secretariat).
+    pub edits: bool,
+}
+
+/// The visit `id`; not found unless it is a district's supervisory visit.
+pub async fn at_visit(store: &Store, me: &SignedIn, id: i64) -> Result<AtVisit, AppError> {
+    let m = mahalle_db::meetings::get(store, id, crate::today()).await?;
+    let Some(district_id) = m.district_id.filter(|_| m.kind == "supervisory_visit") else {
+        return Err(AppError::NotFound);
+    };
+    let visitors = mahalle_db::visits::visitor_people(store, id).await?;
+    Ok(AtVisit {
+        id,
+        edits: mahalle_core::visits::may_edit(
+            &me.principal,
+            district_id,
+            &visitors,
+            me.user.person_id,
+        ),
+        title: m.title,
+        district_id,
+        body_name_fa: m.body_name_fa,
+    })
+}
+
 /// Gives a recognition: the district's secretariat, or whoever edits the visit it is given at.
 pub async fn give(
     store: &Store,
@@ -49,7 +81,7 @@ pub async fn give(
     let mut errors: Vec<FieldError> = Vec::new();
     let (district, edits_visit) = match input.visit_id {
         Some(v) => {
-            let visit = crate::visits::ops::load(store, v).await?;
+            let visit = at_visit(store, me, v).await?;
             if input.district_id.is_some_and(|d| d != visit.district_id) {
                 errors.push(FieldError::new(
                     "district_id",
@@ -57,7 +89,7 @@ pub async fn give(
                     "A recognition given at a visit is in the visited district's name.",
                 ));
             }
-            (Some(visit.district_id), visit.may_edit(me))
+            (Some(visit.district_id), visit.edits)
         }
         None => (input.district_id, false),
     };
@@ -108,7 +140,7 @@ pub async fn give(
         Some(r) => {
             let mut found = Vec::new();
             let (p, _) =
-                crate::meetings::ops::chair_and_people(store, Some(&r), &[], &mut found).await;
+                crate::http::form::chair_and_people(store, Some(&r), &[], &mut found).await;
             errors.extend(found.into_iter().map(|e| FieldError {
                 field: "person",
                 ..e

@@ -14,7 +14,7 @@ use crate::http::ctx::Ctx;
 use crate::http::error::AppError;
 use crate::http::extract::Q as Query;
 use crate::http::form::{Field, Kind, RecordForm};
-use crate::http::page::{render, ListView, Page};
+use crate::http::page::{reason_line, recognition_kind, render, ListView, Page};
 use crate::recognitions::ops::{self, RecognitionInput};
 use crate::AppState;
 
@@ -35,24 +35,6 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("rc_all_kinds", "همه انواع", "All kinds"),
     ("rc_all", "همه", "All"),
 ];
-
-fn kind_label(p: &Page, k: &str) -> &'static str {
-    match RecognitionKind::parse(k) {
-        Some(k) if p.fa() => k.label_fa(),
-        Some(k) => k.label_en(),
-        None => "",
-    }
-}
-
-/// The reason's line in the page's language (thanks are stored Persian, then English).
-pub fn reason_line<'a>(p: &Page, reason: &'a str) -> &'a str {
-    let mut lines = reason.lines();
-    let fa = lines.next().unwrap_or("");
-    match lines.next() {
-        Some(en) if !p.fa() => en,
-        _ => fa,
-    }
-}
 
 #[derive(Deserialize, Default)]
 pub struct RecognitionQuery {
@@ -83,7 +65,7 @@ impl ListTemplate {
         self.district == Some(*id)
     }
     fn kind_label(&self, k: &str) -> &'static str {
-        kind_label(&self.p, k)
+        recognition_kind(&self.p, k)
     }
     fn reason(&self, r: &Recognition) -> String {
         reason_line(&self.p, &r.reason).to_string()
@@ -91,7 +73,7 @@ impl ListTemplate {
     fn kinds(&self) -> Vec<(&'static str, &'static str)> {
         RecognitionKind::ALL
             .iter()
-            .map(|k| (k.as_str(), kind_label(&self.p, k.as_str())))
+            .map(|k| (k.as_str(), recognition_kind(&self.p, k.as_str())))
             .collect()
     }
 }
@@ -172,7 +154,7 @@ async fn form(
         crate::http::i18n::t(ctx.lang, "rc_new"),
     );
     let visit = match id_of(&f.visit_id) {
-        Some(v) => Some(crate::visits::ops::load(&state.store, v).await?),
+        Some(v) => Some(ops::at_visit(&state.store, me, v).await?),
         None => None,
     };
     let mut districts = vec![(String::new(), "—".to_string())];
@@ -194,7 +176,7 @@ async fn form(
         .map(|k| {
             (
                 k.as_str().to_string(),
-                kind_label(&p, k.as_str()).to_string(),
+                recognition_kind(&p, k.as_str()).to_string(),
             )
         })
         .collect();
@@ -220,7 +202,7 @@ async fn form(
             fields.push(
                 Field::new("visit_id", p.t("rc_at_visit"), Kind::Number, &f.visit_id).locked(true),
             );
-            (format!("/visits/{}", v.m.id), v.m.title.clone())
+            (format!("/visits/{}", v.id), v.title.clone())
         }
         None => (
             "/recognitions".to_string(),
@@ -246,18 +228,18 @@ pub async fn new_form(
 ) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
     let visit = match q.visit {
-        Some(v) => Some(crate::visits::ops::load(&state.store, v).await?),
+        Some(v) => Some(ops::at_visit(&state.store, me, v).await?),
         None => None,
     };
     let allowed = match &visit {
-        Some(v) => v.may_edit(me),
+        Some(v) => v.edits,
         None => me.principal.may_record_meetings(),
     };
     if !allowed {
         return Err(AppError::Forbidden);
     }
     let giver = match &visit {
-        Some(v) => v.m.body_name_fa.clone(),
+        Some(v) => v.body_name_fa.clone(),
         None => String::new(),
     };
     let f = RecognitionForm {
@@ -270,10 +252,7 @@ pub async fn new_form(
             .or(q.district)
             .map(|d| d.to_string())
             .unwrap_or_default(),
-        visit_id: visit
-            .as_ref()
-            .map(|v| v.m.id.to_string())
-            .unwrap_or_default(),
+        visit_id: visit.as_ref().map(|v| v.id.to_string()).unwrap_or_default(),
         ..Default::default()
     };
     form(&state, &ctx, &f, Vec::new()).await
@@ -299,24 +278,4 @@ pub async fn create(
         Err(AppError::Invalid(fields)) => form(&state, &ctx, &f, ctx.messages(fields)).await,
         Err(e) => Err(e),
     }
-}
-
-/// A recognition as another page's section shows it (`_recognitions.html`).
-pub struct Shown {
-    pub r: Recognition,
-    pub reason: String,
-    pub kind: &'static str,
-}
-
-/// The newest recognitions of a filter, ready for a page's section.
-pub async fn section(state: &AppState, p: &Page, f: &Filter<'_>) -> Result<Vec<Shown>, AppError> {
-    Ok(recognitions::recent(&state.store, f, 20)
-        .await?
-        .into_iter()
-        .map(|r| Shown {
-            reason: reason_line(p, &r.reason).to_string(),
-            kind: kind_label(p, &r.kind),
-            r,
-        })
-        .collect())
 }

@@ -5,6 +5,10 @@
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
 
+use crate::http::page::Page;
+use crate::scorecards::card::{self, Scorecard};
+use mahalle_core::scorecards::month_label;
+
 /// One series of a bar chart: its legend and colour, and a value per month.
 pub struct Series<'a> {
     pub label: &'a str,
@@ -203,6 +207,86 @@ pub fn shares(caption: &str, months: &[String], permille: &[Option<i64>], rtl: b
         }
     }
     ltr(out)
+}
+
+// ---------------------------------------------------------------- a scorecard's charts
+
+pub fn labels(c: &Scorecard, p: &Page) -> Vec<String> {
+    let starts: Vec<chrono::NaiveDate> = c
+        .months
+        .iter()
+        .map(|m| m.starts_on)
+        .chain(std::iter::once(c.today))
+        .collect();
+    (0..c.months.len())
+        .map(|i| month_label(&starts, i, p.fa()))
+        .collect()
+}
+
+pub fn draw(c: &Scorecard, p: &Page, months: &[String]) -> Vec<String> {
+    // On the axis the year is said once, at the first month: the months are close together.
+    let months: Vec<String> = months
+        .iter()
+        .enumerate()
+        .map(|(i, m)| match m.split_once(' ') {
+            Some((name, _)) if i > 0 => name.to_string(),
+            _ => m.clone(),
+        })
+        .collect();
+    let months = &months[..];
+    let col = |f: fn(&card::MonthFigures) -> i64| c.months.iter().map(f).collect::<Vec<i64>>();
+    let on_time = col(|m| m.resolutions_done_on_time);
+    let late = col(|m| m.resolutions_done_late);
+    let solved = col(|m| m.challenges_solved);
+    let done = col(|m| m.projects_done);
+    let in_time: Vec<Option<i64>> = c
+        .months
+        .iter()
+        .map(|m| {
+            mahalle_core::scorecards::permille(m.requests_answered_in_time, m.requests_received)
+        })
+        .collect();
+    let rtl = p.fa();
+    vec![
+        bars(
+            p.t("sc_chart_resolutions"),
+            months,
+            &[
+                Series {
+                    label: p.t("sc_done_on_time"),
+                    values: &on_time,
+                    colour: GREEN,
+                },
+                Series {
+                    label: p.t("sc_done_late"),
+                    values: &late,
+                    colour: RED,
+                },
+            ],
+            rtl,
+        ),
+        shares(p.t("sc_chart_requests"), months, &in_time, rtl),
+        bars(
+            p.t("sc_chart_challenges"),
+            months,
+            &[Series {
+                label: p.t("sc_solved"),
+                values: &solved,
+                colour: BLUE,
+            }],
+            rtl,
+        ),
+        bars(
+            p.t("sc_chart_projects"),
+            months,
+            &[Series {
+                label: p.t("sc_done"),
+                values: &done,
+                colour: AMBER,
+            }],
+            rtl,
+        ),
+    ]
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod api;
 pub mod card;
 pub mod charts;
 pub mod pages;
+pub mod sheet;
 
 use axum::routing::get;
 

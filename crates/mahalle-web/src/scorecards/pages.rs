@@ -5,17 +5,16 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use mahalle_core::scorecards::month_label;
 use mahalle_db::places;
 use mahalle_db::scorecards::Place;
 
-use crate::http::cells::{xlsx_cells, xlsx_response, Cell};
+use crate::http::cells::{xlsx_cells, xlsx_response};
 use crate::http::ctx::Ctx;
 use crate::http::error::AppError;
 use crate::http::extract::P as Path;
 use crate::http::page::{render, Page};
 use crate::scorecards::card::{self, Scorecard};
-use crate::scorecards::charts::{self, Series, AMBER, BLUE, GREEN, RED};
+use crate::scorecards::{charts, sheet};
 use crate::AppState;
 
 pub const STRINGS: &[(&str, &str, &str)] = &[
@@ -103,84 +102,6 @@ impl CardTemplate {
     }
 }
 
-pub(crate) fn labels(c: &Scorecard, p: &Page) -> Vec<String> {
-    let starts: Vec<chrono::NaiveDate> = c
-        .months
-        .iter()
-        .map(|m| m.starts_on)
-        .chain(std::iter::once(c.today))
-        .collect();
-    (0..c.months.len())
-        .map(|i| month_label(&starts, i, p.fa()))
-        .collect()
-}
-
-pub(crate) fn draw(c: &Scorecard, p: &Page, months: &[String]) -> Vec<String> {
-    // On the axis the year is said once, at the first month: the months are close together.
-    let months: Vec<String> = months
-        .iter()
-        .enumerate()
-        .map(|(i, m)| match m.split_once(' ') {
-            Some((name, _)) if i > 0 => name.to_string(),
-            _ => m.clone(),
-        })
-        .collect();
-    let months = &months[..];
-    let col = |f: fn(&card::MonthFigures) -> i64| c.months.iter().map(f).collect::<Vec<i64>>();
-    let on_time = col(|m| m.resolutions_done_on_time);
-    let late = col(|m| m.resolutions_done_late);
-    let solved = col(|m| m.challenges_solved);
-    let done = col(|m| m.projects_done);
-    let shares: Vec<Option<i64>> = c
-        .months
-        .iter()
-        .map(|m| {
-            mahalle_core::scorecards::permille(m.requests_answered_in_time, m.requests_received)
-        })
-        .collect();
-    let rtl = p.fa();
-    vec![
-        charts::bars(
-            p.t("sc_chart_resolutions"),
-            months,
-            &[
-                Series {
-                    label: p.t("sc_done_on_time"),
-                    values: &on_time,
-                    colour: GREEN,
-                },
-                Series {
-                    label: p.t("sc_done_late"),
-                    values: &late,
-                    colour: RED,
-                },
-            ],
-            rtl,
-        ),
-        charts::shares(p.t("sc_chart_requests"), months, &shares, rtl),
-        charts::bars(
-            p.t("sc_chart_challenges"),
-            months,
-            &[Series {
-                label: p.t("sc_solved"),
-                values: &solved,
-                colour: BLUE,
-            }],
-            rtl,
-        ),
-        charts::bars(
-            p.t("sc_chart_projects"),
-            months,
-            &[Series {
-                label: p.t("sc_done"),
-                values: &done,
-                colour: AMBER,
-            }],
-            rtl,
-        ),
-    ]
-}
-
 /// A place's scorecard with how its pages name it.
 struct Named {
     card: Scorecard,
@@ -232,10 +153,10 @@ async fn page(state: &AppState, ctx: &Ctx, place: Place) -> Result<Response, App
             .collect(),
         Place::Neighborhood(_) => Vec::new(),
     };
-    let months = labels(&n.card, &p);
+    let months = charts::labels(&n.card, &p);
     let title = format!("{} — {}", p.t("sc_scorecard"), n.name);
     render(&CardTemplate {
-        charts: draw(&n.card, &p, &months),
+        charts: charts::draw(&n.card, &p, &months),
         export: format!("{}/export.xlsx", n.path),
         district_number: n.district_number,
         neighborhoods,
@@ -282,118 +203,11 @@ pub async fn index(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
 
 /// The scorecard as a workbook: the figures, then the months.
 fn workbook(c: &Scorecard, p: &Page, name: &str) -> Result<Response, AppError> {
-    let rows = rows(c, p);
+    let rows = sheet::rows(c, p);
     let headers = [p.t("sc_scorecard"), "", ""];
     let bytes =
         xlsx_cells(&headers, &rows, p.fa()).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
     Ok(xlsx_response(name, bytes))
-}
-
-/// The scorecard as the rows of a sheet: the figures, then the months.
-pub(crate) fn rows(c: &Scorecard, p: &Page) -> Vec<Vec<Cell>> {
-    let n = |v: i64| Cell::Number(v as f64);
-    let o = |v: Option<f64>| v.map(Cell::Number).unwrap_or(Cell::Text(String::new()));
-    let share = |v: Option<i64>| o(v.map(|v| v as f64 / 10.0));
-    let t = |s: &str| Cell::Text(s.to_string());
-    let mut rows = vec![
-        vec![
-            t(p.t("sc_resolutions")),
-            t(p.t("sc_done_on_time")),
-            n(c.resolutions.done_on_time),
-        ],
-        vec![t(""), t(p.t("sc_done_late")), n(c.resolutions.done_late)],
-        vec![
-            t(""),
-            t(p.t("sc_on_time_share")),
-            share(c.resolutions.on_time_permille),
-        ],
-        vec![
-            t(""),
-            t(p.t("sc_median_days")),
-            o(c.resolutions.median_days_to_done),
-        ],
-        vec![t(""), t(p.t("sc_open")), n(c.resolutions.open)],
-        vec![t(""), t(p.t("sc_overdue_now")), n(c.resolutions.overdue)],
-        vec![
-            t(p.t("sc_requests")),
-            t(p.t("sc_received")),
-            n(c.requests.received),
-        ],
-        vec![t(""), t(p.t("sc_answered")), n(c.requests.answered)],
-        vec![t(""), t(p.t("sc_in_time")), n(c.requests.answered_in_time)],
-        vec![
-            t(""),
-            t(p.t("sc_in_time_share")),
-            share(c.requests.in_time_permille),
-        ],
-        vec![
-            t(""),
-            t(p.t("sc_median_hours")),
-            o(c.requests.median_response_hours),
-        ],
-        vec![t(""), t(p.t("sc_overdue_now")), n(c.requests.overdue_now)],
-        vec![
-            t(p.t("sc_challenges")),
-            t(p.t("sc_open")),
-            n(c.challenges.open),
-        ],
-        vec![t(""), t(p.t("sc_solved")), n(c.challenges.solved)],
-        vec![
-            t(""),
-            t(p.t("sc_solved_in_months")),
-            n(c.challenges.solved_in_months),
-        ],
-    ];
-    for d in &c.challenges.by_domain {
-        rows.push(vec![
-            t(""),
-            t(&format!("{} — {}", p.domain(&d.domain), p.t("sc_open"))),
-            n(d.open),
-        ]);
-        rows.push(vec![
-            t(""),
-            t(&format!("{} — {}", p.domain(&d.domain), p.t("sc_solved"))),
-            n(d.solved),
-        ]);
-    }
-    rows.extend([
-        vec![
-            t(p.t("sc_projects")),
-            t(p.t("sc_on_plan")),
-            n(c.projects.on_plan),
-        ],
-        vec![t(""), t(p.t("sc_behind")), n(c.projects.behind)],
-        vec![t(""), t(p.t("sc_suspended")), n(c.projects.suspended)],
-        vec![t(""), t(p.t("sc_done")), n(c.projects.done)],
-        vec![t(""), t(p.t("sc_cancelled")), n(c.projects.cancelled)],
-        vec![
-            t(""),
-            t(p.t("sc_done_in_months")),
-            n(c.projects.done_in_months),
-        ],
-        vec![],
-        vec![
-            t(p.t("sc_month")),
-            t(p.t("sc_done_on_time")),
-            t(p.t("sc_done_late")),
-            t(p.t("sc_received")),
-            t(p.t("sc_in_time")),
-            t(p.t("sc_solved")),
-            t(p.t("sc_done_in_months")),
-        ],
-    ]);
-    for (label, m) in labels(c, p).iter().zip(&c.months) {
-        rows.push(vec![
-            t(label),
-            n(m.resolutions_done_on_time),
-            n(m.resolutions_done_late),
-            n(m.requests_received),
-            n(m.requests_answered_in_time),
-            n(m.challenges_solved),
-            n(m.projects_done),
-        ]);
-    }
-    rows
 }
 
 async fn export(state: &AppState, ctx: &Ctx, place: Place) -> Result<Response, AppError> {

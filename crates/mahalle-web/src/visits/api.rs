@@ -8,12 +8,10 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::http::api::{ApiResult, Created, ListParams};
+use crate::http::api::{page_type, ApiResult, Created, ListParams};
 use crate::http::ctx::Ctx;
 use crate::http::error::{AppError, ErrorBody};
 use crate::http::extract::{J, P, Q};
-use crate::meetings::api::MeetingPage;
-use crate::resolutions::api::ImportParams;
 use crate::resolutions::ops::ResolutionInput;
 use crate::visits::briefing::{self, Briefing, Commitments};
 use crate::visits::ops::{self, DomainReportInput, FindingInput, MemoSent, VisitInput};
@@ -21,6 +19,8 @@ use crate::AppState;
 use mahalle_core::paging::Listing;
 use mahalle_db::meetings::{self, Attendee, Meeting, MeetingFilter};
 use mahalle_db::visits::{self as store_v, DomainReport, Finding, Memo, RaisedChallenge};
+
+page_type!(VisitPage, Meeting);
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -42,7 +42,7 @@ pub struct VisitParams {
 }
 
 #[utoipa::path(get, path = "/api/v1/visits", tag = "visits", params(VisitParams, ListParams), security(("bearer" = [])),
-    responses((status = 200, body = MeetingPage), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = VisitPage), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 /// Supervisory visits, newest first, of a district in the caller's reach (a district mayor's
 /// own when none is named).
 async fn list_visits(
@@ -50,7 +50,7 @@ async fn list_visits(
     ctx: Ctx,
     Q(p): Q<VisitParams>,
     Q(lp): Q<ListParams>,
-) -> ApiResult<MeetingPage> {
+) -> ApiResult<VisitPage> {
     let me = ctx.require_user()?;
     let reach = me.principal.reach();
     // A district mayor's list is their district's when none is named.
@@ -66,13 +66,11 @@ async fn list_visits(
         ..Default::default()
     };
     let l = Listing::from_query(&lp.query(), meetings::MEETING_SORTS);
-    let page = meetings::list(&s.store, &f, &l, crate::today()).await?;
-    Ok(Json(MeetingPage {
-        items: page.items,
-        total: page.total,
-        page: page.page,
-        per_page: page.per_page,
-    }))
+    Ok(Json(
+        meetings::list(&s.store, &f, &l, crate::today())
+            .await?
+            .into(),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/visits", tag = "visits", security(("bearer" = [])), request_body = VisitInput,
@@ -104,10 +102,10 @@ pub struct VisitDetail {
     pub memos: Vec<Memo>,
 }
 
-/// The visit if the caller may open it (as the pages decide).
+/// The visit if the caller may open it.
 async fn visible(s: &AppState, ctx: &Ctx, id: i64) -> Result<ops::Visit, AppError> {
     let me = ctx.require_user()?;
-    crate::visits::pages::visible(s, me, id).await
+    ops::visible(&s.store, me, id).await
 }
 
 #[utoipa::path(get, path = "/api/v1/visits/{id}", tag = "visits", params(("id" = i64, Path)), security(("bearer" = [])),
@@ -210,6 +208,16 @@ async fn send_memo(State(s): State<AppState>, ctx: Ctx, P(id): P<i64>) -> ApiRes
     ))
 }
 
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReportImportParams {
+    /// Name of the uploaded file; its extension (.xlsx or .csv) says how to read it.
+    pub filename: String,
+    /// `true` to check without recording anything.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
 /// What an import of reports found and did.
 #[derive(Serialize, ToSchema)]
 pub struct ReportsImported {
@@ -219,7 +227,7 @@ pub struct ReportsImported {
     pub errors: Vec<crate::http::sheet::RowError>,
 }
 
-#[utoipa::path(post, path = "/api/v1/visits/{id}/reports/import", tag = "visits", params(("id" = i64, Path), ImportParams), security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/visits/{id}/reports/import", tag = "visits", params(("id" = i64, Path), ReportImportParams), security(("bearer" = [])),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The .xlsx or .csv file: one row a domain"),
     responses((status = 200, body = ReportsImported), (status = 403, body = ErrorBody), (status = 422, body = ReportsImported)))]
 /// Imports domain reports from a spreadsheet (columns domain, manager, actions, figures,
@@ -228,7 +236,7 @@ async fn import_reports(
     State(s): State<AppState>,
     ctx: Ctx,
     P(id): P<i64>,
-    Q(q): Q<ImportParams>,
+    Q(q): Q<ReportImportParams>,
     body: axum::body::Body,
 ) -> Result<(StatusCode, Json<ReportsImported>), AppError> {
     let me = ctx.require_api_writer()?;

@@ -19,8 +19,10 @@ use utoipa::ToSchema;
 
 use crate::http::ctx::SignedIn;
 use crate::http::error::AppError;
-use crate::meetings::ops::{chair_and_people, MeetingInput};
-use crate::resolutions::ops::{create_with, ResolutionInput};
+use crate::http::form::chair_and_people;
+use crate::meetings::ops::MeetingInput;
+use crate::resolutions::ops::create_with;
+use crate::resolutions::ops::ResolutionInput;
 
 /// A visit: its meeting row, the district visited and the people visiting.
 pub struct Visit {
@@ -66,6 +68,29 @@ impl Visit {
             me.user.person_id,
             &orgs,
         ))
+    }
+}
+
+/// Who may open a visit: those who see its district, its domain managers, and the owners of
+/// its decisions.
+async fn may_view(store: &Store, me: &SignedIn, v: &Visit) -> Result<bool, AppError> {
+    let reach = me.principal.reach();
+    if reach.sees(Some(v.district_id), None, &[]) || v.may_report(store, me).await? {
+        return Ok(true);
+    }
+    Ok(visits::commitments(store, v.m.id)
+        .await?
+        .iter()
+        .any(|c| reach.organisations.contains(&c.lead_org_id)))
+}
+
+/// The visit `id` if `me` may open it.
+pub async fn visible(store: &Store, me: &SignedIn, id: i64) -> Result<Visit, AppError> {
+    let v = load(store, id).await?;
+    if may_view(store, me, &v).await? {
+        Ok(v)
+    } else {
+        Err(AppError::Forbidden)
     }
 }
 

@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use crate::http::cells::{xlsx_response, xlsx_sheets, Cell, Sheet};
 use crate::http::csrf::CsrfForm;
-use crate::http::ctx::{Ctx, SignedIn};
+use crate::http::ctx::Ctx;
 use crate::http::error::AppError;
 use crate::http::extract::{P as Path, Q as Query};
 use crate::http::form::{Field, Kind, RecordForm};
@@ -119,28 +119,6 @@ fn share(p: &Page, v: Option<i64>) -> String {
     match v {
         Some(v) => p.pct(v / 10),
         None => "—".into(),
-    }
-}
-
-/// Who may open a visit: those who see its district, its domain managers, and the owners of
-/// its decisions.
-async fn may_view(state: &AppState, me: &SignedIn, v: &Visit) -> Result<bool, AppError> {
-    let reach = me.principal.reach();
-    if reach.sees(Some(v.district_id), None, &[]) || v.may_report(&state.store, me).await? {
-        return Ok(true);
-    }
-    Ok(store_v::commitments(&state.store, v.m.id)
-        .await?
-        .iter()
-        .any(|c| reach.organisations.contains(&c.lead_org_id)))
-}
-
-pub(crate) async fn visible(state: &AppState, me: &SignedIn, id: i64) -> Result<Visit, AppError> {
-    let v = ops::load(&state.store, id).await?;
-    if may_view(state, me, &v).await? {
-        Ok(v)
-    } else {
-        Err(AppError::Forbidden)
     }
 }
 
@@ -435,7 +413,7 @@ struct VisitTemplate {
     raised: Vec<RaisedChallenge>,
     findings: Vec<Finding>,
     memos: Vec<Memo>,
-    recognitions: Vec<crate::recognitions::pages::Shown>,
+    recognitions: Vec<crate::http::page::RecognitionShown>,
     may_edit: bool,
     may_report: bool,
     organisations: Vec<(i64, String)>,
@@ -513,7 +491,7 @@ async fn visit_page(
     back: Returned,
 ) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
-    let v = visible(state, me, id).await?;
+    let v = ops::visible(&state.store, me, id).await?;
     let today = crate::today();
     let p = Page::new(ctx, "visits", v.m.title.clone());
     let may_edit = v.may_edit(me);
@@ -565,7 +543,7 @@ async fn visit_page(
             raised: store_v::raised_challenges(&state.store, id).await?,
             findings: store_v::findings(&state.store, id).await?,
             memos: store_v::memos(&state.store, id).await?,
-            recognitions: crate::recognitions::pages::section(
+            recognitions: crate::http::page::recognitions_section(
                 state,
                 &p,
                 &mahalle_db::recognitions::Filter {
@@ -609,7 +587,7 @@ pub async fn add_decision(
     let me = ctx.require_user()?;
     let CsrfForm(f) = crate::http::csrf::check_form_bytes::<DecisionForm>(
         &ctx,
-        &crate::meetings::pages::join_repeated(&body, "partners"),
+        &crate::http::form::join_repeated(&body, "partners"),
     )?;
     let input = ResolutionInput {
         item_number: None,
@@ -857,7 +835,7 @@ async fn gathered(
     id: i64,
 ) -> Result<(Visit, Briefing, i64), AppError> {
     let me = ctx.require_user()?;
-    let v = visible(state, me, id).await?;
+    let v = ops::visible(&state.store, me, id).await?;
     let b = briefing::gather(&state.store, &v, chrono::Utc::now()).await?;
     let n = mahalle_db::places::get_district(&state.store, v.district_id)
         .await?
@@ -880,8 +858,8 @@ pub async fn briefing_page(
             v.m.title
         ),
     );
-    let months = crate::scorecards::pages::labels(&b.scorecard, &p);
-    let charts = crate::scorecards::pages::draw(&b.scorecard, &p, &months);
+    let months = crate::scorecards::charts::labels(&b.scorecard, &p);
+    let charts = crate::scorecards::charts::draw(&b.scorecard, &p, &months);
     render(&BriefingTemplate {
         c: b.scorecard.clone(),
         charts,
@@ -902,7 +880,7 @@ pub async fn briefing_xlsx(
     let p = Page::new(&ctx, "visits", String::new());
     let t = |s: &str| Cell::Text(s.to_string());
     let n = |v: i64| Cell::Number(v as f64);
-    let card = crate::scorecards::pages::rows(&b.scorecard, &p);
+    let card = crate::scorecards::sheet::rows(&b.scorecard, &p);
     let previous: Vec<Vec<Cell>> = b
         .previous
         .iter()
@@ -1069,7 +1047,7 @@ pub async fn memo_page(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
-    let v = visible(&state, me, id).await?;
+    let v = ops::visible(&state.store, me, id).await?;
     let p = Page::new(
         &ctx,
         "visits",

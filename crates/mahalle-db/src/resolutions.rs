@@ -667,8 +667,23 @@ pub async fn add_report(
                 .bind(from.as_str()),
         )
         .await?;
+    let mut from = from;
     if n == 0 {
-        return Err(DbError::Conflict("status changed meanwhile".into()));
+        // A report filed at the same moment moved it the same way (approved → in progress, seen
+        // on PostgreSQL under load): this one is then a report on a resolution under way.
+        // Anything else that changed its status meanwhile is a conflict.
+        if from == to || current(tx, r.resolution_id).await?.status != to.as_str() {
+            return Err(DbError::Conflict("status changed meanwhile".into()));
+        }
+        tx.execute(
+            &Sql::new("UPDATE resolutions SET progress = $1, updated_at = $2 WHERE id = $3 AND status = $4")
+                .bind(r.percent)
+                .bind(at)
+                .bind(r.resolution_id)
+                .bind(to.as_str()),
+        )
+        .await?;
+        from = to;
     }
     let data = serde_json::json!({ "report_id": id, "percent": r.percent, "organisation_id": r.organisation_id });
     let (f, t) = if from == to {

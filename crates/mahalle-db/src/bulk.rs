@@ -12,6 +12,8 @@ const SIZED: &[&str] = &[
     "progress_reports",
     "resolution_events",
     "service_requests",
+    "challenges",
+    "projects",
 ];
 
 /// Rows in a table the loaders grow.
@@ -254,6 +256,148 @@ pub async fn generate_requests(
              to_timestamp({now} - g.age + 172800) \
              FROM (SELECT {lo_s} + floor(random() * {n_s})::bigint AS s, {lo_n} + floor(random() * {n_n})::bigint AS nb, \
                    {oldest} - floor(random() * {span})::bigint AS age, random() AS r FROM generate_series(1, {n})) g \
+             JOIN neighborhoods h ON h.id = g.nb ORDER BY g.age DESC"
+        ),
+    };
+    let mut tx = store.begin().await?;
+    tx.execute(&Sql::new(&sql)).await?;
+    tx.commit().await
+}
+
+/// The domains the generators spread rows over, as an SQL `CASE` on `x % 10`.
+fn domain_case(x: &str) -> String {
+    const CODES: [&str; 10] = [
+        "civil_works",
+        "urban_services",
+        "cultural",
+        "social",
+        "health",
+        "safety",
+        "traffic",
+        "environment",
+        "economic",
+        "other",
+    ];
+    let mut s = format!("CASE {x} % 10");
+    for (i, c) in CODES.iter().enumerate() {
+        s.push_str(&format!(" WHEN {i} THEN '{c}'"));
+    }
+    s.push_str(" END");
+    s
+}
+
+/// Adds `n` neighborhood challenges raised over the `span` seconds before `now`, spread over
+/// every neighborhood and domain: six in ten solved (with the event that solved them, a month or
+/// so after they were raised), one rejected, the rest open. Generated inside the database engine,
+/// as [`generate_requests`] is.
+pub async fn generate_challenges(
+    store: &Store,
+    n: i64,
+    now: DateTime<Utc>,
+    span: i64,
+) -> Result<()> {
+    let (lo_n, n_n): (i64, i64) = store
+        .fetch_one(&Sql::new("SELECT MIN(id), COUNT(*) FROM neighborhoods"))
+        .await?;
+    if n_n == 0 {
+        return Err(DbError::NotFound);
+    }
+    let before: i64 = store
+        .scalar(&Sql::new("SELECT COALESCE(MAX(id), 0) FROM challenges"))
+        .await?;
+    let now = now.timestamp();
+    let status = "CASE g.r % 10 WHEN 6 THEN 'rejected' WHEN 7 THEN 'raised' WHEN 8 THEN 'accepted' \
+                  WHEN 9 THEN 'being_solved' ELSE 'solved' END";
+    let domain = domain_case("(g.r / 10)");
+    let (rows, events) = match store.kind() {
+        "sqlite" => (
+            format!(
+                "INSERT INTO challenges (district_id, neighborhood_id, domain, title, search_key, status, created_at, updated_at) \
+                 SELECT h.district_id, h.id, {domain}, 'چالش آزمون بار', 'چالش ازمون بار', {status}, \
+                 strftime('%Y-%m-%dT%H:%M:%S+00:00', {now} - g.age, 'unixepoch'), \
+                 strftime('%Y-%m-%dT%H:%M:%S+00:00', {now} - g.age + MIN(g.age, 86400 + g.r % 5184000), 'unixepoch') \
+                 FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {n}), \
+                       r AS MATERIALIZED (SELECT {lo_n} + abs(random()) % {n_n} AS nb, abs(random()) % {span} AS age, \
+                       abs(random()) AS r FROM c) SELECT * FROM r) g \
+                 JOIN neighborhoods h ON h.id = g.nb ORDER BY g.age DESC"
+            ),
+            "INSERT INTO challenge_events (challenge_id, at, from_status, to_status) \
+             SELECT id, updated_at, 'being_solved', 'solved' FROM challenges WHERE id > $1 AND status = 'solved'",
+        ),
+        _ => (
+            format!(
+                "INSERT INTO challenges (district_id, neighborhood_id, domain, title, search_key, status, created_at, updated_at) \
+                 SELECT h.district_id, h.id, {domain}, 'چالش آزمون بار', 'چالش ازمون بار', {status}, \
+                 to_timestamp({now} - g.age), to_timestamp({now} - g.age + LEAST(g.age, 86400 + g.r % 5184000)) \
+                 FROM (SELECT {lo_n} + floor(random() * {n_n})::bigint AS nb, floor(random() * {span})::bigint AS age, \
+                       floor(random() * 1000000000)::bigint AS r FROM generate_series(1, {n})) g \
+                 JOIN neighborhoods h ON h.id = g.nb ORDER BY g.age DESC"
+            ),
+            "INSERT INTO challenge_events (challenge_id, at, from_status, to_status) \
+             SELECT id, updated_at, 'being_solved', 'solved' FROM challenges WHERE id > $1 AND status = 'solved'",
+        ),
+    };
+    let mut tx = store.begin().await?;
+    tx.execute(&Sql::new(&rows)).await?;
+    tx.execute(&Sql::new(events).bind(before)).await?;
+    tx.commit().await
+}
+
+/// Adds `n` projects of districts and their neighborhoods, started over the `span` seconds before
+/// `now` and planned for two months to two years, each led by its district's office: those whose
+/// plan has ended are done (nine in ten) or cancelled; of the rest, one in four has fallen behind.
+/// Without milestones: the pages measured read the projects alone.
+pub async fn generate_projects(
+    store: &Store,
+    n: i64,
+    now: DateTime<Utc>,
+    span: i64,
+) -> Result<()> {
+    let (lo_n, n_n): (i64, i64) = store
+        .fetch_one(&Sql::new("SELECT MIN(id), COUNT(*) FROM neighborhoods"))
+        .await?;
+    if n_n == 0 {
+        return Err(DbError::NotFound);
+    }
+    let today = now.date_naive();
+    let now = now.timestamp();
+    let domain = domain_case("g.r");
+    // Days: started `g.age` days ago, planned for `g.len` days.
+    let days = span / 86400;
+    let sql = match store.kind() {
+        "sqlite" => format!(
+            "INSERT INTO projects (district_id, neighborhood_id, domain, title, lead_org_id, budget_rials, starts_on, ends_on, \
+             status, progress, behind_since, done_on, search_key, created_at, updated_at) \
+             SELECT h.district_id, CASE WHEN g.r % 3 = 0 THEN NULL ELSE h.id END, {domain}, 'پروژه آزمون بار', \
+             (SELECT o.id FROM organisations o WHERE o.kind = 'district_office' AND o.district_id = h.district_id), \
+             (g.r % 500 + 1) * 1000000000, \
+             date('{today}', '-' || g.age || ' days'), date('{today}', '-' || g.age || ' days', '+' || g.len || ' days'), \
+             CASE WHEN g.age >= g.len THEN (CASE WHEN g.r % 10 = 0 THEN 'cancelled' ELSE 'done' END) ELSE 'under_way' END, \
+             CASE WHEN g.age >= g.len THEN 1000 ELSE g.age * 1000 / g.len END, \
+             CASE WHEN g.age < g.len AND g.r % 4 = 0 THEN date('{today}', '-' || (g.age / 2) || ' days') END, \
+             CASE WHEN g.age >= g.len AND g.r % 10 <> 0 THEN date('{today}', '-' || (g.age - g.len) || ' days') END, \
+             'پروژه ازمون بار', strftime('%Y-%m-%dT%H:%M:%S+00:00', {now} - g.age * 86400, 'unixepoch'), \
+             strftime('%Y-%m-%dT%H:%M:%S+00:00', {now}, 'unixepoch') \
+             FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {n}), \
+                   r AS MATERIALIZED (SELECT {lo_n} + abs(random()) % {n_n} AS nb, abs(random()) % {days} AS age, \
+                   60 + abs(random()) % 670 AS len, abs(random()) AS r FROM c) SELECT * FROM r) g \
+             JOIN neighborhoods h ON h.id = g.nb ORDER BY g.age DESC"
+        ),
+        _ => format!(
+            "INSERT INTO projects (district_id, neighborhood_id, domain, title, lead_org_id, budget_rials, starts_on, ends_on, \
+             status, progress, behind_since, done_on, search_key, created_at, updated_at) \
+             SELECT h.district_id, CASE WHEN g.r % 3 = 0 THEN NULL ELSE h.id END, {domain}, 'پروژه آزمون بار', \
+             (SELECT o.id FROM organisations o WHERE o.kind = 'district_office' AND o.district_id = h.district_id LIMIT 1), \
+             (g.r % 500 + 1) * 1000000000, \
+             DATE '{today}' - g.age::int, DATE '{today}' - (g.age - g.len)::int, \
+             CASE WHEN g.age >= g.len THEN (CASE WHEN g.r % 10 = 0 THEN 'cancelled' ELSE 'done' END) ELSE 'under_way' END, \
+             CASE WHEN g.age >= g.len THEN 1000 ELSE g.age * 1000 / g.len END, \
+             CASE WHEN g.age < g.len AND g.r % 4 = 0 THEN DATE '{today}' - (g.age / 2)::int END, \
+             CASE WHEN g.age >= g.len AND g.r % 10 <> 0 THEN DATE '{today}' - (g.age - g.len)::int END, \
+             'پروژه ازمون بار', to_timestamp({now} - g.age * 86400), to_timestamp({now}) \
+             FROM (SELECT {lo_n} + floor(random() * {n_n})::bigint AS nb, floor(random() * {days})::bigint AS age, \
+                   60 + floor(random() * 670)::bigint AS len, floor(random() * 1000000000)::bigint AS r \
+                   FROM generate_series(1, {n})) g \
              JOIN neighborhoods h ON h.id = g.nb ORDER BY g.age DESC"
         ),
     };

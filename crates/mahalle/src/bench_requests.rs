@@ -39,7 +39,7 @@ pub async fn run(store: Store, o: Options) -> anyhow::Result<()> {
     let have = bulk::rows(&store, "service_requests").await? as usize;
     if have < o.requests {
         let t = Instant::now();
-        fill(&store, o.requests - have).await?;
+        fill(&store, o.requests - have, 1).await?;
         // Statistics as a running system would have them (autovacuum's ANALYZE comes later).
         bulk::analyze(&store).await?;
         println!(
@@ -83,70 +83,6 @@ pub async fn run(store: Store, o: Options) -> anyhow::Result<()> {
         "GET requests.json?district=14 (90 days, {rows} rows returned): {}",
         stats(times)
     );
-
-    // The pages a supervisory visit opens: district 14's scorecard (twelve months of its
-    // requests, resolutions, challenges and projects) and its projects behind plan.
-    for path in [
-        "/scorecards/districts/14",
-        "/api/v1/scorecards/districts/14",
-        "/projects?district=14&behind=1",
-    ] {
-        let url = format!("{base}{path}");
-        let mut times = Vec::new();
-        for i in 0..=o.runs.max(3) {
-            let t = Instant::now();
-            let r = client.get(&url).send().await?;
-            anyhow::ensure!(r.status() == 200, "GET {path} answered {}", r.status());
-            r.bytes().await?;
-            if i > 0 {
-                times.push(t.elapsed());
-            }
-        }
-        println!("GET {path}: {}", stats(times));
-    }
-
-    // District 14's latest supervisory visit: its briefing pack (the page with its scorecard and
-    // charts, and the API's JSON), opened as its district mayor.
-    if let Some(d14) = mahalle_db::auth::user_by_name(&store, "d14").await? {
-        let token = mahalle_web::http::csrf::new_token();
-        let now = Utc::now().timestamp();
-        let hash = mahalle_web::http::csrf::hash_token(&token);
-        mahalle_db::auth::create_session(&store, &hash, d14.id, now, now + 3600).await?;
-        let visits = mahalle_db::meetings::list(
-            &store,
-            &mahalle_db::meetings::MeetingFilter {
-                kind: Some("supervisory_visit".into()),
-                district_id: Some(14),
-                ..Default::default()
-            },
-            &mahalle_core::paging::Listing::from_query(
-                &Default::default(),
-                mahalle_db::meetings::MEETING_SORTS,
-            ),
-            mahalle_web::today(),
-        )
-        .await?;
-        if let Some(visit) = visits.items.first() {
-            let cookie = format!("{}={token}", mahalle_web::http::ctx::SESSION_COOKIE);
-            for path in [
-                format!("/visits/{}/briefing", visit.id),
-                format!("/api/v1/visits/{}/briefing", visit.id),
-            ] {
-                let url = format!("{base}{path}");
-                let mut times = Vec::new();
-                for i in 0..=o.runs.max(3) {
-                    let t = Instant::now();
-                    let r = client.get(&url).header("cookie", &cookie).send().await?;
-                    anyhow::ensure!(r.status() == 200, "GET {path} answered {}", r.status());
-                    r.bytes().await?;
-                    if i > 0 {
-                        times.push(t.elapsed());
-                    }
-                }
-                println!("GET {path}: {}", stats(times));
-            }
-        }
-    }
 
     // POST: many clients at once, each waiting for its answer (so each request was committed).
     let (_, key) = mahalle_web::requests::ops::create_api_key(&store, "bench", None)
@@ -232,21 +168,21 @@ pub(crate) fn stats(mut d: Vec<Duration>) -> String {
     )
 }
 
-/// Adds `n` plain requests spread over the last year (no history rows: only the search columns
+/// Adds `n` plain requests spread over the last `years` (no history rows: only the search columns
 /// matter here). The rows are generated inside the database engine, a million per statement:
 /// binding ten million rows from Rust would take most of an hour.
-async fn fill(store: &Store, n: usize) -> anyhow::Result<()> {
+pub(crate) async fn fill(store: &Store, n: usize, years: i64) -> anyhow::Result<()> {
     let now = Utc::now();
     let t = Instant::now();
     let mut done = 0;
     // Chunks walk forward through the year and rows go in time order, as real requests arrive:
     // random order would scatter every index insert and take an hour.
     let chunks = n.div_ceil(1_000_000) as i64;
-    let span = 31_536_000 / chunks;
+    let span = 31_536_000 * years / chunks;
     let mut i = 0;
     while done < n {
         let chunk = (n - done).min(1_000_000) as i64;
-        let oldest = 31_536_000 - i * span;
+        let oldest = 31_536_000 * years - i * span;
         i += 1;
         bulk::generate_requests(store, chunk, now, oldest, span)
             .await

@@ -69,6 +69,10 @@ pub enum Command {
     /// Fill the database to millions of citizens' requests and measure Open311 over HTTP:
     /// sustained POST requests.json and GET requests.json for a district. Use a database of its own.
     BenchRequests(BenchRequestsArgs),
+    /// Fill the database to ten years of city data (resolutions with their progress reports,
+    /// citizens' requests, challenges, projects) and time the supervision pages over HTTP: the
+    /// scorecards, the projects behind plan and a visit's briefing pack. Use a database of its own.
+    BenchCity(BenchCityArgs),
     /// Load-test the pages, API and Open311 over loopback: many clients for a while over a mix of
     /// reads and writes (the demo city's accounts; loads the demo into an empty database). Exits
     /// non-zero on any error or time-out.
@@ -114,6 +118,25 @@ pub struct BenchRequestsArgs {
     #[arg(long, default_value_t = 64)]
     pub clients: usize,
     /// Timed searches.
+    #[arg(long, default_value_t = 30)]
+    pub runs: usize,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct BenchCityArgs {
+    /// Resolutions to reach (about four progress reports each).
+    #[arg(long, default_value_t = 250_000)]
+    pub resolutions: usize,
+    /// Citizens' requests to reach, spread over ten years.
+    #[arg(long, default_value_t = 10_000_000)]
+    pub requests: usize,
+    /// Neighborhood challenges to reach, spread over ten years.
+    #[arg(long, default_value_t = 300_000)]
+    pub challenges: usize,
+    /// Priority projects to reach, started over ten years.
+    #[arg(long, default_value_t = 30_000)]
+    pub projects: usize,
+    /// Timed runs per page.
     #[arg(long, default_value_t = 30)]
     pub runs: usize,
 }
@@ -418,6 +441,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Bench { resolutions, runs } => {
             crate::bench::run(&store, crate::bench::Options { resolutions, runs }).await?
+        }
+        Command::BenchCity(a) => {
+            crate::bench_city::run(
+                store.clone(),
+                crate::bench_city::Options {
+                    resolutions: a.resolutions,
+                    requests: a.requests,
+                    challenges: a.challenges,
+                    projects: a.projects,
+                    runs: a.runs,
+                },
+            )
+            .await?
         }
     }
     store.close().await;

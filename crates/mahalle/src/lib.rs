@@ -2,6 +2,7 @@
 
 pub mod backup;
 pub mod bench;
+pub mod bench_city;
 pub mod bench_requests;
 pub mod cli;
 pub mod demo;

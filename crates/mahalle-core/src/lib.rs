@@ -12,6 +12,7 @@ pub mod domain;
 pub mod exif;
 pub mod forwarded;
 pub mod geo;
+pub mod indicators;
 pub mod jalali;
 pub mod meetings;
 pub mod org;

@@ -306,7 +306,8 @@ pub async fn generate_challenges(
         .scalar(&Sql::new("SELECT COALESCE(MAX(id), 0) FROM challenges"))
         .await?;
     let now = now.timestamp();
-    let status = "CASE g.r % 10 WHEN 6 THEN 'rejected' WHEN 7 THEN 'raised' WHEN 8 THEN 'accepted' \
+    let status =
+        "CASE g.r % 10 WHEN 6 THEN 'rejected' WHEN 7 THEN 'raised' WHEN 8 THEN 'accepted' \
                   WHEN 9 THEN 'being_solved' ELSE 'solved' END";
     let domain = domain_case("(g.r / 10)");
     let (rows, events) = match store.kind() {
@@ -347,12 +348,7 @@ pub async fn generate_challenges(
 /// `now` and planned for two months to two years, each led by its district's office: those whose
 /// plan has ended are done (nine in ten) or cancelled; of the rest, one in four has fallen behind.
 /// Without milestones: the pages measured read the projects alone.
-pub async fn generate_projects(
-    store: &Store,
-    n: i64,
-    now: DateTime<Utc>,
-    span: i64,
-) -> Result<()> {
+pub async fn generate_projects(store: &Store, n: i64, now: DateTime<Utc>, span: i64) -> Result<()> {
     let (lo_n, n_n): (i64, i64) = store
         .fetch_one(&Sql::new("SELECT MIN(id), COUNT(*) FROM neighborhoods"))
         .await?;

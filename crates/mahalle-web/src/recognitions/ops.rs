@@ -105,13 +105,14 @@ pub async fn give(
     if !rules::may_give(&me.principal, district, edits_visit) {
         return Err(AppError::Forbidden);
     }
-    if mahalle_db::places::get_district(store, district)
-        .await
-        .is_err()
-    {
-        return Err(AppError::Invalid(
-            vec![crate::http::form::choose_district()],
-        ));
+    match mahalle_db::places::get_district(store, district).await {
+        Ok(_) => {}
+        Err(mahalle_db::DbError::NotFound) => {
+            return Err(AppError::Invalid(
+                vec![crate::http::form::choose_district()],
+            ))
+        }
+        Err(e) => return Err(e.into()),
     }
     let given_on = if input.given_on.trim().is_empty() {
         None

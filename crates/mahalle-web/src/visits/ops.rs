@@ -314,6 +314,8 @@ fn foreign_challenges(ids: &[i64]) -> AppError {
 
 /// A sheet of reports checked: rows read, those ready, and every problem.
 pub struct ReportsCheck {
+    /// The visited district, which the reports are recorded against.
+    pub district_id: i64,
     pub rows: usize,
     pub drafts: Vec<crate::visits::sheet::Draft>,
     pub errors: Vec<crate::http::sheet::RowError>,
@@ -365,6 +367,7 @@ pub async fn check_reports(
     }
     errors.sort_by_key(|e| e.line);
     Ok(ReportsCheck {
+        district_id: v.district_id,
         rows: rows.len(),
         drafts: ready,
         errors,
@@ -391,8 +394,7 @@ pub async fn commit_reports(
             format!("Row {}: {}", e.line, e.en),
         ));
     }
-    let district = load(store, visit_id).await?.district_id;
-    let drafts = &check.drafts;
+    let (district, drafts) = (check.district_id, &check.drafts);
     store
         .write(|tx, _| {
             Box::pin(async move {

@@ -143,20 +143,24 @@ pub async fn challenges(store: &Store, place: Place) -> Result<Vec<(String, Stri
     store.fetch_all(&sql).await
 }
 
-/// When challenges were recorded solved since `from` (a reopened one counts each time).
+/// Challenges recorded solved since `from`, by Tehran day: (day, count); a reopened one counts
+/// each time. Read from the tallies the trigger of migration 0023 keeps.
 pub async fn challenges_solved(
     store: &Store,
     place: Place,
-    from: DateTime<Utc>,
-) -> Result<Vec<DateTime<Utc>>> {
-    let mut sql = Sql::new(
-        "SELECT e.at FROM challenges c JOIN challenge_events e ON e.challenge_id = c.id \
-         WHERE e.to_status = 'solved' AND e.at >= ",
-    );
-    sql.arg(from);
-    place.push(&mut sql, "c");
-    let rows: Vec<(DateTime<Utc>,)> = store.fetch_all(&sql).await?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    from: NaiveDate,
+) -> Result<Vec<(NaiveDate, i64)>> {
+    let sql = match place {
+        Place::District(d) => Sql::new(
+            "SELECT day, CAST(SUM(n) AS BIGINT) FROM challenge_solved_days WHERE district_id = $1 AND day >= $2 GROUP BY day",
+        )
+        .bind(d),
+        Place::Neighborhood(n) => Sql::new(
+            "SELECT day, n FROM challenge_solved_days WHERE neighborhood_id = $1 AND day >= $2",
+        )
+        .bind(n),
+    };
+    store.fetch_all(&sql.bind(from)).await
 }
 
 /// Projects by status, with how many of each are behind plan on `today`: (status, count,

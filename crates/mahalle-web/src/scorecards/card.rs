@@ -111,11 +111,6 @@ pub struct Scorecard {
     pub months: Vec<MonthFigures>,
 }
 
-/// Tehran's calendar day of an instant.
-fn day(t: chrono::DateTime<Utc>) -> NaiveDate {
-    t.with_timezone(&crate::tehran_offset()).date_naive()
-}
-
 /// The instant a Tehran calendar day begins.
 fn midnight(d: NaiveDate) -> chrono::DateTime<Utc> {
     crate::tehran_offset()
@@ -134,7 +129,6 @@ pub async fn compute(
 ) -> Result<Scorecard, AppError> {
     let starts = rules::months(today);
     let from = starts[0];
-    let from_instant = midnight(from);
     let n = starts.len() - 1;
     let mut months: Vec<MonthFigures> = starts
         .iter()
@@ -235,13 +229,12 @@ pub async fn compute(
     });
     c.open = c.by_domain.iter().map(|d| d.open).sum();
     c.solved = c.by_domain.iter().map(|d| d.solved).sum();
-    let solved = per_month(
-        &starts,
-        store_s::challenges_solved(store, place, from_instant)
-            .await?
-            .into_iter()
-            .map(day),
-    );
+    let mut solved = vec![0; months.len()];
+    for (d, n) in store_s::challenges_solved(store, place, from).await? {
+        if let Some(i) = month_of(&starts, d) {
+            solved[i] += n;
+        }
+    }
     for (m, s) in months.iter_mut().zip(&solved) {
         m.challenges_solved = *s;
     }

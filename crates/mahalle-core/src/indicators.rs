@@ -6,9 +6,12 @@
 //! months: spring is Farvardin to Khordad) and the year. Each has a code that sorts in time order
 //! within its kind and reads the same in a spreadsheet: `1404`, `1404-S2`, `1404-07`, `1404-W05`.
 
+use std::collections::BTreeMap;
+
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde::Serialize;
 
+use crate::access::Principal;
 use crate::coded::coded_enum;
 use crate::jalali::{self, JalaliDate};
 use crate::text;
@@ -281,7 +284,7 @@ pub struct Sums {
 impl Sums {
     /// Adds another place's sums: a district's total is its neighborhoods' counts added, and its
     /// value their quotient — never the mean of their percentages.
-    pub fn add(self, other: Sums) -> Sums {
+    pub fn plus(self, other: Sums) -> Sums {
         Sums {
             numerator: self.numerator.saturating_add(other.numerator),
             denominator: self.denominator.saturating_add(other.denominator),
@@ -304,6 +307,65 @@ pub fn over_periods(aggregation: Aggregation, values: &[(NaiveDate, i64)]) -> Op
         }
         Aggregation::Last => values.iter().max_by_key(|v| v.0).map(|v| v.1),
     }
+}
+
+/// A level of the city's hierarchy an indicator is read at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Neighborhood(i64),
+    District(i64),
+    City,
+}
+
+/// One data element's totals over a range of periods at every level: each neighborhood's values
+/// made one by the element's aggregation, then added up the hierarchy.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub neighborhoods: BTreeMap<i64, i64>,
+    pub districts: BTreeMap<i64, i64>,
+    pub city: Option<i64>,
+}
+
+impl Totals {
+    /// From (neighborhood, district, period start, value) rows in any order.
+    pub fn of(aggregation: Aggregation, rows: &[(i64, i64, NaiveDate, i64)]) -> Totals {
+        let mut by_place: BTreeMap<(i64, i64), Vec<(NaiveDate, i64)>> = BTreeMap::new();
+        for &(n, d, p, v) in rows {
+            by_place.entry((n, d)).or_default().push((p, v));
+        }
+        let mut t = Totals::default();
+        for ((n, d), values) in by_place {
+            if let Some(v) = over_periods(aggregation, &values) {
+                t.neighborhoods.insert(n, v);
+                let e = t.districts.entry(d).or_insert(0);
+                *e = e.saturating_add(v);
+                t.city = Some(t.city.unwrap_or(0).saturating_add(v));
+            }
+        }
+        t
+    }
+
+    pub fn at(&self, level: Level) -> Option<i64> {
+        match level {
+            Level::Neighborhood(n) => self.neighborhoods.get(&n).copied(),
+            Level::District(d) => self.districts.get(&d).copied(),
+            Level::City => self.city,
+        }
+    }
+}
+
+/// An indicator's sums at a level: its numerator's total over its denominator's, or over 1 when
+/// it has no denominator (a plain total). None when either total is missing there.
+pub fn sums_at(numerator: &Totals, denominator: Option<&Totals>, level: Level) -> Option<Sums> {
+    let n = numerator.at(level)?;
+    let d = match denominator {
+        Some(d) => d.at(level)?,
+        None => 1,
+    };
+    Some(Sums {
+        numerator: n,
+        denominator: d,
+    })
 }
 
 /// How far a value is from its target, as a share of the target reached (1.0 = met), the right
@@ -329,7 +391,8 @@ pub fn format_value(value: Option<f64>, factor: i64, persian: bool) -> String {
     let Some(v) = value else {
         return "—".into();
     };
-    let s = if factor == 1 {
+    // Whole numbers (a plain total) without decimals; ratios and rates with one.
+    let s = if (v - v.round()).abs() < 1e-9 && (factor == 1 || v.abs() >= 1000.0) {
         format!("{}", v.round() as i64)
     } else {
         format!("{v:.1}")
@@ -396,6 +459,81 @@ pub fn classes(values: &[Option<f64>], n: usize) -> (Vec<Option<usize>>, Vec<f64
             .collect(),
         bounds,
     )
+}
+
+/// Who defines data elements and indicators: the city's secretariat.
+pub fn may_define(p: &Principal) -> bool {
+    p.is_city_secretariat()
+}
+
+/// Who enters counts for a district's neighborhoods: the city's secretariat, or the district's
+/// mayor for their own.
+pub fn may_enter(p: &Principal, district: i64) -> bool {
+    p.is_secretariat_for(Some(district))
+}
+
+/// Whether someone enters counts anywhere (so the forms are offered): the city's secretariat
+/// and district mayors.
+pub fn may_enter_any(p: &Principal) -> bool {
+    p.is_city_secretariat() || p.has(crate::access::Role::DistrictMayor)
+}
+
+/// Checks an indicator's definition: a known numerator, a denominator other than it, a positive
+/// factor, a target that is a number.
+pub fn check_definition(
+    numerator: Option<i64>,
+    denominator: Option<i64>,
+    factor: i64,
+    target: Option<f64>,
+) -> Vec<FieldError> {
+    let mut e = Vec::new();
+    if numerator.is_none() {
+        e.push(FieldError::new(
+            "numerator",
+            "صورت شاخص را از داده‌های تعریف‌شده برگزینید.",
+            "Choose the indicator's numerator from the data elements defined.",
+        ));
+    }
+    if numerator.is_some() && numerator == denominator {
+        e.push(FieldError::new(
+            "denominator",
+            "مخرج نمی‌تواند همان صورت باشد.",
+            "The denominator cannot be the numerator itself.",
+        ));
+    }
+    if factor <= 0 {
+        e.push(FieldError::new(
+            "factor",
+            "ضریب باید عددی مثبت باشد (۱۰۰ برای درصد، ۱۰۰۰ برای در هزار).",
+            "The factor must be positive (100 for a percentage, 1,000 per thousand).",
+        ));
+    }
+    if target.is_some_and(|t| !t.is_finite() || t < 0.0) {
+        e.push(FieldError::new(
+            "target",
+            "هدف باید عددی از صفر به بالا باشد.",
+            "The target must be a number from zero up.",
+        ));
+    }
+    e
+}
+
+/// Reads a code for an element or indicator: Latin letters, digits, `-` and `_`, up to 40.
+pub fn check_code(raw: &str) -> Result<String, FieldError> {
+    let c = raw.trim().to_uppercase();
+    if c.is_empty()
+        || c.len() > 40
+        || !c
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(FieldError::new(
+            "code",
+            "کد را با حروف لاتین، رقم، - یا _ و حداکثر ۴۰ نویسه بنویسید؛ مانند VAX-DONE.",
+            "Write the code in Latin letters, digits, - or _, at most 40 characters; like VAX-DONE.",
+        ));
+    }
+    Ok(c)
 }
 
 #[cfg(test)]
@@ -497,7 +635,7 @@ mod tests {
             numerator: 10,
             denominator: 900,
         };
-        let d = a.add(b);
+        let d = a.plus(b);
         assert_eq!(d.value(100), Some(10.0));
         assert_eq!(
             Sums {
@@ -530,6 +668,85 @@ mod tests {
     }
 
     #[test]
+    fn totals_roll_up_the_hierarchy_from_each_neighborhoods_counts() {
+        let (m1, m2, m3) = (j(1404, 1, 1), j(1404, 2, 1), j(1404, 3, 1));
+        // Vaccinated each month (a sum) and the target population (the latest value).
+        let vaccinated = [
+            (1, 10, m1, 30),
+            (1, 10, m2, 40),
+            (2, 10, m1, 5),
+            (3, 20, m3, 7),
+        ];
+        let population = [
+            (1, 10, m1, 100),
+            (1, 10, m3, 120),
+            (2, 10, m2, 50),
+            (3, 20, m1, 70),
+        ];
+        let v = Totals::of(Aggregation::Sum, &vaccinated);
+        let p = Totals::of(Aggregation::Last, &population);
+        assert_eq!(v.at(Level::Neighborhood(1)), Some(70));
+        assert_eq!(
+            p.at(Level::Neighborhood(1)),
+            Some(120),
+            "the latest month, not the sum"
+        );
+        assert_eq!(v.at(Level::District(10)), Some(75));
+        assert_eq!(p.at(Level::District(10)), Some(170));
+        assert_eq!(p.at(Level::City), Some(240));
+        let d10 = sums_at(&v, Some(&p), Level::District(10)).unwrap();
+        assert_eq!(
+            d10,
+            Sums {
+                numerator: 75,
+                denominator: 170
+            }
+        );
+        assert_eq!(
+            sums_at(&v, Some(&p), Level::City)
+                .unwrap()
+                .value(100)
+                .map(|x| x.round()),
+            Some(34.0)
+        );
+        assert_eq!(sums_at(&v, Some(&p), Level::Neighborhood(9)), None);
+        assert_eq!(
+            sums_at(&v, None, Level::District(20)).unwrap().value(1),
+            Some(7.0)
+        );
+    }
+
+    #[test]
+    fn definitions_and_codes_are_checked() {
+        assert!(check_definition(Some(1), Some(2), 100, Some(95.0)).is_empty());
+        assert!(check_definition(Some(1), None, 1, None).is_empty());
+        let e = check_definition(None, Some(2), 0, Some(f64::NAN));
+        let fields: Vec<&str> = e.iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["numerator", "factor", "target"]);
+        assert_eq!(
+            check_definition(Some(3), Some(3), 100, None)[0].field,
+            "denominator"
+        );
+        assert_eq!(check_code(" vax-done ").unwrap(), "VAX-DONE");
+        assert!(check_code("واکسن").is_err());
+        assert!(check_code("").is_err());
+        assert!(check_code(&"A".repeat(41)).is_err());
+        use crate::access::{Grant, Role, Scope};
+        let who = |role, scope| Principal {
+            user_id: 1,
+            grants: vec![Grant { role, scope }],
+        };
+        let d14 = who(Role::DistrictMayor, Scope::District(14));
+        assert!(
+            may_enter(&d14, 14) && !may_enter(&d14, 6) && may_enter_any(&d14) && !may_define(&d14)
+        );
+        let council = who(Role::CouncilMember, Scope::Neighborhood(3));
+        assert!(!may_enter_any(&council) && !may_enter(&council, 14));
+        let deputy = who(Role::Deputy, Scope::City);
+        assert!(may_define(&deputy) && may_enter(&deputy, 6));
+    }
+
+    #[test]
     fn lagging_is_judged_the_right_way_round() {
         assert!(lags(Some(70.0), Some(95.0), Direction::Higher, 0.1));
         assert!(!lags(Some(90.0), Some(95.0), Direction::Higher, 0.1));
@@ -555,6 +772,12 @@ mod tests {
         assert_eq!(format_value(Some(87.26), 100, true), "۸۷٫۳");
         assert_eq!(format_value(Some(87.26), 100, false), "87.3");
         assert_eq!(format_value(Some(1234.0), 1, false), "1234");
+        assert_eq!(
+            format_value(Some(7.46), 1, false),
+            "7.5",
+            "a ratio keeps its decimal"
+        );
+        assert_eq!(format_value(Some(50.0), 100, false), "50.0");
         assert_eq!(format_value(None, 100, true), "—");
     }
 

@@ -13,6 +13,7 @@ pub mod challenges;
 pub mod councils;
 pub mod counters;
 mod error;
+pub mod indicators;
 pub mod maintenance;
 pub mod meetings;
 pub mod notifications;

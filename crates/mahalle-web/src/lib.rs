@@ -9,6 +9,7 @@ pub mod councils;
 pub mod fuzzing;
 pub mod home;
 pub mod http;
+pub mod indicators;
 pub mod meetings;
 pub mod notifications;
 pub mod org;
@@ -53,6 +54,7 @@ pub const CAPABILITIES: &[Capability] = &[
     challenges::CAPABILITY,
     councils::CAPABILITY,
     home::CAPABILITY,
+    indicators::CAPABILITY,
     meetings::CAPABILITY,
     notifications::CAPABILITY,
     org::CAPABILITY,

@@ -5,6 +5,7 @@ mod challenges;
 mod council_terms;
 pub mod data;
 mod followup;
+mod indicators;
 mod partners;
 mod polls;
 mod projects;

@@ -596,6 +596,7 @@ pub async fn load(
         super::polls::load(&mut tx, now).await?;
         super::projects::load(&mut tx, now).await?;
         super::visits::load(&mut tx, now).await?;
+        super::indicators::load(&mut tx, now).await?;
         added
     } else {
         0

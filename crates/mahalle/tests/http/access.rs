@@ -292,6 +292,8 @@ async fn objects(store: &Store) -> Objects {
             "SELECT MIN(id) FROM meetings WHERE kind = 'supervisory_visit' AND district_id = 14".into(),
             "SELECT MIN(id) FROM meetings WHERE kind = 'supervisory_visit' AND district_id <> 14".into(),
         ),
+        // Indicators are the city's: the same one on both sides.
+        ("indicators", "SELECT MIN(id) FROM indicators".into(), "SELECT MIN(id) FROM indicators".into()),
         ("districts", "SELECT MIN(id) FROM districts WHERE id = 14".into(), "SELECT MIN(id) FROM districts WHERE id <> 14".into()),
         (
             "neighborhoods",

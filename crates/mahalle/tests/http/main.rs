@@ -12,6 +12,7 @@ mod challenges;
 mod cli;
 mod councils;
 mod crash;
+mod indicators;
 mod load;
 mod meetings;
 mod notifications;

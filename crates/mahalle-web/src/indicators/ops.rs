@@ -680,13 +680,7 @@ pub async fn read(
                 .await?
                 .into_iter()
                 .map(|(id, _, number, fa, en)| {
-                    let names = (
-                        format!(
-                            "منطقه {} — {fa}",
-                            mahalle_core::text::to_persian_digits(&number.to_string())
-                        ),
-                        format!("District {number} — {en}"),
-                    );
+                    let names = (fa, en);
                     (
                         number,
                         row(

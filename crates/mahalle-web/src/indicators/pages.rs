@@ -436,8 +436,12 @@ impl IndicatorTemplate {
     fn reached(&self, v: &Option<f64>) -> String {
         match v {
             Some(x) => {
-                let s = format!("{}%", (x * 100.0).round() as i64);
-                self.p.digits(&s)
+                let n = (x * 100.0).round() as i64;
+                if self.p.fa() {
+                    format!("{}٪", self.p.digits(&n.to_string()))
+                } else {
+                    format!("{n}%")
+                }
             }
             None => "—".into(),
         }
@@ -554,11 +558,13 @@ impl GridTemplate {
         let name = self.cell_name(n, i);
         match self.typed.get(&name) {
             Some(t) => t.clone(),
-            None => stored.map(|v| v.to_string()).unwrap_or_default(),
+            None => self.stored_text(stored),
         }
     }
     fn stored_text(&self, stored: &Option<i64>) -> String {
-        stored.map(|v| v.to_string()).unwrap_or_default()
+        stored
+            .map(|v| self.p.digits(&v.to_string()))
+            .unwrap_or_default()
     }
     fn cell_error(&self, n: &i64, i: &usize) -> Option<&String> {
         self.bad.get(&self.cell_name(n, i))
@@ -689,7 +695,8 @@ pub async fn save_values(
             continue;
         };
         let shown = field(&format!("o_{rest}")).unwrap_or("");
-        if value.trim() == shown.trim() {
+        let plain = |s: &str| mahalle_core::text::to_latin_digits(s.trim());
+        if plain(value) == plain(shown) {
             continue;
         }
         let Some((n, period)) = rest.split_once('_') else {

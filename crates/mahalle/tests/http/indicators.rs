@@ -351,7 +351,7 @@ async fn a_district_enters_its_counts_in_a_grid_and_reads_the_indicator() {
     assert_eq!(r.status().as_u16(), 303);
     let (_, page) = d14_app.get_text(&format!("{grid}&saved=1")).await;
     assert!(
-        page.contains("value=\"1200\""),
+        page.contains("value=\"۱۲۰۰\""),
         "the count is shown in its cell"
     );
     let (_, values) = app

@@ -40,6 +40,10 @@ pub enum Command {
         /// Load even into a database that holds other data (its demo accounts get new passwords).
         #[arg(long)]
         force: bool,
+        /// A smaller history of citizens' requests (two months at 20 a day instead of a year at
+        /// 700): quicker to load, for a first look and for tests.
+        #[arg(long)]
+        small: bool,
     },
     /// Manage user accounts.
     #[command(subcommand)]
@@ -361,7 +365,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
             }
         }
-        Command::Demo { force } => {
+        Command::Demo { force, small } => {
             if let (Some(why), false) = (demo::foreign_data(&store).await?, force) {
                 store.close().await;
                 eprintln!(
@@ -370,7 +374,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
                 return Ok(ExitCode::FAILURE);
             }
-            let s = demo::load(&store, demo::Passwords::Generate).await?;
+            let scale = if small {
+                demo::requests::RequestScale::SMALL
+            } else {
+                demo::requests::RequestScale::DEMO
+            };
+            let s = demo::load_sized(&store, scale, demo::Passwords::Generate).await?;
             print_demo(&s);
         }
         Command::User(u) => user(&store, u).await?,

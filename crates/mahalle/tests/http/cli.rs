@@ -40,13 +40,13 @@ fn help_lists_the_commands() {
 #[test]
 fn demo_is_idempotent_and_prints_log_ins() {
     let (_dir, db) = temp_db();
-    let first = mahalle(&db, &["demo"], None);
+    let first = mahalle(&db, &["demo", "--small"], None);
     assert!(
         first.status.success(),
         "{}",
         String::from_utf8_lossy(&first.stderr)
     );
-    let again = mahalle(&db, &["demo"], None);
+    let again = mahalle(&db, &["demo", "--small"], None);
     assert!(again.status.success());
     let (a, b) = (stdout(&first), stdout(&again));
     assert_eq!(a.lines().next(), b.lines().next(), "same counts on reload");
@@ -155,7 +155,7 @@ fn users_from_the_command_line() {
 #[test]
 fn online_backup_is_a_usable_database() {
     let (dir, db) = temp_db();
-    assert!(mahalle(&db, &["demo"], None).status.success());
+    assert!(mahalle(&db, &["demo", "--small"], None).status.success());
     let file = dir.path().join("backup.db");
     let o = mahalle(&db, &["backup", file.to_str().unwrap()], None);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -186,7 +186,7 @@ fn bad_database_urls_are_explained() {
 #[test]
 fn counters_check_finds_a_corrupted_counter_and_rebuild_repairs_it() {
     let (_dir, db) = temp_db();
-    assert!(mahalle(&db, &["demo"], None).status.success());
+    assert!(mahalle(&db, &["demo", "--small"], None).status.success());
     let ok = mahalle(&db, &["counters", "check"], None);
     assert!(ok.status.success(), "{}", stdout(&ok));
     assert!(stdout(&ok).contains("all agree"));
@@ -293,13 +293,13 @@ fn demo_refuses_a_database_with_other_data_unless_forced() {
         Some("correct horse battery"),
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let o = mahalle(&db, &["demo"], None);
+    let o = mahalle(&db, &["demo", "--small"], None);
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("--force"), "{err}");
     let list = stdout(&mahalle(&db, &["user", "list"], None));
     assert!(!list.contains("mayor"), "nothing loaded: {list}");
-    let o = mahalle(&db, &["demo", "--force"], None);
+    let o = mahalle(&db, &["demo", "--small", "--force"], None);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(stdout(&mahalle(&db, &["user", "list"], None)).contains("mayor"));
 }

@@ -260,6 +260,25 @@ pub async fn values(
     store.fetch_all(&sql).await
 }
 
+/// Inserts counts that are not there yet, many rows a statement (the demo loader's).
+pub async fn insert_values(tx: &mut Tx, values: &[Value], now: DateTime<Utc>) -> Result<()> {
+    for chunk in values.chunks(500) {
+        let mut sql = Sql::new(
+            "INSERT INTO data_values (element_id, period_start, neighborhood_id, district_id, value, entered_at) VALUES ",
+        );
+        for (i, v) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.push("(").arg(v.element_id).push(", ").arg(v.period_start).push(", ");
+            sql.arg(v.neighborhood_id).push(", ").arg(v.district_id).push(", ");
+            sql.arg(v.value).push(", ").arg(now).push(")");
+        }
+        tx.execute(&sql).await?;
+    }
+    Ok(())
+}
+
 /// Sets one count (None removes it); returns the count it replaced, for the audit row.
 pub async fn set_value(
     tx: &mut Tx,

@@ -110,7 +110,7 @@ pub async fn load(tx: &mut Tx, now: DateTime<Utc>) -> anyhow::Result<usize> {
     years.push(Period::containing(PeriodKind::Year, today));
     years.dedup();
     let mut rng = Rng(1404);
-    let mut n = 0;
+    let (mut n, mut all) = (0, Vec::new());
     for &(neighborhood_id, district_id, _) in &places.neighborhoods {
         let residents = 12_000 + rng.below(48_000) as i64;
         let children = residents * (6 + rng.below(4) as i64) / 100;
@@ -139,10 +139,9 @@ pub async fn load(tx: &mut Tx, now: DateTime<Utc>) -> anyhow::Result<usize> {
             let v = per_month * (80 + rng.below(40) as i64) / 100;
             rows.push(set(ids[0], m, v));
         }
-        for r in rows {
-            db::set_value(tx, &r, Some(r.value), None, now).await?;
-            n += 1;
-        }
+        n += rows.len();
+        all.extend(rows);
     }
+    db::insert_values(tx, &all, now).await?;
     Ok(n)
 }

@@ -270,8 +270,15 @@ pub async fn insert_values(tx: &mut Tx, values: &[Value], now: DateTime<Utc>) ->
             if i > 0 {
                 sql.push(", ");
             }
-            sql.push("(").arg(v.element_id).push(", ").arg(v.period_start).push(", ");
-            sql.arg(v.neighborhood_id).push(", ").arg(v.district_id).push(", ");
+            sql.push("(")
+                .arg(v.element_id)
+                .push(", ")
+                .arg(v.period_start)
+                .push(", ");
+            sql.arg(v.neighborhood_id)
+                .push(", ")
+                .arg(v.district_id)
+                .push(", ");
             sql.arg(v.value).push(", ").arg(now).push(")");
         }
         tx.execute(&sql).await?;

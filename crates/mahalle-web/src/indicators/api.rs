@@ -25,6 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_indicators, create_indicator))
         .routes(routes!(read_indicator))
         .routes(routes!(list_values, save_values))
+        .routes(routes!(import_values))
 }
 
 #[utoipa::path(get, path = "/api/v1/data-elements", tag = "indicators", security(("bearer" = [])),
@@ -164,4 +165,72 @@ async fn save_values(
             problems.iter().map(ValueError::as_field).collect(),
         )),
     }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ValuesImportParams {
+    /// Name of the uploaded file; its extension (.xlsx or .csv) says how to read it.
+    #[serde(default)]
+    pub filename: String,
+    /// `true` to check without recording anything.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// What an import of counts found and did.
+#[derive(Serialize, ToSchema)]
+pub struct ValuesImported {
+    pub rows: usize,
+    pub valid: usize,
+    /// Counts whose value changed.
+    pub changed: usize,
+    pub errors: Vec<crate::http::sheet::RowError>,
+}
+
+#[utoipa::path(post, path = "/api/v1/data-values/import", tag = "indicators", params(ValuesImportParams), security(("bearer" = [])),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The .xlsx or .csv file: columns element, neighborhood, period, value"),
+    responses((status = 200, body = ValuesImported), (status = 403, body = ErrorBody), (status = 422, body = ValuesImported)))]
+/// Imports counts from a spreadsheet: every row is checked first (each problem named with its
+/// row), and all are recorded in one transaction or none.
+async fn import_values(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Q(q): Q<ValuesImportParams>,
+    body: axum::body::Body,
+) -> Result<(StatusCode, Json<ValuesImported>), AppError> {
+    let me = ctx.require_api_writer()?;
+    if !mahalle_core::indicators::may_enter_any(&me.principal) {
+        return Err(AppError::Forbidden);
+    }
+    let body = crate::http::extract::read_body(body, crate::http::sheet::MAX_UPLOAD).await?;
+    let check = ops::check_sheet(&s.store, me, &q.filename, &body).await?;
+    let (rows, valid) = (check.rows, check.ready.len());
+    if !check.errors.is_empty() {
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(ValuesImported {
+                rows,
+                valid,
+                changed: 0,
+                errors: check.errors,
+            }),
+        ));
+    }
+    let changed = if q.dry_run {
+        0
+    } else {
+        ops::commit_sheet(&s.store, me, &q.filename, &body)
+            .await?
+            .changed
+    };
+    Ok((
+        StatusCode::OK,
+        Json(ValuesImported {
+            rows,
+            valid,
+            changed,
+            errors: Vec::new(),
+        }),
+    ))
 }

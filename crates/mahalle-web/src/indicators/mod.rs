@@ -6,9 +6,12 @@
 pub mod api;
 pub mod ops;
 pub mod pages;
+pub mod sheet;
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 
+use crate::http::extract::FILE_FORM_LIMIT;
 use crate::http::{Capability, Routes};
 
 pub const CAPABILITY: Capability = Capability {
@@ -32,6 +35,17 @@ pub fn router() -> Routes {
             .route(
                 "/indicators/values",
                 get(pages::values_form).post(pages::save_values),
+            )
+            .route(
+                "/indicators/values/import",
+                get(pages::import_form)
+                    .post(pages::import_upload)
+                    .layer(DefaultBodyLimit::max(FILE_FORM_LIMIT)),
+            )
+            .route(
+                "/indicators/values/import/commit",
+                axum::routing::post(pages::import_commit)
+                    .layer(DefaultBodyLimit::max(FILE_FORM_LIMIT)),
             )
             .route("/indicators/{id}", get(pages::show)),
         api: api::router(),

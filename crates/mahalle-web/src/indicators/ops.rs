@@ -488,6 +488,151 @@ pub async fn save_values(
     Ok(Ok(saved))
 }
 
+/// A sheet of counts checked: rows read, the counts ready (with their rows) and every problem.
+pub struct SheetCheck {
+    pub rows: usize,
+    pub ready: Vec<(usize, ValueInput)>,
+    pub errors: Vec<crate::http::sheet::RowError>,
+}
+
+/// Reads and checks a sheet of counts; nothing is recorded. Neighborhoods are named by code
+/// (`D14-N03`) or by name when no other district has one of that name.
+pub async fn check_sheet(
+    store: &Store,
+    me: &SignedIn,
+    filename: &str,
+    bytes: &[u8],
+) -> Result<SheetCheck, AppError> {
+    use crate::http::sheet::{RowError, SheetColumn};
+    use crate::indicators::sheet::ValueColumn;
+    // Who may enter counts is settled before the file is read.
+    refuse_unless(rules::may_enter_any(&me.principal))?;
+    let rows = crate::http::sheet::read_table::<ValueColumn>(filename, bytes)
+        .map_err(|e| AppError::invalid("file", e.message_fa(), e.to_string()))?;
+    let names = mahalle_db::places::neighborhood_names(store).await?;
+    let mut errors = Vec::new();
+    let mut items = Vec::new();
+    for r in &rows {
+        let cell = |c: ValueColumn| r.cells.get(&c).cloned().unwrap_or_default();
+        let typed = cell(ValueColumn::Neighborhood);
+        let code = typed.trim().to_uppercase();
+        let key = mahalle_core::text::search_key(&typed);
+        let by_code: Vec<i64> = names.iter().filter(|n| n.2 == code).map(|n| n.0).collect();
+        let found: Vec<i64> = if by_code.is_empty() {
+            names
+                .iter()
+                .filter(|n| {
+                    mahalle_core::text::search_key(&n.3) == key
+                        || mahalle_core::text::search_key(&n.4) == key
+                })
+                .map(|n| n.0)
+                .collect()
+        } else {
+            by_code
+        };
+        match found.as_slice() {
+            [id] => items.push((
+                r.line,
+                ValueInput {
+                    element: cell(ValueColumn::Element),
+                    neighborhood_id: *id,
+                    period: cell(ValueColumn::Period),
+                    value: serde_json::Value::String(cell(ValueColumn::Value)),
+                },
+            )),
+            [] => errors.push(RowError {
+                line: r.line,
+                column: ValueColumn::Neighborhood.header_en(),
+                fa: format!(
+                    "محله «{}» یافت نشد؛ کد محله را بنویسید، مانند D14-N03.",
+                    typed.trim()
+                ),
+                en: format!(
+                    "No neighborhood \"{}\"; write its code, like D14-N03.",
+                    typed.trim()
+                ),
+            }),
+            _ => errors.push(RowError {
+                line: r.line,
+                column: ValueColumn::Neighborhood.header_en(),
+                fa: format!(
+                    "چند منطقه محله‌ای به نام «{}» دارند؛ کد محله را بنویسید.",
+                    typed.trim()
+                ),
+                en: format!(
+                    "Several districts have a neighborhood \"{}\"; write its code.",
+                    typed.trim()
+                ),
+            }),
+        }
+    }
+    let inputs: Vec<ValueInput> = items.iter().map(|(_, v)| v.clone()).collect();
+    let (_, problems) = check_values(store, me, &inputs).await?;
+    for p in problems {
+        let line = items[p.item - 1].0;
+        errors.push(RowError {
+            line,
+            column: ValueColumn::of_field(&p.field).header_en(),
+            fa: p.fa,
+            en: p.en,
+        });
+    }
+    // The same count twice in one file is one problem: which of the two is meant?
+    let mut seen = std::collections::HashMap::new();
+    for (line, v) in &items {
+        let k = (
+            v.element.trim().to_uppercase(),
+            v.neighborhood_id,
+            v.period.trim().to_uppercase(),
+        );
+        if let Some(first) = seen.insert(k, *line) {
+            errors.push(RowError {
+                line: *line,
+                column: ValueColumn::Period.header_en(),
+                fa: format!(
+                    "همین شمار در ردیف {} هم آمده است.",
+                    mahalle_core::text::to_persian_digits(&first.to_string())
+                ),
+                en: format!("Row {first} gives the same count."),
+            });
+        }
+    }
+    errors.sort_by_key(|e| e.line);
+    Ok(SheetCheck {
+        rows: rows.len(),
+        ready: if errors.is_empty() { items } else { Vec::new() },
+        errors,
+    })
+}
+
+/// Checks the sheet again and records every count in one transaction, or none.
+pub async fn commit_sheet(
+    store: &Store,
+    me: &SignedIn,
+    filename: &str,
+    bytes: &[u8],
+) -> Result<ValuesSaved, AppError> {
+    let check = check_sheet(store, me, filename, bytes).await?;
+    if let Some(e) = check.errors.first() {
+        return Err(AppError::invalid(
+            "file",
+            format!(
+                "ردیف {}: {}",
+                mahalle_core::text::to_persian_digits(&e.line.to_string()),
+                e.fa
+            ),
+            format!("Row {}: {}", e.line, e.en),
+        ));
+    }
+    let items: Vec<ValueInput> = check.ready.into_iter().map(|(_, v)| v).collect();
+    match save_values(store, me, &items).await? {
+        Ok(saved) => Ok(saved),
+        Err(problems) => Err(AppError::Invalid(
+            problems.iter().map(ValueError::as_field).collect(),
+        )),
+    }
+}
+
 /// A district's grid of counts for one element and Jalali year: its neighborhoods × the
 /// element's periods in the year.
 pub struct Grid {

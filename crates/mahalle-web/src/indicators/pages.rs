@@ -60,6 +60,11 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("in_save", "ذخیره شمارها", "Save the counts"),
     ("in_saved", "شمارها ذخیره شد.", "The counts were saved."),
     ("in_cell_error", "این خانه نادرست است", "This cell is wrong"),
+    ("in_import", "ورود شمارها از صفحه‌گسترده", "Import counts from a spreadsheet"),
+    ("in_import_intro", "هر ردیف یک شمار: کد داده، محله (کد محله مانند D14-N03، یا نامش)، کد دوره (۱۴۰۵-۰۷، ۱۴۰۵-S2، ۱۴۰۵) و مقدار. همه ردیف‌ها پیش از ثبت بررسی می‌شوند و یا همه ثبت می‌شوند یا هیچ‌کدام.", "One count a row: the element's code, the neighborhood (its code, like D14-N03, or its name), the period's code (1405-07, 1405-S2, 1405) and the value. Every row is checked before anything is recorded, and all are recorded or none."),
+    ("in_import_commit", "ثبت شمارها", "Record the counts"),
+    ("in_choose_file", "فایلی تا ۲ مگابایت انتخاب کنید.", "Choose a file of up to 2 MB."),
+    ("in_imported", "شمارهای صفحه‌گسترده ثبت شد.", "The spreadsheet's counts were recorded."),
 ];
 
 fn element_labels(p: &Page, e: &DataElement) -> (&'static str, &'static str) {
@@ -96,6 +101,7 @@ struct ListTemplate {
     elements: Vec<DataElement>,
     may_define: bool,
     may_enter: bool,
+    imported: bool,
 }
 
 impl ListTemplate {
@@ -110,7 +116,17 @@ impl ListTemplate {
     }
 }
 
-pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    imported: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
     render(&ListTemplate {
         p: Page::new(
@@ -122,6 +138,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
         elements: db::elements(&state.store).await?,
         may_define: rules::may_define(&me.principal),
         may_enter: rules::may_enter_any(&me.principal),
+        imported: q.imported.is_some(),
     })
 }
 
@@ -757,5 +774,162 @@ pub async fn save_values(
             *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(resp)
         }
+    }
+}
+
+// ---------------------------------------------------------------- importing counts
+
+/// A checked sheet shown before it is recorded; the file rides along in the commit form.
+pub struct SheetChecked {
+    filename: String,
+    payload: String,
+    rows: usize,
+    /// (row, element code, neighborhood's name, period's code, value as typed)
+    ready: Vec<(usize, String, String, String, String)>,
+    problems: Vec<crate::http::sheet::RowError>,
+}
+
+#[derive(Template)]
+#[template(path = "indicator_import.html")]
+struct ImportTemplate {
+    p: Page,
+    checked: Option<SheetChecked>,
+    errors: Vec<String>,
+    columns: Vec<(&'static str, &'static str)>,
+}
+
+impl ImportTemplate {
+    fn problem(&self, e: &crate::http::sheet::RowError) -> String {
+        if self.p.fa() {
+            e.fa.clone()
+        } else {
+            e.en.clone()
+        }
+    }
+    fn period(&self, code: &str) -> String {
+        match rules::Period::parse(code) {
+            Ok(p) if self.p.fa() => p.label_fa(),
+            Ok(p) => p.label_en(),
+            Err(_) => code.to_string(),
+        }
+    }
+}
+
+fn import_page(
+    ctx: &Ctx,
+    checked: Option<SheetChecked>,
+    errors: Vec<String>,
+) -> Result<Response, AppError> {
+    use crate::http::sheet::SheetColumn;
+    let me = ctx.require_user()?;
+    if !rules::may_enter_any(&me.principal) {
+        return Err(AppError::Forbidden);
+    }
+    let bad = !errors.is_empty() || checked.as_ref().is_some_and(|c| !c.problems.is_empty());
+    crate::http::page::render_form(
+        &ImportTemplate {
+            p: Page::new(
+                ctx,
+                "indicators",
+                crate::http::i18n::t(ctx.lang, "in_import"),
+            ),
+            checked,
+            errors,
+            columns: crate::indicators::sheet::ValueColumn::all()
+                .iter()
+                .map(|c| (c.header_fa(), c.header_en()))
+                .collect(),
+        },
+        bad,
+    )
+}
+
+pub async fn import_form(ctx: Ctx) -> Result<Response, AppError> {
+    import_page(&ctx, None, Vec::new())
+}
+
+/// Checks an uploaded sheet and shows each count as it would be recorded, or every problem.
+pub async fn import_upload(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    mp: axum::extract::Multipart,
+) -> Result<Response, AppError> {
+    use base64::Engine;
+    let me = ctx.require_user()?;
+    if !rules::may_enter_any(&me.principal) {
+        return Err(AppError::Forbidden);
+    }
+    let form = crate::http::csrf::multipart_form(&ctx, mp).await?;
+    let (filename, bytes) = form.file.unwrap_or_default();
+    if bytes.is_empty() || bytes.len() > crate::http::sheet::MAX_UPLOAD {
+        let msg = crate::http::i18n::t(ctx.lang, "in_choose_file");
+        return import_page(&ctx, None, vec![msg.to_string()]);
+    }
+    match ops::check_sheet(&state.store, me, &filename, &bytes).await {
+        Ok(c) => {
+            let names = mahalle_db::places::neighborhood_names(&state.store).await?;
+            let fa = ctx.lang == crate::http::ctx::Lang::Fa;
+            let ready = c
+                .ready
+                .into_iter()
+                .map(|(line, v)| {
+                    let name = names
+                        .iter()
+                        .find(|n| n.0 == v.neighborhood_id)
+                        .map(|n| {
+                            if fa || n.4.is_empty() {
+                                n.3.clone()
+                            } else {
+                                n.4.clone()
+                            }
+                        })
+                        .unwrap_or_default();
+                    let value = match &v.value {
+                        serde_json::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    (line, v.element.to_uppercase(), name, v.period, value)
+                })
+                .collect();
+            let checked = SheetChecked {
+                payload: base64::engine::general_purpose::STANDARD.encode(&bytes),
+                filename,
+                rows: c.rows,
+                ready,
+                problems: c.errors,
+            };
+            import_page(&ctx, Some(checked), Vec::new())
+        }
+        Err(AppError::Invalid(f)) => import_page(&ctx, None, ctx.messages(f)),
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ImportCommitForm {
+    #[serde(default)]
+    filename: String,
+    #[serde(default)]
+    payload: String,
+}
+
+pub async fn import_commit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    crate::http::csrf::CsrfUploadForm(f): crate::http::csrf::CsrfUploadForm<ImportCommitForm>,
+) -> Result<Response, AppError> {
+    use base64::Engine;
+    let me = ctx.require_user()?;
+    // Who may record is settled before what was sent is read.
+    if !rules::may_enter_any(&me.principal) {
+        return Err(AppError::Forbidden);
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(f.payload.as_bytes())
+        .map_err(|_| AppError::BadRequest("payload".into()))?;
+    match ops::commit_sheet(&state.store, me, &f.filename, &bytes).await {
+        Ok(_) => Ok(Redirect::to("/indicators?imported=1").into_response()),
+        Err(AppError::Invalid(fields)) => import_page(&ctx, None, ctx.messages(fields)),
+        Err(e) => Err(e),
     }
 }

@@ -379,3 +379,110 @@ async fn a_district_enters_its_counts_in_a_grid_and_reads_the_indicator() {
     );
     assert_eq!(d14_app.get_text("/indicators/new").await.0, 403);
 }
+
+#[tokio::test]
+async fn counts_come_from_a_spreadsheet_checked_row_by_row_all_or_none() {
+    let app = TestApp::spawn().await;
+    app.login_as("mayor").await;
+    let token = api_token(&app).await;
+    define_vaccination(&app, &token).await;
+    let (_, [n1, _], _) = places(&app).await;
+    let (_, n) = app.get_json(&format!("/api/v1/neighborhoods/{n1}")).await;
+    let (code, name) = (
+        n["code"].as_str().unwrap().to_string(),
+        n["name_fa"].as_str().unwrap().to_string(),
+    );
+    let (this, last) = months();
+    let import = |csv: String, dry: bool| {
+        app.client
+            .post(app.url(&format!(
+                "/api/v1/data-values/import?filename=counts.csv&dry_run={dry}"
+            )))
+            .bearer_auth(&token)
+            .body(csv.into_bytes())
+            .send()
+    };
+    // Row 3 names no neighborhood, row 4 a negative count, row 5 repeats row 2: every problem
+    // named with its row and column, nothing recorded.
+    let bad = format!(
+        "داده,محله,دوره,مقدار\r\nMMR-DONE,{code},{this},12\r\nMMR-DONE,ناکجاآباد,{this},3\r\nMMR-DONE,{name},{last},-4\r\nmmr-done,{code},{this},13\r\n"
+    );
+    let r = import(bad, false).await.unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    let b: Value = r.json().await.unwrap();
+    let lines: Vec<(i64, &str)> = b["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["line"].as_i64().unwrap(), e["column"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        lines,
+        [(3, "neighborhood"), (4, "value"), (5, "period")],
+        "{b}"
+    );
+    let (_, values) = app.get_json("/api/v1/data-values?element=MMR-DONE").await;
+    assert!(
+        values.as_array().unwrap().is_empty(),
+        "nothing was recorded"
+    );
+
+    // A good sheet (the neighborhood by code or by its Persian name, Persian digits): checked
+    // by a dry run, then recorded.
+    let good = format!(
+        "element,neighborhood,period,value\r\nMMR-DONE,{code},{this},۱۲\r\nMMR-POP,{name},{last},۲۰۰\r\n"
+    );
+    let r = import(good.clone(), true).await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let b: Value = r.json().await.unwrap();
+    assert_eq!(
+        (b["valid"].as_i64(), b["changed"].as_i64()),
+        (Some(2), Some(0))
+    );
+    let r = import(good, false).await.unwrap();
+    let b: Value = r.json().await.unwrap();
+    assert_eq!(b["changed"], 2, "{b}");
+    let (_, values) = app.get_json("/api/v1/data-values?element=MMR-DONE").await;
+    assert_eq!(values[0]["value"], 12);
+
+    // The page: the sheet previewed with the neighborhood's name, recorded on commit.
+    let csrf = app.csrf().await;
+    let file = reqwest::multipart::Part::bytes(
+        format!("داده,محله,دوره,مقدار\r\nMMR-DONE,{code},{last},۷\r\n").into_bytes(),
+    )
+    .file_name("counts.csv");
+    let r = app
+        .client
+        .post(app.url("/indicators/values/import"))
+        .multipart(
+            reqwest::multipart::Form::new()
+                .text("csrf", csrf)
+                .part("file", file),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("ثبت شمارها") && page.contains(&name),
+        "preview"
+    );
+    let payload = page
+        .split("name=\"payload\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let r = app
+        .post_form(
+            "/indicators/values/import/commit",
+            &[("filename", "counts.csv"), ("payload", &payload)],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, values) = app.get_json("/api/v1/data-values?element=MMR-DONE").await;
+    assert_eq!(values.as_array().unwrap().len(), 2);
+}

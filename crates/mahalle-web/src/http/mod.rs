@@ -5,6 +5,7 @@
 pub mod api;
 pub mod assets;
 pub mod cells;
+pub mod charts;
 pub mod clock;
 pub mod csrf;
 pub mod ctx;

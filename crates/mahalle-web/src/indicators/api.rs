@@ -89,8 +89,8 @@ pub struct RangeParams {
 #[utoipa::path(get, path = "/api/v1/indicators/{id}/reading", tag = "indicators", params(("id" = i64, Path), RangeParams), security(("bearer" = [])),
     responses((status = 200, body = Reading), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 /// An indicator over a range: the city (or a district), each district (or its neighborhoods)
-/// with the sums behind each value and whether it lags its target, and the value period by
-/// period. Totals are computed from the counts, never by averaging percentages.
+/// with the sums behind each value and whether it lags its target, and the value from the
+/// range's start up to the end of each period. Totals are computed from the counts, never by averaging percentages.
 async fn read_indicator(
     State(s): State<AppState>,
     ctx: Ctx,

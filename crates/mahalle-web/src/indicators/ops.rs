@@ -715,7 +715,8 @@ pub struct ReadingRow {
     pub lags: bool,
 }
 
-/// One period's value of the whole.
+/// The whole's value from the range's start to the end of one period (so the last is the
+/// range's value, and coverage is seen growing towards its target).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SeriesPoint {
     pub period: String,
@@ -724,7 +725,7 @@ pub struct SeriesPoint {
 }
 
 /// An indicator read over `from..to`: the whole (the city, or the district), each of its parts
-/// (districts, or neighborhoods), and the whole's value period by period.
+/// (districts, or neighborhoods), and the whole's value up to the end of each period.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Reading {
     pub indicator: Indicator,
@@ -876,7 +877,7 @@ pub async fn read(
         .into_iter()
         .take(120)
         .map(|p| {
-            let (n, d) = totals(p.end(), p.start);
+            let (n, d) = totals(p.end(), from);
             SeriesPoint {
                 period: p.code(),
                 starts_on: p.start,

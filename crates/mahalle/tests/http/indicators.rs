@@ -164,6 +164,9 @@ async fn totals_are_computed_from_the_counts_and_bad_counts_change_nothing() {
             .clone()
     };
     assert_eq!(part(n1)["value"].as_f64(), Some(90.0));
+    // The trend runs from the range's start, so its last point is the range's value.
+    let series = r["series"].as_array().unwrap();
+    assert_eq!(series.last().unwrap()["value"], r["whole"]["value"]);
     assert_eq!(part(n1)["lags"], false, "90 is within a tenth of 95");
     assert_eq!(part(n2)["lags"], true);
     let (_, city) = app

@@ -69,6 +69,28 @@ fn refuse_unless(allowed: bool) -> Result<(), AppError> {
     }
 }
 
+/// What elements and indicators are named by, checked.
+struct Names {
+    code: String,
+    name_fa: String,
+    name_en: String,
+    description: String,
+}
+
+/// Checks [code, Persian name, English name, description] as typed; problems go to `errors`.
+fn names(errors: &mut Vec<FieldError>, [code, fa, en, description]: [&str; 4]) -> Names {
+    Names {
+        code: rules::check_code(code)
+            .map_err(|e| errors.push(e))
+            .unwrap_or_default(),
+        name_fa: validate::required_text("name_fa", fa, 200)
+            .map_err(|e| errors.push(e))
+            .unwrap_or_default(),
+        name_en: mahalle_core::text::normalize(en),
+        description: mahalle_core::text::normalize_multiline(description),
+    }
+}
+
 fn code_taken() -> FieldError {
     FieldError::new(
         "code",
@@ -84,14 +106,20 @@ pub async fn create_element(
 ) -> Result<DefinitionCreated, AppError> {
     refuse_unless(rules::may_define(&me.principal))?;
     let mut errors = Vec::new();
-    let code = rules::check_code(&input.code)
-        .map_err(|e| errors.push(e))
-        .unwrap_or_default();
-    let name_fa = validate::required_text("name_fa", &input.name_fa, 200)
-        .map_err(|e| errors.push(e))
-        .unwrap_or_default();
-    let name_en = mahalle_core::text::normalize(&input.name_en);
-    let description = mahalle_core::text::normalize_multiline(&input.description);
+    let Names {
+        code,
+        name_fa,
+        name_en,
+        description,
+    } = names(
+        &mut errors,
+        [
+            &input.code,
+            &input.name_fa,
+            &input.name_en,
+            &input.description,
+        ],
+    );
     let kind = PeriodKind::parse(input.period_kind.trim())
         .or_else(|| PeriodKind::parse_loose(&input.period_kind));
     if kind.is_none() {
@@ -158,14 +186,20 @@ pub async fn create_indicator(
 ) -> Result<DefinitionCreated, AppError> {
     refuse_unless(rules::may_define(&me.principal))?;
     let mut errors = Vec::new();
-    let code = rules::check_code(&input.code)
-        .map_err(|e| errors.push(e))
-        .unwrap_or_default();
-    let name_fa = validate::required_text("name_fa", &input.name_fa, 200)
-        .map_err(|e| errors.push(e))
-        .unwrap_or_default();
-    let name_en = mahalle_core::text::normalize(&input.name_en);
-    let description = mahalle_core::text::normalize_multiline(&input.description);
+    let Names {
+        code,
+        name_fa,
+        name_en,
+        description,
+    } = names(
+        &mut errors,
+        [
+            &input.code,
+            &input.name_fa,
+            &input.name_en,
+            &input.description,
+        ],
+    );
     let element = |raw: &str| {
         let c = raw.trim().to_uppercase();
         async move {

@@ -93,6 +93,33 @@ fn formula(p: &Page, i: &Indicator) -> String {
     s
 }
 
+/// A coded list as a form's choices, labelled in the page's language.
+fn choices(
+    p: &Page,
+    items: impl Iterator<Item = (&'static str, &'static str, &'static str)>,
+) -> Vec<(String, String)> {
+    items
+        .map(|(code, fa, en)| (code.to_string(), if p.fa() { fa } else { en }.to_string()))
+        .collect()
+}
+
+/// The code, names and description fields both definitions start with.
+fn name_fields(p: &Page, [code, fa, en, description]: [&str; 4]) -> Vec<Field> {
+    vec![
+        Field::new("code", p.t("in_code"), Kind::Text, code)
+            .required()
+            .hint(p.t("in_code_hint")),
+        Field::new("name_fa", p.t("in_name_fa"), Kind::Text, fa).required(),
+        Field::new("name_en", p.t("in_name_en"), Kind::Text, en),
+        Field::new(
+            "description",
+            p.t("in_description"),
+            Kind::TextArea,
+            description,
+        ),
+    ]
+}
+
 #[derive(Template)]
 #[template(path = "indicators.html")]
 struct ListTemplate {
@@ -166,36 +193,20 @@ fn element_form(ctx: &Ctx, f: &ElementForm, errors: Vec<String>) -> Result<Respo
         "indicators",
         crate::http::i18n::t(ctx.lang, "in_new_element"),
     );
-    let kinds = PeriodKind::ALL
-        .iter()
-        .map(|k| {
-            (
-                k.as_str().to_string(),
-                if p.fa() { k.label_fa() } else { k.label_en() }.to_string(),
-            )
-        })
-        .collect();
-    let aggs = Aggregation::ALL
-        .iter()
-        .map(|k| {
-            (
-                k.as_str().to_string(),
-                if p.fa() { k.label_fa() } else { k.label_en() }.to_string(),
-            )
-        })
-        .collect();
-    let fields = vec![
-        Field::new("code", p.t("in_code"), Kind::Text, &f.code)
-            .required()
-            .hint(p.t("in_code_hint")),
-        Field::new("name_fa", p.t("in_name_fa"), Kind::Text, &f.name_fa).required(),
-        Field::new("name_en", p.t("in_name_en"), Kind::Text, &f.name_en),
-        Field::new(
-            "description",
-            p.t("in_description"),
-            Kind::TextArea,
-            &f.description,
-        ),
+    let kinds = choices(
+        &p,
+        PeriodKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), k.label_fa(), k.label_en())),
+    );
+    let aggs = choices(
+        &p,
+        Aggregation::ALL
+            .iter()
+            .map(|k| (k.as_str(), k.label_fa(), k.label_en())),
+    );
+    let mut fields = name_fields(&p, [&f.code, &f.name_fa, &f.name_en, &f.description]);
+    fields.extend([
         Field::new(
             "period_kind",
             p.t("in_period_kind"),
@@ -212,7 +223,7 @@ fn element_form(ctx: &Ctx, f: &ElementForm, errors: Vec<String>) -> Result<Respo
         )
         .required()
         .choices(aggs),
-    ];
+    ]);
     RecordForm {
         back: ("/indicators".into(), p.t("in_indicators").to_string()),
         p,
@@ -299,27 +310,14 @@ async fn indicator_form(
         };
         (e.code.clone(), format!("{} — {name}", e.code))
     }));
-    let directions = Direction::ALL
-        .iter()
-        .map(|d| {
-            (
-                d.as_str().to_string(),
-                if p.fa() { d.label_fa() } else { d.label_en() }.to_string(),
-            )
-        })
-        .collect();
-    let fields = vec![
-        Field::new("code", p.t("in_code"), Kind::Text, &f.code)
-            .required()
-            .hint(p.t("in_code_hint")),
-        Field::new("name_fa", p.t("in_name_fa"), Kind::Text, &f.name_fa).required(),
-        Field::new("name_en", p.t("in_name_en"), Kind::Text, &f.name_en),
-        Field::new(
-            "description",
-            p.t("in_description"),
-            Kind::TextArea,
-            &f.description,
-        ),
+    let directions = choices(
+        &p,
+        Direction::ALL
+            .iter()
+            .map(|d| (d.as_str(), d.label_fa(), d.label_en())),
+    );
+    let mut fields = name_fields(&p, [&f.code, &f.name_fa, &f.name_en, &f.description]);
+    fields.extend([
         Field::new("numerator", p.t("in_numerator"), Kind::Select, &f.numerator)
             .required()
             .choices(elements.clone()),
@@ -338,7 +336,7 @@ async fn indicator_form(
         Field::new("target", p.t("in_target"), Kind::Number, &f.target),
         Field::new("target_on", p.t("in_target_on"), Kind::Number, &f.target_on)
             .hint(p.t("pj_date_hint")),
-    ];
+    ]);
     RecordForm {
         back: ("/indicators".into(), p.t("in_indicators").to_string()),
         p,

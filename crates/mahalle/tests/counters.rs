@@ -25,11 +25,22 @@ async fn agree(store: &Store, step: &str) {
     }
 }
 
+/// The demo city with the small history of requests: the counters are the resolutions'.
+async fn load(store: &Store) {
+    demo::load_sized(
+        store,
+        demo::requests::RequestScale::SMALL,
+        demo::Passwords::Generate,
+    )
+    .await
+    .unwrap();
+}
+
 async fn scenario(store: &Store) {
     store.migrate().await.unwrap();
-    demo::load(store, demo::Passwords::Generate).await.unwrap();
+    load(store).await;
     agree(store, "the demo load").await;
-    demo::load(store, demo::Passwords::Generate).await.unwrap();
+    load(store).await;
     agree(store, "a reload").await;
     let scale = demo::Scale {
         weeks: 52 + 4,

@@ -103,11 +103,6 @@ pub async fn element(store: &Store, id: i64) -> Result<DataElement> {
         .await
 }
 
-pub async fn element_tx(tx: &mut Tx, id: i64) -> Result<DataElement> {
-    tx.fetch_one(&Sql::new(&format!("{ELEMENT_SELECT} WHERE id = $1")).bind(id))
-        .await
-}
-
 /// Whether any data element exists (the demo adds its own once).
 pub async fn any_element(tx: &mut Tx) -> Result<bool> {
     Ok(tx
@@ -147,30 +142,6 @@ pub async fn create_element(
     .await
 }
 
-/// Changes an element's names and description; its code, periods and aggregation stay, since
-/// the values entered were counted under them.
-pub async fn update_element(
-    tx: &mut Tx,
-    id: i64,
-    e: &ElementFields<'_>,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    tx.execute(
-        &Sql::new(
-            "UPDATE data_elements SET name_fa = $2, name_en = $3, description = $4, search_key = $5, updated_at = $6 \
-             WHERE id = $1",
-        )
-        .bind(id)
-        .bind(e.name_fa)
-        .bind(e.name_en)
-        .bind(e.description)
-        .bind(search_key(&format!("{} {} {}", e.code, e.name_fa, e.name_en)))
-        .bind(now),
-    )
-    .await
-    .map(|_| ())
-}
-
 pub async fn indicators(store: &Store) -> Result<Vec<Indicator>> {
     store
         .fetch_all(&Sql::new(&format!("{INDICATOR_SELECT} ORDER BY i.code")))
@@ -180,11 +151,6 @@ pub async fn indicators(store: &Store) -> Result<Vec<Indicator>> {
 pub async fn indicator(store: &Store, id: i64) -> Result<Indicator> {
     store
         .fetch_one(&Sql::new(&format!("{INDICATOR_SELECT} WHERE i.id = $1")).bind(id))
-        .await
-}
-
-pub async fn indicator_tx(tx: &mut Tx, id: i64) -> Result<Indicator> {
-    tx.fetch_one(&Sql::new(&format!("{INDICATOR_SELECT} WHERE i.id = $1")).bind(id))
         .await
 }
 
@@ -217,22 +183,6 @@ pub async fn create_indicator(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
     );
     tx.scalar(&indicator_args(sql, i).bind(by).bind(now)).await
-}
-
-pub async fn update_indicator(
-    tx: &mut Tx,
-    id: i64,
-    i: &IndicatorFields<'_>,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    let sql = Sql::new(
-        "UPDATE indicators SET code = $1, name_fa = $2, name_en = $3, description = $4, numerator_id = $5, \
-         denominator_id = $6, factor = $7, direction = $8, target = $9, target_on = $10, search_key = $11, \
-         updated_at = $12 WHERE id = $13",
-    );
-    tx.execute(&indicator_args(sql, i).bind(now).bind(id))
-        .await
-        .map(|_| ())
 }
 
 /// The counts of some elements for periods starting in `from..to`, of one district or the whole

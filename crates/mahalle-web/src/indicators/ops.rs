@@ -294,10 +294,6 @@ pub async fn element(store: &Store, id: i64) -> Result<DataElement, AppError> {
     Ok(db::element(store, id).await?)
 }
 
-pub async fn indicator(store: &Store, id: i64) -> Result<Indicator, AppError> {
-    Ok(db::indicator(store, id).await?)
-}
-
 // ---------------------------------------------------------------- entering counts
 
 /// One count to set: the element, the neighborhood, the period's code and the value as typed

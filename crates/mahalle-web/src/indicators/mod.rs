@@ -47,7 +47,8 @@ pub fn router() -> Routes {
                 axum::routing::post(pages::import_commit)
                     .layer(DefaultBodyLimit::max(FILE_FORM_LIMIT)),
             )
-            .route("/indicators/{id}", get(pages::show)),
+            .route("/indicators/{id}", get(pages::show))
+            .route("/indicators/{id}/export.xlsx", get(pages::export)),
         api: api::router(),
         ..Routes::default()
     }

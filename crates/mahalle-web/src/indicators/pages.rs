@@ -52,6 +52,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("in_from", "از", "From"),
     ("in_to", "تا", "To"),
     ("in_show", "نمایش", "Show"),
+    ("in_export", "دریافت xlsx", "Download .xlsx"),
     ("in_city", "کل شهر", "The whole city"),
     ("in_no_values", "برای این بازه شماری ثبت نشده است.", "No counts are entered for this range."),
     ("in_grid_intro", "شمار هر محله را در هر دوره بنویسید؛ خانه خالی یعنی ثبت‌نشده. اگر خانه‌ای نادرست باشد، هیچ‌چیز ذخیره نمی‌شود.", "Write each neighborhood's count for each period; an empty cell is not entered. If any cell is wrong, nothing is saved."),
@@ -986,4 +987,78 @@ pub async fn import_commit(
         Err(AppError::Invalid(fields)) => import_page(&ctx, None, ctx.messages(fields)),
         Err(e) => Err(e),
     }
+}
+
+/// The reading as a workbook: the places with the sums behind each value, and the trend.
+pub async fn export(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<ReadQuery>,
+) -> Result<Response, AppError> {
+    use crate::http::cells::{xlsx_response, xlsx_sheets, Cell, Sheet};
+    ctx.require_user()?;
+    let (from, to) = ops::range(q.from.as_deref(), q.to.as_deref())?;
+    let r = ops::read(&state.store, id, q.district, from, to).await?;
+    let p = Page::new(&ctx, "indicators", String::new());
+    let fa = p.fa();
+    let name = |x: &ops::ReadingRow| {
+        if fa || x.name_en.is_empty() {
+            x.name_fa.clone()
+        } else {
+            x.name_en.clone()
+        }
+    };
+    let num = |v: Option<i64>| v.map_or(Cell::Text(String::new()), |v| Cell::Number(v as f64));
+    let real = |v: Option<f64>| v.map_or(Cell::Text(String::new()), Cell::Number);
+    let den = r.indicator.denominator_code.clone().unwrap_or_default();
+    let headers = [
+        p.t("in_place"),
+        r.indicator.numerator_code.as_str(),
+        den.as_str(),
+        p.t("in_value"),
+        p.t("in_reached"),
+        p.t("in_lags"),
+    ];
+    let places: Vec<Vec<Cell>> = std::iter::once(&r.whole)
+        .chain(&r.parts)
+        .map(|x| {
+            vec![
+                Cell::Text(name(x)),
+                num(x.numerator),
+                num(x.denominator),
+                real(x.value.map(|v| (v * 10.0).round() / 10.0)),
+                real(x.reached.map(|v| (v * 100.0).round())),
+                Cell::Text(if x.lags { p.t("yes") } else { "" }.to_string()),
+            ]
+        })
+        .collect();
+    let trend: Vec<Vec<Cell>> = r
+        .series
+        .iter()
+        .map(|s| {
+            vec![
+                Cell::Text(s.period.clone()),
+                real(s.value.map(|v| (v * 10.0).round() / 10.0)),
+            ]
+        })
+        .collect();
+    let trend_headers = [p.t("in_period"), p.t("in_value")];
+    let bytes = xlsx_sheets(
+        &[
+            Sheet {
+                name: p.t("in_place"),
+                headers: &headers,
+                rows: &places,
+            },
+            Sheet {
+                name: p.t("in_period"),
+                headers: &trend_headers,
+                rows: &trend,
+            },
+        ],
+        fa,
+    )
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("xlsx: {e}")))?;
+    Ok(xlsx_response(&format!("{}.xlsx", r.indicator.code), bytes))
 }

@@ -164,6 +164,22 @@ async fn totals_are_computed_from_the_counts_and_bad_counts_change_nothing() {
             .clone()
     };
     assert_eq!(part(n1)["value"].as_f64(), Some(90.0));
+    // The same reading as a workbook: the whole first, then each neighborhood, numbers kept
+    // as numbers; the trend on a second sheet.
+    let r2 = app
+        .get(&format!("/indicators/{id}/export.xlsx?district={d14}"))
+        .await;
+    assert_eq!(r2.status().as_u16(), 200);
+    let bytes = r2.bytes().await.unwrap().to_vec();
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    use calamine::Reader;
+    let names = book.sheet_names();
+    assert_eq!(names.len(), 2);
+    let places = book.worksheet_range(&names[0]).unwrap();
+    assert_eq!(places.get((1, 1)), Some(&calamine::Data::Float(100.0)));
+    assert_eq!(places.get((1, 2)), Some(&calamine::Data::Float(1000.0)));
+    assert_eq!(places.get((1, 3)), Some(&calamine::Data::Float(10.0)));
     // The trend runs from the range's start, so its last point is the range's value.
     let series = r["series"].as_array().unwrap();
     assert_eq!(series.last().unwrap()["value"], r["whole"]["value"]);

@@ -395,6 +395,153 @@ pub fn to_lon_lat(x: f64, y: f64, width: f64, height: f64) -> (f64, f64) {
     }
 }
 
+/// A district's rough outline from this map, counter-clockwise, the first vertex not repeated.
+pub fn outline(number: u8) -> Option<&'static [(f64, f64)]> {
+    DISTRICTS
+        .iter()
+        .find(|d| d.number == number)
+        .map(|d| d.polygon)
+}
+
+/// Shapes (each a list of rings: an outline and its holes, or several parts) fitted together
+/// into a `width` × `height` viewport with north up, each as an SVG path `d` attribute (to be
+/// filled even-odd). A shape without rings, or every shape when the viewport is degenerate or
+/// nothing has a position, yields an empty path.
+pub fn fit_paths(shapes: &[Vec<Vec<(f64, f64)>>], width: f64, height: f64) -> Vec<String> {
+    let b = shapes.iter().flatten().flatten().fold(
+        (
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ),
+        |(a, b, c, d), &(x, y)| (a.min(x), b.min(y), c.max(x), d.max(y)),
+    );
+    let p = (b.0 < b.2 && b.1 < b.3)
+        .then(|| Projection::fitted(b, width, height))
+        .flatten();
+    shapes
+        .iter()
+        .map(|rings| {
+            let Some(p) = &p else {
+                return String::new();
+            };
+            let mut path = String::new();
+            for ring in rings {
+                for (i, &(lon, lat)) in ring.iter().enumerate() {
+                    let (x, y) = p.forward(lon, lat);
+                    path.push_str(if i == 0 { "M" } else { "L" });
+                    path.push_str(&format!("{x:.1} {y:.1}"));
+                }
+                if !ring.is_empty() {
+                    path.push('Z');
+                }
+            }
+            path
+        })
+        .collect()
+}
+
+/// The area of a ring (positive when counter-clockwise), in square degrees.
+pub fn ring_area(ring: &[(f64, f64)]) -> f64 {
+    (0..ring.len())
+        .map(|i| {
+            let (a, b) = (ring[i], ring[(i + 1) % ring.len()]);
+            a.0 * b.1 - b.0 * a.1
+        })
+        .sum::<f64>()
+        / 2.0
+}
+
+/// Cuts a polygon into `n` pieces of nearly equal area, by cutting it across its longer side
+/// in the ratio of the pieces wanted on each side and cutting each part again — a rough map of
+/// a district's neighborhoods where no surveyed one is at hand. Each piece is a ring like the
+/// input (first vertex not repeated); a convex polygon always yields `n` convex pieces.
+pub fn split(polygon: &[(f64, f64)], n: usize) -> Vec<Vec<(f64, f64)>> {
+    if n <= 1 || polygon.len() < 3 {
+        return vec![polygon.to_vec()];
+    }
+    let (min_x, min_y, max_x, max_y) = polygon.iter().fold(
+        (
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ),
+        |(a, b, c, d), &(x, y)| (a.min(x), b.min(y), c.max(x), d.max(y)),
+    );
+    let kx = ((min_y + max_y) / 2.0).to_radians().cos();
+    let across = (max_x - min_x) * kx >= max_y - min_y;
+    let first = n / 2;
+    let want = ring_area(polygon).abs() * first as f64 / n as f64;
+    // Bisect for the cut leaving the wanted share of the area below it.
+    let cut = |vertical: bool| {
+        let (mut a, mut b) = if vertical {
+            (min_x, max_x)
+        } else {
+            (min_y, max_y)
+        };
+        for _ in 0..60 {
+            let mid = (a + b) / 2.0;
+            if ring_area(&clip(polygon, vertical, mid, true)).abs() < want {
+                a = mid;
+            } else {
+                b = mid;
+            }
+        }
+        (a + b) / 2.0
+    };
+    // Across the longer side, unless that line meets the outline more than twice (a concave
+    // outline would leave a piece in two parts joined by a sliver).
+    let crossings = |vertical: bool, at: f64| {
+        let coord = |p: (f64, f64)| if vertical { p.0 } else { p.1 };
+        (0..polygon.len())
+            .filter(|&i| {
+                let (a, b) = (polygon[i], polygon[(i + 1) % polygon.len()]);
+                (coord(a) < at) != (coord(b) < at)
+            })
+            .count()
+    };
+    let (mut vertical, mut at) = (across, cut(across));
+    if crossings(vertical, at) > 2 {
+        let other = cut(!across);
+        if crossings(!across, other) <= 2 {
+            (vertical, at) = (!across, other);
+        }
+    }
+    let mut out = split(&clip(polygon, vertical, at, true), first);
+    out.extend(split(&clip(polygon, vertical, at, false), n - first));
+    out
+}
+
+/// The part of a polygon on one side of a vertical (`x = at`) or horizontal (`y = at`) line
+/// (Sutherland–Hodgman), with repeated vertices dropped.
+fn clip(polygon: &[(f64, f64)], vertical: bool, at: f64, below: bool) -> Vec<(f64, f64)> {
+    let coord = |p: (f64, f64)| if vertical { p.0 } else { p.1 };
+    let inside = |p: (f64, f64)| (coord(p) <= at) == below || coord(p) == at;
+    let mut out: Vec<(f64, f64)> = Vec::new();
+    let mut push = |p: (f64, f64)| {
+        if out.last() != Some(&p) {
+            out.push(p);
+        }
+    };
+    for i in 0..polygon.len() {
+        let (a, b) = (polygon[i], polygon[(i + 1) % polygon.len()]);
+        if inside(a) {
+            push(a);
+        }
+        if inside(a) != inside(b) {
+            let t = (at - coord(a)) / (coord(b) - coord(a));
+            let cut = (a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1));
+            push(if vertical { (at, cut.1) } else { (cut.0, at) });
+        }
+    }
+    if out.len() > 1 && out.first() == out.last() {
+        out.pop();
+    }
+    out
+}
+
 /// Equirectangular projection of [`bounds`] into a viewport.
 struct Projection {
     min_lon: f64,
@@ -491,6 +638,42 @@ mod tests {
         let (d1, d2) = (cross(c, d, a), cross(c, d, b));
         let (d3, d4) = (cross(a, b, c), cross(a, b, d));
         d1 * d2 < 0.0 && d3 * d4 < 0.0
+    }
+
+    #[test]
+    fn a_district_splits_into_pieces_of_equal_area_that_cover_it() {
+        for d in DISTRICTS.iter() {
+            for n in [1, 2, 5, 9] {
+                let pieces = split(d.polygon, n);
+                assert_eq!(pieces.len(), n, "district {}", d.number);
+                let whole = ring_area(d.polygon);
+                let sum: f64 = pieces.iter().map(|p| ring_area(p)).sum();
+                assert!((sum - whole).abs() < whole * 1e-6, "district {}", d.number);
+                for p in &pieces {
+                    let share = ring_area(p) / whole;
+                    assert!((share - 1.0 / n as f64).abs() < 1e-3, "{share} of district {}", d.number);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn shapes_fit_the_viewport_together() {
+        let square = vec![vec![(51.0, 35.0), (51.1, 35.0), (51.1, 35.1), (51.0, 35.1)]];
+        let east = vec![vec![(51.1, 35.0), (51.2, 35.0), (51.2, 35.1), (51.1, 35.1)]];
+        let paths = fit_paths(&[square, east, vec![]], 200.0, 100.0);
+        assert_eq!(paths.len(), 3);
+        assert!(paths[0].starts_with('M') && paths[0].ends_with('Z'));
+        assert!(paths[2].is_empty(), "a shape without rings draws nothing");
+        // Both squares side by side fill the width; the western one starts at the left edge.
+        let xs: Vec<f64> = paths[0][1..]
+            .split(['L', 'Z'])
+            .filter(|s| !s.is_empty())
+            .map(|s| s.split(' ').next().unwrap().parse().unwrap())
+            .collect();
+        assert!(xs.iter().cloned().fold(f64::INFINITY, f64::min) >= 0.0);
+        assert!(fit_paths(&[vec![]], 200.0, 100.0)[0].is_empty());
+        assert!(fit_paths(&[vec![vec![(51.0, 35.0)]]], 200.0, 100.0)[0].is_empty(), "no area, nothing to fit");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod attachments;
 pub mod calendar;
+pub mod campaigns;
 pub mod challenges;
 pub mod coded;
 pub mod collate;

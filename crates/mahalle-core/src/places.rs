@@ -250,8 +250,66 @@ fn contains(ring: &Ring, (x, y): (f64, f64)) -> bool {
     inside
 }
 
+/// The rings of a stored boundary (every outline and hole of every part), for drawing; text
+/// that is not a Polygon or MultiPolygon has none.
+pub fn rings(stored: &str) -> Vec<Vec<(f64, f64)>> {
+    let Ok(v) = serde_json::from_str::<Value>(stored) else {
+        return Vec::new();
+    };
+    let coords = v.get("coordinates");
+    let polygons: Vec<&Value> = match (v.get("type").and_then(Value::as_str), coords) {
+        (Some("Polygon"), Some(c)) => vec![c],
+        (Some("MultiPolygon"), Some(c)) => c.as_array().map(|a| a.iter().collect()).unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    polygons
+        .into_iter()
+        .filter_map(Value::as_array)
+        .flatten()
+        .filter_map(|ring| {
+            ring.as_array()?
+                .iter()
+                .map(|p| Some((p.get(0)?.as_f64()?, p.get(1)?.as_f64()?)))
+                .collect::<Option<Vec<_>>>()
+        })
+        .collect()
+}
+
+/// A ring (its first position not repeated at the end) as GeoJSON Polygon text, for
+/// [`parse_boundary`].
+pub fn polygon_json(ring: &[(f64, f64)]) -> String {
+    let mut closed: Vec<[f64; 2]> = ring.iter().map(|&(x, y)| [x, y]).collect();
+    if let Some(&first) = closed.first() {
+        closed.push(first);
+    }
+    serde_json::json!({"type": "Polygon", "coordinates": [closed]}).to_string()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_stored_boundary_gives_back_its_rings() {
+        let ring = [(51.0, 35.0), (51.1, 35.0), (51.1, 35.1), (51.0, 35.1)];
+        let stored = parse_boundary(&polygon_json(&ring), None).unwrap();
+        let rings = rings(&stored);
+        assert_eq!(rings.len(), 1);
+        assert_eq!(rings[0].len(), 5, "closed as stored");
+        assert_eq!(rings[0][2], (51.1, 35.1));
+        assert!(super::rings("not json").is_empty());
+        assert!(super::rings(r#"{"type":"Point","coordinates":[51,35]}"#).is_empty());
+    }
+
+    #[test]
+    fn the_rough_neighborhoods_of_every_district_are_valid_boundaries() {
+        for n in 1..=22u8 {
+            let outline = crate::geo::outline(n).unwrap();
+            for piece in [3, 7, 10, 16, 24].into_iter().flat_map(|k| crate::geo::split(outline, k)) {
+                parse_boundary(&polygon_json(&piece), None)
+                    .unwrap_or_else(|e| panic!("district {n}: {e:?} for {piece:?}"));
+            }
+        }
+    }
+
     use super::*;
 
     const SQUARE: &str = r#"{"type":"Polygon","coordinates":[[[51.40,35.70],[51.41,35.70],[51.41,35.71],[51.40,35.71],[51.40,35.70]]]}"#;

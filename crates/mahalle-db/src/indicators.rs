@@ -154,6 +154,12 @@ pub async fn indicator(store: &Store, id: i64) -> Result<Indicator> {
         .await
 }
 
+pub async fn indicator_by_code(store: &Store, code: &str) -> Result<Option<Indicator>> {
+    store
+        .fetch_optional(&Sql::new(&format!("{INDICATOR_SELECT} WHERE i.code = $1")).bind(code))
+        .await
+}
+
 fn indicator_args(sql: Sql, i: &IndicatorFields<'_>) -> Sql {
     sql.bind(i.code)
         .bind(i.name_fa)

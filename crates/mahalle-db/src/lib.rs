@@ -9,6 +9,7 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod bulk;
+pub mod campaigns;
 pub mod challenges;
 pub mod councils;
 pub mod counters;

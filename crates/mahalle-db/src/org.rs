@@ -96,6 +96,17 @@ pub async fn names(store: &Store) -> Result<Vec<(i64, String, String, String)>> 
         .await
 }
 
+/// The current organisations other than neighborhood councils, by name, with their kind: the
+/// choices of an owner or partner.
+pub async fn choices(store: &Store) -> Result<Vec<(i64, String, String, String)>> {
+    store
+        .fetch_all(&Sql::new(
+            "SELECT id, kind, name_fa, name_en FROM organisations WHERE retired_on IS NULL \
+             AND kind <> 'neighborhood_council' ORDER BY sort_key, id LIMIT 5000",
+        ))
+        .await
+}
+
 /// Persian names of the first `n` agencies and departments (examples in import templates).
 pub async fn some_agency_names(store: &Store, n: i64) -> Result<Vec<String>> {
     let rows: Vec<(String,)> = store

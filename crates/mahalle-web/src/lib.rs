@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod calendar;
+pub mod campaigns;
 pub mod challenges;
 pub mod councils;
 pub mod fuzzing;
@@ -51,6 +52,7 @@ use crate::http::Capability;
 pub const CAPABILITIES: &[Capability] = &[
     accounts::CAPABILITY,
     calendar::CAPABILITY,
+    campaigns::CAPABILITY,
     challenges::CAPABILITY,
     councils::CAPABILITY,
     home::CAPABILITY,

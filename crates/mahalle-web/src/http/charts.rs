@@ -238,3 +238,60 @@ pub fn line(
     }
     ltr(out)
 }
+
+/// One place on a choropleth map: its outline (rings as stored), its class (none: no value),
+/// what a pointer over it says, and the page it leads to.
+pub struct MapPlace {
+    pub rings: Vec<Vec<(f64, f64)>>,
+    pub class: Option<usize>,
+    pub label: String,
+    pub href: Option<String>,
+}
+
+/// The choropleth's colours, lightest for the lowest class (colour-blind safe greens).
+pub const RAMP: [&str; 5] = ["#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c"];
+/// The colour of a place with no value.
+pub const NO_VALUE: &str = "#d9d9d9";
+
+pub const MAP_W: f64 = 640.0;
+pub const MAP_H: f64 = 440.0;
+
+/// Places coloured by class, drawn from their stored boundaries (places without one are left
+/// out; the table beside the map lists every place). Empty when no place has a boundary.
+pub fn choropleth(caption: &str, places: &[MapPlace]) -> String {
+    let shapes: Vec<Vec<Vec<(f64, f64)>>> = places.iter().map(|p| p.rings.clone()).collect();
+    let paths = mahalle_core::geo::fit_paths(&shapes, MAP_W, MAP_H);
+    if paths.iter().all(String::is_empty) {
+        return String::new();
+    }
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let mut out = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" direction=\"ltr\" viewBox=\"0 0 {MAP_W} {MAP_H}\" \
+         width=\"{MAP_W}\" height=\"{MAP_H}\" role=\"img\" class=\"map\"><title>{}</title>",
+        esc(caption)
+    );
+    for (place, d) in places.iter().zip(&paths) {
+        if d.is_empty() {
+            continue;
+        }
+        let fill = place
+            .class
+            .map(|c| RAMP[c.min(RAMP.len() - 1)])
+            .unwrap_or(NO_VALUE);
+        let path = format!(
+            "<path d=\"{d}\" fill=\"{fill}\" fill-rule=\"evenodd\" stroke=\"#333\" stroke-width=\"0.8\"><title>{}</title></path>",
+            esc(&place.label)
+        );
+        match &place.href {
+            Some(h) => out.push_str(&format!("<a href=\"{}\">{path}</a>", esc(h))),
+            None => out.push_str(&path),
+        }
+    }
+    out.push_str("</svg>");
+    out
+}

@@ -293,3 +293,28 @@ pub async fn resolve_people(
         Err(errors)
     }
 }
+
+/// A number as typed in a form (Persian digits, the Persian decimal sign, grouping); `Ok(None)`
+/// when nothing was typed.
+pub fn typed_number(s: &str) -> Result<Option<f64>, ()> {
+    let t = mahalle_core::text::to_latin_digits(s.trim())
+        .replace('٫', ".")
+        .replace([',', '،', '٬'], "");
+    if t.is_empty() {
+        return Ok(None);
+    }
+    t.parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite())
+        .map(Some)
+        .ok_or(())
+}
+
+/// A number written back into a form: no needless decimals.
+pub fn plain_number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}

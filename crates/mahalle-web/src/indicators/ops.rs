@@ -287,7 +287,7 @@ pub async fn create_indicator(
 }
 
 async fn has_indicator_code(store: &Store, code: &str) -> Result<bool, AppError> {
-    Ok(db::indicators(store).await?.iter().any(|i| i.code == code))
+    Ok(db::indicator_by_code(store, code).await?.is_some())
 }
 
 pub async fn element(store: &Store, id: i64) -> Result<DataElement, AppError> {
@@ -680,18 +680,23 @@ pub struct GridRow {
     pub cells: Vec<Option<i64>>,
 }
 
+/// `within`: only the periods sharing a day with these first and last days (a campaign's).
 pub async fn grid(
     store: &Store,
     element_id: i64,
     district_id: i64,
     year: i32,
+    within: Option<(NaiveDate, NaiveDate)>,
 ) -> Result<Grid, AppError> {
     let element = db::element(store, element_id).await?;
     let district = mahalle_db::places::get_district(store, district_id).await?;
     let kind = PeriodKind::parse(&element.period_kind).unwrap_or(PeriodKind::Month);
     let year = year.clamp(1300, 1500);
     let from = Period::parse(&year.to_string()).map_err(|e| AppError::Invalid(vec![e]))?;
-    let periods = rules::periods(kind, from.start, from.end());
+    let periods: Vec<Period> = rules::periods(kind, from.start, from.end())
+        .into_iter()
+        .filter(|p| within.is_none_or(|(s, e)| mahalle_core::campaigns::covers(*p, s, e)))
+        .collect();
     let values = db::values(
         store,
         &[element_id],
@@ -700,18 +705,17 @@ pub async fn grid(
         from.end(),
     )
     .await?;
+    let stored: std::collections::HashMap<(i64, NaiveDate), i64> = values
+        .iter()
+        .map(|v| ((v.neighborhood_id, v.period_start), v.value))
+        .collect();
     let rows = mahalle_db::places::current_neighborhoods(store, Some(district_id))
         .await?
         .into_iter()
         .map(|n| GridRow {
             cells: periods
                 .iter()
-                .map(|p| {
-                    values
-                        .iter()
-                        .find(|v| v.neighborhood_id == n.id && v.period_start == p.start)
-                        .map(|v| v.value)
-                })
+                .map(|p| stored.get(&(n.id, p.start)).copied())
                 .collect(),
             neighborhood_id: n.id,
             name_fa: n.name_fa,
@@ -798,6 +802,18 @@ pub async fn read(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Reading, AppError> {
+    read_against(store, id, district_id, from, to, None).await
+}
+
+/// [`read`], measured against another target than the indicator's own (a campaign's).
+pub async fn read_against(
+    store: &Store,
+    id: i64,
+    district_id: Option<i64>,
+    from: NaiveDate,
+    to: NaiveDate,
+    target: Option<f64>,
+) -> Result<Reading, AppError> {
     if to <= from || (to - from).num_days() > 3660 {
         return Err(AppError::invalid(
             "to",
@@ -805,7 +821,10 @@ pub async fn read(
             "The range must end after it begins and span at most ten years.",
         ));
     }
-    let indicator = db::indicator(store, id).await?;
+    let mut indicator = db::indicator(store, id).await?;
+    if target.is_some() {
+        indicator.target = target;
+    }
     let numerator = db::element(store, indicator.numerator_id).await?;
     let denominator = match indicator.denominator_id {
         Some(d) => Some(db::element(store, d).await?),

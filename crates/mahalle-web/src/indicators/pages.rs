@@ -363,17 +363,6 @@ pub async fn new_indicator(State(state): State<AppState>, ctx: Ctx) -> Result<Re
     indicator_form(&state, &ctx, &f, Vec::new()).await
 }
 
-/// A number as typed in a form (Persian digits, the Persian decimal sign, grouping).
-fn typed_number(s: &str) -> Result<Option<f64>, ()> {
-    let t = mahalle_core::text::to_latin_digits(s.trim())
-        .replace('٫', ".")
-        .replace([',', '،', '٬'], "");
-    if t.is_empty() {
-        return Ok(None);
-    }
-    t.parse::<f64>().map(Some).map_err(|_| ())
-}
-
 pub async fn create_indicator(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -384,7 +373,7 @@ pub async fn create_indicator(
         return Err(AppError::Forbidden);
     }
     let mut errors = Vec::new();
-    let factor = match typed_number(&f.factor) {
+    let factor = match crate::http::form::typed_number(&f.factor) {
         Ok(Some(x)) if x.fract() == 0.0 && x.abs() < 1e12 => Some(x as i64),
         Ok(None) => None,
         _ => {
@@ -396,7 +385,7 @@ pub async fn create_indicator(
             Some(1)
         }
     };
-    let target = match typed_number(&f.target) {
+    let target = match crate::http::form::typed_number(&f.target) {
         Ok(t) => t,
         Err(()) => {
             errors.push(mahalle_core::validate::FieldError::new(
@@ -497,7 +486,7 @@ impl IndicatorTemplate {
 
 /// The whole's value up to each period as a line, with its target; short period labels (a
 /// month's name, the year where it changes).
-fn chart(p: &Page, r: &Reading) -> String {
+pub(crate) fn chart(p: &Page, r: &Reading) -> String {
     if r.series.iter().all(|s| s.value.is_none()) {
         return String::new();
     }
@@ -599,6 +588,9 @@ pub struct GridQuery {
     year: Option<i32>,
     #[serde(default)]
     saved: Option<String>,
+    /// Counts of a campaign: its elements and periods only.
+    #[serde(default, deserialize_with = "crate::http::extract::empty_as_none")]
+    campaign: Option<i64>,
 }
 
 #[derive(Template)]
@@ -617,6 +609,7 @@ struct GridTemplate {
     element: Option<i64>,
     district: Option<i64>,
     year: i32,
+    campaign: Option<mahalle_db::campaigns::Campaign>,
 }
 
 impl GridTemplate {
@@ -676,9 +669,25 @@ async fn grid_page(
     shown: GridState,
 ) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
-    let year = q
-        .year
-        .unwrap_or_else(|| JalaliDate::from_gregorian(crate::today()).year);
+    let campaign = match q.campaign {
+        Some(id) => Some(crate::campaigns::ops::load(&state.store, id).await?),
+        None => None,
+    };
+    let year = q.year.unwrap_or_else(|| {
+        // A campaign's year: today's, within the campaign's span.
+        let day = campaign.as_ref().map_or(crate::today(), |c| {
+            crate::today().clamp(c.campaign.starts_on, c.campaign.ends_on)
+        });
+        JalaliDate::from_gregorian(day).year
+    });
+    let mut elements = db::elements(&state.store).await?;
+    if let Some(c) = &campaign {
+        let ids = crate::campaigns::ops::element_ids(&state.store, c).await?;
+        elements.retain(|e| ids.contains(&e.id));
+    }
+    let within = campaign
+        .as_ref()
+        .map(|c| (c.campaign.starts_on, c.campaign.ends_on));
     let districts: Vec<_> = crate::http::page::all_districts(state)
         .await?
         .into_iter()
@@ -694,7 +703,9 @@ async fn grid_page(
         return Err(AppError::Forbidden);
     }
     let grid = match (q.element, district) {
-        (Some(e), Some(d)) => Some(ops::grid(&state.store, e, d, year).await?),
+        (Some(e), Some(d)) if elements.iter().any(|x| x.id == e) => {
+            Some(ops::grid(&state.store, e, d, year, within).await?)
+        }
         _ => None,
     };
     render(&GridTemplate {
@@ -703,7 +714,7 @@ async fn grid_page(
             "indicators",
             crate::http::i18n::t(ctx.lang, "in_enter"),
         ),
-        elements: db::elements(&state.store).await?,
+        elements,
         districts,
         grid,
         typed: shown.typed,
@@ -713,6 +724,7 @@ async fn grid_page(
         element: q.element,
         district,
         year,
+        campaign: campaign.map(|c| c.campaign),
     })
 }
 
@@ -758,6 +770,7 @@ pub async fn save_values(
         ));
     };
     let year = id("year").map(|y| y as i32);
+    let campaign = id("campaign");
     let element = ops::element(&state.store, element_id).await?;
     // Only cells whose text changed from what was shown are sent on: `o_` holds the shown value.
     let mut items = Vec::new();
@@ -790,19 +803,22 @@ pub async fn save_values(
         district: Some(district),
         year,
         saved: None,
+        campaign,
     };
     // A cell of another district cannot be slipped into this district's grid.
-    for it in &items {
-        match mahalle_db::places::get_neighborhood(&state.store, it.neighborhood_id).await {
-            Ok(n) if n.district_id == district => {}
-            Ok(_) | Err(mahalle_db::DbError::NotFound) => return Err(AppError::Forbidden),
-            Err(e) => return Err(e.into()),
-        }
+    let ours = mahalle_db::places::neighborhood_ids_of_district(&state.store, district).await?;
+    if items.iter().any(|it| !ours.contains(&it.neighborhood_id)) {
+        return Err(AppError::Forbidden);
     }
-    match ops::save_values(&state.store, me, &items).await? {
+    let saved = match campaign {
+        Some(c) => crate::campaigns::ops::save_values(&state.store, me, c, &items).await?,
+        None => ops::save_values(&state.store, me, &items).await?,
+    };
+    match saved {
         Ok(_) => Ok(Redirect::to(&format!(
-            "/indicators/values?element={element_id}&district={district}&year={}&saved=1",
-            year.unwrap_or_default()
+            "/indicators/values?element={element_id}&district={district}&year={}&saved=1{}",
+            year.unwrap_or_default(),
+            campaign.map(|c| format!("&campaign={c}")).unwrap_or_default()
         ))
         .into_response()),
         Err(problems) => {

@@ -173,8 +173,14 @@ mod tests {
     fn a_period_belongs_to_a_campaign_when_they_share_a_day() {
         // 1405-01 is 21 March – 20 April 2026.
         let farvardin = Period::containing(PeriodKind::Month, d(2026, 4, 1));
-        assert!(covers(farvardin, d(2026, 4, 20), d(2026, 6, 1)), "its last day");
-        assert!(covers(farvardin, d(2026, 1, 1), d(2026, 3, 21)), "its first day");
+        assert!(
+            covers(farvardin, d(2026, 4, 20), d(2026, 6, 1)),
+            "its last day"
+        );
+        assert!(
+            covers(farvardin, d(2026, 1, 1), d(2026, 3, 21)),
+            "its first day"
+        );
         assert!(!covers(farvardin, d(2026, 4, 21), d(2026, 6, 1)));
         assert!(!covers(farvardin, d(2026, 1, 1), d(2026, 3, 20)));
         let e = outside(farvardin);

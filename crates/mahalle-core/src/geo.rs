@@ -651,7 +651,11 @@ mod tests {
                 assert!((sum - whole).abs() < whole * 1e-6, "district {}", d.number);
                 for p in &pieces {
                     let share = ring_area(p) / whole;
-                    assert!((share - 1.0 / n as f64).abs() < 1e-3, "{share} of district {}", d.number);
+                    assert!(
+                        (share - 1.0 / n as f64).abs() < 1e-3,
+                        "{share} of district {}",
+                        d.number
+                    );
                 }
             }
         }
@@ -673,7 +677,10 @@ mod tests {
             .collect();
         assert!(xs.iter().cloned().fold(f64::INFINITY, f64::min) >= 0.0);
         assert!(fit_paths(&[vec![]], 200.0, 100.0)[0].is_empty());
-        assert!(fit_paths(&[vec![vec![(51.0, 35.0)]]], 200.0, 100.0)[0].is_empty(), "no area, nothing to fit");
+        assert!(
+            fit_paths(&[vec![vec![(51.0, 35.0)]]], 200.0, 100.0)[0].is_empty(),
+            "no area, nothing to fit"
+        );
     }
 
     #[test]

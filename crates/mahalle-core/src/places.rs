@@ -259,7 +259,9 @@ pub fn rings(stored: &str) -> Vec<Vec<(f64, f64)>> {
     let coords = v.get("coordinates");
     let polygons: Vec<&Value> = match (v.get("type").and_then(Value::as_str), coords) {
         (Some("Polygon"), Some(c)) => vec![c],
-        (Some("MultiPolygon"), Some(c)) => c.as_array().map(|a| a.iter().collect()).unwrap_or_default(),
+        (Some("MultiPolygon"), Some(c)) => {
+            c.as_array().map(|a| a.iter().collect()).unwrap_or_default()
+        }
         _ => Vec::new(),
     };
     polygons
@@ -303,7 +305,10 @@ mod tests {
     fn the_rough_neighborhoods_of_every_district_are_valid_boundaries() {
         for n in 1..=22u8 {
             let outline = crate::geo::outline(n).unwrap();
-            for piece in [3, 7, 10, 16, 24].into_iter().flat_map(|k| crate::geo::split(outline, k)) {
+            for piece in [3, 7, 10, 16, 24]
+                .into_iter()
+                .flat_map(|k| crate::geo::split(outline, k))
+            {
                 parse_boundary(&polygon_json(&piece), None)
                     .unwrap_or_else(|e| panic!("district {n}: {e:?} for {piece:?}"));
             }

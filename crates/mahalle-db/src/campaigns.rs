@@ -142,7 +142,12 @@ pub async fn create(
     .await
 }
 
-pub async fn update(tx: &mut Tx, id: i64, c: &CampaignFields<'_>, now: DateTime<Utc>) -> Result<()> {
+pub async fn update(
+    tx: &mut Tx,
+    id: i64,
+    c: &CampaignFields<'_>,
+    now: DateTime<Utc>,
+) -> Result<()> {
     tx.execute(
         &Sql::new(
             "UPDATE campaigns SET code = $1, name_fa = $2, name_en = $3, description = $4, owner_id = $5, \
@@ -169,9 +174,11 @@ pub async fn set_partners(tx: &mut Tx, id: i64, organisations: &[i64]) -> Result
         .await?;
     for o in organisations {
         tx.execute(
-            &Sql::new("INSERT INTO campaign_partners (campaign_id, organisation_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(*o),
+            &Sql::new(
+                "INSERT INTO campaign_partners (campaign_id, organisation_id) VALUES ($1, $2)",
+            )
+            .bind(id)
+            .bind(*o),
         )
         .await?;
     }
@@ -199,5 +206,8 @@ pub async fn set_indicators(tx: &mut Tx, id: i64, targets: &[(i64, f64)]) -> Res
 
 /// Whether any campaign exists (the demo adds its own once).
 pub async fn any(tx: &mut Tx) -> Result<bool> {
-    Ok(tx.scalar(&Sql::new("SELECT COUNT(*) FROM campaigns")).await? > 0)
+    Ok(tx
+        .scalar(&Sql::new("SELECT COUNT(*) FROM campaigns"))
+        .await?
+        > 0)
 }

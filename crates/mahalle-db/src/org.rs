@@ -96,6 +96,14 @@ pub async fn names(store: &Store) -> Result<Vec<(i64, String, String, String)>> 
         .await
 }
 
+/// An organisation's id by its code, if any.
+pub async fn id_by_code(tx: &mut Tx, code: &str) -> Result<Option<i64>> {
+    let rows: Vec<(i64,)> = tx
+        .fetch_all(&Sql::new("SELECT id FROM organisations WHERE code = $1").bind(code))
+        .await?;
+    Ok(rows.first().map(|r| r.0))
+}
+
 /// The current organisations other than neighborhood councils, by name, with their kind: the
 /// choices of an owner or partner.
 pub async fn choices(store: &Store) -> Result<Vec<(i64, String, String, String)>> {

@@ -152,7 +152,10 @@ pub async fn neighborhood_boundary(store: &Store, id: i64) -> Result<Option<Stri
 
 /// The boundaries of the current districts (`None`) or of one district's current neighborhoods,
 /// by id, for drawing a map.
-pub async fn boundaries(store: &Store, district_id: Option<i64>) -> Result<Vec<(i64, Option<String>)>> {
+pub async fn boundaries(
+    store: &Store,
+    district_id: Option<i64>,
+) -> Result<Vec<(i64, Option<String>)>> {
     let sql = match district_id {
         None => Sql::new("SELECT id, boundary FROM districts WHERE retired_on IS NULL ORDER BY number"),
         Some(d) => Sql::new(

@@ -81,7 +81,11 @@ async fn create(
 #[utoipa::path(get, path = "/api/v1/campaigns/{id}", tag = "campaigns", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = CampaignDetail), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 /// A campaign with its partners and its indicators' targets.
-async fn get(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult<CampaignDetail> {
+async fn get(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> ApiResult<CampaignDetail> {
     ctx.require_user()?;
     Ok(Json(ops::load(&s.store, id).await?))
 }
@@ -120,7 +124,9 @@ async fn coverage(
     Q(p): Q<CoverageParams>,
 ) -> ApiResult<Coverage> {
     ctx.require_user()?;
-    Ok(Json(ops::coverage(&s.store, id, p.indicator, p.district).await?))
+    Ok(Json(
+        ops::coverage(&s.store, id, p.indicator, p.district).await?,
+    ))
 }
 
 /// A campaign's counts to set, all or none.

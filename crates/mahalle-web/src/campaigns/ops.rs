@@ -6,7 +6,9 @@ use chrono::{NaiveDate, Utc};
 use mahalle_core::campaigns::{self as rules, Stage};
 use mahalle_core::indicators::Period;
 use mahalle_core::validate::{self, FieldError};
-use mahalle_db::campaigns::{self as db, Campaign, CampaignFields, CampaignIndicator, CampaignPartner};
+use mahalle_db::campaigns::{
+    self as db, Campaign, CampaignFields, CampaignIndicator, CampaignPartner,
+};
 use mahalle_db::{audit, DbError, Store};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -83,7 +85,10 @@ fn refuse_unless(allowed: bool) -> Result<(), AppError> {
 }
 
 /// The owner named, if it exists; a missing one is a problem of the form, not a 404.
-async fn owner(store: &Store, id: Option<i64>) -> Result<Option<mahalle_db::org::Organisation>, AppError> {
+async fn owner(
+    store: &Store,
+    id: Option<i64>,
+) -> Result<Option<mahalle_db::org::Organisation>, AppError> {
     match id {
         None => Ok(None),
         Some(id) => match mahalle_db::org::get(store, id).await {
@@ -157,7 +162,11 @@ async fn check(
         errors.extend(rules::check_span(s, e));
     }
     let mut targets = Vec::new();
-    for t in input.indicators.iter().filter(|t| !t.indicator.trim().is_empty() || t.target.is_some()) {
+    for t in input
+        .indicators
+        .iter()
+        .filter(|t| !t.indicator.trim().is_empty() || t.target.is_some())
+    {
         let code = t.indicator.trim().to_uppercase();
         match mahalle_db::indicators::indicator_by_code(store, &code).await? {
             Some(i) => targets.push((i.id, t.target)),
@@ -239,8 +248,16 @@ pub async fn create(
                 let id = db::create(tx, &fields(c), Some(me.principal.user_id), now).await?;
                 db::set_partners(tx, id, &c.partners).await?;
                 db::set_indicators(tx, id, &c.targets).await?;
-                audit::log(tx, me.principal.user_id, "create", "campaign", id, None, Some(record(c)))
-                    .await?;
+                audit::log(
+                    tx,
+                    me.principal.user_id,
+                    "create",
+                    "campaign",
+                    id,
+                    None,
+                    Some(record(c)),
+                )
+                .await?;
                 Ok::<_, AppError>(id)
             })
         })
@@ -277,8 +294,16 @@ pub async fn update(
                 db::update(tx, id, &fields(c), now).await?;
                 db::set_partners(tx, id, &c.partners).await?;
                 db::set_indicators(tx, id, &c.targets).await?;
-                audit::log(tx, me.principal.user_id, "update", "campaign", id, Some(was.clone()), Some(record(c)))
-                    .await?;
+                audit::log(
+                    tx,
+                    me.principal.user_id,
+                    "update",
+                    "campaign",
+                    id,
+                    Some(was.clone()),
+                    Some(record(c)),
+                )
+                .await?;
                 Ok::<_, AppError>(())
             })
         })
@@ -347,14 +372,14 @@ pub async fn coverage(
 ) -> Result<Coverage, AppError> {
     let detail = load(store, id).await?;
     if let Some(d) = district {
-        mahalle_db::places::get_district(store, d).await.map_err(|e| match e {
-            DbError::NotFound => AppError::invalid(
-                "district",
-                "منطقه یافت نشد.",
-                "No such district.",
-            ),
-            e => e.into(),
-        })?;
+        mahalle_db::places::get_district(store, d)
+            .await
+            .map_err(|e| match e {
+                DbError::NotFound => {
+                    AppError::invalid("district", "منطقه یافت نشد.", "No such district.")
+                }
+                e => e.into(),
+            })?;
     }
     let (from, to) = span(&detail.campaign);
     let chosen = match indicator {
@@ -377,8 +402,9 @@ pub async fn coverage(
     let mut summaries = Vec::new();
     let mut reading = None;
     for ci in &detail.indicators {
-        let r = indicators::read_against(store, ci.indicator_id, district, from, to, Some(ci.target))
-            .await?;
+        let r =
+            indicators::read_against(store, ci.indicator_id, district, from, to, Some(ci.target))
+                .await?;
         summaries.push(IndicatorSummary {
             indicator: ci.clone(),
             whole: r.whole.clone(),
@@ -391,7 +417,11 @@ pub async fn coverage(
         .iter()
         .flat_map(|r| r.parts.iter().filter(|p| p.lags).cloned())
         .collect();
-    lagging.sort_by(|a, b| a.reached.unwrap_or(0.0).total_cmp(&b.reached.unwrap_or(0.0)));
+    lagging.sort_by(|a, b| {
+        a.reached
+            .unwrap_or(0.0)
+            .total_cmp(&b.reached.unwrap_or(0.0))
+    });
     Ok(Coverage {
         detail,
         summaries,
@@ -447,7 +477,10 @@ pub async fn save_values(
         if !codes.contains_key(&code) {
             errors.push(err(FieldError::new(
                 "element",
-                format!("داده «{}» از داده‌های شاخص‌های این پویش نیست.", it.element.trim()),
+                format!(
+                    "داده «{}» از داده‌های شاخص‌های این پویش نیست.",
+                    it.element.trim()
+                ),
                 format!(
                     "Data element \"{}\" is not counted by this campaign's indicators.",
                     it.element.trim()

@@ -107,7 +107,11 @@ pub async fn list(
 ) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
     render(&ListTemplate {
-        p: Page::new(&ctx, "campaigns", crate::http::i18n::t(ctx.lang, "cp_campaigns")),
+        p: Page::new(
+            &ctx,
+            "campaigns",
+            crate::http::i18n::t(ctx.lang, "cp_campaigns"),
+        ),
         campaigns: ops::list(&state.store, &q.q).await?,
         q: q.q,
         may_create: rules::may_create(&me.principal),
@@ -277,7 +281,11 @@ pub async fn new(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Ap
     if !rules::may_create(&me.principal) {
         return Err(AppError::Forbidden);
     }
-    form_page(&state, &ctx, None, CampaignForm::default(), Vec::new()).await
+    let f = CampaignForm {
+        rows: vec![Default::default(); ROWS],
+        ..CampaignForm::default()
+    };
+    form_page(&state, &ctx, None, f, Vec::new()).await
 }
 
 pub async fn create(
@@ -326,7 +334,11 @@ pub async fn edit(
         name_en: c.name_en.clone(),
         description: c.description.clone(),
         owner_id: c.owner_id.to_string(),
-        partners: d.partners.iter().map(|p| p.organisation_id.to_string()).collect(),
+        partners: d
+            .partners
+            .iter()
+            .map(|p| p.organisation_id.to_string())
+            .collect(),
         starts_on: mahalle_core::jalali::JalaliDate::from_gregorian(c.starts_on).to_string(),
         ends_on: mahalle_core::jalali::JalaliDate::from_gregorian(c.ends_on).to_string(),
         rows,

@@ -818,7 +818,9 @@ pub async fn save_values(
         Ok(_) => Ok(Redirect::to(&format!(
             "/indicators/values?element={element_id}&district={district}&year={}&saved=1{}",
             year.unwrap_or_default(),
-            campaign.map(|c| format!("&campaign={c}")).unwrap_or_default()
+            campaign
+                .map(|c| format!("&campaign={c}"))
+                .unwrap_or_default()
         ))
         .into_response()),
         Err(problems) => {

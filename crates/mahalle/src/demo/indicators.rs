@@ -59,6 +59,7 @@ pub async fn load(tx: &mut Tx, now: DateTime<Utc>) -> anyhow::Result<usize> {
     }
     let today = mahalle_web::today();
     let year_end = Period::containing(PeriodKind::Year, today).end();
+    let mut indicator_ids = Vec::new();
     for (code, fa, en, num, den, factor, target) in [
         (
             "VAX-COV",
@@ -79,7 +80,7 @@ pub async fn load(tx: &mut Tx, now: DateTime<Utc>) -> anyhow::Result<usize> {
             10.0,
         ),
     ] {
-        db::create_indicator(
+        let id = db::create_indicator(
             tx,
             &IndicatorFields {
                 code,
@@ -97,6 +98,7 @@ pub async fn load(tx: &mut Tx, now: DateTime<Utc>) -> anyhow::Result<usize> {
             now,
         )
         .await?;
+        indicator_ids.push(id);
     }
     let places = mahalle_db::projects::loading_places(tx).await?;
     let this_month = Period::containing(PeriodKind::Month, today);
@@ -143,5 +145,6 @@ pub async fn load(tx: &mut Tx, now: DateTime<Utc>) -> anyhow::Result<usize> {
         all.extend(rows);
     }
     db::insert_values(tx, &all, now).await?;
+    n += super::campaigns::load(tx, now, indicator_ids[0], &months, &places.neighborhoods).await?;
     Ok(n)
 }

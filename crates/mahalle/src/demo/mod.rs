@@ -1,6 +1,7 @@
 //! The demo city: a deterministic, Tehran-like city in real Persian. Loading is idempotent: every
 //! row is upserted by a stable code, so `mahalle demo` can be run again at any time.
 
+mod campaigns;
 mod challenges;
 mod council_terms;
 pub mod data;
@@ -312,7 +313,7 @@ pub async fn load_city(store: &Store, passwords: Passwords<'_>) -> anyhow::Resul
                 name_en: &name_en,
                 population: Some(d.population),
                 area_km2: Some(d.area_km2),
-                boundary: None,
+                boundary: boundary(mahalle_core::geo::outline(d.number)),
             },
         )
         .await?;
@@ -339,6 +340,10 @@ pub async fn load_city(store: &Store, passwords: Passwords<'_>) -> anyhow::Resul
         .await?;
         s.organisations += 1;
 
+        // Rough neighborhood outlines: the district cut into pieces of equal area.
+        let pieces = mahalle_core::geo::outline(d.number)
+            .map(|o| mahalle_core::geo::split(o, d.neighborhoods.len()))
+            .unwrap_or_default();
         for (i, n) in d.neighborhoods.iter().enumerate() {
             let ncode = format!("{code}-N{:02}", i + 1);
             let nid = places::upsert_neighborhood(
@@ -349,7 +354,7 @@ pub async fn load_city(store: &Store, passwords: Passwords<'_>) -> anyhow::Resul
                     name_fa: n.fa,
                     name_en: n.en,
                     population: Some(n.population),
-                    boundary: None,
+                    boundary: boundary(pieces.get(i).map(Vec::as_slice)),
                 },
             )
             .await?;
@@ -625,4 +630,10 @@ pub async fn add_history(store: &Store, scale: Scale, seed: u64) -> anyhow::Resu
     .await?;
     tx.commit().await?;
     Ok((c.resolutions, c.reports))
+}
+
+/// A rough outline as the boundary a place stores (checked like an uploaded one).
+fn boundary(ring: Option<&[(f64, f64)]>) -> Option<String> {
+    let ring = ring?;
+    mahalle_core::places::parse_boundary(&mahalle_core::places::polygon_json(ring), None).ok()
 }

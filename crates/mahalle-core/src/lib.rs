@@ -36,3 +36,4 @@ pub mod tokens;
 pub mod tracking;
 pub mod validate;
 pub mod visits;
+pub mod vulnerable;

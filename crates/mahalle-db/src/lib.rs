@@ -34,6 +34,7 @@ pub mod settings;
 mod sql;
 mod store;
 pub mod visits;
+pub mod vulnerable;
 
 pub use error::{DbError, TxError};
 pub use sql::{Arg, Sql};

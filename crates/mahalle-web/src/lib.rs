@@ -25,6 +25,7 @@ pub mod resolutions;
 pub mod scorecards;
 pub mod services;
 pub mod visits;
+pub mod vulnerable;
 
 pub use accounts::jobs::spawn_housekeeping;
 pub use http::clock::{tehran_offset, today};
@@ -71,6 +72,7 @@ pub const CAPABILITIES: &[Capability] = &[
     resolutions::CAPABILITY,
     services::CAPABILITY,
     visits::CAPABILITY,
+    vulnerable::CAPABILITY,
 ];
 
 /// Every capability's routes put together: pages, API (with the OpenAPI document it describes)

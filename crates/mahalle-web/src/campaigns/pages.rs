@@ -516,7 +516,7 @@ async fn map(
                 .and_then(|id| boundaries.get(&id).cloned().flatten())
                 .map(|b| mahalle_core::places::rings(&b))
                 .unwrap_or_default(),
-            class: *class,
+            fill: charts::class_colour(*class),
             label: format!(
                 "{}: {}",
                 p.name(&x.name_fa, &x.name_en),

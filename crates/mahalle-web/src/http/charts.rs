@@ -239,14 +239,24 @@ pub fn line(
     ltr(out)
 }
 
-/// One place on a choropleth map: its outline (rings as stored), its class (none: no value),
-/// what a pointer over it says, and the page it leads to.
+/// One place on a map: its outline (rings as stored), its colour, what a pointer over it
+/// says, and the page it leads to.
 pub struct MapPlace {
     pub rings: Vec<Vec<(f64, f64)>>,
-    pub class: Option<usize>,
+    pub fill: &'static str,
     pub label: String,
     pub href: Option<String>,
 }
+
+/// A choropleth class's colour (none: no value).
+pub fn class_colour(class: Option<usize>) -> &'static str {
+    class
+        .map(|c| RAMP[c.min(RAMP.len() - 1)])
+        .unwrap_or(NO_VALUE)
+}
+
+/// The colour of a place marked on a map (a vulnerable area).
+pub const MARKED: &str = "#c0392b";
 
 /// The choropleth's colours, lightest for the lowest class (colour-blind safe greens).
 pub const RAMP: [&str; 5] = ["#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c"];
@@ -256,7 +266,7 @@ pub const NO_VALUE: &str = "#d9d9d9";
 pub const MAP_W: f64 = 640.0;
 pub const MAP_H: f64 = 440.0;
 
-/// Places coloured by class, drawn from their stored boundaries (places without one are left
+/// Places in their colours, drawn from their stored boundaries (places without one are left
 /// out; the table beside the map lists every place). Empty when no place has a boundary.
 pub fn choropleth(caption: &str, places: &[MapPlace]) -> String {
     let shapes: Vec<Vec<Vec<(f64, f64)>>> = places.iter().map(|p| p.rings.clone()).collect();
@@ -279,10 +289,7 @@ pub fn choropleth(caption: &str, places: &[MapPlace]) -> String {
         if d.is_empty() {
             continue;
         }
-        let fill = place
-            .class
-            .map(|c| RAMP[c.min(RAMP.len() - 1)])
-            .unwrap_or(NO_VALUE);
+        let fill = place.fill;
         let path = format!(
             "<path d=\"{d}\" fill=\"{fill}\" fill-rule=\"evenodd\" stroke=\"#333\" stroke-width=\"0.8\"><title>{}</title></path>",
             esc(&place.label)

@@ -12,6 +12,7 @@ mod polls;
 mod projects;
 pub mod requests;
 mod visits;
+mod vulnerable;
 
 pub use followup::Scale;
 

@@ -597,6 +597,7 @@ pub async fn load(
         super::projects::load(&mut tx, now).await?;
         super::visits::load(&mut tx, now).await?;
         super::indicators::load(&mut tx, now).await?;
+        super::vulnerable::load(&mut tx, now, mahalle_web::today()).await?;
         added
     } else {
         0

@@ -294,6 +294,12 @@ async fn objects(store: &Store) -> Objects {
         ),
         // Indicators are the city's: the same one on both sides.
         ("indicators", "SELECT MIN(id) FROM indicators".into(), "SELECT MIN(id) FROM indicators".into()),
+        // District 14's vulnerable area of the demo; one of another district.
+        (
+            "vulnerable-areas",
+            "SELECT MIN(id) FROM vulnerable_areas WHERE district_id = 14".into(),
+            "SELECT MIN(id) FROM vulnerable_areas WHERE district_id <> 14".into(),
+        ),
         // Campaigns are the city's too: the Health HQ's vaccination drive on both sides.
         ("campaigns", "SELECT MIN(id) FROM campaigns".into(), "SELECT MIN(id) FROM campaigns".into()),
         ("districts", "SELECT MIN(id) FROM districts WHERE id = 14".into(), "SELECT MIN(id) FROM districts WHERE id <> 14".into()),

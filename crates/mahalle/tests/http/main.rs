@@ -31,3 +31,4 @@ mod services;
 mod upgrade;
 mod uploads;
 mod visits;
+mod vulnerable;

@@ -16,6 +16,7 @@ pub mod geo;
 pub mod indicators;
 pub mod jalali;
 pub mod meetings;
+pub mod occasions;
 pub mod org;
 pub mod outbox;
 pub mod paging;

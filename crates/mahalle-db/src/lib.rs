@@ -18,6 +18,7 @@ pub mod indicators;
 pub mod maintenance;
 pub mod meetings;
 pub mod notifications;
+pub mod occasions;
 pub mod org;
 pub mod partners;
 pub mod people;

@@ -13,6 +13,7 @@ pub mod http;
 pub mod indicators;
 pub mod meetings;
 pub mod notifications;
+pub mod occasions;
 pub mod org;
 pub mod partners;
 pub mod people;
@@ -60,6 +61,7 @@ pub const CAPABILITIES: &[Capability] = &[
     indicators::CAPABILITY,
     meetings::CAPABILITY,
     notifications::CAPABILITY,
+    occasions::CAPABILITY,
     org::CAPABILITY,
     partners::CAPABILITY,
     people::CAPABILITY,

@@ -40,6 +40,8 @@ pub enum Kind {
     TextArea,
     /// A checkbox: ticked when the value is "1" or "true".
     Check,
+    /// Several choices; the value lists the chosen ones, comma-separated (see [`join_repeated`]).
+    Multi,
 }
 
 /// One field of a record's form.
@@ -108,6 +110,13 @@ impl Field {
     }
     pub fn is_select(&self) -> bool {
         self.kind == Kind::Select
+    }
+    pub fn is_multi(&self) -> bool {
+        self.kind == Kind::Multi
+    }
+    /// Whether a choice of a [`Kind::Multi`] field is chosen.
+    pub fn chosen(&self, v: &str) -> bool {
+        self.value.split(',').any(|x| x.trim() == v)
     }
     pub fn is_textarea(&self) -> bool {
         self.kind == Kind::TextArea

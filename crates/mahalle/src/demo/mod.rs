@@ -7,6 +7,7 @@ mod council_terms;
 pub mod data;
 mod followup;
 mod indicators;
+mod occasions;
 mod partners;
 mod polls;
 mod projects;

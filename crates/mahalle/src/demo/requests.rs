@@ -598,6 +598,7 @@ pub async fn load(
         super::visits::load(&mut tx, now).await?;
         super::indicators::load(&mut tx, now).await?;
         super::vulnerable::load(&mut tx, now, mahalle_web::today()).await?;
+        super::occasions::load(&mut tx, now, mahalle_web::today()).await?;
         added
     } else {
         0

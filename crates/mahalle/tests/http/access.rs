@@ -300,6 +300,12 @@ async fn objects(store: &Store) -> Objects {
             "SELECT MIN(id) FROM vulnerable_areas WHERE district_id = 14".into(),
             "SELECT MIN(id) FROM vulnerable_areas WHERE district_id <> 14".into(),
         ),
+        // District 14's festival of the demo (its own occasion); the city's Ghadir.
+        (
+            "occasions",
+            "SELECT MAX(id) FROM occasions WHERE district_id = 14".into(),
+            "SELECT MAX(id) FROM occasions WHERE district_id IS NULL".into(),
+        ),
         // Campaigns are the city's too: the Health HQ's vaccination drive on both sides.
         ("campaigns", "SELECT MIN(id) FROM campaigns".into(), "SELECT MIN(id) FROM campaigns".into()),
         ("districts", "SELECT MIN(id) FROM districts WHERE id = 14".into(), "SELECT MIN(id) FROM districts WHERE id <> 14".into()),

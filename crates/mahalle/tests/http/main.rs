@@ -17,6 +17,7 @@ mod indicators;
 mod load;
 mod meetings;
 mod notifications;
+mod occasions;
 mod open311;
 mod org;
 mod partners;

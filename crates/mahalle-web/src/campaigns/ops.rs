@@ -16,7 +16,6 @@ use utoipa::ToSchema;
 
 use crate::http::ctx::SignedIn;
 use crate::http::error::AppError;
-use crate::http::extract::parse_date;
 use crate::indicators::ops::{self as indicators, ReadingRow, ValueError, ValueInput, ValuesSaved};
 
 /// An indicator of a campaign as sent: by code, with the campaign's target in its unit.
@@ -126,36 +125,15 @@ async fn check(
     let name_fa = validate::required_text("name_fa", &input.name_fa, 200)
         .map_err(|e| errors.push(e))
         .unwrap_or_default();
-    let mut partners = Vec::new();
-    for &p in &input.partner_ids {
-        if Some(p) == input.owner_id || partners.contains(&p) {
-            continue;
-        }
-        match mahalle_db::org::get(store, p).await {
-            Ok(_) => partners.push(p),
-            Err(DbError::NotFound) => errors.push(FieldError::new(
-                "partner_ids",
-                "یکی از سازمان‌های همکار یافت نشد.",
-                "One of the partner organisations does not exist.",
-            )),
-            Err(e) => return Err(e.into()),
-        }
-    }
-    if partners.len() > 200 {
-        errors.push(FieldError::new(
-            "partner_ids",
-            "حداکثر ۲۰۰ همکار.",
-            "At most 200 partners.",
-        ));
-    }
-    let mut date = |field: &'static str, raw: &str| match parse_date(field, raw) {
-        Ok(d) => Ok(Some(d)),
-        Err(AppError::Invalid(f)) => {
-            errors.extend(f);
-            Ok(None)
-        }
-        Err(e) => Err(e),
-    };
+    let partners = crate::http::form::known_organisations(
+        store,
+        &input.partner_ids,
+        input.owner_id,
+        "partner_ids",
+        &mut errors,
+    )
+    .await?;
+    let mut date = |field, raw: &str| crate::http::form::typed_date(&mut errors, field, raw);
     let starts_on = date("starts_on", &input.starts_on)?;
     let ends_on = date("ends_on", &input.ends_on)?;
     if let (Some(s), Some(e)) = (starts_on, ends_on) {

@@ -260,20 +260,20 @@ async fn form_page(
         Some(id) => (format!("/campaigns/{id}"), format!("/campaigns/{id}")),
         None => ("/campaigns".into(), "/campaigns".into()),
     };
-    let mut resp = render(&FormTemplate {
-        p,
-        action,
-        back,
-        f,
-        owners,
-        organisations,
-        indicators,
-        errors: errors.clone(),
-    })?;
-    if !errors.is_empty() {
-        *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(resp)
+    let invalid = !errors.is_empty();
+    crate::http::page::render_form(
+        &FormTemplate {
+            p,
+            action,
+            back,
+            f,
+            owners,
+            organisations,
+            indicators,
+            errors,
+        },
+        invalid,
+    )
 }
 
 pub async fn new(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {

@@ -327,3 +327,57 @@ pub fn plain_number(x: f64) -> String {
         format!("{x}")
     }
 }
+
+/// Organisations chosen on a form (partners, organisers): each checked to exist, the repeated
+/// ones and `except` (the owner or lead, not its own partner) dropped, at most 200. Problems
+/// go to `errors` under `field`.
+pub async fn known_organisations(
+    store: &mahalle_db::Store,
+    ids: &[i64],
+    except: Option<i64>,
+    field: &'static str,
+    errors: &mut Vec<mahalle_core::validate::FieldError>,
+) -> Result<Vec<i64>, AppError> {
+    let mut out = Vec::new();
+    for &id in ids {
+        if Some(id) == except || out.contains(&id) {
+            continue;
+        }
+        match mahalle_db::org::get(store, id).await {
+            Ok(_) => out.push(id),
+            Err(mahalle_db::DbError::NotFound) => {
+                errors.push(mahalle_core::validate::FieldError::new(
+                    field,
+                    "یکی از سازمان‌های برگزیده یافت نشد.",
+                    "One of the organisations chosen does not exist.",
+                ));
+                break;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if out.len() > 200 {
+        errors.push(mahalle_core::validate::FieldError::new(
+            field,
+            "حداکثر ۲۰۰ سازمان.",
+            "At most 200 organisations.",
+        ));
+    }
+    Ok(out)
+}
+
+/// A date typed on a form or sent to the API (Jalali or ISO); a bad one goes to `errors`.
+pub fn typed_date(
+    errors: &mut Vec<mahalle_core::validate::FieldError>,
+    field: &'static str,
+    raw: &str,
+) -> Result<Option<chrono::NaiveDate>, AppError> {
+    match crate::http::extract::parse_date(field, raw) {
+        Ok(d) => Ok(Some(d)),
+        Err(AppError::Invalid(f)) => {
+            errors.extend(f);
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}

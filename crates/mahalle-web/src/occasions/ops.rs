@@ -15,7 +15,6 @@ use utoipa::ToSchema;
 
 use crate::http::ctx::SignedIn;
 use crate::http::error::AppError;
-use crate::http::extract::parse_date;
 
 /// An occasion as the form or the API sends it.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -185,30 +184,15 @@ async fn check(store: &Store, me: &SignedIn, input: &OccasionInput) -> Result<Ch
     let name_fa = validate::required_text("name_fa", &input.name_fa, 200)
         .map_err(|e| errors.push(e))
         .unwrap_or_default();
-    let mut organisers = Vec::new();
-    for &o in &input.organiser_ids {
-        if organisers.contains(&o) {
-            continue;
-        }
-        match mahalle_db::org::get(store, o).await {
-            Ok(_) => organisers.push(o),
-            Err(DbError::NotFound) => errors.push(FieldError::new(
-                "organiser_ids",
-                "یکی از برگزارکنندگان یافت نشد.",
-                "One of the organisers does not exist.",
-            )),
-            Err(e) => return Err(e.into()),
-        }
-    }
-    organisers.truncate(200);
-    let mut date = |field: &'static str, raw: &str| match parse_date(field, raw) {
-        Ok(d) => Ok(Some(d)),
-        Err(AppError::Invalid(f)) => {
-            errors.extend(f);
-            Ok(None)
-        }
-        Err(e) => Err(e),
-    };
+    let organisers = crate::http::form::known_organisations(
+        store,
+        &input.organiser_ids,
+        None,
+        "organiser_ids",
+        &mut errors,
+    )
+    .await?;
+    let mut date = |field, raw: &str| crate::http::form::typed_date(&mut errors, field, raw);
     let starts_on = date("starts_on", &input.starts_on)?;
     let ends_on = match input.ends_on.trim() {
         "" => starts_on,

@@ -239,8 +239,7 @@ async fn form_page(
         Some(id) => (format!("/occasions/{id}"), format!("/occasions/{id}")),
         None => ("/occasions".into(), "/occasions".into()),
     };
-    let bad = !errors.is_empty();
-    let mut resp = RecordForm {
+    RecordForm {
         back: (back, p.t("oc_occasions").to_string()),
         p,
         action,
@@ -249,11 +248,7 @@ async fn form_page(
         retire: None,
         boundary: None,
     }
-    .respond()?;
-    if bad {
-        *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(resp)
+    .respond()
 }
 
 pub async fn new(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
@@ -428,19 +423,18 @@ async fn show_page(
         rows.extend(std::iter::repeat_n(Default::default(), BLANK_ROWS));
         rows
     });
-    let bad = !errors.is_empty();
-    let mut resp = render(&ShowTemplate {
-        p,
-        d,
-        may_keep,
-        choices,
-        rows,
-        errors,
-    })?;
-    if bad {
-        *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(resp)
+    let invalid = !errors.is_empty();
+    crate::http::page::render_form(
+        &ShowTemplate {
+            p,
+            d,
+            may_keep,
+            choices,
+            rows,
+            errors,
+        },
+        invalid,
+    )
 }
 
 pub async fn show(

@@ -15,7 +15,6 @@ use utoipa::ToSchema;
 
 use crate::http::ctx::SignedIn;
 use crate::http::error::AppError;
-use crate::http::extract::parse_date;
 
 /// An area as the form or the API sends it.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -237,18 +236,11 @@ async fn check_area(
     let today = crate::today();
     let marked_on = match input.marked_on.trim() {
         "" => Some(today),
-        raw => match parse_date("marked_on", raw) {
-            Ok(d) => {
-                errors.extend(rules::check_marked(d, today));
-                Some(d)
-            }
-            Err(AppError::Invalid(f)) => {
-                errors.extend(f);
-                None
-            }
-            Err(e) => return Err(e),
-        },
+        raw => crate::http::form::typed_date(&mut errors, "marked_on", raw)?,
     };
+    if let Some(d) = marked_on {
+        errors.extend(rules::check_marked(d, today));
+    }
     match (marked_on, errors.is_empty()) {
         (Some(marked_on), true) => Ok(CheckedArea {
             name_fa,
@@ -369,30 +361,15 @@ pub async fn add_intervention(
             "Choose the organisation leading the intervention.",
         ));
     }
-    let mut partners = Vec::new();
-    for &p in &input.partner_ids {
-        if Some(p) == lead || partners.contains(&p) {
-            continue;
-        }
-        match mahalle_db::org::get(store, p).await {
-            Ok(_) => partners.push(p),
-            Err(DbError::NotFound) => errors.push(FieldError::new(
-                "partner_ids",
-                "یکی از سازمان‌های همکار یافت نشد.",
-                "One of the partner organisations does not exist.",
-            )),
-            Err(e) => return Err(e.into()),
-        }
-    }
-    partners.truncate(200);
-    let mut date = |field: &'static str, raw: &str| match parse_date(field, raw) {
-        Ok(d) => Ok(Some(d)),
-        Err(AppError::Invalid(f)) => {
-            errors.extend(f);
-            Ok(None)
-        }
-        Err(e) => Err(e),
-    };
+    let partners = crate::http::form::known_organisations(
+        store,
+        &input.partner_ids,
+        lead,
+        "partner_ids",
+        &mut errors,
+    )
+    .await?;
+    let mut date = |field, raw: &str| crate::http::form::typed_date(&mut errors, field, raw);
     let starts_on = date("starts_on", &input.starts_on)?;
     let ends_on = match input.ends_on.trim() {
         "" => None,

@@ -248,8 +248,7 @@ async fn form_page(
         ),
         None => ("/vulnerable-areas".into(), "/vulnerable-areas".into()),
     };
-    let status_bad = !errors.is_empty();
-    let mut resp = RecordForm {
+    RecordForm {
         back: (back, p.t("va_areas").to_string()),
         p,
         action,
@@ -258,11 +257,7 @@ async fn form_page(
         retire: None,
         boundary: None,
     }
-    .respond()?;
-    if status_bad {
-        *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(resp)
+    .respond()
 }
 
 pub async fn new(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
@@ -450,20 +445,19 @@ async fn show_page(
     } else {
         Vec::new()
     };
-    let bad = !errors.is_empty();
-    let mut resp = render(&ShowTemplate {
-        p,
-        d,
-        map,
-        may_keep,
-        organisations,
-        f,
-        errors,
-    })?;
-    if bad {
-        *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(resp)
+    let invalid = !errors.is_empty();
+    crate::http::page::render_form(
+        &ShowTemplate {
+            p,
+            d,
+            map,
+            may_keep,
+            organisations,
+            f,
+            errors,
+        },
+        invalid,
+    )
 }
 
 pub async fn show(

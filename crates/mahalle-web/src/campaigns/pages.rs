@@ -531,7 +531,7 @@ async fn map(
             },
         })
         .collect();
-    let svg = charts::choropleth(&p.t("cp_map"), &places);
+    let svg = charts::choropleth(p.t("cp_map"), &places);
     let mut legend: Vec<(&'static str, String)> = bounds
         .windows(2)
         .zip(charts::RAMP)

@@ -303,9 +303,13 @@ pub async fn resolve_people(
     }
 }
 
+/// Text typed where a number belongs that is not one.
+#[derive(Debug)]
+pub struct NotANumber;
+
 /// A number as typed in a form (Persian digits, the Persian decimal sign, grouping); `Ok(None)`
 /// when nothing was typed.
-pub fn typed_number(s: &str) -> Result<Option<f64>, ()> {
+pub fn typed_number(s: &str) -> Result<Option<f64>, NotANumber> {
     let t = mahalle_core::text::to_latin_digits(s.trim())
         .replace('٫', ".")
         .replace([',', '،', '٬'], "");
@@ -316,7 +320,7 @@ pub fn typed_number(s: &str) -> Result<Option<f64>, ()> {
         .ok()
         .filter(|x| x.is_finite())
         .map(Some)
-        .ok_or(())
+        .ok_or(NotANumber)
 }
 
 /// A number written back into a form: no needless decimals.

@@ -387,7 +387,7 @@ pub async fn create_indicator(
     };
     let target = match crate::http::form::typed_number(&f.target) {
         Ok(t) => t,
-        Err(()) => {
+        Err(crate::http::form::NotANumber) => {
             errors.push(mahalle_core::validate::FieldError::new(
                 "target",
                 "هدف باید عدد باشد.",

@@ -144,7 +144,7 @@ async fn city_map(state: &AppState, p: &Page, areas: &[Area]) -> Result<String, 
             href: Some(format!("/vulnerable-areas/{}", a.id)),
         });
     }
-    Ok(charts::choropleth(&p.t("va_map"), &places))
+    Ok(charts::choropleth(p.t("va_map"), &places))
 }
 
 // ---------------------------------------------------------------- the form
@@ -435,7 +435,7 @@ async fn show_page(
             href: None,
         });
     }
-    let map = charts::choropleth(&p.t("va_map"), &places);
+    let map = charts::choropleth(p.t("va_map"), &places);
     let organisations = if may_keep {
         mahalle_db::org::choices(&state.store)
             .await?

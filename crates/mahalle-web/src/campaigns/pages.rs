@@ -474,7 +474,7 @@ pub async fn show(
         None => (String::new(), Vec::new()),
     };
     let chart = match &c.reading {
-        Some(r) => crate::indicators::pages::chart(&p, r),
+        Some(r) => crate::indicators::chart::chart(&p, r),
         None => String::new(),
     };
     render(&ShowTemplate {

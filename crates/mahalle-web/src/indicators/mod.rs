@@ -4,6 +4,7 @@
 //! district's grid or over the API, all or none, each change audited.
 
 pub mod api;
+pub mod chart;
 pub mod ops;
 pub mod pages;
 pub mod sheet;

@@ -593,6 +593,17 @@ impl Projection {
     }
 }
 
+/// Whether a point lies inside rings (outlines and holes, even-odd), as stored boundaries
+/// give them.
+pub fn inside(rings: &[Vec<(f64, f64)>], (x, y): (f64, f64)) -> bool {
+    rings
+        .iter()
+        .filter(|r| r.len() >= 3 && contains(r, x, y))
+        .count()
+        % 2
+        == 1
+}
+
 /// Even-odd ray casting. A point on an edge shared by two districts counts for exactly one of
 /// them, because both use the same half-open rule on the same segment.
 fn contains(polygon: &[(f64, f64)], x: f64, y: f64) -> bool {

@@ -405,12 +405,21 @@ pub fn format_value(value: Option<f64>, factor: i64, persian: bool) -> String {
 }
 
 /// Checks a count entered for a data element.
+/// The largest count taken: far above any city's, and small enough that ten years of every
+/// neighborhood's weekly counts add up without overflowing.
+pub const MAX_COUNT: i64 = 1_000_000_000_000;
+
 pub fn check_count(raw: &str) -> Result<Option<i64>, FieldError> {
     let s = text::to_latin_digits(raw.trim()).replace([',', '،', '٬', ' '], "");
     if s.is_empty() {
         return Ok(None);
     }
     match s.parse::<i64>() {
+        Ok(n) if n > MAX_COUNT => Err(FieldError::new(
+            "value",
+            "شمار بیش از هزار میلیارد نمی‌شود.",
+            "A count is at most 1,000,000,000,000.",
+        )),
         Ok(n) if n >= 0 => Ok(Some(n)),
         Ok(_) => Err(FieldError::new(
             "value",

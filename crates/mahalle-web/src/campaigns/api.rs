@@ -1,6 +1,7 @@
 //! /api/v1 for campaigns: list, start, read, edit, their coverage and their counts.
 
-use axum::extract::{Path, State};
+use crate::http::extract::P as Path;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -130,8 +131,7 @@ async fn coverage(
 }
 
 /// A campaign's counts to set, all or none.
-#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
-#[serde(default)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct CampaignValues {
     pub values: Vec<ValueInput>,
 }

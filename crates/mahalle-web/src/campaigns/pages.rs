@@ -2,8 +2,9 @@
 //! its indicators against their targets, a choropleth of the city or one district with the
 //! table beside it, the places that lag, and coverage growing period by period.
 
+use crate::http::extract::P as Path;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use mahalle_core::campaigns::{self as rules, Stage};
 use mahalle_core::indicators as ind;

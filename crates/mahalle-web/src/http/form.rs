@@ -377,6 +377,16 @@ pub fn typed_date(
     raw: &str,
 ) -> Result<Option<chrono::NaiveDate>, AppError> {
     match crate::http::extract::parse_date(field, raw) {
+        // Jalali 1300–1500: a record of the city's, not of another century (nor beyond the
+        // dates the database keeps).
+        Ok(d) if !(1921..=2121).contains(&chrono::Datelike::year(&d)) => {
+            errors.push(mahalle_core::validate::FieldError::new(
+                field,
+                "تاریخ باید میان سال‌های ۱۳۰۰ و ۱۵۰۰ باشد.",
+                "The date must fall between the years 1300 and 1500 (Jalali).",
+            ));
+            Ok(None)
+        }
         Ok(d) => Ok(Some(d)),
         Err(AppError::Invalid(f)) => {
             errors.extend(f);

@@ -1,6 +1,7 @@
 //! /api/v1 for data elements, indicators and their counts.
 
-use axum::extract::{Path, State};
+use crate::http::extract::P as Path;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};

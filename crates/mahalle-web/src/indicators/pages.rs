@@ -2,8 +2,9 @@
 //! an indicator read over the city or one district, and the grid a district's counts are
 //! entered in.
 
+use crate::http::extract::P as Path;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use mahalle_core::indicators::{self as rules, Aggregation, Direction, PeriodKind};
 use mahalle_core::jalali::JalaliDate;

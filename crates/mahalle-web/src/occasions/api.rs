@@ -1,6 +1,7 @@
 //! /api/v1 for occasions: list a year's, record and edit one, set its places and counts.
 
-use axum::extract::{Path, State};
+use crate::http::extract::P as Path;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -109,9 +110,8 @@ async fn update(
     Ok(Json(ops::update(&s.store, me, id, &input).await?))
 }
 
-/// The places of an occasion, replacing those recorded.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(default)]
+/// The places of an occasion, replacing those recorded (an empty list removes them all).
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct OccasionPlaces {
     pub places: Vec<PlaceInput>,
 }

@@ -434,7 +434,10 @@ pub async fn set_places(
         return Err(AppError::Invalid(errors));
     }
     let rows = &rows;
-    let total: i64 = rows.iter().filter_map(|r| r.participants).sum();
+    let total = rows
+        .iter()
+        .filter_map(|r| r.participants)
+        .fold(0i64, i64::saturating_add);
     let was = json!({"places": occasion.places, "participants": occasion.participants});
     let was = &was;
     let now = Utc::now();

@@ -2,8 +2,9 @@
 //! before, the form that records or edits one, and an occasion's page with the participation
 //! of each place against the same place the year before, where its places are entered.
 
+use crate::http::extract::P as Path;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use mahalle_core::indicators::{Period, PeriodKind};
 use mahalle_core::occasions::{self as rules, Kind};
@@ -467,6 +468,25 @@ pub async fn save_places(
             break;
         }
         typed.push((place, count));
+    }
+    if let Some(i) = typed
+        .iter()
+        .position(|(place, count)| place.is_empty() && !count.trim().is_empty())
+    {
+        let n = (i + 1).to_string();
+        let e = mahalle_core::validate::FieldError::new(
+            "place",
+            format!(
+                "ردیف {}: جای برگزاری را برگزینید.",
+                mahalle_core::text::to_persian_digits(&n)
+            ),
+            format!("Row {n}: choose the place."),
+        );
+        let d = ops::detail(&state.store, id).await?;
+        if !rules::may_keep(&me.principal, d.occasion.district_id) {
+            return Err(AppError::Forbidden);
+        }
+        return show_page(&state, &ctx, id, Some(typed), ctx.messages(vec![e])).await;
     }
     let items: Vec<PlaceInput> = typed
         .iter()

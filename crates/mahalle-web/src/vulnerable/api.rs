@@ -1,7 +1,8 @@
 //! /api/v1 for vulnerable areas and their interventions. The public reads the public areas;
 //! staff read every area and keep their district's.
 
-use axum::extract::{Path, State};
+use crate::http::extract::P as Path;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};

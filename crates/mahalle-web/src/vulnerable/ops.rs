@@ -219,7 +219,19 @@ async fn check_area(
         "" => None,
         text => match mahalle_core::places::parse_boundary(text, Some(mahalle_core::geo::bounds()))
         {
-            Ok(b) => Some(b),
+            Ok(b) => {
+                let of_district = mahalle_db::places::district_boundary(store, district.id)
+                    .await?
+                    .map(|d| mahalle_core::places::rings(&d))
+                    .unwrap_or_default();
+                let rings = mahalle_core::places::rings(&b);
+                errors.extend(rules::check_outline(
+                    &rings,
+                    mahalle_core::geo::bounds(),
+                    &of_district,
+                ));
+                Some(b)
+            }
             Err(e) => {
                 errors.push(e.field_error());
                 None
@@ -343,6 +355,13 @@ pub async fn add_intervention(
     let area = db::get(store, area_id).await?;
     refuse_unless(rules::may_keep(&me.principal, area.district_id))?;
     let mut errors = Vec::new();
+    if area.interventions >= rules::MAX_INTERVENTIONS {
+        errors.push(FieldError::new(
+            "title",
+            "این محدوده ۵۰۰ اقدام دارد؛ بیش از این ثبت نمی‌شود.",
+            "This area has 500 interventions; no more are recorded.",
+        ));
+    }
     let title = validate::required_text("title", &input.title, 300)
         .map_err(|e| errors.push(e))
         .unwrap_or_default();

@@ -2,8 +2,9 @@
 //! public areas for everyone, all of them for staff), the form that marks or edits an area, and
 //! an area's page with its interventions, its indicators before and after, and its map.
 
+use crate::http::extract::P as Path;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use mahalle_core::vulnerable as rules;
 use mahalle_db::vulnerable::{self as db, Area, AreaFilter};

@@ -114,6 +114,19 @@ async fn participation_is_counted_by_place_and_compared_with_the_year_before() {
     ] {
         assert!(text.contains(f), "{f} in {text}");
     }
+    // Counts beyond any city's, and a body without its list, are refused as well.
+    let (s, b) = send(
+        &app,
+        &token,
+        &path,
+        "PUT",
+        json!({"places": [place(Some(n1), None, json!(i64::MAX)), place(Some(n2), None, json!(1))]}),
+    )
+    .await;
+    assert_eq!(s, 422, "{b}");
+    assert!(b.to_string().contains("at most 1,000,000,000,000"), "{b}");
+    let (s, _) = send(&app, &token, &path, "PUT", json!({"cost": 1})).await;
+    assert_eq!(s, 422, "a body without places is not an empty list");
     let (_, d) = app.get_json(&format!("/api/v1/occasions/{this}")).await;
     assert!(
         d["places"].as_array().unwrap().is_empty(),
@@ -252,6 +265,20 @@ async fn the_places_form_keeps_what_was_typed() {
         body.contains("منفی") && body.contains("value=\"-۳\""),
         "{body}"
     );
+    // A count without its place is not silently dropped.
+    let r = app
+        .post_form(
+            &format!("{to}/places"),
+            &[
+                ("place_0", &choice),
+                ("count_0", "5"),
+                ("place_1", ""),
+                ("count_1", "10"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("ردیف ۲"));
     let r = app
         .post_form(
             &format!("{to}/places"),

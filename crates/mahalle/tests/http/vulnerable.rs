@@ -17,7 +17,17 @@ async fn send(app: &TestApp, token: &str, path: &str, method: &str, body: Value)
 }
 
 const BOW_TIE: &str = r#"{"type":"Polygon","coordinates":[[[51.50,35.69],[51.51,35.70],[51.51,35.69],[51.50,35.70],[51.50,35.69]]]}"#;
-const SQUARE: &str = r#"{"type":"Polygon","coordinates":[[[51.50,35.69],[51.505,35.69],[51.505,35.695],[51.50,35.695],[51.50,35.69]]]}"#;
+/// A small square (GeoJSON) around a point.
+fn square((x, y): (f64, f64)) -> String {
+    let d = 0.002;
+    format!(
+        r#"{{"type":"Polygon","coordinates":[[[{a},{b}],[{c},{b}],[{c},{e}],[{a},{e}],[{a},{b}]]]}}"#,
+        a = x - d,
+        b = y - d,
+        c = x + d,
+        e = y + d
+    )
+}
 
 /// A neighborhood of district 14 and one of district 6.
 async fn neighborhoods(app: &TestApp) -> (i64, i64) {
@@ -117,7 +127,16 @@ async fn areas_are_marked_in_ones_district_and_interventions_add_up() {
     let (s, b) = send(&d14, &token, path, "POST", area(14, Some(n14), "")).await;
     assert_eq!(s, 201, "{b}");
     let id = b["id"].as_i64().unwrap();
-    let (s, b) = send(&d14, &token, path, "POST", area(14, None, SQUARE)).await;
+    // An outline far from the city, or in another district, is refused.
+    let in14 = square(mahalle_core::geo::centroid(14).unwrap());
+    let in6 = square(mahalle_core::geo::centroid(6).unwrap());
+    let far = square((61.0, 45.0));
+    for (outline, says) in [(&far, "outside the city"), (&in6, "not in this district")] {
+        let (s, b) = send(&d14, &token, path, "POST", area(14, None, outline)).await;
+        assert_eq!(s, 422, "{b}");
+        assert!(b.to_string().contains(says), "{says} in {b}");
+    }
+    let (s, b) = send(&d14, &token, path, "POST", area(14, None, &in14)).await;
     assert_eq!(s, 201, "{b}");
     let (_, drawn) = d14
         .get_json(&format!("/api/v1/vulnerable-areas/{}", b["id"]))
@@ -143,6 +162,29 @@ async fn areas_are_marked_in_ones_district_and_interventions_add_up() {
     for f in ["ends_on", "cost", "space_m2", "منفی"] {
         assert!(text.contains(f), "{f} in {text}");
     }
+    // Figures beyond any city's, and a date of another century, are refused too (their sums
+    // could not be kept).
+    let (s, b) = send(
+        &d14,
+        &token,
+        &ipath,
+        "POST",
+        json!({"title": "سرریز", "lead_org_id": lead, "starts_on": jalali_in(-10), "ends_on": "9378/12/29",
+               "cost": i64::MAX, "space_m2": i64::MAX}),
+    )
+    .await;
+    assert_eq!(s, 422, "{b}");
+    let text = b.to_string();
+    for f in [
+        "1300 and 1500",
+        "at most 10,000,000,000,000,000 rials",
+        "at most 1,000,000,000 m²",
+    ] {
+        assert!(text.contains(f), "{f} in {text}");
+    }
+    let (s, b) = d14.get_json("/api/v1/vulnerable-areas/abc").await;
+    assert_eq!(s, 400);
+    assert!(b["error"]["message_fa"].is_string(), "{b}");
     let (s, b) = send(
         &d14,
         &token,

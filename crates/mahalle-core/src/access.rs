@@ -150,6 +150,8 @@ impl Grant {
 pub struct Principal {
     pub user_id: i64,
     pub grants: Vec<Grant>,
+    /// Powers delegated to the user and in force today ([`crate::delegation`]).
+    pub delegated: Vec<crate::delegations::Delegated>,
 }
 
 impl Principal {
@@ -175,8 +177,7 @@ mod tests {
     fn only_secretariats_record_meetings() {
         let with = |role, scope| Principal {
             user_id: 1,
-            grants: vec![Grant::new(role, scope).unwrap()],
-        };
+            grants: vec![Grant::new(role, scope).unwrap()], delegated: Vec::new() };
         assert!(with(Role::MayorOffice, Scope::City).may_record_meetings());
         let d14 = with(Role::DistrictMayor, Scope::District(14));
         assert!(d14.may_record_meetings());
@@ -266,8 +267,10 @@ impl Reach {
 impl Principal {
     pub fn reach(&self) -> Reach {
         let mut r = Reach::default();
-        for g in &self.grants {
-            match g.scope {
+        // A delegated power brings its scope's records into reach.
+        let scopes = self.grants.iter().map(|g| g.scope);
+        for scope in scopes.chain(self.delegated.iter().map(|d| d.scope)) {
+            match scope {
                 Scope::City => r.all = true,
                 Scope::District(d) => r.districts.push(d),
                 Scope::Organisation(o) => r.organisations.push(o),
@@ -305,11 +308,12 @@ impl Principal {
         self.is_city_secretariat() || self.has(Role::DistrictMayor)
     }
 
-    /// A liaison acting for this organisation.
+    /// A liaison acting for this organisation, or someone it was delegated to.
     pub fn acts_for(&self, organisation: i64) -> bool {
-        self.grants
-            .iter()
-            .any(|g| g.role == Role::Liaison && g.scope == Scope::Organisation(organisation))
+        self.holds(
+            crate::delegations::Power::ActForOrganisation,
+            Scope::Organisation(organisation),
+        )
     }
 
     /// The rule for acting on a resolution. Reporting and asking for time belong to the lead
@@ -392,6 +396,7 @@ mod act_tests {
         Principal {
             user_id: 1,
             grants: vec![Grant { role, scope }],
+            delegated: Vec::new(),
         }
     }
 
@@ -450,8 +455,7 @@ mod act_tests {
                     role: Role::Liaison,
                     scope: Scope::Organisation(7),
                 },
-            ],
-        };
+            ], delegated: Vec::new() };
         assert_eq!(
             p.reach(),
             Reach {

@@ -134,6 +134,7 @@ mod tests {
         Principal {
             user_id: 1,
             grants: vec![Grant::new(role, scope).unwrap()],
+            delegated: Vec::new(),
         }
     }
 

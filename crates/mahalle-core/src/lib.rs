@@ -9,6 +9,7 @@ pub mod challenges;
 pub mod coded;
 pub mod collate;
 pub mod councils;
+pub mod delegations;
 pub mod domain;
 pub mod exif;
 pub mod forwarded;

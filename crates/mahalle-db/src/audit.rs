@@ -19,6 +19,8 @@ pub struct Entry {
     pub entity_id: Option<i64>,
     pub before: Option<String>,
     pub after: Option<String>,
+    /// The delegation the change was made through, if any.
+    pub delegation_id: Option<i64>,
 }
 
 pub struct Change<'a> {
@@ -31,9 +33,15 @@ pub struct Change<'a> {
 }
 
 pub async fn record(tx: &mut Tx, c: Change<'_>) -> Result<()> {
+    record_under(tx, c, None).await
+}
+
+/// Records a change made through a delegation of authority (none: by the user's own role).
+pub async fn record_under(tx: &mut Tx, c: Change<'_>, delegation: Option<i64>) -> Result<()> {
     tx.execute(
         &Sql::new(
-            "INSERT INTO audit_log (at, user_id, action, entity, entity_id, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO audit_log (at, user_id, action, entity, entity_id, before, after, delegation_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(Utc::now())
         .bind(c.user_id)
@@ -41,7 +49,8 @@ pub async fn record(tx: &mut Tx, c: Change<'_>) -> Result<()> {
         .bind(c.entity)
         .bind(c.entity_id)
         .bind(c.before.map(|v| v.to_string()))
-        .bind(c.after.map(|v| v.to_string())),
+        .bind(c.after.map(|v| v.to_string()))
+        .bind(delegation),
     )
     .await?;
     Ok(())
@@ -76,9 +85,24 @@ pub async fn recent(store: &Store, limit: i64) -> Result<Vec<Entry>> {
     store
         .fetch_all(
             &Sql::new(
-                "SELECT a.id, a.at, a.user_id, u.username, a.action, a.entity, a.entity_id, a.before, a.after \
-                 FROM audit_log a LEFT JOIN users u ON u.id = a.user_id ORDER BY a.id DESC LIMIT $1",
+                "SELECT a.id, a.at, a.user_id, u.username, a.action, a.entity, a.entity_id, a.before, a.after, \
+                 a.delegation_id FROM audit_log a LEFT JOIN users u ON u.id = a.user_id ORDER BY a.id DESC LIMIT $1",
             )
+            .bind(limit),
+        )
+        .await
+}
+
+/// The changes made through a delegation, newest first.
+pub async fn under_delegation(store: &Store, delegation: i64, limit: i64) -> Result<Vec<Entry>> {
+    store
+        .fetch_all(
+            &Sql::new(
+                "SELECT a.id, a.at, a.user_id, u.username, a.action, a.entity, a.entity_id, a.before, a.after, \
+                 a.delegation_id FROM audit_log a LEFT JOIN users u ON u.id = a.user_id \
+                 WHERE a.delegation_id = $1 ORDER BY a.id DESC LIMIT $2",
+            )
+            .bind(delegation)
             .bind(limit),
         )
         .await

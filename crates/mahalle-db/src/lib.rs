@@ -13,6 +13,7 @@ pub mod campaigns;
 pub mod challenges;
 pub mod councils;
 pub mod counters;
+pub mod delegations;
 mod error;
 pub mod indicators;
 pub mod maintenance;

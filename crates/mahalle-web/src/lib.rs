@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod campaigns;
 pub mod challenges;
 pub mod councils;
+pub mod delegations;
 pub mod fuzzing;
 pub mod home;
 pub mod http;
@@ -57,6 +58,7 @@ pub const CAPABILITIES: &[Capability] = &[
     campaigns::CAPABILITY,
     challenges::CAPABILITY,
     councils::CAPABILITY,
+    delegations::CAPABILITY,
     home::CAPABILITY,
     indicators::CAPABILITY,
     meetings::CAPABILITY,

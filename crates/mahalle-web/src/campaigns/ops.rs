@@ -75,14 +75,6 @@ struct Checked {
     targets: Vec<(i64, f64)>,
 }
 
-fn refuse_unless(allowed: bool) -> Result<(), AppError> {
-    if allowed {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 /// The owner named, if it exists; a missing one is a problem of the form, not a 404.
 async fn owner(
     store: &Store,
@@ -109,7 +101,7 @@ async fn check(
     let mut errors = Vec::new();
     let owner = owner(store, input.owner_id).await?;
     if let Some(o) = &owner {
-        refuse_unless(rules::may_run(&me.principal, o.id))?;
+        AppError::unless(rules::may_run(&me.principal, o.id))?;
     }
     match &owner {
         Some(o) if o.kind == "headquarters" => {}
@@ -217,7 +209,7 @@ pub async fn create(
     me: &SignedIn,
     input: &CampaignInput,
 ) -> Result<CampaignSaved, AppError> {
-    refuse_unless(rules::may_create(&me.principal))?;
+    AppError::unless(rules::may_create(&me.principal))?;
     let c = &check(store, me, input, None).await?;
     let now = Utc::now();
     let id = store
@@ -257,7 +249,7 @@ pub async fn update(
     input: &CampaignInput,
 ) -> Result<CampaignSaved, AppError> {
     let before = load(store, id).await?;
-    refuse_unless(rules::may_run(&me.principal, before.campaign.owner_id))?;
+    AppError::unless(rules::may_run(&me.principal, before.campaign.owner_id))?;
     let c = &check(store, me, input, Some(id)).await?;
     let was = json!({"code": before.campaign.code, "name_fa": before.campaign.name_fa,
         "owner_id": before.campaign.owner_id,
@@ -473,7 +465,7 @@ pub async fn save_values(
         }
     }
     if !errors.is_empty() {
-        refuse_unless(mahalle_core::indicators::may_enter_any(&me.principal))?;
+        AppError::unless(mahalle_core::indicators::may_enter_any(&me.principal))?;
         return Ok(Err(errors));
     }
     indicators::save_values(store, me, items).await

@@ -17,6 +17,12 @@ pub struct Created {
     pub id: i64,
 }
 
+/// What a create or an update answers when nothing more is worth sending: the record's id.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Saved {
+    pub id: i64,
+}
+
 /// Declares the JSON envelope of one page of `$item`s.
 macro_rules! page_type {
     ($name:ident, $item:ty) => {

@@ -94,12 +94,20 @@ pub struct ErrorDetail {
 }
 
 impl AppError {
-    /// One field's problem, in both languages.
     /// The field errors of an `Invalid` (none for any other error).
     pub fn fields(self) -> Vec<FieldError> {
         match self {
             AppError::Invalid(f) => f,
             _ => Vec::new(),
+        }
+    }
+
+    /// Refuses (`Forbidden`) unless the caller is allowed.
+    pub fn unless(allowed: bool) -> Result<(), AppError> {
+        if allowed {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
         }
     }
 

@@ -61,14 +61,6 @@ pub struct DefinitionCreated {
     pub code: String,
 }
 
-fn refuse_unless(allowed: bool) -> Result<(), AppError> {
-    if allowed {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 /// What elements and indicators are named by, checked.
 struct Names {
     code: String,
@@ -104,7 +96,7 @@ pub async fn create_element(
     me: &SignedIn,
     input: &ElementInput,
 ) -> Result<DefinitionCreated, AppError> {
-    refuse_unless(rules::may_define(&me.principal))?;
+    AppError::unless(rules::may_define(&me.principal))?;
     let mut errors = Vec::new();
     let Names {
         code,
@@ -184,7 +176,7 @@ pub async fn create_indicator(
     me: &SignedIn,
     input: &IndicatorInput,
 ) -> Result<DefinitionCreated, AppError> {
-    refuse_unless(rules::may_define(&me.principal))?;
+    AppError::unless(rules::may_define(&me.principal))?;
     let mut errors = Vec::new();
     let Names {
         code,
@@ -476,7 +468,7 @@ pub async fn save_values(
     me: &SignedIn,
     items: &[ValueInput],
 ) -> Result<Result<ValuesSaved, Vec<ValueError>>, AppError> {
-    refuse_unless(rules::may_enter_any(&me.principal))?;
+    AppError::unless(rules::may_enter_any(&me.principal))?;
     if items.len() > 20_000 {
         return Err(AppError::TooLarge);
     }
@@ -536,7 +528,7 @@ pub async fn check_sheet(
     use crate::http::sheet::{RowError, SheetColumn};
     use crate::indicators::sheet::ValueColumn;
     // Who may enter counts is settled before the file is read.
-    refuse_unless(rules::may_enter_any(&me.principal))?;
+    AppError::unless(rules::may_enter_any(&me.principal))?;
     let rows = crate::http::sheet::read_table::<ValueColumn>(filename, bytes)
         .map_err(|e| AppError::invalid("file", e.message_fa(), e.to_string()))?;
     let names = mahalle_db::places::neighborhood_names(store).await?;

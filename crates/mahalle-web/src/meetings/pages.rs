@@ -1,6 +1,7 @@
 //! Meetings: the list, a new-meeting form, and a meeting's page with its resolutions.
 
 use askama::Template;
+use mahalle_core::delegations::{self, Power};
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use mahalle_core::domain::Domain;
@@ -271,6 +272,8 @@ struct MeetingTemplate {
     list: ListView,
     items: Vec<Resolution>,
     can_edit: bool,
+    /// May add resolutions (by role, or by a delegation in force).
+    can_add: bool,
     c: Option<MeetingChoices>,
     domains: Vec<Domain>,
     priorities: Vec<Priority>,
@@ -331,6 +334,10 @@ async fn meeting_page(
     let page = resolutions::list(&state.store, &filter, &l, today).await?;
     let counts = resolutions::status_counts(&state.store, &filter, today).await?;
     let can_edit = me.principal.is_secretariat_for(m.district_id);
+    let can_add = me.principal.holds(
+        Power::CreateResolutions,
+        delegations::district_scope(m.district_id),
+    );
     let p = Page::new(ctx, "meetings", m.title.clone());
     // A Social HQ session's outcomes are its resolutions; the meetings of a district or a
     // neighborhood (think-tanks, visits, councils) also raise challenges.
@@ -354,7 +361,8 @@ async fn meeting_page(
             list: ListView::new(&format!("/meetings/{id}"), String::new(), &l, &page),
             items: page.items,
             can_edit,
-            c: if can_edit {
+            can_add,
+            c: if can_edit || can_add {
                 Some(choices(&state.store).await?)
             } else {
                 None

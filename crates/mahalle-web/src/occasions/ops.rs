@@ -14,6 +14,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::http::ctx::SignedIn;
+use crate::http::api::Saved;
 use crate::http::error::AppError;
 
 /// An occasion as the form or the API sends it.
@@ -49,11 +50,6 @@ pub struct PlaceInput {
     pub participants: serde_json::Value,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Saved {
-    pub id: i64,
-}
-
 /// A place with its count beside the same place's count the year before.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PlaceCompared {
@@ -73,14 +69,6 @@ pub struct OccasionDetail {
     pub year_before: Option<Occasion>,
     /// The change of the total from the year before, as a share.
     pub change: Option<f64>,
-}
-
-fn refuse_unless(allowed: bool) -> Result<(), AppError> {
-    if allowed {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
 }
 
 /// The same occasion the year before, if recorded.
@@ -169,7 +157,7 @@ async fn check(store: &Store, me: &SignedIn, input: &OccasionInput) -> Result<Ch
             Err(e) => return Err(e.into()),
         }
     }
-    refuse_unless(rules::may_keep(&me.principal, input.district_id))?;
+    AppError::unless(rules::may_keep(&me.principal, input.district_id))?;
     let code = mahalle_core::indicators::check_code(&input.code)
         .map_err(|e| errors.push(e))
         .unwrap_or_default();
@@ -240,7 +228,7 @@ pub async fn create(
     me: &SignedIn,
     input: &OccasionInput,
 ) -> Result<Saved, AppError> {
-    refuse_unless(rules::may_keep_any(&me.principal))?;
+    AppError::unless(rules::may_keep_any(&me.principal))?;
     let c = &check(store, me, input).await?;
     let now = Utc::now();
     let id = store
@@ -272,7 +260,7 @@ pub async fn update(
     input: &OccasionInput,
 ) -> Result<Saved, AppError> {
     let before = db::get(store, id).await?;
-    refuse_unless(rules::may_keep(&me.principal, before.district_id))?;
+    AppError::unless(rules::may_keep(&me.principal, before.district_id))?;
     let c = &check(store, me, input).await?;
     if c.district_id.is_some() && c.district_id != before.district_id && before.places > 0 {
         // Its places would no longer be of its district.
@@ -331,7 +319,7 @@ pub async fn set_places(
     items: &[PlaceInput],
 ) -> Result<Saved, AppError> {
     let occasion = db::get(store, id).await?;
-    refuse_unless(rules::may_keep(&me.principal, occasion.district_id))?;
+    AppError::unless(rules::may_keep(&me.principal, occasion.district_id))?;
     if items.len() > 5000 {
         return Err(AppError::TooLarge);
     }

@@ -219,6 +219,8 @@ struct ResolutionTemplate {
     can_execute: bool,
     can_secretariat: bool,
     can_extend: bool,
+    /// May decide a pending extension (by role, or by a delegation in force).
+    can_decide: bool,
     errors: Vec<String>,
     f: ActionForm,
     files: Vec<mahalle_db::attachments::Attachment>,
@@ -301,6 +303,10 @@ async fn resolution_page(
         .principal
         .may(mahalle_core::access::Act::Secretariat, parties);
     let can_extend = me.principal.may_request_extension(parties);
+    let can_decide = me.principal.holds(
+        mahalle_core::delegations::Power::DecideExtensions,
+        mahalle_core::delegations::district_scope(parties.district),
+    );
     let invalid = !errors.is_empty();
     let p = Page::new(ctx, "resolutions", r.title.clone());
     render_form(
@@ -314,6 +320,7 @@ async fn resolution_page(
             can_execute,
             can_secretariat,
             can_extend,
+            can_decide,
             errors,
             f,
             files: mahalle_db::attachments::of_resolution_reports(&state.store, id).await?,

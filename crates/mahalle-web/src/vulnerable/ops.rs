@@ -14,6 +14,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::http::ctx::SignedIn;
+use crate::http::api::Saved;
 use crate::http::error::AppError;
 
 /// An area as the form or the API sends it.
@@ -53,11 +54,6 @@ pub struct InterventionInput {
     pub space_m2: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Saved {
-    pub id: i64,
-}
-
 /// An indicator of the area's neighborhood over the year before its first intervention and
 /// since then.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -84,14 +80,6 @@ pub struct AreaDetail {
     pub interventions: Vec<Intervention>,
     pub partners: Vec<InterventionPartner>,
     pub before_after: Vec<BeforeAfter>,
-}
-
-fn refuse_unless(allowed: bool) -> Result<(), AppError> {
-    if allowed {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
 }
 
 /// The area's outline: the one drawn for it, else its neighborhood's.
@@ -197,7 +185,7 @@ async fn check_area(
             vec![crate::http::form::choose_district()],
         ));
     };
-    refuse_unless(rules::may_keep(&me.principal, district.id))?;
+    AppError::unless(rules::may_keep(&me.principal, district.id))?;
     let name_fa = validate::required_text("name_fa", &input.name_fa, 200)
         .map_err(|e| errors.push(e))
         .unwrap_or_default();
@@ -287,7 +275,7 @@ fn record(c: &CheckedArea) -> serde_json::Value {
 }
 
 pub async fn create(store: &Store, me: &SignedIn, input: &AreaInput) -> Result<Saved, AppError> {
-    refuse_unless(rules::may_keep_any(&me.principal))?;
+    AppError::unless(rules::may_keep_any(&me.principal))?;
     let c = &check_area(store, me, input).await?;
     let now = Utc::now();
     let id = store
@@ -318,7 +306,7 @@ pub async fn update(
     input: &AreaInput,
 ) -> Result<Saved, AppError> {
     let before = db::get(store, id).await?;
-    refuse_unless(rules::may_keep(&me.principal, before.district_id))?;
+    AppError::unless(rules::may_keep(&me.principal, before.district_id))?;
     let c = &check_area(store, me, input).await?;
     let was = json!({"name_fa": before.name_fa, "district_id": before.district_id,
         "neighborhood_id": before.neighborhood_id, "drawn": before.drawn, "reason": before.reason,
@@ -353,7 +341,7 @@ pub async fn add_intervention(
     input: &InterventionInput,
 ) -> Result<Saved, AppError> {
     let area = db::get(store, area_id).await?;
-    refuse_unless(rules::may_keep(&me.principal, area.district_id))?;
+    AppError::unless(rules::may_keep(&me.principal, area.district_id))?;
     let mut errors = Vec::new();
     if area.interventions >= rules::MAX_INTERVENTIONS {
         errors.push(FieldError::new(

@@ -5,6 +5,7 @@ mod campaigns;
 mod challenges;
 mod council_terms;
 pub mod data;
+mod delegations;
 mod followup;
 mod indicators;
 mod occasions;
@@ -102,6 +103,16 @@ pub const LOGINS: &[DemoLogin] = &[
         username: "council",
         display_name: "عضو شورایاری پیروزی",
         role: Role::CouncilMember,
+    },
+    DemoLogin {
+        username: "d14deputy",
+        display_name: "معاون شهردار منطقه ۱۴",
+        role: Role::Viewer,
+    },
+    DemoLogin {
+        username: "water14",
+        display_name: "کارشناس آب و فاضلاب منطقه ۱۴",
+        role: Role::Viewer,
     },
     DemoLogin {
         username: "viewer",
@@ -417,6 +428,7 @@ pub async fn load_city(store: &Store, passwords: Passwords<'_>) -> anyhow::Resul
 
     // Demo accounts.
     let water = org_ids.iter().find(|(c, _)| *c == "AG-WATER").map(|x| x.1);
+    let mut accounts = Vec::new();
     for login in LOGINS {
         let scope = match login.role {
             Role::DistrictMayor => {
@@ -438,7 +450,17 @@ pub async fn load_city(store: &Store, passwords: Passwords<'_>) -> anyhow::Resul
         s.logins.push((login.username, password));
         let id = auth::upsert_user(&mut tx, login.username, login.display_name, &hash).await?;
         auth::set_grants(&mut tx, id, &[Grant::new(login.role, scope)?]).await?;
+        accounts.push((login.username, id));
     }
+    delegations::load(
+        &mut tx,
+        chrono::Utc::now(),
+        mahalle_web::today(),
+        &|u| accounts.iter().find(|(n, _)| *n == u).map(|x| x.1),
+        d14.ok_or_else(|| anyhow::anyhow!("no district 14"))?,
+        water.ok_or_else(|| anyhow::anyhow!("no water company"))?,
+    )
+    .await?;
     settings::set(&mut tx, "demo_version", DEMO_VERSION).await?;
     tx.commit().await?;
     Ok(s)

@@ -39,6 +39,12 @@ pub fn may_handle(who: &Principal, r: &Request) -> bool {
     who.is_secretariat_for(r.district_id) || r.organisation_id.is_some_and(|o| who.acts_for(o))
 }
 
+/// The delegation a handler works on the request through, if their own role does not suffice.
+fn handling_under(who: &Principal, r: &Request) -> Option<i64> {
+    let orgs: Vec<i64> = r.organisation_id.into_iter().collect();
+    who.delegation_acting_for(r.district_id, &orgs)
+}
+
 /// A staff step as a form or an API client names it.
 pub fn parse_action(
     action: &str,
@@ -65,9 +71,8 @@ pub async fn act(
     action: Action,
 ) -> Result<RequestStatus, AppError> {
     let r = store_requests::get(store, id).await?;
-    if !may_handle(who, &r) {
-        return Err(AppError::Forbidden);
-    }
+    AppError::unless(may_handle(who, &r))?;
+    let under = handling_under(who, &r);
     if let Action::Reassign { organisation, .. } = &action {
         if mahalle_db::org::get(store, *organisation).await.is_err() {
             return Err(AppError::Invalid(vec![field(
@@ -111,7 +116,7 @@ pub async fn act(
                     },
                 )
                 .await?;
-                audit::record(
+                audit::record_under(
         tx,
         audit::Change {
             user_id: Some(who.user_id),
@@ -121,6 +126,7 @@ pub async fn act(
             before: Some(json!({"status": from.as_str(), "organisation_id": org})),
             after: Some(json!({"status": to.as_str(), "organisation_id": new_org, "note": note})),
         },
+        under,
     )
     .await?;
                 Ok(to)
@@ -139,9 +145,8 @@ pub async fn set_cleared(
     cleared: bool,
 ) -> Result<(), AppError> {
     let r = store_requests::get(store, id).await?;
-    if !may_handle(who, &r) {
-        return Err(AppError::Forbidden);
-    }
+    AppError::unless(may_handle(who, &r))?;
+    let under = handling_under(who, &r);
     let now = Utc::now();
     store
         .write(|tx, _| {
@@ -163,7 +168,7 @@ pub async fn set_cleared(
                     },
                 )
                 .await?;
-                audit::record(
+                audit::record_under(
                     tx,
                     audit::Change {
                         user_id: Some(who.user_id),
@@ -173,6 +178,7 @@ pub async fn set_cleared(
                         before: Some(json!({ "cleared": r.cleared_at.is_some() })),
                         after: Some(json!({ "cleared": cleared })),
                     },
+                    under,
                 )
                 .await?;
                 Ok(())

@@ -1,5 +1,6 @@
 //! A session's resolutions from a spreadsheet: checked row by row, recorded all or none.
 
+use mahalle_core::delegations::{district_scope, Power};
 use chrono::Utc;
 use mahalle_core::access::Principal;
 use mahalle_db::resolutions::{self, NewResolution};
@@ -42,7 +43,7 @@ pub async fn may_import(
     meeting_id: i64,
 ) -> Result<meetings::Meeting, AppError> {
     let meeting = meetings::get(store, meeting_id, crate::today()).await?;
-    if who.is_secretariat_for(meeting.district_id) {
+    if who.holds(Power::CreateResolutions, district_scope(meeting.district_id)) {
         Ok(meeting)
     } else {
         Err(AppError::Forbidden)
@@ -100,7 +101,7 @@ pub async fn check_import(
                     Some(id)
                 }
             };
-            let allowed = who.is_secretariat_for(district);
+            let allowed = who.holds(Power::CreateResolutions, district_scope(district));
             if !allowed {
                 errors.push(crate::resolutions::transfer::RowError {
                     line: d.line,
@@ -139,6 +140,8 @@ pub async fn commit_import(
             format!("Row {}: {}", e.line, e.en),
         ));
     }
+    let meeting = may_import(store, who, meeting_id).await?;
+    let under = who.delegation_for(Power::CreateResolutions, district_scope(meeting.district_id));
     let now = Utc::now();
     let drafts: Vec<NewResolution> = check
         .drafts
@@ -173,7 +176,7 @@ pub async fn commit_import(
             let drafts = &drafts;
             Box::pin(async move {
                 resolutions::create_many(tx, meeting_id, drafts, now).await?;
-                audit::record(
+                audit::record_under(
                     tx,
                     audit::Change {
                         user_id: Some(who.user_id),
@@ -183,6 +186,7 @@ pub async fn commit_import(
                         before: None,
                         after: Some(json!({ "file": filename, "resolutions": drafts.len() })),
                     },
+                    under,
                 )
                 .await?;
                 Ok::<_, DbError>(drafts.len())

@@ -9,6 +9,7 @@ mod workflow;
 pub use import::*;
 pub use workflow::*;
 
+use mahalle_core::delegations::{district_scope, Power};
 use chrono::{NaiveDate, Utc};
 use mahalle_core::access::{Act, Parties, Principal};
 use mahalle_core::domain::Domain;
@@ -33,20 +34,30 @@ impl From<rules::ExtensionError> for AppError {
     }
 }
 
-async fn allowed(store: &Store, who: &Principal, r: &Resolution, act: Act) -> Result<(), AppError> {
+/// Whether the user may do `act` on the resolution; gives the delegation they act through (only
+/// an organisation's work can be delegated this way: reports, starting and finishing).
+async fn allowed(
+    store: &Store,
+    who: &Principal,
+    r: &Resolution,
+    act: Act,
+) -> Result<Option<i64>, AppError> {
     let (partners, district) = resolutions::parties(store, r).await?;
-    if who.may(
+    AppError::unless(who.may(
         act,
         Parties {
             lead: r.lead_org_id,
             partners: &partners,
             district,
         },
-    ) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
+    ))?;
+    Ok(match act {
+        Act::Secretariat => None,
+        Act::Execute => {
+            let orgs: Vec<i64> = std::iter::once(r.lead_org_id).chain(partners).collect();
+            who.delegation_acting_for(district, &orgs)
+        }
+    })
 }
 
 /// Filters of the follow-up lists, as they arrive from the query string.
@@ -165,10 +176,11 @@ pub async fn create_resolution(
     input: &ResolutionInput,
 ) -> Result<i64, AppError> {
     let meeting = meetings::get(store, meeting_id, crate::today()).await?;
-    if !who.is_secretariat_for(meeting.district_id) {
-        return Err(AppError::Forbidden);
-    }
-    create_with(store, who, &meeting, input, &|d| who.is_secretariat_for(d)).await
+    AppError::unless(who.holds(Power::CreateResolutions, district_scope(meeting.district_id)))?;
+    create_with(store, who, &meeting, input, &|d| {
+        who.holds(Power::CreateResolutions, district_scope(d))
+    })
+    .await
 }
 
 /// Records a resolution of `meeting` whose author's authority over the meeting was checked;
@@ -265,6 +277,8 @@ pub(crate) async fn create_with(
     };
     let body = mahalle_core::text::normalize_multiline(&input.body);
     let now = Utc::now();
+    // Filed through a delegation when the author's own role does not give the power.
+    let under = who.delegation_for(Power::CreateResolutions, district_scope(district_id));
     store.write(|tx, _| { let (body, title) = (&body, &title); Box::pin(async move {
     let item = match input.item_number {
         Some(n) => n,
@@ -305,7 +319,7 @@ pub(crate) async fn create_with(
         }
         Err(e) => return Err(e.into()),
     };
-    audit::record(
+    audit::record_under(
         tx,
         audit::Change {
             user_id: Some(who.user_id),
@@ -315,6 +329,7 @@ pub(crate) async fn create_with(
             before: None,
             after: Some(json!({ "meeting_id": meeting_id, "item_number": item, "title": title, "lead_org_id": input.lead_org_id, "deadline": deadline })),
         },
+        under,
     )
     .await?;
     Ok(id)

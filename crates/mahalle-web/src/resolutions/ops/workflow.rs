@@ -2,6 +2,7 @@
 
 use chrono::{NaiveDate, Utc};
 use mahalle_core::access::{Act, Parties, Principal};
+use mahalle_core::delegations::{district_scope, Power};
 use mahalle_core::resolutions::{self as rules, Status, Transition};
 use mahalle_core::validate::{self, FieldError};
 use mahalle_db::resolutions::{self, NewReport};
@@ -24,7 +25,7 @@ pub async fn transition(
         Transition::Start | Transition::Complete { .. } => Act::Execute,
         Transition::Cancel { .. } | Transition::Reopen { .. } => Act::Secretariat,
     };
-    allowed(store, who, &r, act).await?;
+    let under = allowed(store, who, &r, act).await?;
     let now = Utc::now();
     let today = crate::today();
     store
@@ -56,7 +57,7 @@ pub async fn transition(
                     done,
                 )
                 .await?;
-                audit::record(
+                audit::record_under(
                     tx,
                     audit::Change {
                         user_id: Some(who.user_id),
@@ -66,6 +67,7 @@ pub async fn transition(
                         before: Some(json!({ "status": from.as_str() })),
                         after: Some(json!({ "status": to.as_str(), "note": t.note() })),
                     },
+                    under,
                 )
                 .await?;
                 Ok(to)
@@ -77,7 +79,7 @@ pub async fn transition(
 /// Whether the user may report on the resolution: asked before a report's upload is read.
 pub async fn may_report(store: &Store, who: &Principal, id: i64) -> Result<(), AppError> {
     let r = resolutions::get(store, id).await?;
-    allowed(store, who, &r, Act::Execute).await
+    allowed(store, who, &r, Act::Execute).await.map(|_| ())
 }
 
 /// Files a progress report for one of the user's organisations on the resolution.
@@ -91,7 +93,7 @@ pub async fn report(
     file: Option<&Upload>,
 ) -> Result<i64, AppError> {
     let r = resolutions::get(store, id).await?;
-    allowed(store, who, &r, Act::Execute).await?;
+    let under = allowed(store, who, &r, Act::Execute).await?;
     let (partners, _) = resolutions::parties(store, &r).await?;
     // The report is filed for the organisation the user acts for; the secretariat reports for the lead.
     let org = std::iter::once(r.lead_org_id)
@@ -167,7 +169,7 @@ pub async fn report(
                     )
                     .await?;
                 }
-                audit::record(
+                audit::record_under(
                     tx,
                     audit::Change {
                         user_id: Some(who.user_id),
@@ -177,6 +179,7 @@ pub async fn report(
                         before: None,
                         after: Some(json!({ "report_id": rid, "percent": percent })),
                     },
+                    under,
                 )
                 .await?;
                 Ok(rid)
@@ -194,13 +197,12 @@ pub async fn request_extension(
 ) -> Result<i64, AppError> {
     let r = resolutions::get(store, id).await?;
     let (partners, district) = resolutions::parties(store, &r).await?;
-    if !who.may_request_extension(Parties {
+    AppError::unless(who.may_request_extension(Parties {
         lead: r.lead_org_id,
         partners: &partners,
         district,
-    }) {
-        return Err(AppError::Forbidden);
-    }
+    }))?;
+    let under = who.delegation_acting_for(district, &[r.lead_org_id]);
     let new = parse_date("new_deadline", new_deadline)?;
     let reason = mahalle_core::text::normalize_multiline(reason);
     let now = Utc::now();
@@ -223,7 +225,7 @@ pub async fn request_extension(
                     now,
                 )
                 .await?;
-                audit::record(
+                audit::record_under(
                     tx,
                     audit::Change {
                         user_id: Some(who.user_id),
@@ -233,6 +235,7 @@ pub async fn request_extension(
                         before: Some(json!({ "deadline": cur.deadline })),
                         after: Some(json!({ "requested": new, "reason": reason })),
                     },
+                    under,
                 )
                 .await?;
                 Ok(eid)
@@ -251,7 +254,10 @@ pub async fn decide_extension(
     let now = Utc::now();
     let ext = resolutions::extension(store, ext_id).await?;
     let r = resolutions::get(store, ext.resolution_id).await?;
-    allowed(store, who, &r, Act::Secretariat).await?;
+    let (_, district) = resolutions::parties(store, &r).await?;
+    let scope = district_scope(district);
+    AppError::unless(who.holds(Power::DecideExtensions, scope))?;
+    let under = who.delegation_for(Power::DecideExtensions, scope);
     if ext.state != "pending" {
         return Err(rules::ExtensionError::AlreadyDecided.into());
     }
@@ -269,7 +275,7 @@ pub async fn decide_extension(
         Err(DbError::Conflict(_)) => return Err(rules::ExtensionError::AlreadyDecided.into()),
         other => other?,
     }
-    audit::record(
+    audit::record_under(
         tx,
         audit::Change {
             user_id: Some(who.user_id),
@@ -279,6 +285,7 @@ pub async fn decide_extension(
             before: Some(json!({ "deadline": ext.old_deadline })),
             after: Some(json!({ "deadline": if approve { ext.new_deadline } else { ext.old_deadline }, "note": note })),
         },
+        under,
     )
     .await?;
     Ok(())

@@ -100,7 +100,7 @@ pub async fn load(
         )
         .await?;
         if let Some(reason) = revoked {
-            db::revoke(tx, did, from, reason, now).await?;
+            db::revoke(tx, did, from, reason, now - days(25)).await?;
             audit::log(tx, from, "revoke", "delegation", did, None, Some(json!({"reason": reason})))
                 .await?;
         }

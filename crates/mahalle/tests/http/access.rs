@@ -306,6 +306,13 @@ async fn objects(store: &Store) -> Objects {
             "SELECT MAX(id) FROM occasions WHERE district_id = 14".into(),
             "SELECT MAX(id) FROM occasions WHERE district_id IS NULL".into(),
         ),
+        // District 14's delegation to its deputy mayor (in force); the water company's to its
+        // district expert.
+        (
+            "delegations",
+            "SELECT MIN(id) FROM delegations WHERE district_id = 14".into(),
+            "SELECT MAX(id) FROM delegations WHERE organisation_id IS NOT NULL".into(),
+        ),
         // Campaigns are the city's too: the Health HQ's vaccination drive on both sides.
         ("campaigns", "SELECT MIN(id) FROM campaigns".into(), "SELECT MIN(id) FROM campaigns".into()),
         ("districts", "SELECT MIN(id) FROM districts WHERE id = 14".into(), "SELECT MIN(id) FROM districts WHERE id <> 14".into()),

@@ -13,6 +13,7 @@ mod challenges;
 mod cli;
 mod councils;
 mod crash;
+mod delegations;
 mod indicators;
 mod load;
 mod meetings;

@@ -102,23 +102,31 @@ pub async fn get(store: &Store, id: i64) -> Result<Occasion> {
         .await
 }
 
-/// Earlier occasions of a code starting in `from..to`, the latest first.
+/// Occasions of these codes starting in `from..to`, the latest first (the years before of a
+/// whole list, in one query).
 pub async fn earlier(
     store: &Store,
-    code: &str,
+    codes: &[&str],
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<Occasion>> {
-    store
-        .fetch_all(
-            &Sql::new(&format!(
-                "{SELECT} WHERE o.code = $1 AND o.starts_on >= $2 AND o.starts_on < $3 ORDER BY o.starts_on DESC"
-            ))
-            .bind(code)
-            .bind(from)
-            .bind(to),
-        )
-        .await
+    if codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(SELECT);
+    sql.push(" WHERE o.starts_on >= ")
+        .arg(from)
+        .push(" AND o.starts_on < ")
+        .arg(to)
+        .push(" AND o.code IN (");
+    for (i, c) in codes.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.arg(*c);
+    }
+    sql.push(") ORDER BY o.starts_on DESC, o.id DESC");
+    store.fetch_all(&sql).await
 }
 
 pub async fn places(store: &Store, id: i64) -> Result<Vec<OccasionPlace>> {

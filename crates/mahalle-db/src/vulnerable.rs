@@ -135,13 +135,16 @@ pub async fn get(store: &Store, id: i64) -> Result<Area> {
         .await
 }
 
-/// The outlines drawn for areas, by id (areas without one are left out).
-pub async fn boundaries(store: &Store, ids: &[i64]) -> Result<Vec<(i64, String)>> {
+/// Areas' outlines by id: the one drawn for each, else its neighborhood's (areas with neither
+/// are left out), in one query for a whole map.
+pub async fn outlines(store: &Store, ids: &[i64]) -> Result<Vec<(i64, String)>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let mut sql = Sql::new(
-        "SELECT id, boundary FROM vulnerable_areas WHERE boundary IS NOT NULL AND id IN (",
+        "SELECT a.id, COALESCE(a.boundary, n.boundary) AS boundary FROM vulnerable_areas a \
+         LEFT JOIN neighborhoods n ON n.id = a.neighborhood_id \
+         WHERE COALESCE(a.boundary, n.boundary) IS NOT NULL AND a.id IN (",
     );
     for (i, id) in ids.iter().enumerate() {
         if i > 0 {

@@ -409,11 +409,13 @@ pub fn span(c: &Campaign) -> (NaiveDate, NaiveDate) {
 
 /// The data elements a campaign's indicators are computed from.
 pub async fn element_ids(store: &Store, detail: &CampaignDetail) -> Result<Vec<i64>, AppError> {
-    let mut ids = Vec::new();
-    for ci in &detail.indicators {
-        let i = mahalle_db::indicators::indicator(store, ci.indicator_id).await?;
-        ids.extend(std::iter::once(i.numerator_id).chain(i.denominator_id));
-    }
+    // The city's indicators are few: one read, not one per indicator.
+    let mut ids: Vec<i64> = mahalle_db::indicators::indicators(store)
+        .await?
+        .into_iter()
+        .filter(|i| detail.indicators.iter().any(|ci| ci.indicator_id == i.id))
+        .flat_map(|i| std::iter::once(i.numerator_id).chain(i.denominator_id))
+        .collect();
     ids.sort_unstable();
     ids.dedup();
     Ok(ids)
@@ -429,11 +431,12 @@ pub async fn save_values(
 ) -> Result<Result<ValuesSaved, Vec<ValueError>>, AppError> {
     let detail = load(store, id).await?;
     let elements = element_ids(store, &detail).await?;
-    let mut codes = std::collections::HashMap::new();
-    for e in &elements {
-        let e = mahalle_db::indicators::element(store, *e).await?;
-        codes.insert(e.code.clone(), e);
-    }
+    let codes: std::collections::HashMap<String, _> = mahalle_db::indicators::elements(store)
+        .await?
+        .into_iter()
+        .filter(|e| elements.contains(&e.id))
+        .map(|e| (e.code.clone(), e))
+        .collect();
     let c = &detail.campaign;
     let mut errors = Vec::new();
     for (i, it) in items.iter().enumerate() {

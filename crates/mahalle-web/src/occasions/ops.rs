@@ -71,14 +71,41 @@ pub struct OccasionDetail {
     pub change: Option<f64>,
 }
 
+/// The same occasion the year before of each, if recorded (one query for the whole list).
+async fn years_before(
+    store: &Store,
+    list: &[Occasion],
+) -> Result<Vec<Option<Occasion>>, AppError> {
+    let (Some(first), Some(last)) = (
+        list.iter().map(|o| o.starts_on).min(),
+        list.iter().map(|o| o.starts_on).max(),
+    ) else {
+        return Ok(Vec::new());
+    };
+    let mut codes: Vec<&str> = list.iter().map(|o| o.code.as_str()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let from = first - Duration::days(400);
+    let to = last - Duration::days(299);
+    let earlier = db::earlier(store, &codes, from, to).await?;
+    Ok(list
+        .iter()
+        .map(|o| {
+            earlier
+                .iter()
+                .find(|e| {
+                    e.id != o.id
+                        && e.code == o.code
+                        && rules::is_year_before(o.starts_on, e.starts_on)
+                })
+                .cloned()
+        })
+        .collect())
+}
+
 /// The same occasion the year before, if recorded.
 pub async fn year_before(store: &Store, o: &Occasion) -> Result<Option<Occasion>, AppError> {
-    let from = o.starts_on - Duration::days(400);
-    let to = o.starts_on - Duration::days(299);
-    Ok(db::earlier(store, &o.code, from, to)
-        .await?
-        .into_iter()
-        .find(|e| e.id != o.id && rules::is_year_before(o.starts_on, e.starts_on)))
+    Ok(years_before(store, std::slice::from_ref(o)).await?.pop().flatten())
 }
 
 pub async fn detail(store: &Store, id: i64) -> Result<OccasionDetail, AppError> {
@@ -124,12 +151,9 @@ pub async fn list(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<(Occasion, Option<Occasion>)>, AppError> {
-    let mut out = Vec::new();
-    for o in db::list(store, q, Some(from), Some(to)).await? {
-        let before = year_before(store, &o).await?;
-        out.push((o, before));
-    }
-    Ok(out)
+    let list = db::list(store, q, Some(from), Some(to)).await?;
+    let before = years_before(store, &list).await?;
+    Ok(list.into_iter().zip(before).collect())
 }
 
 struct Checked {

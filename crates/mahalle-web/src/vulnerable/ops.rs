@@ -84,13 +84,16 @@ pub struct AreaDetail {
 
 /// The area's outline: the one drawn for it, else its neighborhood's.
 pub async fn outline(store: &Store, a: &Area) -> Result<Option<String>, AppError> {
-    if a.drawn {
-        return Ok(db::boundaries(store, &[a.id]).await?.pop().map(|(_, b)| b));
-    }
-    match a.neighborhood_id {
-        Some(n) => Ok(mahalle_db::places::neighborhood_boundary(store, n).await?),
-        None => Ok(None),
-    }
+    Ok(db::outlines(store, &[a.id]).await?.pop().map(|(_, b)| b))
+}
+
+/// The outlines of many areas (a map), by id.
+pub async fn outlines(
+    store: &Store,
+    areas: &[Area],
+) -> Result<std::collections::HashMap<i64, String>, AppError> {
+    let ids: Vec<i64> = areas.iter().map(|a| a.id).collect();
+    Ok(db::outlines(store, &ids).await?.into_iter().collect())
 }
 
 /// The area, if the visitor may see it: anyone a public one, staff every one. A hidden area

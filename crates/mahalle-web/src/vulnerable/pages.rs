@@ -134,8 +134,9 @@ async fn city_map(state: &AppState, p: &Page, areas: &[Area]) -> Result<String, 
             href: None,
         })
         .collect();
+    let mut outlines = ops::outlines(&state.store, areas).await?;
     for a in areas {
-        let Some(b) = ops::outline(&state.store, a).await? else {
+        let Some(b) = outlines.remove(&a.id) else {
             continue;
         };
         places.push(MapPlace {

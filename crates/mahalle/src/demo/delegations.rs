@@ -5,8 +5,7 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use mahalle_db::delegations::{self as db, NewDelegation};
-use mahalle_db::{audit, Tx};
-use serde_json::json;
+use mahalle_db::Tx;
 
 /// Adds the delegations once. `user` finds a demo account's id by username.
 pub async fn load(
@@ -88,21 +87,11 @@ pub async fn load(
             parent_id: None,
             note,
         };
+        // Loaded as the city's history, like the rest of the demo: no audit rows (a database
+        // with changes recorded is one the demo will not load into again).
         let did = db::create(tx, &new, now).await?;
-        audit::log(
-            tx,
-            from,
-            "delegate",
-            "delegation",
-            did,
-            None,
-            Some(json!({"to_user_id": to, "power": power, "starts_on": starts, "ends_on": ends})),
-        )
-        .await?;
         if let Some(reason) = revoked {
             db::revoke(tx, did, from, reason, now - days(25)).await?;
-            audit::log(tx, from, "revoke", "delegation", did, None, Some(json!({"reason": reason})))
-                .await?;
         }
         n += 1;
     }

@@ -177,7 +177,9 @@ mod tests {
     fn only_secretariats_record_meetings() {
         let with = |role, scope| Principal {
             user_id: 1,
-            grants: vec![Grant::new(role, scope).unwrap()], delegated: Vec::new() };
+            grants: vec![Grant::new(role, scope).unwrap()],
+            delegated: Vec::new(),
+        };
         assert!(with(Role::MayorOffice, Scope::City).may_record_meetings());
         let d14 = with(Role::DistrictMayor, Scope::District(14));
         assert!(d14.may_record_meetings());
@@ -455,7 +457,9 @@ mod act_tests {
                     role: Role::Liaison,
                     scope: Scope::Organisation(7),
                 },
-            ], delegated: Vec::new() };
+            ],
+            delegated: Vec::new(),
+        };
         assert_eq!(
             p.reach(),
             Reach {

@@ -179,7 +179,11 @@ pub struct Ask {
 /// Checks a delegation `from` asks to make; on success, the delegation it is made from (when
 /// the power is itself delegated to them, which must allow onward delegation), or none when
 /// they hold it by role. Nobody delegates more than they hold.
-pub fn check(from: &Principal, ask: &Ask, today: NaiveDate) -> Result<Option<i64>, DelegationError> {
+pub fn check(
+    from: &Principal,
+    ask: &Ask,
+    today: NaiveDate,
+) -> Result<Option<i64>, DelegationError> {
     let fits = match ask.scope {
         Scope::City | Scope::District(_) => ask.power.is_territorial(),
         Scope::Organisation(_) => !ask.power.is_territorial(),
@@ -254,9 +258,7 @@ pub fn may_revoke(p: &Principal, from_user: i64) -> bool {
 /// Whether someone can delegate anything at all (so the form is offered): they hold some power
 /// by role or through a delegation that allows onward delegation.
 pub fn may_delegate_any(p: &Principal) -> bool {
-    p.may_record_meetings()
-        || p.has(Role::Liaison)
-        || p.delegated.iter().any(|d| d.may_redelegate)
+    p.may_record_meetings() || p.has(Role::Liaison) || p.delegated.iter().any(|d| d.may_redelegate)
 }
 
 #[cfg(test)]
@@ -344,7 +346,11 @@ mod tests {
         assert_eq!(p.delegation_acting_for(Some(14), &[3]), None);
         let mut d14 = who(3, Role::DistrictMayor, Scope::District(14));
         d14.delegated = p.delegated.clone();
-        assert_eq!(d14.delegation_acting_for(Some(14), &[10]), None, "acts as the secretariat");
+        assert_eq!(
+            d14.delegation_acting_for(Some(14), &[10]),
+            None,
+            "acts as the secretariat"
+        );
         assert_eq!(d14.delegation_acting_for(Some(6), &[10]), Some(7));
     }
 
@@ -353,11 +359,19 @@ mod tests {
         let d14 = who(3, Role::DistrictMayor, Scope::District(14));
         let today = TODAY();
         assert_eq!(
-            check(&d14, &ask(Power::DecideExtensions, Scope::District(14)), today),
+            check(
+                &d14,
+                &ask(Power::DecideExtensions, Scope::District(14)),
+                today
+            ),
             Ok(None)
         );
         assert_eq!(
-            check(&d14, &ask(Power::DecideExtensions, Scope::District(6)), today),
+            check(
+                &d14,
+                &ask(Power::DecideExtensions, Scope::District(6)),
+                today
+            ),
             Err(DelegationError::NotHeld)
         );
         assert_eq!(
@@ -365,16 +379,28 @@ mod tests {
             Err(DelegationError::NotHeld)
         );
         assert_eq!(
-            check(&d14, &ask(Power::ActForOrganisation, Scope::Organisation(10)), today),
+            check(
+                &d14,
+                &ask(Power::ActForOrganisation, Scope::Organisation(10)),
+                today
+            ),
             Err(DelegationError::NotHeld)
         );
         assert_eq!(
-            check(&d14, &ask(Power::DecideExtensions, Scope::Organisation(10)), today),
+            check(
+                &d14,
+                &ask(Power::DecideExtensions, Scope::Organisation(10)),
+                today
+            ),
             Err(DelegationError::WrongScope)
         );
         let water = who(4, Role::Liaison, Scope::Organisation(10));
         assert_eq!(
-            check(&water, &ask(Power::ActForOrganisation, Scope::Organisation(10)), today),
+            check(
+                &water,
+                &ask(Power::ActForOrganisation, Scope::Organisation(10)),
+                today
+            ),
             Ok(None)
         );
         let mayor = who(2, Role::MayorOffice, Scope::City);
@@ -383,7 +409,11 @@ mod tests {
             Ok(None)
         );
         assert_eq!(
-            check(&mayor, &ask(Power::ActForOrganisation, Scope::Organisation(10)), today),
+            check(
+                &mayor,
+                &ask(Power::ActForOrganisation, Scope::Organisation(10)),
+                today
+            ),
             Err(DelegationError::NotHeld),
             "the mayor's office is not the organisation's liaison"
         );
@@ -406,7 +436,10 @@ mod tests {
         deputy.delegated[0].may_redelegate = true;
         assert_eq!(check(&deputy, &a, today), Ok(Some(5)));
         a.ends = d(2027, 2, 1);
-        assert_eq!(check(&deputy, &a, today), Err(DelegationError::OutlastsParent));
+        assert_eq!(
+            check(&deputy, &a, today),
+            Err(DelegationError::OutlastsParent)
+        );
     }
 
     #[test]
@@ -418,7 +451,10 @@ mod tests {
         assert_eq!(check(&d14, &a, today), Err(DelegationError::ToSelf));
         a.to_user = 9;
         a.ends = d(2026, 11, 30);
-        assert_eq!(check(&d14, &a, today), Err(DelegationError::EndsBeforeStart));
+        assert_eq!(
+            check(&d14, &a, today),
+            Err(DelegationError::EndsBeforeStart)
+        );
         a.starts = d(2026, 11, 1);
         assert_eq!(check(&d14, &a, today), Err(DelegationError::AlreadyOver));
         a.ends = d(2031, 1, 1);
@@ -431,7 +467,11 @@ mod tests {
         let (s, e) = (d(2026, 12, 1), d(2026, 12, 31));
         assert_eq!(state(s, e, false, d(2026, 11, 30)), State::Upcoming);
         assert_eq!(state(s, e, false, s), State::Active);
-        assert_eq!(state(s, e, false, e), State::Active, "in force on its last day");
+        assert_eq!(
+            state(s, e, false, e),
+            State::Active,
+            "in force on its last day"
+        );
         assert_eq!(state(s, e, false, d(2027, 1, 1)), State::Ended);
         assert_eq!(state(s, e, true, d(2026, 12, 5)), State::Revoked);
         let d14 = who(3, Role::DistrictMayor, Scope::District(14));

@@ -743,7 +743,9 @@ mod tests {
         use crate::access::{Grant, Role, Scope};
         let who = |role, scope| Principal {
             user_id: 1,
-            grants: vec![Grant { role, scope }], delegated: Vec::new() };
+            grants: vec![Grant { role, scope }],
+            delegated: Vec::new(),
+        };
         let d14 = who(Role::DistrictMayor, Scope::District(14));
         assert!(
             may_enter(&d14, 14) && !may_enter(&d14, 6) && may_enter_any(&d14) && !may_define(&d14)

@@ -78,12 +78,16 @@ mod tests {
     fn a_district_mayor_keeps_their_districts_occasions_only() {
         let d14 = Principal {
             user_id: 1,
-            grants: vec![Grant::new(Role::DistrictMayor, Scope::District(14)).unwrap()], delegated: Vec::new() };
+            grants: vec![Grant::new(Role::DistrictMayor, Scope::District(14)).unwrap()],
+            delegated: Vec::new(),
+        };
         assert!(may_keep(&d14, Some(14)) && !may_keep(&d14, Some(6)) && !may_keep(&d14, None));
         assert!(may_keep_any(&d14));
         let mayor = Principal {
             user_id: 2,
-            grants: vec![Grant::new(Role::MayorOffice, Scope::City).unwrap()], delegated: Vec::new() };
+            grants: vec![Grant::new(Role::MayorOffice, Scope::City).unwrap()],
+            delegated: Vec::new(),
+        };
         assert!(may_keep(&mayor, None) && may_keep(&mayor, Some(6)));
     }
 

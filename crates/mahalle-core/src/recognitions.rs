@@ -122,7 +122,9 @@ mod tests {
     fn the_district_or_a_visit_recognises() {
         let who = |role, scope| Principal {
             user_id: 1,
-            grants: vec![Grant { role, scope }], delegated: Vec::new() };
+            grants: vec![Grant { role, scope }],
+            delegated: Vec::new(),
+        };
         let d14 = who(Role::DistrictMayor, Scope::District(14));
         assert!(may_give(&d14, 14, false) && !may_give(&d14, 6, false));
         let liaison = who(Role::Liaison, Scope::Organisation(3));

@@ -430,7 +430,9 @@ mod tests {
     fn visitors_and_the_district_edit_a_visit_and_its_managers_report() {
         let who = |role, scope| Principal {
             user_id: 1,
-            grants: vec![Grant { role, scope }], delegated: Vec::new() };
+            grants: vec![Grant { role, scope }],
+            delegated: Vec::new(),
+        };
         let d14 = who(Role::DistrictMayor, Scope::District(14));
         assert!(may_edit(&d14, 14, &[], None) && !may_edit(&d14, 6, &[], None));
         let manager = who(Role::Liaison, Scope::Organisation(30));

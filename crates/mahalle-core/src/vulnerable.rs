@@ -161,11 +161,15 @@ mod tests {
     fn the_secretariat_and_the_district_mayor_keep_its_areas() {
         let d15 = Principal {
             user_id: 1,
-            grants: vec![Grant::new(Role::DistrictMayor, Scope::District(15)).unwrap()], delegated: Vec::new() };
+            grants: vec![Grant::new(Role::DistrictMayor, Scope::District(15)).unwrap()],
+            delegated: Vec::new(),
+        };
         assert!(may_keep(&d15, 15) && !may_keep(&d15, 14) && may_keep_any(&d15));
         let viewer = Principal {
             user_id: 2,
-            grants: vec![Grant::new(Role::Viewer, Scope::City).unwrap()], delegated: Vec::new() };
+            grants: vec![Grant::new(Role::Viewer, Scope::City).unwrap()],
+            delegated: Vec::new(),
+        };
         assert!(!may_keep(&viewer, 15) && !may_keep_any(&viewer));
     }
 

@@ -104,7 +104,11 @@ pub async fn in_force_for(store: &Store, user_id: i64, today: NaiveDate) -> Resu
 /// One delegation if it is in force on `today` (checking the chain an onward one rests on).
 pub async fn in_force(store: &Store, id: i64, today: NaiveDate) -> Result<Option<InForce>> {
     store
-        .fetch_optional(&Sql::new(&format!("{IN_FORCE} AND id = $1")).bind(id).bind(today))
+        .fetch_optional(
+            &Sql::new(&format!("{IN_FORCE} AND id = $1"))
+                .bind(id)
+                .bind(today),
+        )
         .await
 }
 
@@ -126,10 +130,12 @@ fn filter(f: &DelegationFilter<'_>) -> Sql {
                 sql.push(" AND x.revoked_at IS NOT NULL");
             }
             "upcoming" => {
-                sql.push(" AND x.revoked_at IS NULL AND x.starts_on > ").arg(today);
+                sql.push(" AND x.revoked_at IS NULL AND x.starts_on > ")
+                    .arg(today);
             }
             "ended" => {
-                sql.push(" AND x.revoked_at IS NULL AND x.ends_on < ").arg(today);
+                sql.push(" AND x.revoked_at IS NULL AND x.ends_on < ")
+                    .arg(today);
             }
             _ => {
                 sql.push(" AND x.revoked_at IS NULL AND x.starts_on <= ")
@@ -254,5 +260,8 @@ pub async fn people(store: &Store) -> Result<Vec<(i64, String, String)>> {
 
 /// Whether any delegation is recorded (the demo adds its own only once).
 pub async fn any(tx: &mut Tx) -> Result<bool> {
-    Ok(tx.scalar(&Sql::new("SELECT COUNT(*) FROM delegations")).await? > 0)
+    Ok(tx
+        .scalar(&Sql::new("SELECT COUNT(*) FROM delegations"))
+        .await?
+        > 0)
 }

@@ -155,7 +155,9 @@ pub async fn run(store: &Store, o: Options) -> anyhow::Result<()> {
         grants: vec![Grant {
             role: Role::Admin,
             scope: Scope::City,
-        }], delegated: Vec::new() };
+        }],
+        delegated: Vec::new(),
+    };
     let mut d = Vec::new();
     for i in 0..5 {
         let mut tx = store.begin().await?;

@@ -318,7 +318,12 @@ pub async fn list(
 }
 
 /// Revokes a delegation and every one made from it; the reason is kept.
-pub async fn revoke(store: &Store, me: &SignedIn, id: i64, reason: &str) -> Result<Saved, AppError> {
+pub async fn revoke(
+    store: &Store,
+    me: &SignedIn,
+    id: i64,
+    reason: &str,
+) -> Result<Saved, AppError> {
     let d = db::get(store, id).await?;
     if !sees(&me.principal, &d) {
         return Err(AppError::NotFound);

@@ -206,14 +206,9 @@ async fn form_page(
 ) -> Result<Response, AppError> {
     let me = ctx.require_user()?;
     let who = &me.principal;
-    let p = Page::new(
-        ctx,
-        "delegations",
-        crate::http::i18n::t(ctx.lang, "dg_new"),
-    );
-    let territorial = |s: Scope| {
-        who.holds(Power::DecideExtensions, s) || who.holds(Power::CreateResolutions, s)
-    };
+    let p = Page::new(ctx, "delegations", crate::http::i18n::t(ctx.lang, "dg_new"));
+    let territorial =
+        |s: Scope| who.holds(Power::DecideExtensions, s) || who.holds(Power::CreateResolutions, s);
     let mut districts = Vec::new();
     if territorial(Scope::City) {
         districts.push((String::new(), p.t("dg_whole_city").to_string()));
@@ -245,7 +240,12 @@ async fn form_page(
                 !organisations.is_empty()
             }
         })
-        .map(|x| (x.as_str().to_string(), power_label(&p, x.as_str()).to_string()))
+        .map(|x| {
+            (
+                x.as_str().to_string(),
+                power_label(&p, x.as_str()).to_string(),
+            )
+        })
         .collect();
     use crate::http::form::Kind as K;
     let mut fields = vec![

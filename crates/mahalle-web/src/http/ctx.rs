@@ -185,7 +185,8 @@ where
                 let grants = auth::grants_of(&state.store, user.id).await?;
                 // Powers delegated to the user count only while in force (checked every request).
                 let delegated =
-                    crate::delegations::ops::in_force(&state.store, user.id, crate::today()).await?;
+                    crate::delegations::ops::in_force(&state.store, user.id, crate::today())
+                        .await?;
                 Some(SignedIn {
                     principal: Principal {
                         user_id: user.id,

@@ -1,9 +1,9 @@
 //! Meetings: the list, a new-meeting form, and a meeting's page with its resolutions.
 
 use askama::Template;
-use mahalle_core::delegations::{self, Power};
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use mahalle_core::delegations::{self, Power};
 use mahalle_core::domain::Domain;
 use mahalle_core::jalali;
 use mahalle_core::meetings::MeetingKind;

@@ -10,11 +10,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::http::api::ApiResult;
+use crate::http::api::Saved;
 use crate::http::ctx::Ctx;
 use crate::http::error::{AppError, ErrorBody};
 use crate::http::extract::{J, Q};
 use crate::occasions::ops::{self, OccasionDetail, OccasionInput, PlaceInput};
-use crate::http::api::Saved;
 use crate::AppState;
 use mahalle_db::occasions::Occasion;
 

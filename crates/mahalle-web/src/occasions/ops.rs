@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
-use crate::http::ctx::SignedIn;
 use crate::http::api::Saved;
+use crate::http::ctx::SignedIn;
 use crate::http::error::AppError;
 
 /// An occasion as the form or the API sends it.
@@ -72,10 +72,7 @@ pub struct OccasionDetail {
 }
 
 /// The same occasion the year before of each, if recorded (one query for the whole list).
-async fn years_before(
-    store: &Store,
-    list: &[Occasion],
-) -> Result<Vec<Option<Occasion>>, AppError> {
+async fn years_before(store: &Store, list: &[Occasion]) -> Result<Vec<Option<Occasion>>, AppError> {
     let (Some(first), Some(last)) = (
         list.iter().map(|o| o.starts_on).min(),
         list.iter().map(|o| o.starts_on).max(),
@@ -105,7 +102,10 @@ async fn years_before(
 
 /// The same occasion the year before, if recorded.
 pub async fn year_before(store: &Store, o: &Occasion) -> Result<Option<Occasion>, AppError> {
-    Ok(years_before(store, std::slice::from_ref(o)).await?.pop().flatten())
+    Ok(years_before(store, std::slice::from_ref(o))
+        .await?
+        .pop()
+        .flatten())
 }
 
 pub async fn detail(store: &Store, id: i64) -> Result<OccasionDetail, AppError> {

@@ -11,11 +11,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::http::api::ApiResult;
+use crate::http::api::Saved;
 use crate::http::ctx::Ctx;
 use crate::http::error::{AppError, ErrorBody};
 use crate::http::extract::{J, Q};
 use crate::vulnerable::ops::{self, AreaDetail, AreaInput, InterventionInput};
-use crate::http::api::Saved;
 use crate::AppState;
 use mahalle_db::vulnerable::{self as db, Area, AreaFilter};
 

@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
-use crate::http::ctx::SignedIn;
 use crate::http::api::Saved;
+use crate::http::ctx::SignedIn;
 use crate::http::error::AppError;
 
 /// An area as the form or the API sends it.

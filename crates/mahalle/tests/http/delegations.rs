@@ -149,13 +149,12 @@ async fn a_delegated_power_works_until_revoked_and_names_itself_on_what_it_did()
             .as_array()
             .unwrap()
             .iter()
-            .any(|a| a["entity"] == "resolution" && a["entity_id"] == filed && a["action"] == "create"),
+            .any(|a| a["entity"] == "resolution"
+                && a["entity_id"] == filed
+                && a["action"] == "create"),
         "{d}"
     );
-    let (_, page) = app
-        .another_visitor()
-        .get_text("/delegations")
-        .await;
+    let (_, page) = app.another_visitor().get_text("/delegations").await;
     assert!(!page.contains("/delegations/"), "the list needs signing in");
     // The district mayor's own filing names no delegation.
     let (s, own) = post(&app, &d14, &path, resolution(4)).await;
@@ -180,10 +179,19 @@ async fn a_delegated_power_works_until_revoked_and_names_itself_on_what_it_did()
     .await;
     assert_eq!(s, 422);
     assert!(b.to_string().contains("onward"), "{b}");
-    let (s, _) = get(&app, &token_of(&app, "water").await, &format!("/api/v1/delegations/{id}")).await;
+    let (s, _) = get(
+        &app,
+        &token_of(&app, "water").await,
+        &format!("/api/v1/delegations/{id}"),
+    )
+    .await;
     assert_eq!(s, 404);
     let (_, mine) = get(&app, &deputy, "/api/v1/delegations?state=active").await;
-    assert!(mine["items"].as_array().unwrap().iter().any(|x| x["id"] == id));
+    assert!(mine["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x["id"] == id));
     let (s, _) = get(&app, &deputy, "/api/v1/delegations?state=forever").await;
     assert_eq!(s, 400);
 
@@ -254,7 +262,9 @@ async fn acting_for_an_organisation_stops_at_expiry_and_when_the_giver_loses_the
     let yesterday = mahalle_web::today() - chrono::Duration::days(1);
     execute(
         &app,
-        &format!("UPDATE delegations SET ends_on = '{yesterday}' WHERE power = 'act_for_organisation'"),
+        &format!(
+            "UPDATE delegations SET ends_on = '{yesterday}' WHERE power = 'act_for_organisation'"
+        ),
     )
     .await;
     let (s, _) = post(&app, &expert, &steps, json!({"action": "accept"})).await;
@@ -294,7 +304,11 @@ async fn acting_for_an_organisation_stops_at_expiry_and_when_the_giver_loses_the
     let r = admin
         .post_form(&format!("/admin/users/{liaison}/deactivate"), &[])
         .await;
-    assert!(r.status().is_redirection() || r.status().is_success(), "{}", r.status());
+    assert!(
+        r.status().is_redirection() || r.status().is_success(),
+        "{}",
+        r.status()
+    );
     let (s, _) = post(&app, &expert, &steps, json!({"action": "accept"})).await;
     assert_eq!(s, 403);
 }

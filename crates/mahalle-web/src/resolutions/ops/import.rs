@@ -1,8 +1,8 @@
 //! A session's resolutions from a spreadsheet: checked row by row, recorded all or none.
 
-use mahalle_core::delegations::{district_scope, Power};
 use chrono::Utc;
 use mahalle_core::access::Principal;
+use mahalle_core::delegations::{district_scope, Power};
 use mahalle_db::resolutions::{self, NewResolution};
 use mahalle_db::{audit, meetings, DbError, Store};
 use serde_json::json;
@@ -43,7 +43,10 @@ pub async fn may_import(
     meeting_id: i64,
 ) -> Result<meetings::Meeting, AppError> {
     let meeting = meetings::get(store, meeting_id, crate::today()).await?;
-    if who.holds(Power::CreateResolutions, district_scope(meeting.district_id)) {
+    if who.holds(
+        Power::CreateResolutions,
+        district_scope(meeting.district_id),
+    ) {
         Ok(meeting)
     } else {
         Err(AppError::Forbidden)
@@ -141,7 +144,10 @@ pub async fn commit_import(
         ));
     }
     let meeting = may_import(store, who, meeting_id).await?;
-    let under = who.delegation_for(Power::CreateResolutions, district_scope(meeting.district_id));
+    let under = who.delegation_for(
+        Power::CreateResolutions,
+        district_scope(meeting.district_id),
+    );
     let now = Utc::now();
     let drafts: Vec<NewResolution> = check
         .drafts

@@ -9,9 +9,9 @@ mod workflow;
 pub use import::*;
 pub use workflow::*;
 
-use mahalle_core::delegations::{district_scope, Power};
 use chrono::{NaiveDate, Utc};
 use mahalle_core::access::{Act, Parties, Principal};
+use mahalle_core::delegations::{district_scope, Power};
 use mahalle_core::domain::Domain;
 use mahalle_core::resolutions::{self as rules, Priority, Status};
 use mahalle_core::validate::{self, FieldError};
@@ -176,7 +176,10 @@ pub async fn create_resolution(
     input: &ResolutionInput,
 ) -> Result<i64, AppError> {
     let meeting = meetings::get(store, meeting_id, crate::today()).await?;
-    AppError::unless(who.holds(Power::CreateResolutions, district_scope(meeting.district_id)))?;
+    AppError::unless(who.holds(
+        Power::CreateResolutions,
+        district_scope(meeting.district_id),
+    ))?;
     create_with(store, who, &meeting, input, &|d| {
         who.holds(Power::CreateResolutions, district_scope(d))
     })

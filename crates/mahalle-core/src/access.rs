@@ -150,7 +150,7 @@ impl Grant {
 pub struct Principal {
     pub user_id: i64,
     pub grants: Vec<Grant>,
-    /// Powers delegated to the user and in force today ([`crate::delegation`]).
+    /// Powers delegated to the user and in force today ([`crate::delegations`]).
     pub delegated: Vec<crate::delegations::Delegated>,
 }
 
@@ -252,6 +252,26 @@ pub struct Parties<'a> {
 }
 
 impl Reach {
+    /// The reach of these scopes, each id once.
+    fn of(scopes: impl Iterator<Item = Scope>) -> Reach {
+        let mut r = Reach::default();
+        for scope in scopes {
+            let (list, id) = match scope {
+                Scope::City => {
+                    r.all = true;
+                    continue;
+                }
+                Scope::District(d) => (&mut r.districts, d),
+                Scope::Organisation(o) => (&mut r.organisations, o),
+                Scope::Neighborhood(n) => (&mut r.neighborhoods, n),
+            };
+            if !list.contains(&id) {
+                list.push(id);
+            }
+        }
+        r
+    }
+
     /// Whether a record in this district / neighborhood, involving these organisations, is in reach.
     pub fn sees(
         &self,
@@ -267,19 +287,23 @@ impl Reach {
 }
 
 impl Principal {
+    /// What the user's roles reach, and the organisations they act for by delegation (their
+    /// requests and resolutions are the delegate's work).
     pub fn reach(&self) -> Reach {
-        let mut r = Reach::default();
-        // A delegated power brings its scope's records into reach.
-        let scopes = self.grants.iter().map(|g| g.scope);
-        for scope in scopes.chain(self.delegated.iter().map(|d| d.scope)) {
-            match scope {
-                Scope::City => r.all = true,
-                Scope::District(d) => r.districts.push(d),
-                Scope::Organisation(o) => r.organisations.push(o),
-                Scope::Neighborhood(n) => r.neighborhoods.push(n),
-            }
-        }
-        r
+        let acting = self
+            .delegated
+            .iter()
+            .filter(|d| !d.power.is_territorial())
+            .map(|d| d.scope);
+        Reach::of(self.grants.iter().map(|g| g.scope).chain(acting))
+    }
+
+    /// [`Principal::reach`] widened by the territorial powers delegated to the user (deciding
+    /// extensions, filing resolutions): the meetings and resolutions those powers act on. The
+    /// rest of a district's records (requests, visits, challenges) stay out of a delegate's reach.
+    pub fn follow_up_reach(&self) -> Reach {
+        let delegated = self.delegated.iter().map(|d| d.scope);
+        Reach::of(self.grants.iter().map(|g| g.scope).chain(delegated))
     }
 
     /// The city's secretariat: the mayor's office, deputies and administrators.
@@ -310,8 +334,16 @@ impl Principal {
         self.is_city_secretariat() || self.has(Role::DistrictMayor)
     }
 
-    /// A liaison acting for this organisation, or someone it was delegated to.
+    /// A liaison acting for this organisation (by role).
     pub fn acts_for(&self, organisation: i64) -> bool {
+        self.grants
+            .iter()
+            .any(|g| g.role == Role::Liaison && g.scope == Scope::Organisation(organisation))
+    }
+
+    /// Works on this organisation's requests and resolutions: its liaison, or someone the
+    /// liaison delegated that to while the delegation is in force.
+    pub fn works_for(&self, organisation: i64) -> bool {
         self.holds(
             crate::delegations::Power::ActForOrganisation,
             Scope::Organisation(organisation),
@@ -326,7 +358,7 @@ impl Principal {
         }
         match act {
             Act::Secretariat => false,
-            Act::Execute => self.acts_for(p.lead) || p.partners.iter().any(|&o| self.acts_for(o)),
+            Act::Execute => self.works_for(p.lead) || p.partners.iter().any(|&o| self.works_for(o)),
         }
     }
 
@@ -364,7 +396,7 @@ impl Principal {
 
     /// Only the lead organisation asks for a later deadline.
     pub fn may_request_extension(&self, p: Parties<'_>) -> bool {
-        self.is_secretariat_for(p.district) || self.acts_for(p.lead)
+        self.is_secretariat_for(p.district) || self.works_for(p.lead)
     }
 }
 

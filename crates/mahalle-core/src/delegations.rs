@@ -35,10 +35,15 @@ pub struct Delegated {
     pub may_redelegate: bool,
     /// The last day it is in force: a delegation made from it cannot outlast it.
     pub ends_on: NaiveDate,
+    /// How many delegations lead to it from a role (1: given by the holder of the role).
+    pub depth: usize,
 }
 
 /// The longest delegation: one municipal term (four years).
 pub const MAX_DAYS: i64 = 4 * 366;
+
+/// The longest chain of onward delegations honoured (each link is checked on every request).
+pub const MAX_DEPTH: usize = 5;
 
 /// The scope of a territorial power over a meeting's or a resolution's district: the city's own
 /// records (no district) are the whole city's.
@@ -78,6 +83,16 @@ impl Principal {
         self.delegated
             .iter()
             .find(|d| d.power == power && covers(d.scope, scope))
+    }
+
+    /// Whether the user may delegate the power over the scope: they hold it by role, or through
+    /// a delegation in force that allows passing it on.
+    pub fn may_delegate(&self, power: Power, scope: Scope) -> bool {
+        self.holds_own(power, scope)
+            || self
+                .delegated
+                .iter()
+                .any(|d| d.power == power && covers(d.scope, scope) && d.may_redelegate)
     }
 
     /// The delegation an action uses: some only when the user holds the power through it alone
@@ -123,6 +138,10 @@ pub enum DelegationError {
     EndsBeforeStart,
     #[error("A delegation that has already ended cannot be made.")]
     AlreadyOver,
+    #[error("A delegation starts today or later.")]
+    StartsInPast,
+    #[error("This power has already been passed on too many times to pass on again.")]
+    TooDeep,
     #[error("A delegation lasts at most four years.")]
     TooLong,
     #[error("A delegation made from another cannot outlast it.")]
@@ -132,7 +151,10 @@ pub enum DelegationError {
 impl DelegationError {
     pub fn field(self) -> &'static str {
         match self {
-            DelegationError::NotHeld | DelegationError::NoOnward => "power",
+            DelegationError::NotHeld | DelegationError::NoOnward | DelegationError::TooDeep => {
+                "power"
+            }
+            DelegationError::StartsInPast => "starts_on",
             DelegationError::WrongScope => "scope",
             DelegationError::ToSelf => "to_user_id",
             DelegationError::EndsBeforeStart
@@ -155,6 +177,10 @@ impl DelegationError {
             DelegationError::ToSelf => "تفویض باید به کس دیگری باشد.",
             DelegationError::EndsBeforeStart => "پایان تفویض نمی‌تواند پیش از آغاز آن باشد.",
             DelegationError::AlreadyOver => "تفویضی که پایانش گذشته است ثبت نمی‌شود.",
+            DelegationError::StartsInPast => "تفویض از امروز یا پس از آن آغاز می‌شود.",
+            DelegationError::TooDeep => {
+                "این اختیار بارها دست‌به‌دست شده است و دیگر تفویض نمی‌شود."
+            }
             DelegationError::TooLong => "تفویض حداکثر چهار سال است.",
             DelegationError::OutlastsParent => {
                 "تفویضی که از تفویض دیگری گرفته شده نمی‌تواند پس از آن ادامه یابد."
@@ -201,22 +227,38 @@ pub fn check(
     if ask.ends < today {
         return Err(DelegationError::AlreadyOver);
     }
+    if ask.starts < today {
+        return Err(DelegationError::StartsInPast);
+    }
     if (ask.ends - ask.starts).num_days() > MAX_DAYS {
         return Err(DelegationError::TooLong);
     }
     if from.holds_own(ask.power, ask.scope) {
         return Ok(None);
     }
-    let parent = from
-        .delegated_for(ask.power, ask.scope)
-        .ok_or(DelegationError::NotHeld)?;
-    if !parent.may_redelegate {
+    // Of the delegations that give the power, one that may be passed on, is not at the end of
+    // the longest chain, and lasts at least as long as the one asked for.
+    let covering: Vec<&Delegated> = from
+        .delegated
+        .iter()
+        .filter(|d| d.power == ask.power && covers(d.scope, ask.scope))
+        .collect();
+    if covering.is_empty() {
+        return Err(DelegationError::NotHeld);
+    }
+    let onward: Vec<&Delegated> = covering.into_iter().filter(|d| d.may_redelegate).collect();
+    if onward.is_empty() {
         return Err(DelegationError::NoOnward);
     }
-    if ask.ends > parent.ends_on {
-        return Err(DelegationError::OutlastsParent);
+    if onward.iter().all(|d| d.depth >= MAX_DEPTH) {
+        return Err(DelegationError::TooDeep);
     }
-    Ok(Some(parent.id))
+    onward
+        .iter()
+        .filter(|d| d.depth < MAX_DEPTH && d.ends_on >= ask.ends)
+        .max_by_key(|d| d.ends_on)
+        .map(|d| Some(d.id))
+        .ok_or(DelegationError::OutlastsParent)
 }
 
 /// Where a delegation stands on a day.
@@ -283,7 +325,7 @@ mod tests {
             power,
             scope,
             to_user: 9,
-            starts: d(2026, 12, 1),
+            starts: d(2026, 12, 7),
             ends: d(2027, 1, 31),
         }
     }
@@ -300,6 +342,7 @@ mod tests {
             scope: Scope::District(14),
             may_redelegate: false,
             ends_on: d(2027, 1, 31),
+            depth: 1,
         });
         assert!(viewer.holds(Power::DecideExtensions, Scope::District(14)));
         assert_eq!(
@@ -328,20 +371,34 @@ mod tests {
     #[test]
     fn acting_for_an_organisation_by_delegation() {
         let mut p = who(9, Role::Viewer, Scope::City);
-        assert!(!p.acts_for(10));
+        assert!(!p.works_for(10));
         p.delegated.push(Delegated {
             id: 7,
             power: Power::ActForOrganisation,
             scope: Scope::Organisation(10),
             may_redelegate: false,
             ends_on: d(2027, 1, 31),
+            depth: 1,
         });
-        assert!(p.acts_for(10) && !p.acts_for(11));
+        assert!(p.works_for(10) && !p.works_for(11));
+        assert!(
+            !p.acts_for(10),
+            "acting by role (campaigns, projects) is not delegated"
+        );
         assert_eq!(
             p.delegation_for(Power::ActForOrganisation, Scope::Organisation(10)),
             Some(7)
         );
         assert!(p.reach().organisations.contains(&10));
+        // A district power reaches the district's meetings and resolutions, not its other records.
+        let mut council = who(12, Role::CouncilMember, Scope::Neighborhood(40));
+        council.delegated.push(Delegated {
+            power: Power::DecideExtensions,
+            scope: Scope::District(14),
+            ..p.delegated[0]
+        });
+        assert!(!council.reach().districts.contains(&14));
+        assert!(council.follow_up_reach().districts.contains(&14));
         assert_eq!(p.delegation_acting_for(Some(14), &[3, 10]), Some(7));
         assert_eq!(p.delegation_acting_for(Some(14), &[3]), None);
         let mut d14 = who(3, Role::DistrictMayor, Scope::District(14));
@@ -429,6 +486,7 @@ mod tests {
             scope: Scope::District(14),
             may_redelegate: false,
             ends_on: d(2027, 1, 31),
+            depth: 1,
         });
         let mut a = ask(Power::DecideExtensions, Scope::District(14));
         a.to_user = 11;
@@ -440,6 +498,19 @@ mod tests {
             check(&deputy, &a, today),
             Err(DelegationError::OutlastsParent)
         );
+        // A second, longer delegation of the same power is the one passed on.
+        deputy.delegated.push(Delegated {
+            id: 6,
+            ends_on: d(2027, 6, 30),
+            ..deputy.delegated[0]
+        });
+        assert_eq!(check(&deputy, &a, today), Ok(Some(6)));
+        assert!(deputy.may_delegate(Power::DecideExtensions, Scope::District(14)));
+        assert!(!deputy.may_delegate(Power::DecideExtensions, Scope::District(6)));
+        for x in &mut deputy.delegated {
+            x.depth = MAX_DEPTH;
+        }
+        assert_eq!(check(&deputy, &a, today), Err(DelegationError::TooDeep));
     }
 
     #[test]
@@ -457,6 +528,9 @@ mod tests {
         );
         a.starts = d(2026, 11, 1);
         assert_eq!(check(&d14, &a, today), Err(DelegationError::AlreadyOver));
+        a.ends = d(2026, 12, 30);
+        assert_eq!(check(&d14, &a, today), Err(DelegationError::StartsInPast));
+        a.starts = today;
         a.ends = d(2031, 1, 1);
         assert_eq!(check(&d14, &a, today), Err(DelegationError::TooLong));
         assert_eq!(DelegationError::TooLong.field(), "ends_on");

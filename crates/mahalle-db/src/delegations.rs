@@ -249,13 +249,27 @@ pub async fn user_active(store: &Store, id: i64) -> Result<Option<bool>> {
     Ok(row.map(|(a,)| a))
 }
 
-/// The active accounts a delegation can go to: id, username and name, by name.
-pub async fn people(store: &Store) -> Result<Vec<(i64, String, String)>> {
+/// The active accounts a delegation can go to: id and name, by name.
+pub async fn people(store: &Store) -> Result<Vec<(i64, String)>> {
     store
-        .fetch_all(&Sql::new(
-            "SELECT id, username, display_name FROM users WHERE active = $1 ORDER BY display_name, id",
-        ).bind(true))
+        .fetch_all(
+            &Sql::new(
+                "SELECT id, display_name FROM users WHERE active = $1 ORDER BY display_name, id",
+            )
+            .bind(true),
+        )
         .await
+}
+
+/// Whether a delegation is revoked (read inside the transaction that passes it on).
+pub async fn revoked(tx: &mut Tx, id: i64) -> Result<bool> {
+    Ok(tx
+        .scalar(
+            &Sql::new("SELECT COUNT(*) FROM delegations WHERE id = $1 AND revoked_at IS NOT NULL")
+                .bind(id),
+        )
+        .await?
+        > 0)
 }
 
 /// Whether any delegation is recorded (the demo adds its own only once).

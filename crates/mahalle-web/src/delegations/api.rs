@@ -5,20 +5,19 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use mahalle_core::paging::Listing;
-use mahalle_db::delegations::Delegation;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::delegations::ops::{self, DelegationDetail, DelegationInput, ListFilter};
+use crate::delegations::ops::{self, DelegationDetail, DelegationInput, ListFilter, Listed};
 use crate::http::api::{page_type, ApiResult, ListParams, Saved};
 use crate::http::ctx::Ctx;
 use crate::http::error::{AppError, ErrorBody};
 use crate::http::extract::{J, Q};
 use crate::AppState;
 
-page_type!(DelegationPage, Delegation);
+page_type!(DelegationPage, Listed);
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -19,9 +19,6 @@ use crate::http::api::Saved;
 use crate::http::ctx::SignedIn;
 use crate::http::error::AppError;
 
-/// How far up a chain of onward delegations is followed (a longer one is not honoured).
-const MAX_CHAIN: usize = 8;
-
 fn scope_of(power: Power, district: Option<i64>, organisation: Option<i64>) -> Option<Scope> {
     match (power.is_territorial(), district, organisation) {
         (true, d, None) => Some(rules::district_scope(d)),
@@ -30,7 +27,7 @@ fn scope_of(power: Power, district: Option<i64>, organisation: Option<i64>) -> O
     }
 }
 
-fn delegated(d: &InForce) -> Option<Delegated> {
+fn delegated(d: &InForce, depth: usize) -> Option<Delegated> {
     let power = Power::parse(&d.power)?;
     Some(Delegated {
         id: d.id,
@@ -38,36 +35,38 @@ fn delegated(d: &InForce) -> Option<Delegated> {
         scope: scope_of(power, d.district_id, d.organisation_id)?,
         may_redelegate: d.may_redelegate,
         ends_on: d.ends_on,
+        depth,
     })
 }
 
-/// Whether a delegation in force still stands: each one up its chain is in force and allows
-/// onward delegation, and the first giver still holds the power by role on an active account.
-async fn stands(store: &Store, d: &InForce, today: NaiveDate) -> Result<bool, AppError> {
+/// Whether a delegation in force still stands, and how deep it is: every giver up its chain has
+/// an active account, each delegation above it is in force and allows onward delegation, and
+/// the first giver still holds the power by role. None when it does not stand.
+async fn stands(store: &Store, d: &InForce, today: NaiveDate) -> Result<Option<usize>, AppError> {
     let mut cur = d.clone();
-    for _ in 0..MAX_CHAIN {
+    for depth in 1..=rules::MAX_DEPTH {
+        if db::user_active(store, cur.from_user_id).await? != Some(true) {
+            return Ok(None);
+        }
         match cur.parent_id {
             Some(parent) => match db::in_force(store, parent, today).await? {
                 Some(p) if p.may_redelegate && p.power == cur.power => cur = p,
-                _ => return Ok(false),
+                _ => return Ok(None),
             },
             None => {
-                let Some(x) = delegated(&cur) else {
-                    return Ok(false);
+                let Some(x) = delegated(&cur, depth) else {
+                    return Ok(None);
                 };
-                if db::user_active(store, cur.from_user_id).await? != Some(true) {
-                    return Ok(false);
-                }
                 let giver = Principal {
                     user_id: cur.from_user_id,
                     grants: mahalle_db::auth::grants_of(store, cur.from_user_id).await?,
                     delegated: Vec::new(),
                 };
-                return Ok(giver.holds_own(x.power, x.scope));
+                return Ok(giver.holds_own(x.power, x.scope).then_some(depth));
             }
         }
     }
-    Ok(false)
+    Ok(None)
 }
 
 /// The powers delegated to a user that are in force today, for the permission checks.
@@ -78,7 +77,10 @@ pub async fn in_force(
 ) -> Result<Vec<Delegated>, AppError> {
     let mut out = Vec::new();
     for d in db::in_force_for(store, user_id, today).await? {
-        if let (Some(x), true) = (delegated(&d), stands(store, &d, today).await?) {
+        if let Some(x) = stands(store, &d, today)
+            .await?
+            .and_then(|depth| delegated(&d, depth))
+        {
             out.push(x);
         }
     }
@@ -208,6 +210,12 @@ pub async fn create(
     let id = store
         .write(|tx, _| {
             Box::pin(async move {
+                // The delegation passed on may have been revoked since the request began.
+                if let Some(parent) = new.parent_id {
+                    if db::revoked(tx, parent).await? {
+                        return Err(rules::DelegationError::NoOnward.to_field_error().into());
+                    }
+                }
                 let id = db::create(tx, new, now).await?;
                 audit::record_under(
                     tx,
@@ -237,13 +245,23 @@ fn sees(p: &Principal, d: &Delegation) -> bool {
     p.user_id == d.from_user_id || p.user_id == d.to_user_id || p.is_city_secretariat()
 }
 
+/// A delegation with where it stands today.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Listed {
+    #[serde(flatten)]
+    pub delegation: Delegation,
+    /// upcoming, active, suspended (in its days but not honoured: its giver no longer holds
+    /// the power, or a delegation it was made from ended), ended or revoked
+    pub state: &'static str,
+}
+
 /// A delegation with where it stands, what was made from it and what was done through it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DelegationDetail {
     pub delegation: Delegation,
-    /// upcoming, active, ended or revoked (today)
+    /// upcoming, active, suspended, ended or revoked (today)
     pub state: &'static str,
-    /// Delegations made from it.
+    /// Delegations made from it (those the caller may see).
     pub onward: Vec<Delegation>,
     /// The latest changes made through it (up to 200).
     pub actions: Vec<Entry>,
@@ -251,13 +269,34 @@ pub struct DelegationDetail {
     pub may_revoke: bool,
 }
 
-pub fn state_of(d: &Delegation, today: NaiveDate) -> &'static str {
-    match rules::state(d.starts_on, d.ends_on, d.revoked_at.is_some(), today) {
-        State::Upcoming => "upcoming",
-        State::Active => "active",
-        State::Ended => "ended",
-        State::Revoked => "revoked",
-    }
+/// Where a delegation stands today; one within its days that is no longer honoured is
+/// "suspended".
+pub async fn state_of(store: &Store, d: &Delegation) -> Result<&'static str, AppError> {
+    let today = crate::today();
+    Ok(
+        match rules::state(d.starts_on, d.ends_on, d.revoked_at.is_some(), today) {
+            State::Upcoming => "upcoming",
+            State::Ended => "ended",
+            State::Revoked => "revoked",
+            State::Active => {
+                let f = InForce {
+                    id: d.id,
+                    from_user_id: d.from_user_id,
+                    power: d.power.clone(),
+                    district_id: d.district_id,
+                    organisation_id: d.organisation_id,
+                    may_redelegate: d.may_redelegate,
+                    ends_on: d.ends_on,
+                    parent_id: d.parent_id,
+                };
+                if stands(store, &f, today).await?.is_some() {
+                    "active"
+                } else {
+                    "suspended"
+                }
+            }
+        },
+    )
 }
 
 pub async fn detail(store: &Store, me: &SignedIn, id: i64) -> Result<DelegationDetail, AppError> {
@@ -265,9 +304,14 @@ pub async fn detail(store: &Store, me: &SignedIn, id: i64) -> Result<DelegationD
     if !sees(&me.principal, &d) {
         return Err(AppError::NotFound);
     }
+    let onward = db::children(store, id)
+        .await?
+        .into_iter()
+        .filter(|c| sees(&me.principal, c))
+        .collect();
     Ok(DelegationDetail {
-        state: state_of(&d, crate::today()),
-        onward: db::children(store, id).await?,
+        state: state_of(store, &d).await?,
+        onward,
         actions: audit::under_delegation(store, id, 200).await?,
         may_revoke: d.revoked_at.is_none() && rules::may_revoke(&me.principal, d.from_user_id),
         delegation: d,
@@ -291,7 +335,7 @@ pub async fn list(
     me: &SignedIn,
     f: &ListFilter,
     l: &Listing,
-) -> Result<Paged<Delegation>, AppError> {
+) -> Result<Paged<Listed>, AppError> {
     let state = match f.state.trim() {
         "" => None,
         s => Some(
@@ -314,7 +358,20 @@ pub async fn list(
         today: Some(crate::today()),
         power,
     };
-    Ok(db::list(store, &filter, l).await?)
+    let page = db::list(store, &filter, l).await?;
+    let mut items = Vec::with_capacity(page.items.len());
+    for d in page.items {
+        items.push(Listed {
+            state: state_of(store, &d).await?,
+            delegation: d,
+        });
+    }
+    Ok(Paged {
+        items,
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    })
 }
 
 /// Revokes a delegation and every one made from it; the reason is kept.
@@ -368,12 +425,12 @@ pub async fn revoke(
     Ok(Saved { id })
 }
 
-/// The people a delegation can go to (id, label), leaving out the caller.
+/// The people a delegation can go to (id, name), leaving out the caller; their user names stay
+/// with the administrators.
 pub async fn people(store: &Store, me: &SignedIn) -> Result<Vec<(i64, String)>, AppError> {
     Ok(db::people(store)
         .await?
         .into_iter()
-        .filter(|(id, _, _)| *id != me.principal.user_id)
-        .map(|(id, username, name)| (id, format!("{name} ({username})")))
+        .filter(|(id, _)| *id != me.principal.user_id)
         .collect())
 }

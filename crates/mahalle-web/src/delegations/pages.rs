@@ -13,7 +13,7 @@ use mahalle_db::audit::Entry;
 use mahalle_db::delegations::Delegation;
 use serde::Deserialize;
 
-use crate::delegations::ops::{self, DelegationDetail, DelegationInput, ListFilter};
+use crate::delegations::ops::{self, DelegationDetail, DelegationInput, ListFilter, Listed};
 use crate::http::csrf::CsrfForm;
 use crate::http::ctx::Ctx;
 use crate::http::error::AppError;
@@ -48,6 +48,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("dg_active", "در جریان", "In force"),
     ("dg_ended", "پایان‌یافته", "Ended"),
     ("dg_revoked", "لغوشده", "Revoked"),
+    ("dg_suspended", "معلق (تفویض‌کننده دیگر این اختیار را ندارد)", "Suspended (the giver no longer holds the power)"),
     ("dg_span", "مدت", "Days"),
     ("dg_actions", "کارهای انجام‌شده با این تفویض", "Actions taken through it"),
     ("dg_no_actions", "هنوز کاری با این تفویض انجام نشده است.", "Nothing has been done through it yet."),
@@ -70,6 +71,7 @@ fn state_label(p: &Page, s: &str) -> &'static str {
         "upcoming" => "dg_upcoming",
         "ended" => "dg_ended",
         "revoked" => "dg_revoked",
+        "suspended" => "dg_suspended",
         _ => "dg_active",
     })
 }
@@ -97,18 +99,16 @@ fn scope_label(p: &Page, d: &Delegation) -> String {
 struct ListTemplate {
     p: Page,
     list: ListView,
-    items: Vec<Delegation>,
+    items: Vec<Listed>,
     f: ListFilter,
     may_delegate: bool,
     states: Vec<(&'static str, &'static str)>,
     powers: Vec<(&'static str, &'static str)>,
-    today: chrono::NaiveDate,
 }
 
 impl ListTemplate {
-    fn state(&self, d: &Delegation) -> (&'static str, &'static str) {
-        let s = ops::state_of(d, self.today);
-        (s, state_label(&self.p, s))
+    fn state(&self, x: &Listed) -> &'static str {
+        state_label(&self.p, x.state)
     }
     fn power(&self, s: &str) -> &'static str {
         power_label(&self.p, s)
@@ -151,7 +151,6 @@ pub async fn list(
             .iter()
             .map(|x| (x.as_str(), power_label(&p, x.as_str())))
             .collect(),
-        today: crate::today(),
         f,
         p,
     })
@@ -207,8 +206,11 @@ async fn form_page(
     let me = ctx.require_user()?;
     let who = &me.principal;
     let p = Page::new(ctx, "delegations", crate::http::i18n::t(ctx.lang, "dg_new"));
-    let territorial =
-        |s: Scope| who.holds(Power::DecideExtensions, s) || who.holds(Power::CreateResolutions, s);
+    // Only what the caller may pass on: held by role, or received with the right to pass it on.
+    let territorial = |s: Scope| {
+        who.may_delegate(Power::DecideExtensions, s)
+            || who.may_delegate(Power::CreateResolutions, s)
+    };
     let mut districts = Vec::new();
     if territorial(Scope::City) {
         districts.push((String::new(), p.t("dg_whole_city").to_string()));
@@ -223,7 +225,7 @@ async fn form_page(
     let organisations: Vec<(String, String)> = mahalle_db::org::choices(&state.store)
         .await?
         .into_iter()
-        .filter(|(id, ..)| who.acts_for(*id))
+        .filter(|(id, ..)| who.may_delegate(Power::ActForOrganisation, Scope::Organisation(*id)))
         .map(|(id, _, fa, en)| (id.to_string(), p.name(&fa, &en).to_string()))
         .collect();
     let people = ops::people(&state.store, me)
@@ -326,6 +328,8 @@ pub async fn create(
 struct ShowTemplate {
     p: Page,
     d: DelegationDetail,
+    /// Where each onward delegation stands.
+    onward_states: Vec<&'static str>,
     errors: Vec<String>,
 }
 
@@ -339,8 +343,8 @@ impl ShowTemplate {
     fn scope(&self, d: &Delegation) -> String {
         scope_label(&self.p, d)
     }
-    fn onward_state(&self, d: &Delegation) -> &'static str {
-        state_label(&self.p, ops::state_of(d, crate::today()))
+    fn onward_state(&self, i: usize) -> &'static str {
+        state_label(&self.p, self.onward_states.get(i).copied().unwrap_or(""))
     }
     /// Where an audited change points, when it has a page.
     fn href(&self, e: &Entry) -> Option<String> {
@@ -373,8 +377,20 @@ async fn show_page(
             power_label(&Page::new(ctx, "", ""), &d.delegation.power)
         ),
     );
+    let mut onward_states = Vec::new();
+    for c in &d.onward {
+        onward_states.push(ops::state_of(&state.store, c).await?);
+    }
     let invalid = !errors.is_empty();
-    crate::http::page::render_form(&ShowTemplate { p, d, errors }, invalid)
+    crate::http::page::render_form(
+        &ShowTemplate {
+            p,
+            d,
+            onward_states,
+            errors,
+        },
+        invalid,
+    )
 }
 
 pub async fn show(

@@ -111,6 +111,7 @@ impl AppError {
         }
     }
 
+    /// One field's problem, in both languages.
     pub fn invalid(field: &'static str, fa: impl Into<String>, en: impl Into<String>) -> AppError {
         AppError::Invalid(vec![FieldError::new(field, fa, en)])
     }

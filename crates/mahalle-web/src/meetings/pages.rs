@@ -328,7 +328,7 @@ async fn meeting_page(
     let l = Listing::from_query(q, resolutions::RESOLUTION_SORTS);
     let filter = Filter {
         meeting_id: Some(id),
-        reach: Some(me.principal.reach()),
+        reach: Some(me.principal.follow_up_reach()),
         ..Default::default()
     };
     let page = resolutions::list(&state.store, &filter, &l, today).await?;
@@ -574,7 +574,7 @@ pub async fn download(
         involved.push(r.lead_org_id);
         if !me
             .principal
-            .reach()
+            .follow_up_reach()
             .sees(r.district_id, r.neighborhood_id, &involved)
         {
             return Err(AppError::Forbidden);

@@ -202,7 +202,7 @@ async fn get_resolution(
         .collect();
     if !me
         .principal
-        .reach()
+        .follow_up_reach()
         .sees(r.district_id, r.neighborhood_id, &involved)
     {
         return Err(AppError::Forbidden);

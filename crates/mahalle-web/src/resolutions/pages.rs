@@ -291,7 +291,7 @@ async fn resolution_page(
     let involved: Vec<i64> = partner_ids.iter().copied().chain([r.lead_org_id]).collect();
     if !me
         .principal
-        .reach()
+        .follow_up_reach()
         .sees(r.district_id, r.neighborhood_id, &involved)
     {
         return Err(AppError::Forbidden);

@@ -543,7 +543,9 @@ pub async fn decide(
         ..input.clone()
     };
     let district = v.district_id;
-    match create_with(store, &me.principal, &v.m, &input, &|d| d == Some(district)).await {
+    // Visitors decide by the visit, not by any delegation they hold.
+    let by_visit = |d| d == Some(district);
+    match create_with(store, &me.principal, &v.m, &input, &by_visit, &|_| None).await {
         // A neighborhood of another district.
         Err(AppError::Invalid(e)) if e.iter().any(|f| f.field == "district_id") => {
             Err(AppError::invalid(

@@ -89,7 +89,9 @@ pub async fn load(
         };
         // Loaded as the city's history, like the rest of the demo: no audit rows (a database
         // with changes recorded is one the demo will not load into again).
-        let did = db::create(tx, &new, now).await?;
+        // Recorded the day before it starts.
+        let made = now - days((today - starts).num_days() + 1);
+        let did = db::create(tx, &new, made).await?;
         if let Some(reason) = revoked {
             db::revoke(tx, did, from, reason, now - days(25)).await?;
         }

@@ -7,7 +7,7 @@ use mahalle_db::requests::{self as store_requests};
 use mahalle_db::{audit, Store};
 use serde_json::json;
 
-use super::may_handle;
+use super::{handling_under, may_handle};
 use crate::http::error::AppError;
 
 // ---------------------------------------------------------------- challenges from requests
@@ -24,9 +24,8 @@ pub async fn create_from_request(
     title: &str,
 ) -> Result<i64, AppError> {
     let r = store_requests::get(store, request_id).await?;
-    if !may_handle(who, &r) {
-        return Err(AppError::Forbidden);
-    }
+    AppError::unless(may_handle(who, &r))?;
+    let under = handling_under(who, &r);
     let title = validate::required_text("title", title, 200)?;
     let Some(neighborhood_id) = r.neighborhood_id else {
         return Err(AppError::Invalid(vec![FieldError::new(
@@ -55,7 +54,7 @@ pub async fn create_from_request(
                 )
                 .await?;
                 store_requests::set_challenge(tx, request_id, Some(id), now).await?;
-                audit::record(
+                audit::record_under(
                     tx,
                     audit::Change {
                         user_id: Some(who.user_id),
@@ -65,9 +64,10 @@ pub async fn create_from_request(
                         before: None,
                         after: Some(json!({"title": title, "from_request": request_id})),
                     },
+                    under,
                 )
                 .await?;
-                audit::record(
+                audit::record_under(
                     tx,
                     audit::Change {
                         user_id: Some(who.user_id),
@@ -77,6 +77,7 @@ pub async fn create_from_request(
                         before: Some(json!({"challenge_id": r.challenge_id})),
                         after: Some(json!({"challenge_id": id})),
                     },
+                    under,
                 )
                 .await?;
                 Ok(id)
@@ -93,9 +94,8 @@ pub async fn link_request(
     challenge_id: Option<i64>,
 ) -> Result<(), AppError> {
     let r = store_requests::get(store, id).await?;
-    if !may_handle(who, &r) {
-        return Err(AppError::Forbidden);
-    }
+    AppError::unless(may_handle(who, &r))?;
+    let under = handling_under(who, &r);
     if let Some(c) = challenge_id {
         let ch = mahalle_db::challenges::get(store, c).await?;
         if r.district_id.is_some_and(|d| d != ch.district_id) {
@@ -110,7 +110,7 @@ pub async fn link_request(
         .write(|tx, _| {
             Box::pin(async move {
                 store_requests::set_challenge(tx, id, challenge_id, Utc::now()).await?;
-                audit::record(
+                audit::record_under(
                     tx,
                     audit::Change {
                         user_id: Some(who.user_id),
@@ -120,6 +120,7 @@ pub async fn link_request(
                         before: Some(json!({"challenge_id": r.challenge_id})),
                         after: Some(json!({"challenge_id": challenge_id})),
                     },
+                    under,
                 )
                 .await?;
                 Ok(())

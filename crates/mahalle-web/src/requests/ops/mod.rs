@@ -36,11 +36,11 @@ impl From<RequestError> for AppError {
 /// Who may work on a request: the city's secretariat, the district mayor of its district, or a
 /// liaison of the organisation it is with.
 pub fn may_handle(who: &Principal, r: &Request) -> bool {
-    who.is_secretariat_for(r.district_id) || r.organisation_id.is_some_and(|o| who.acts_for(o))
+    who.is_secretariat_for(r.district_id) || r.organisation_id.is_some_and(|o| who.works_for(o))
 }
 
 /// The delegation a handler works on the request through, if their own role does not suffice.
-fn handling_under(who: &Principal, r: &Request) -> Option<i64> {
+pub(super) fn handling_under(who: &Principal, r: &Request) -> Option<i64> {
     let orgs: Vec<i64> = r.organisation_id.into_iter().collect();
     who.delegation_acting_for(r.district_id, &orgs)
 }

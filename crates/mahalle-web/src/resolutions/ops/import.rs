@@ -143,11 +143,17 @@ pub async fn commit_import(
             format!("Row {}: {}", e.line, e.en),
         ));
     }
+    // The delegation the filing rests on, if the importer's role does not cover every row.
     let meeting = may_import(store, who, meeting_id).await?;
-    let under = who.delegation_for(
-        Power::CreateResolutions,
-        district_scope(meeting.district_id),
-    );
+    let under = std::iter::once(meeting.district_id)
+        .chain(check.drafts.iter().map(|d| match d.scope {
+            DraftScope::City => None,
+            DraftScope::District(id)
+            | DraftScope::Neighborhood {
+                district_id: id, ..
+            } => Some(id),
+        }))
+        .find_map(|d| who.delegation_for(Power::CreateResolutions, district_scope(d)));
     let now = Utc::now();
     let drafts: Vec<NewResolution> = check
         .drafts

@@ -115,7 +115,7 @@ impl FilterQuery {
             due_within: self.due.map(|d| d.clamp(0, 3660)),
             deadline_from: date("from", &self.from)?,
             deadline_to: date("to", &self.to)?,
-            reach: Some(me.principal.reach()),
+            reach: Some(me.principal.follow_up_reach()),
         })
     }
 
@@ -180,21 +180,28 @@ pub async fn create_resolution(
         Power::CreateResolutions,
         district_scope(meeting.district_id),
     ))?;
-    create_with(store, who, &meeting, input, &|d| {
-        who.holds(Power::CreateResolutions, district_scope(d))
-    })
+    create_with(
+        store,
+        who,
+        &meeting,
+        input,
+        &|d| who.holds(Power::CreateResolutions, district_scope(d)),
+        &|d| who.delegation_for(Power::CreateResolutions, district_scope(d)),
+    )
     .await
 }
 
 /// Records a resolution of `meeting` whose author's authority over the meeting was checked;
 /// `may_file` says whether they may file one in the district the resolution turns out to be of
-/// (a supervisory visit's visitors decide for the visited district only).
+/// (a supervisory visit's visitors decide for the visited district only), and `under` which
+/// delegation, if any, their filing there rests on (for its audit row).
 pub(crate) async fn create_with(
     store: &Store,
     who: &Principal,
     meeting: &meetings::Meeting,
     input: &ResolutionInput,
     may_file: &(dyn Fn(Option<i64>) -> bool + Sync),
+    under: &(dyn Fn(Option<i64>) -> Option<i64> + Sync),
 ) -> Result<i64, AppError> {
     let meeting_id = meeting.id;
     let mut errors = Vec::new();
@@ -281,7 +288,7 @@ pub(crate) async fn create_with(
     let body = mahalle_core::text::normalize_multiline(&input.body);
     let now = Utc::now();
     // Filed through a delegation when the author's own role does not give the power.
-    let under = who.delegation_for(Power::CreateResolutions, district_scope(district_id));
+    let under = under(district_id);
     store.write(|tx, _| { let (body, title) = (&body, &title); Box::pin(async move {
     let item = match input.item_number {
         Some(n) => n,

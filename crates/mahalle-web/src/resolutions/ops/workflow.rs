@@ -1,7 +1,7 @@
 //! The follow-up workflow: status changes, progress reports and deadline extensions.
 
 use chrono::{NaiveDate, Utc};
-use mahalle_core::access::{Act, Parties, Principal};
+use mahalle_core::access::{Act, Parties, Principal, Scope};
 use mahalle_core::delegations::{district_scope, Power};
 use mahalle_core::resolutions::{self as rules, Status, Transition};
 use mahalle_core::validate::{self, FieldError};
@@ -93,13 +93,22 @@ pub async fn report(
     file: Option<&Upload>,
 ) -> Result<i64, AppError> {
     let r = resolutions::get(store, id).await?;
-    let under = allowed(store, who, &r, Act::Execute).await?;
-    let (partners, _) = resolutions::parties(store, &r).await?;
-    // The report is filed for the organisation the user acts for; the secretariat reports for the lead.
-    let org = std::iter::once(r.lead_org_id)
-        .chain(partners)
+    allowed(store, who, &r, Act::Execute).await?;
+    let (partners, district) = resolutions::parties(store, &r).await?;
+    // The report is filed for an organisation the user is the liaison of, else one they act for
+    // by delegation (named on the audit row); the secretariat reports for the lead.
+    let orgs: Vec<i64> = std::iter::once(r.lead_org_id).chain(partners).collect();
+    let org = orgs
+        .iter()
+        .copied()
         .find(|&o| who.acts_for(o))
+        .or_else(|| orgs.iter().copied().find(|&o| who.works_for(o)))
         .unwrap_or(r.lead_org_id);
+    let under = if who.is_secretariat_for(district) {
+        None
+    } else {
+        who.delegation_for(Power::ActForOrganisation, Scope::Organisation(org))
+    };
     let mut errors = Vec::new();
     if !(0..=100).contains(&percent) {
         errors.push(FieldError::new(
@@ -260,6 +269,14 @@ pub async fn decide_extension(
     let under = who.delegation_for(Power::DecideExtensions, scope);
     if ext.state != "pending" {
         return Err(rules::ExtensionError::AlreadyDecided.into());
+    }
+    // A power held by delegation does not decide one's own request.
+    if under.is_some() && ext.requested_by == Some(who.user_id) {
+        return Err(AppError::invalid(
+            "action",
+            "درخواست تمدیدی را که خودتان داده‌اید با اختیار تفویض‌شده نمی‌توانید بررسی کنید.",
+            "You cannot decide, under a delegation, an extension you asked for yourself.",
+        ));
     }
     let note = mahalle_core::text::normalize_multiline(note);
     if !approve && note.is_empty() {

@@ -237,7 +237,11 @@ async fn form_page(
         .iter()
         .filter(|x| {
             if x.is_territorial() {
-                !districts.is_empty()
+                // Some scope offered over which this power in particular may be passed on.
+                districts.iter().any(|(id, _)| {
+                    let scope = id.parse().map_or(Scope::City, Scope::District);
+                    who.may_delegate(**x, scope)
+                })
             } else {
                 !organisations.is_empty()
             }

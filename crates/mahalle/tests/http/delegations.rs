@@ -370,7 +370,13 @@ async fn passed_on_it_decides_extensions_names_itself_and_falls_with_its_parent(
         .expect("the demo's delegation to the deputy");
     assert_eq!(mine["items"][0]["may_redelegate"], true);
 
-    // The deputy may pass it on (the demo's allows it), never for longer than it lasts.
+    // The deputy may pass it on (the demo's allows it), never for longer than it lasts; the
+    // form offers only that power.
+    let page = app.another_visitor();
+    page.login_as("d14deputy").await;
+    let (s, form) = page.get_text("/delegations/new").await;
+    assert_eq!(s, 200);
+    assert!(form.contains("decide_extensions") && !form.contains("create_resolutions"));
     let onward = |ends: String| {
         json!({"to_user_id": expert_id, "power": "decide_extensions", "district_id": 14,
                "ends_on": ends})

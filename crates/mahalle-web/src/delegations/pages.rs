@@ -18,7 +18,7 @@ use crate::http::csrf::CsrfForm;
 use crate::http::ctx::Ctx;
 use crate::http::error::AppError;
 use crate::http::extract::Q as Query;
-use crate::http::form::{Field, RecordForm};
+use crate::http::form::{id_of, Field, RecordForm};
 use crate::http::page::{render, ListView, Page};
 use crate::AppState;
 
@@ -176,10 +176,6 @@ pub struct DelegationForm {
     may_redelegate: String,
     #[serde(default)]
     note: String,
-}
-
-fn id_of(s: &str) -> Option<i64> {
-    mahalle_core::text::to_latin_digits(s.trim()).parse().ok()
 }
 
 impl DelegationForm {

@@ -207,6 +207,11 @@ pub async fn current_organisation(
     }
 }
 
+/// The id a form's select or field names ("۱۲" or "12"); none when empty or not a number.
+pub fn id_of(s: &str) -> Option<i64> {
+    mahalle_core::text::to_latin_digits(s.trim()).parse().ok()
+}
+
 /// "Choose the neighborhood from the list."
 pub fn choose_neighborhood() -> mahalle_core::validate::FieldError {
     mahalle_core::validate::FieldError::new(

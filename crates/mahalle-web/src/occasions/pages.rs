@@ -15,7 +15,7 @@ use crate::http::csrf::CsrfForm;
 use crate::http::ctx::Ctx;
 use crate::http::error::AppError;
 use crate::http::extract::Q as Query;
-use crate::http::form::{Field, RecordForm};
+use crate::http::form::{id_of, Field, RecordForm};
 use crate::http::page::{render, Page};
 use crate::occasions::ops::{self, OccasionDetail, OccasionInput, PlaceInput};
 use crate::AppState;
@@ -152,10 +152,6 @@ pub struct OccasionForm {
     ends_on: String,
     #[serde(default)]
     organisers: String,
-}
-
-fn id_of(s: &str) -> Option<i64> {
-    mahalle_core::text::to_latin_digits(s.trim()).parse().ok()
 }
 
 impl OccasionForm {

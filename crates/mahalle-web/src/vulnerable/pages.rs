@@ -15,7 +15,7 @@ use crate::http::csrf::CsrfForm;
 use crate::http::ctx::Ctx;
 use crate::http::error::AppError;
 use crate::http::extract::Q as Query;
-use crate::http::form::{Field, Kind, RecordForm};
+use crate::http::form::{id_of, Field, Kind, RecordForm};
 use crate::http::page::{render, Page};
 use crate::vulnerable::ops::{self, AreaDetail, AreaInput, InterventionInput};
 use crate::AppState;
@@ -169,10 +169,6 @@ pub struct AreaForm {
     public: String,
     #[serde(default)]
     boundary: String,
-}
-
-fn id_of(s: &str) -> Option<i64> {
-    mahalle_core::text::to_latin_digits(s.trim()).parse().ok()
 }
 
 impl AreaForm {

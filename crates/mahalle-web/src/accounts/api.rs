@@ -39,6 +39,11 @@ pub struct Me {
     pub user: User,
     #[schema(value_type = Vec<Object>)]
     pub grants: Vec<Grant>,
+    /// On `/api/v1/me` only: the powers delegated to the account and in force today (`id`,
+    /// `power`, `scope`, `may_redelegate`, `ends_on`, `depth`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub delegated: Option<Vec<mahalle_core::delegations::Delegated>>,
 }
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
@@ -49,6 +54,7 @@ async fn me(ctx: Ctx) -> ApiResult<Me> {
     Ok(Json(Me {
         user: me.user.clone(),
         grants: me.principal.grants.clone(),
+        delegated: Some(me.principal.delegated.clone()),
     }))
 }
 
@@ -63,7 +69,11 @@ async fn list_users(State(s): State<AppState>, ctx: Ctx) -> ApiResult<Vec<Me>> {
     let mut out = Vec::new();
     for user in auth::list_users(&s.store).await? {
         let grants = auth::grants_of(&s.store, user.id).await?;
-        out.push(Me { user, grants });
+        out.push(Me {
+            user,
+            grants,
+            delegated: None,
+        });
     }
     Ok(Json(out))
 }

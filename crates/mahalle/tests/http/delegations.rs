@@ -244,6 +244,9 @@ async fn acting_for_an_organisation_stops_at_expiry_and_when_the_giver_loses_the
     let demo = listed["items"][0]["id"]
         .as_i64()
         .expect("the demo's delegation in force");
+    let (_, me) = get(&app, &expert, "/api/v1/me").await;
+    assert_eq!(me["delegated"][0]["id"], demo, "{me}");
+    assert_eq!(me["delegated"][0]["power"], "act_for_organisation");
     assert_eq!(
         listed["total"], 1,
         "the revoked one is not in force: {listed}"

@@ -11,7 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::delegations::ops::{self, DelegationDetail, DelegationInput, ListFilter, Listed};
-use crate::http::api::{page_type, ApiResult, ListParams, Saved};
+use crate::http::api::{page_type, ApiResult, Created, ListParams};
 use crate::http::ctx::Ctx;
 use crate::http::error::{AppError, ErrorBody};
 use crate::http::extract::{J, Q};
@@ -57,7 +57,7 @@ async fn list(
 }
 
 #[utoipa::path(post, path = "/api/v1/delegations", tag = "delegations", security(("bearer" = [])), request_body = DelegationInput,
-    responses((status = 201, body = Saved), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 /// Delegates one of the caller's powers. Refused: a power the caller does not hold over that
 /// scope, onward delegation not allowed to them, a scope that does not fit the power, a span
 /// ending before it starts, already over or longer than four years, or outlasting the
@@ -66,7 +66,7 @@ async fn create(
     State(s): State<AppState>,
     ctx: Ctx,
     J(input): J<DelegationInput>,
-) -> Result<(StatusCode, Json<Saved>), AppError> {
+) -> Result<(StatusCode, Json<Created>), AppError> {
     let me = ctx.require_api_writer()?;
     Ok((
         StatusCode::CREATED,
@@ -95,14 +95,14 @@ pub struct Revocation {
 }
 
 #[utoipa::path(post, path = "/api/v1/delegations/{id}/revoke", tag = "delegations", params(("id" = i64, Path)), security(("bearer" = [])), request_body = Revocation,
-    responses((status = 200, body = Saved), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Created), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 /// Revokes a delegation (its giver, or the city's secretariat) and every one made from it.
 async fn revoke(
     State(s): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     J(input): J<Revocation>,
-) -> ApiResult<Saved> {
+) -> ApiResult<Created> {
     let me = ctx.require_api_writer()?;
     Ok(Json(ops::revoke(&s.store, me, id, &input.reason).await?))
 }

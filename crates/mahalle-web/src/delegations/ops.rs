@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
-use crate::http::api::Saved;
+use crate::http::api::Created;
 use crate::http::ctx::SignedIn;
 use crate::http::error::AppError;
 
@@ -113,7 +113,7 @@ pub async fn create(
     store: &Store,
     me: &SignedIn,
     input: &DelegationInput,
-) -> Result<Saved, AppError> {
+) -> Result<Created, AppError> {
     AppError::unless(rules::may_delegate_any(&me.principal))?;
     let today = crate::today();
     let mut errors = Vec::new();
@@ -237,7 +237,7 @@ pub async fn create(
             })
         })
         .await?;
-    Ok(Saved { id })
+    Ok(Created { id })
 }
 
 /// Who sees a delegation: the two people it is between and the city's secretariat.
@@ -380,7 +380,7 @@ pub async fn revoke(
     me: &SignedIn,
     id: i64,
     reason: &str,
-) -> Result<Saved, AppError> {
+) -> Result<Created, AppError> {
     let d = db::get(store, id).await?;
     if !sees(&me.principal, &d) {
         return Err(AppError::NotFound);
@@ -422,7 +422,7 @@ pub async fn revoke(
             })
         })
         .await?;
-    Ok(Saved { id })
+    Ok(Created { id })
 }
 
 /// The people a delegation can go to (id, name), leaving out the caller; their user names stay

@@ -11,15 +11,10 @@ use crate::http::error::{AppError, ErrorBody};
 
 pub(crate) type ApiResult<T> = Result<Json<T>, AppError>;
 
-/// What a `201 Created` answers: the new record's id.
-#[derive(serde::Serialize, utoipa::ToSchema)]
-pub struct Created {
-    pub id: i64,
-}
-
-/// What a create or an update answers when nothing more is worth sending: the record's id.
+/// What a `201 Created` answers, and an update when nothing more is worth sending: the
+/// record's id.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-pub struct Saved {
+pub struct Created {
     pub id: i64,
 }
 

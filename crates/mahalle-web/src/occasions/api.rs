@@ -10,7 +10,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::http::api::ApiResult;
-use crate::http::api::Saved;
+use crate::http::api::Created;
 use crate::http::ctx::Ctx;
 use crate::http::error::{AppError, ErrorBody};
 use crate::http::extract::{J, Q};
@@ -71,13 +71,13 @@ async fn list(
 }
 
 #[utoipa::path(post, path = "/api/v1/occasions", tag = "occasions", security(("bearer" = [])), request_body = OccasionInput,
-    responses((status = 201, body = Saved), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 /// Records an occasion (the city's secretariat; a district's own also its mayor).
 async fn create(
     State(s): State<AppState>,
     ctx: Ctx,
     J(input): J<OccasionInput>,
-) -> Result<(StatusCode, Json<Saved>), AppError> {
+) -> Result<(StatusCode, Json<Created>), AppError> {
     let me = ctx.require_api_writer()?;
     Ok((
         StatusCode::CREATED,
@@ -99,14 +99,14 @@ async fn get(
 }
 
 #[utoipa::path(put, path = "/api/v1/occasions/{id}", tag = "occasions", params(("id" = i64, Path)), security(("bearer" = [])), request_body = OccasionInput,
-    responses((status = 200, body = Saved), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Created), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 /// Changes an occasion (all fields are sent, as on the form).
 async fn update(
     State(s): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     J(input): J<OccasionInput>,
-) -> ApiResult<Saved> {
+) -> ApiResult<Created> {
     let me = ctx.require_api_writer()?;
     Ok(Json(ops::update(&s.store, me, id, &input).await?))
 }
@@ -118,7 +118,7 @@ pub struct OccasionPlaces {
 }
 
 #[utoipa::path(put, path = "/api/v1/occasions/{id}/places", tag = "occasions", params(("id" = i64, Path)), security(("bearer" = [])), request_body = OccasionPlaces,
-    responses((status = 200, body = Saved), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Created), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 /// Replaces the places the occasion was held and the people counted at each, all or none:
 /// every problem is named with its item ("Item 3: …").
 async fn set_places(
@@ -126,7 +126,7 @@ async fn set_places(
     ctx: Ctx,
     Path(id): Path<i64>,
     J(input): J<OccasionPlaces>,
-) -> ApiResult<Saved> {
+) -> ApiResult<Created> {
     let me = ctx.require_api_writer()?;
     Ok(Json(
         ops::set_places(&s.store, me, id, &input.places).await?,

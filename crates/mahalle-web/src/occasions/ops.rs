@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
-use crate::http::api::Saved;
+use crate::http::api::Created;
 use crate::http::ctx::SignedIn;
 use crate::http::error::AppError;
 
@@ -251,7 +251,7 @@ pub async fn create(
     store: &Store,
     me: &SignedIn,
     input: &OccasionInput,
-) -> Result<Saved, AppError> {
+) -> Result<Created, AppError> {
     AppError::unless(rules::may_keep_any(&me.principal))?;
     let c = &check(store, me, input).await?;
     let now = Utc::now();
@@ -274,7 +274,7 @@ pub async fn create(
             })
         })
         .await?;
-    Ok(Saved { id })
+    Ok(Created { id })
 }
 
 pub async fn update(
@@ -282,7 +282,7 @@ pub async fn update(
     me: &SignedIn,
     id: i64,
     input: &OccasionInput,
-) -> Result<Saved, AppError> {
+) -> Result<Created, AppError> {
     let before = db::get(store, id).await?;
     AppError::unless(rules::may_keep(&me.principal, before.district_id))?;
     let c = &check(store, me, input).await?;
@@ -320,7 +320,7 @@ pub async fn update(
             })
         })
         .await?;
-    Ok(Saved { id })
+    Ok(Created { id })
 }
 
 fn item_error(item: usize, field: &'static str, fa: &str, en: &str) -> FieldError {
@@ -341,7 +341,7 @@ pub async fn set_places(
     me: &SignedIn,
     id: i64,
     items: &[PlaceInput],
-) -> Result<Saved, AppError> {
+) -> Result<Created, AppError> {
     let occasion = db::get(store, id).await?;
     AppError::unless(rules::may_keep(&me.principal, occasion.district_id))?;
     if items.len() > 5000 {
@@ -472,5 +472,5 @@ pub async fn set_places(
             })
         })
         .await?;
-    Ok(Saved { id })
+    Ok(Created { id })
 }

@@ -11,7 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::http::api::ApiResult;
-use crate::http::api::Saved;
+use crate::http::api::Created;
 use crate::http::ctx::Ctx;
 use crate::http::error::{AppError, ErrorBody};
 use crate::http::extract::{J, Q};
@@ -61,14 +61,14 @@ async fn list(State(s): State<AppState>, ctx: Ctx, Q(p): Q<AreaListParams>) -> A
 }
 
 #[utoipa::path(post, path = "/api/v1/vulnerable-areas", tag = "vulnerable areas", security(("bearer" = [])), request_body = AreaInput,
-    responses((status = 201, body = Saved), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 /// Marks an area (the city's secretariat, or the district's mayor): a neighborhood, or an
 /// outline drawn within the district, refused unless it is a valid polygon near the city.
 async fn create(
     State(s): State<AppState>,
     ctx: Ctx,
     J(input): J<AreaInput>,
-) -> Result<(StatusCode, Json<Saved>), AppError> {
+) -> Result<(StatusCode, Json<Created>), AppError> {
     let me = ctx.require_api_writer()?;
     Ok((
         StatusCode::CREATED,
@@ -85,20 +85,20 @@ async fn get(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiRes
 }
 
 #[utoipa::path(put, path = "/api/v1/vulnerable-areas/{id}", tag = "vulnerable areas", params(("id" = i64, Path)), security(("bearer" = [])), request_body = AreaInput,
-    responses((status = 200, body = Saved), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Created), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 /// Changes an area (all fields are sent, as on the form).
 async fn update(
     State(s): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     J(input): J<AreaInput>,
-) -> ApiResult<Saved> {
+) -> ApiResult<Created> {
     let me = ctx.require_api_writer()?;
     Ok(Json(ops::update(&s.store, me, id, &input).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/vulnerable-areas/{id}/interventions", tag = "vulnerable areas", params(("id" = i64, Path)), security(("bearer" = [])), request_body = InterventionInput,
-    responses((status = 201, body = Saved), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 /// Records an intervention in the area: what, the lead organisation and partners, when, the
 /// cost in rials and the public space returned in m².
 async fn add_intervention(
@@ -106,7 +106,7 @@ async fn add_intervention(
     ctx: Ctx,
     Path(id): Path<i64>,
     J(input): J<InterventionInput>,
-) -> Result<(StatusCode, Json<Saved>), AppError> {
+) -> Result<(StatusCode, Json<Created>), AppError> {
     let me = ctx.require_api_writer()?;
     Ok((
         StatusCode::CREATED,

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
-use crate::http::api::Saved;
+use crate::http::api::Created;
 use crate::http::ctx::SignedIn;
 use crate::http::error::AppError;
 
@@ -277,7 +277,7 @@ fn record(c: &CheckedArea) -> serde_json::Value {
         "drawn": c.boundary.is_some(), "reason": c.reason, "marked_on": c.marked_on, "public": c.public})
 }
 
-pub async fn create(store: &Store, me: &SignedIn, input: &AreaInput) -> Result<Saved, AppError> {
+pub async fn create(store: &Store, me: &SignedIn, input: &AreaInput) -> Result<Created, AppError> {
     AppError::unless(rules::may_keep_any(&me.principal))?;
     let c = &check_area(store, me, input).await?;
     let now = Utc::now();
@@ -299,7 +299,7 @@ pub async fn create(store: &Store, me: &SignedIn, input: &AreaInput) -> Result<S
             })
         })
         .await?;
-    Ok(Saved { id })
+    Ok(Created { id })
 }
 
 pub async fn update(
@@ -307,7 +307,7 @@ pub async fn update(
     me: &SignedIn,
     id: i64,
     input: &AreaInput,
-) -> Result<Saved, AppError> {
+) -> Result<Created, AppError> {
     let before = db::get(store, id).await?;
     AppError::unless(rules::may_keep(&me.principal, before.district_id))?;
     let c = &check_area(store, me, input).await?;
@@ -334,7 +334,7 @@ pub async fn update(
             })
         })
         .await?;
-    Ok(Saved { id })
+    Ok(Created { id })
 }
 
 pub async fn add_intervention(
@@ -342,7 +342,7 @@ pub async fn add_intervention(
     me: &SignedIn,
     area_id: i64,
     input: &InterventionInput,
-) -> Result<Saved, AppError> {
+) -> Result<Created, AppError> {
     let area = db::get(store, area_id).await?;
     AppError::unless(rules::may_keep(&me.principal, area.district_id))?;
     let mut errors = Vec::new();
@@ -429,5 +429,5 @@ pub async fn add_intervention(
             })
         })
         .await?;
-    Ok(Saved { id })
+    Ok(Created { id })
 }
